@@ -1,0 +1,134 @@
+package io.vigil.formats.common;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+
+/** Parses the timestamp spellings found in Azure logs. */
+public final class Timestamps {
+    // ISO-8601 with 0-9 fraction digits (Azure writes 7), 'T' or ' ' between date and time
+    private static final DateTimeFormatter LOCAL = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart()
+            .appendLiteral('T')
+            .optionalEnd()
+            .optionalStart()
+            .appendLiteral(' ')
+            .optionalEnd()
+            .appendValue(ChronoField.HOUR_OF_DAY, 2)
+            .appendLiteral(':')
+            .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+            .optionalStart()
+            .appendLiteral(':')
+            .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    // the US form Azure uses in some exports, e.g. "11/25/2026 1:05:07 PM"
+    private static final DateTimeFormatter US = DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US);
+
+    private Timestamps() {}
+
+    /** The instant, or null when the text is not a timestamp. Text without an offset is UTC. */
+    public static Instant parse(String text) {
+        if (text == null) {
+            return null;
+        }
+        String value = text.trim();
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            int offsetStart = offsetStart(value);
+            if (offsetStart < 0) {
+                return LocalDateTime.parse(value, LOCAL).toInstant(ZoneOffset.UTC);
+            }
+            LocalDateTime local = LocalDateTime.parse(value.substring(0, offsetStart), LOCAL);
+            String offset = value.substring(offsetStart);
+            if (offset.equalsIgnoreCase("Z")) {
+                return local.toInstant(ZoneOffset.UTC);
+            }
+            return local.toInstant(ZoneOffset.of(offset));
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(value, US).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                try {
+                    return OffsetDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant();
+                } catch (DateTimeParseException alsoIgnored) {
+                    return null;
+                }
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** KQL/.NET timespan text ({@code [d.]hh:mm:ss[.fffffff]}) or ISO-8601 ({@code PT1H}); null otherwise. */
+    public static Duration parseTimespan(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String value = text.trim();
+        try {
+            if (value.startsWith("P") || value.startsWith("-P")) {
+                return Duration.parse(value);
+            }
+            boolean negative = value.startsWith("-");
+            if (negative) {
+                value = value.substring(1);
+            }
+            long days = 0;
+            int colon = value.indexOf(':');
+            int dot = value.indexOf('.');
+            if (dot >= 0 && dot < colon) {
+                days = Long.parseLong(value.substring(0, dot));
+                value = value.substring(dot + 1);
+            }
+            String[] parts = value.split(":");
+            if (parts.length != 3) {
+                return null;
+            }
+            double seconds = Double.parseDouble(parts[2]);
+            Duration duration = Duration.ofDays(days)
+                    .plusHours(Long.parseLong(parts[0]))
+                    .plusMinutes(Long.parseLong(parts[1]))
+                    .plusNanos(Math.round(seconds * 1_000_000_000L));
+            if (negative) {
+                return duration.negated();
+            }
+            return duration;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static int offsetStart(String value) {
+        if (value.endsWith("Z") || value.endsWith("z")) {
+            return value.length() - 1;
+        }
+        int timeStart = value.indexOf(':');
+        if (timeStart < 0) {
+            return -1;
+        }
+        for (int i = value.length() - 1; i > timeStart; i--) {
+            char c = value.charAt(i);
+            if (c == '+' || c == '-') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
