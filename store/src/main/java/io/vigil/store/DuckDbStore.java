@@ -1,0 +1,449 @@
+package io.vigil.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vigil.spi.Column;
+import io.vigil.spi.DeadLetter;
+import io.vigil.spi.Metrics;
+import io.vigil.spi.Row;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableSchema;
+import io.vigil.spi.VigilException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * A workspace's embedded DuckDB store: one database file under the data folder, one table per catalog
+ * table, one {@link TableWriter} per table, a dead-letter table, and per-table retention. Queries use
+ * their own connections and run while ingest goes on (DuckDB's MVCC).
+ */
+public final class DuckDbStore implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DuckDbStore.class.getName());
+    public static final String DATABASE_FILE = "vigil.duckdb";
+
+    private final Path dataDir;
+    private final DuckDBConnection connection;
+    private final TableCatalog catalog;
+    private final StoreOptions options;
+    private final Clock clock;
+    private final StoreCounters counters;
+    private final Path stagingDir;
+    private final AtomicLong batchIds;
+    private final Map<String, Long> nextRowSequence;
+    private final Map<String, TableWriter> writers = new ConcurrentHashMap<>();
+    private volatile boolean open = true;
+    private volatile Runnable beforeEachBatch = () -> {};
+
+    private DuckDbStore(
+            Path dataDir,
+            DuckDBConnection connection,
+            TableCatalog catalog,
+            StoreOptions options,
+            Clock clock,
+            Metrics metrics,
+            long lastBatchId,
+            Map<String, Long> nextRowSequence) {
+        this.dataDir = dataDir;
+        this.connection = connection;
+        this.catalog = catalog;
+        this.options = options;
+        this.clock = clock;
+        this.counters = new StoreCounters(metrics);
+        this.stagingDir = dataDir.resolve("staging");
+        this.batchIds = new AtomicLong(lastBatchId);
+        this.nextRowSequence = new ConcurrentHashMap<>(nextRowSequence);
+    }
+
+    /** Opens (creating when new) the store under {@code dataDir}, with every catalog table. */
+    public static DuckDbStore open(Path dataDir, StoreOptions options, Clock clock, Metrics metrics) {
+        try {
+            Files.createDirectories(dataDir);
+            Path staging = dataDir.resolve("staging");
+            Files.createDirectories(staging);
+            // staged batches of a previous run were never committed, hence never acknowledged
+            try (Stream<Path> leftovers = Files.list(staging)) {
+                for (Path leftover : leftovers.toList()) {
+                    Files.deleteIfExists(leftover);
+                }
+            }
+            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(
+                    "jdbc:duckdb:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
+            TableCatalog catalog = TableCatalog.builtIn();
+            try (Statement statement = connection.createStatement()) {
+                for (String ddl : StoreTables.BOOKKEEPING_DDL) {
+                    statement.execute(ddl);
+                }
+                for (TableSchema table : catalog.tables()) {
+                    statement.execute(SchemaDdl.createTable(table));
+                }
+                statement.execute(SchemaDdl.createTable(StoreTables.DEAD_LETTER_SCHEMA));
+            }
+            loadCustomTables(connection, catalog);
+            long lastBatchId = 0;
+            Map<String, Long> nextSequence = new HashMap<>();
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT table_name, max(batch_id),"
+                            + " max(first_row_seq + row_count) FROM " + StoreTables.BATCHES + " GROUP BY table_name")) {
+                while (rows.next()) {
+                    lastBatchId = Math.max(lastBatchId, rows.getLong(2));
+                    nextSequence.put(rows.getString(1), rows.getLong(3));
+                }
+            }
+            return new DuckDbStore(dataDir, connection, catalog, options, clock, metrics, lastBatchId, nextSequence);
+        } catch (IOException | SQLException e) {
+            throw new VigilException(
+                    StandardErrorCode.STORE_FAILURE, "cannot open store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void loadCustomTables(Connection connection, TableCatalog catalog) throws SQLException {
+        Map<String, List<Column>> columnsByTable = new LinkedHashMap<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT table_name, column_name, data_type"
+                        + " FROM information_schema.columns WHERE table_schema = 'main' AND table_name LIKE '%\\_CL' ESCAPE '\\'"
+                        + " ORDER BY table_name, ordinal_position")) {
+            while (rows.next()) {
+                String table = rows.getString(1);
+                String column = rows.getString(2);
+                if (catalog.table(table).isPresent() || HiddenColumns.isHidden(column)) {
+                    continue;
+                }
+                columnsByTable
+                        .computeIfAbsent(table, ignored -> new ArrayList<>())
+                        .add(new Column(column, SchemaDdl.columnType(rows.getString(3))));
+            }
+        }
+        columnsByTable.forEach((table, columns) -> catalog.putCustom(new TableSchema(table, columns)));
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public TableCatalog catalog() {
+        return catalog;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Every queryable table: the catalog's and the dead-letter table, by name. */
+    public List<TableSchema> tables() {
+        List<TableSchema> tables = new ArrayList<>(catalog.tables());
+        tables.add(StoreTables.DEAD_LETTER_SCHEMA);
+        tables.sort((left, right) -> left.name().compareTo(right.name()));
+        return tables;
+    }
+
+    /**
+     * Queues rows for their tables; the future completes when every row is committed (or, if the
+     * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full.
+     */
+    public CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
+        Map<String, List<Row>> byTable = new LinkedHashMap<>();
+        for (Row row : rows) {
+            byTable.computeIfAbsent(row.table().name(), ignored -> new ArrayList<>())
+                    .add(row);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (Map.Entry<String, List<Row>> entry : byTable.entrySet()) {
+            parts.add(writer(entry.getKey()).submit(entry.getValue()));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    /** Queues dead letters; the future completes once they are committed. */
+    public CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
+        if (deadLetters.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Instant now = clock.instant();
+        List<Row> rows = new ArrayList<>(deadLetters.size());
+        for (DeadLetter deadLetter : deadLetters) {
+            rows.add(deadLetterRow(deadLetter, now));
+        }
+        return writers.computeIfAbsent(StoreTables.DEAD_LETTER, this::newWriter).submit(rows);
+    }
+
+    private static Row deadLetterRow(DeadLetter deadLetter, Instant now) {
+        Row.Builder row = StoreTables.DEAD_LETTER_SCHEMA
+                .newRow()
+                .set("TimeGenerated", now)
+                .set("Source", deadLetter.source())
+                .set("Format", deadLetter.format())
+                .set("Reason", deadLetter.reason().code())
+                .set("Detail", deadLetter.detail())
+                .set("RawSize", (long) deadLetter.raw().length);
+        try {
+            String text = UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(deadLetter.raw()))
+                    .toString();
+            if (text.indexOf('\0') >= 0) {
+                throw new CharacterCodingException();
+            }
+            row.set("RawData", text).set("RawEncoding", "utf8");
+        } catch (CharacterCodingException e) {
+            row.set("RawData", Base64.getEncoder().encodeToString(deadLetter.raw()))
+                    .set("RawEncoding", "base64");
+        }
+        return row.build();
+    }
+
+    /**
+     * Creates a custom table, or adds the columns it lacks (the Data Collector API extends a table as
+     * new fields arrive). Returns the table as the catalog now has it.
+     */
+    public synchronized TableSchema ensureCustomTable(TableSchema requested) {
+        if (!requested.isCustom() || !SqlNames.isValidTableName(requested.name())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT, "invalid custom table name: " + requested.name());
+        }
+        try (Statement statement = connection.createStatement()) {
+            var existing = catalog.table(requested.name());
+            if (existing.isEmpty()) {
+                // the catalog adds the standard columns (TenantId, TimeGenerated, Type)
+                catalog.putCustom(requested);
+                TableSchema table = catalog.require(requested.name());
+                statement.execute(SchemaDdl.createTable(table));
+                return table;
+            }
+            List<Column> columns = new ArrayList<>(existing.get().columns());
+            boolean changed = false;
+            for (Column column : requested.columns()) {
+                if (existing.get().indexOf(column.name()) < 0) {
+                    statement.execute("ALTER TABLE " + SqlNames.quoteIdentifier(requested.name()) + " ADD COLUMN "
+                            + SqlNames.quoteIdentifier(column.name()) + " " + SchemaDdl.duckDbType(column.type()));
+                    columns.add(column);
+                    changed = true;
+                }
+            }
+            if (changed) {
+                catalog.putCustom(new TableSchema(requested.name(), columns));
+            }
+            return catalog.require(requested.name());
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot create table " + requested.name(), e);
+        }
+    }
+
+    /** A new connection for queries; close it when done. */
+    public Connection newQueryConnection() throws SQLException {
+        return connection.duplicate();
+    }
+
+    /** Row count of every table (dead-letter table included), by name. */
+    public Map<String, Long> rowCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection query = newQueryConnection();
+                Statement statement = query.createStatement()) {
+            for (TableSchema table : tables()) {
+                try (ResultSet rows =
+                        statement.executeQuery("SELECT count(*) FROM " + SqlNames.quoteIdentifier(table.name()))) {
+                    rows.next();
+                    counts.put(table.name(), rows.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot count rows", e);
+        }
+        return counts;
+    }
+
+    /**
+     * Deletes, per table, every row older than its retention, in whole UTC days: the cutoff is the
+     * start of the day {@code days} before now, so a day is either kept whole or deleted whole. Each
+     * deletion is recorded in the retention log.
+     */
+    public RetentionRun applyRetention() {
+        Instant now = clock.instant();
+        Map<String, Instant> cutoffs = new TreeMap<>();
+        Map<String, Long> deleted = new TreeMap<>();
+        try (Connection maintenance = newQueryConnection()) {
+            for (TableSchema table : tables()) {
+                if (table.indexOf("TimeGenerated") < 0) {
+                    continue;
+                }
+                int days = options.retention().daysFor(table.name());
+                Instant cutoff = now.minus(Duration.ofDays(days))
+                        .atOffset(ZoneOffset.UTC)
+                        .truncatedTo(ChronoUnit.DAYS)
+                        .toInstant();
+                cutoffs.put(table.name(), cutoff);
+                long micros = CsvBatchEncoder.epochMicros(cutoff);
+                long count;
+                try (PreparedStatement delete = maintenance.prepareStatement("DELETE FROM "
+                        + SqlNames.quoteIdentifier(table.name()) + " WHERE TimeGenerated < make_timestamp(?)")) {
+                    delete.setLong(1, micros);
+                    count = delete.executeUpdate();
+                }
+                if (count > 0) {
+                    deleted.put(table.name(), count);
+                    try (PreparedStatement log = maintenance.prepareStatement("INSERT INTO " + StoreTables.RETENTION_LOG
+                            + " VALUES (?, make_timestamp(?), ?, make_timestamp(?))")) {
+                        log.setString(1, table.name());
+                        log.setLong(2, micros);
+                        log.setLong(3, count);
+                        log.setLong(4, CsvBatchEncoder.epochMicros(now));
+                        log.executeUpdate();
+                    }
+                    LOG.info("retention deleted " + count + " rows of " + table.name() + " older than " + cutoff);
+                }
+            }
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "retention failed", e);
+        }
+        return new RetentionRun(now, cutoffs, deleted);
+    }
+
+    /** Whether content with this SHA-256 was imported before (import is idempotent per content). */
+    public boolean wasImported(String contentSha256) {
+        try (Connection query = newQueryConnection();
+                PreparedStatement statement =
+                        query.prepareStatement("SELECT 1 FROM " + StoreTables.IMPORTS + " WHERE content_sha256 = ?")) {
+            statement.setString(1, contentSha256);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot read the import ledger", e);
+        }
+    }
+
+    /** Records an import after its rows were committed. */
+    public void recordImport(String contentSha256, String path, String format, long rows, long deadLetters) {
+        try (Connection update = newQueryConnection();
+                PreparedStatement statement = update.prepareStatement("INSERT OR REPLACE INTO " + StoreTables.IMPORTS
+                        + " VALUES (?, ?, ?, ?, ?, make_timestamp(?))")) {
+            statement.setString(1, contentSha256);
+            statement.setString(2, path);
+            statement.setString(3, format);
+            statement.setLong(4, rows);
+            statement.setLong(5, deadLetters);
+            statement.setLong(6, CsvBatchEncoder.epochMicros(clock.instant()));
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot write the import ledger", e);
+        }
+    }
+
+    /** Rows accepted but not yet committed, over all tables. */
+    public int queuedRows() {
+        return writers.values().stream().mapToInt(TableWriter::queuedRowCount).sum();
+    }
+
+    private TableWriter writer(String table) {
+        if (!open) {
+            throw new VigilException(StandardErrorCode.INGEST_CLOSED, "store is closed");
+        }
+        return writers.computeIfAbsent(table, this::newWriter);
+    }
+
+    private TableWriter newWriter(String table) {
+        if (!table.equals(StoreTables.DEAD_LETTER) && catalog.table(table).isEmpty()) {
+            throw new VigilException(StandardErrorCode.TABLE_NOT_FOUND, "table not found: " + table);
+        }
+        try {
+            return new TableWriter(
+                    table,
+                    connection.duplicate(),
+                    stagingDir,
+                    options.writer(),
+                    batchIds,
+                    nextRowSequence.getOrDefault(table, 0L),
+                    clock,
+                    this::deadLetterRejectedRow,
+                    counters,
+                    () -> beforeEachBatch.run());
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot open a writer for " + table, e);
+        }
+    }
+
+    private void deadLetterRejectedRow(DeadLetter deadLetter) {
+        if (deadLetter.source().equals("store:" + StoreTables.DEAD_LETTER)) {
+            LOG.severe("the dead-letter table refused a record: " + deadLetter.detail());
+            return;
+        }
+        try {
+            // the caller's batch is acknowledged only after its rejected rows are safe here
+            deadLetter(List.of(deadLetter)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "interrupted while dead-lettering", e);
+        } catch (ExecutionException e) {
+            throw new VigilException(
+                    StandardErrorCode.STORE_FAILURE, "cannot dead-letter a rejected row", e.getCause());
+        }
+    }
+
+    /** Lets a test hold writers before each batch, to observe back-pressure. */
+    void beforeEachBatchForTesting(Runnable hook) {
+        beforeEachBatch = hook;
+    }
+
+    /** Commits everything queued, then closes the database. */
+    @Override
+    public void close() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        // data writers first: rows they reject while flushing still go to the dead-letter writer
+        List<TableWriter> ordered = new ArrayList<>();
+        writers.forEach((table, writer) -> {
+            if (!table.equals(StoreTables.DEAD_LETTER)) {
+                ordered.add(writer);
+            }
+        });
+        if (writers.containsKey(StoreTables.DEAD_LETTER)) {
+            ordered.add(writers.get(StoreTables.DEAD_LETTER));
+        }
+        for (TableWriter writer : ordered) {
+            try {
+                writer.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.log(Level.WARNING, "interrupted while flushing writers", e);
+            }
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "closing the database failed", e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.vigil.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+/** Days to keep per table (Log Analytics' per-table retention); tables not listed keep the default. */
+public record RetentionPolicy(int defaultDays, Map<String, Integer> daysByTable) {
+    public static final RetentionPolicy DEFAULT = new RetentionPolicy(90, Map.of());
+
+    public RetentionPolicy {
+        daysByTable = Map.copyOf(requireNonNull(daysByTable, "daysByTable is null"));
+        if (defaultDays < 1) {
+            throw new IllegalArgumentException("retention must be at least one day");
+        }
+        daysByTable.forEach((table, days) -> {
+            if (days < 1) {
+                throw new IllegalArgumentException("retention of " + table + " must be at least one day");
+            }
+        });
+    }
+
+    public int daysFor(String table) {
+        return daysByTable.getOrDefault(table, defaultDays);
+    }
+}

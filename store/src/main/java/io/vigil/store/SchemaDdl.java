@@ -1,0 +1,87 @@
+package io.vigil.store;
+
+import io.vigil.spi.Column;
+import io.vigil.spi.ColumnType;
+import io.vigil.spi.TableSchema;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** DuckDB DDL for catalog tables. Datetimes are UTC {@code TIMESTAMP}s; dynamic is DuckDB {@code JSON}. */
+public final class SchemaDdl {
+    private SchemaDdl() {}
+
+    public static String duckDbType(ColumnType type) {
+        return switch (type) {
+            case STRING, GUID -> "VARCHAR";
+            case INT -> "INTEGER";
+            case LONG -> "BIGINT";
+            case REAL -> "DOUBLE";
+            case BOOL -> "BOOLEAN";
+            case DATETIME -> "TIMESTAMP";
+            case TIMESPAN -> "INTERVAL";
+            case DYNAMIC -> "JSON";
+        };
+    }
+
+    /** The column type a DuckDB column of a custom table maps back to (GUIDs read back as strings). */
+    public static ColumnType columnType(String duckDbType) {
+        String type = duckDbType.toUpperCase(Locale.ROOT);
+        return switch (type) {
+            case "INTEGER", "INT", "SMALLINT", "TINYINT" -> ColumnType.INT;
+            case "BIGINT", "HUGEINT", "UBIGINT", "UINTEGER" -> ColumnType.LONG;
+            case "DOUBLE", "FLOAT", "REAL" -> ColumnType.REAL;
+            case "BOOLEAN" -> ColumnType.BOOL;
+            case "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS" -> ColumnType.DATETIME;
+            case "INTERVAL" -> ColumnType.TIMESPAN;
+            case "JSON" -> ColumnType.DYNAMIC;
+            default -> ColumnType.STRING;
+        };
+    }
+
+    /**
+     * The DuckDB column name of each column, in order. KQL names are case-sensitive but DuckDB's are
+     * not, and AzureDiagnostics has columns differing only in case ({@code clientIP_s}, {@code
+     * clientIp_s}): the first keeps its name, later ones get a {@code $2}, {@code $3}... suffix.
+     */
+    public static List<String> physicalColumnNames(TableSchema table) {
+        List<String> names = new ArrayList<>(table.columnCount());
+        Map<String, Integer> seen = new HashMap<>();
+        for (Column column : table.columns()) {
+            int occurrence = seen.merge(column.name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            if (occurrence == 1) {
+                names.add(column.name());
+            } else {
+                names.add(column.name() + "$" + occurrence);
+            }
+        }
+        return names;
+    }
+
+    public static String createTable(TableSchema table) {
+        StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+                .append(SqlNames.quoteIdentifier(table.name()))
+                .append(" (\n");
+        List<String> physicalNames = physicalColumnNames(table);
+        for (int i = 0; i < table.columnCount(); i++) {
+            Column column = table.columns().get(i);
+            sql.append("  ")
+                    .append(SqlNames.quoteIdentifier(physicalNames.get(i)))
+                    .append(' ')
+                    .append(duckDbType(column.type()))
+                    .append(",\n");
+        }
+        sql.append("  ")
+                .append(SqlNames.quoteIdentifier(HiddenColumns.INGESTION_TIME))
+                .append(" TIMESTAMP NOT NULL,\n");
+        sql.append("  ")
+                .append(SqlNames.quoteIdentifier(HiddenColumns.BATCH_ID))
+                .append(" BIGINT NOT NULL,\n");
+        sql.append("  ")
+                .append(SqlNames.quoteIdentifier(HiddenColumns.ROW_SEQUENCE))
+                .append(" BIGINT NOT NULL\n");
+        return sql.append(")").toString();
+    }
+}

@@ -1,0 +1,333 @@
+package io.vigil.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vigil.spi.Column;
+import io.vigil.spi.ColumnType;
+import io.vigil.spi.DeadLetter;
+import io.vigil.spi.DeadLetterReason;
+import io.vigil.spi.Row;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableSchema;
+import io.vigil.spi.VigilException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The single writer of one table: a bounded queue, batches by size or linger time, one transaction per
+ * batch (rows plus its ledger entry), and completion of every caller's future only after the commit.
+ * Callers that find the queue full wait (back-pressure) and are refused after the enqueue timeout.
+ */
+final class TableWriter implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TableWriter.class.getName());
+
+    private record Pending(List<Row> rows, CompletableFuture<Void> done) {}
+
+    private final String tableName;
+    private final Connection connection;
+    private final Path stagingDir;
+    private final WriterConfig config;
+    private final AtomicLong batchIds;
+    private final Clock clock;
+    private final Consumer<DeadLetter> rejected;
+    private final StoreCounters counters;
+    private final Runnable beforeEachBatch;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Semaphore queuedRows;
+    private final Map<TableSchema, String> insertSqlBySchema = new IdentityHashMap<>();
+    private final CsvBatchEncoder encoder = new CsvBatchEncoder();
+    private final Thread thread;
+    private long nextRowSequence;
+    private volatile boolean closing;
+
+    TableWriter(
+            String tableName,
+            Connection connection,
+            Path stagingDir,
+            WriterConfig config,
+            AtomicLong batchIds,
+            long nextRowSequence,
+            Clock clock,
+            Consumer<DeadLetter> rejected,
+            StoreCounters counters,
+            Runnable beforeEachBatch) {
+        this.tableName = tableName;
+        this.connection = connection;
+        this.stagingDir = stagingDir;
+        this.config = config;
+        this.batchIds = batchIds;
+        this.nextRowSequence = nextRowSequence;
+        this.clock = clock;
+        this.rejected = rejected;
+        this.counters = counters;
+        this.beforeEachBatch = beforeEachBatch;
+        this.queuedRows = new Semaphore(config.maxQueuedRows());
+        this.thread = Thread.ofPlatform().name("vigil-writer-" + tableName).start(this::run);
+    }
+
+    /**
+     * Queues rows; the future completes once all of them are committed (or dead-lettered by the
+     * store). Blocks while the table's queue is full.
+     */
+    CompletableFuture<Void> submit(List<Row> rows) throws InterruptedException {
+        if (rows.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int start = 0; start < rows.size(); start += config.maxBatchRows()) {
+            List<Row> chunk = rows.subList(start, Math.min(rows.size(), start + config.maxBatchRows()));
+            if (closing) {
+                throw new VigilException(StandardErrorCode.INGEST_CLOSED, "store is closing");
+            }
+            if (!queuedRows.tryAcquire(chunk.size(), config.enqueueTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new VigilException(
+                        StandardErrorCode.INGEST_OVERLOADED,
+                        "ingest queue of " + tableName + " stayed full for " + config.enqueueTimeout());
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            queue.add(new Pending(List.copyOf(chunk), done));
+            parts.add(done);
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    int queuedRowCount() {
+        return config.maxQueuedRows() - queuedRows.availablePermits();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                int rows = first.rows().size();
+                long lingerUntil = System.nanoTime() + config.linger().toNanos();
+                while (rows < config.maxBatchRows()) {
+                    Pending next = queue.peek();
+                    if (next != null && rows + next.rows().size() > config.maxBatchRows()) {
+                        break;
+                    }
+                    long wait = lingerUntil - System.nanoTime();
+                    next = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    rows += next.rows().size();
+                }
+                beforeEachBatch.run();
+                writeBatch(batch, rows);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failAll(batch, e);
+                return;
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "writer of " + tableName + " failed; its callers see the error", e);
+                failAll(batch, e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeBatch(List<Pending> batch, int rowCount) {
+        List<Row> rows = new ArrayList<>(rowCount);
+        for (Pending pending : batch) {
+            rows.addAll(pending.rows());
+        }
+        try {
+            // rows built against an older version of a custom table's schema are written separately
+            Map<TableSchema, List<Row>> bySchema = new LinkedHashMap<>();
+            for (Row row : rows) {
+                bySchema.computeIfAbsent(row.table(), ignored -> new ArrayList<>())
+                        .add(row);
+            }
+            for (Map.Entry<TableSchema, List<Row>> group : bySchema.entrySet()) {
+                writeOrBisect(group.getKey(), group.getValue());
+            }
+            for (Pending pending : batch) {
+                pending.done().complete(null);
+            }
+        } catch (IOException | SQLException e) {
+            failAll(batch, new VigilException(StandardErrorCode.STORE_FAILURE, "cannot write " + tableName, e));
+        } finally {
+            queuedRows.release(rowCount);
+        }
+    }
+
+    /**
+     * Writes rows in one transaction; when DuckDB refuses the batch (for example a dynamic value that is
+     * not JSON), halves it until the refused rows are found and dead-letters just those.
+     */
+    private void writeOrBisect(TableSchema schema, List<Row> rows) throws IOException, SQLException {
+        try {
+            writeTransaction(schema, rows);
+        } catch (SQLException e) {
+            if (isDataError(e) && rows.size() > 1) {
+                int half = rows.size() / 2;
+                writeOrBisect(schema, rows.subList(0, half));
+                writeOrBisect(schema, rows.subList(half, rows.size()));
+                return;
+            }
+            if (isDataError(e)) {
+                counters.rejectedRows(tableName);
+                rejected.accept(new DeadLetter(
+                        "store:" + tableName,
+                        "",
+                        DeadLetterReason.STORE_REJECTED,
+                        String.valueOf(e.getMessage()),
+                        rows.getFirst().toString().getBytes(UTF_8)));
+                return;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isDataError(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Conversion Error")
+                || message.contains("Invalid Input Error")
+                || message.contains("Malformed JSON")
+                || message.contains("CSV Error");
+    }
+
+    private void writeTransaction(TableSchema schema, List<Row> rows) throws IOException, SQLException {
+        long batchId = batchIds.incrementAndGet();
+        long firstSequence = nextRowSequence;
+        encoder.encode(schema, rows, firstSequence);
+        Path staged = stagingDir.resolve(tableName + "-" + batchId + ".csv");
+        try (OutputStream out = Files.newOutputStream(staged)) {
+            encoder.writeTo(out);
+        }
+        Instant ingestionTime = clock.instant();
+        String insert = insertSql(schema)
+                .replace("${path}", SqlNames.quoteLiteral(staged.toString()))
+                .replace("${ingestion}", Long.toString(CsvBatchEncoder.epochMicros(ingestionTime)))
+                .replace("${batch}", Long.toString(batchId));
+        try {
+            execute("BEGIN TRANSACTION");
+            try {
+                execute(insert);
+                execute("INSERT INTO " + StoreTables.BATCHES + " VALUES (" + batchId + ", "
+                        + SqlNames.quoteLiteral(tableName) + ", " + rows.size() + ", " + firstSequence
+                        + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "))");
+                execute("COMMIT");
+            } catch (SQLException e) {
+                try {
+                    execute("ROLLBACK");
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+                throw e;
+            }
+        } finally {
+            Files.deleteIfExists(staged);
+        }
+        nextRowSequence = firstSequence + rows.size();
+        counters.committed(tableName, rows.size(), encoder.size());
+    }
+
+    private void execute(String sql) throws SQLException {
+        // a DuckDB statement is closed after a failed execute: use a fresh one each time
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private String insertSql(TableSchema schema) {
+        return insertSqlBySchema.computeIfAbsent(schema, TableWriter::buildInsertSql);
+    }
+
+    private static String buildInsertSql(TableSchema schema) {
+        List<Column> columns = schema.columns();
+        List<String> physicalNames = SchemaDdl.physicalColumnNames(schema);
+        StringBuilder target = new StringBuilder();
+        StringBuilder select = new StringBuilder();
+        StringBuilder csvColumns = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            Column column = columns.get(i);
+            String field = "c" + i;
+            target.append(SqlNames.quoteIdentifier(physicalNames.get(i))).append(", ");
+            csvColumns
+                    .append('\'')
+                    .append(field)
+                    .append("': '")
+                    .append(csvType(column.type()))
+                    .append("', ");
+            String value = switch (column.type()) {
+                case STRING, GUID, INT, LONG, REAL, BOOL -> field;
+                case DATETIME -> "make_timestamp(" + field + ")";
+                case TIMESPAN -> "to_microseconds(" + field + ")";
+                case DYNAMIC -> "CAST(" + field + " AS JSON)";
+            };
+            if (column.name().equals("TimeGenerated") && column.type() == ColumnType.DATETIME) {
+                // Log Analytics sets TimeGenerated to the ingestion time when a record has none
+                value = "coalesce(" + value + ", make_timestamp(${ingestion}))";
+            } else if (column.name().equals("Type") && column.type() == ColumnType.STRING) {
+                value = "coalesce(" + value + ", " + SqlNames.quoteLiteral(schema.name()) + ")";
+            }
+            select.append(value).append(", ");
+        }
+        for (String hidden : HiddenColumns.ALL) {
+            target.append(SqlNames.quoteIdentifier(hidden)).append(", ");
+        }
+        target.setLength(target.length() - 2);
+        select.append("make_timestamp(${ingestion}), ${batch}, seq");
+        csvColumns.append("'seq': 'BIGINT'");
+        return "INSERT INTO " + SqlNames.quoteIdentifier(schema.name()) + " (" + target + ") SELECT " + select
+                + " FROM read_csv(${path}, header = false, auto_detect = false, delim = ',', quote = '\"',"
+                + " escape = '\"', new_line = '\\n', allow_quoted_nulls = false, max_line_size = 67108864,"
+                + " buffer_size = 134217728, columns = {" + csvColumns + "})";
+    }
+
+    private static String csvType(ColumnType type) {
+        return switch (type) {
+            case STRING, GUID, DYNAMIC -> "VARCHAR";
+            case INT -> "INTEGER";
+            case LONG, DATETIME, TIMESPAN -> "BIGINT";
+            case REAL -> "DOUBLE";
+            case BOOL -> "BOOLEAN";
+        };
+    }
+
+    private static void failAll(List<Pending> batch, Throwable cause) {
+        for (Pending pending : batch) {
+            pending.done().completeExceptionally(cause);
+        }
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        thread.join();
+    }
+}

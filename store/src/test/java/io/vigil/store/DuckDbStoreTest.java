@@ -1,0 +1,300 @@
+package io.vigil.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.spi.Column;
+import io.vigil.spi.ColumnType;
+import io.vigil.spi.DeadLetter;
+import io.vigil.spi.DeadLetterReason;
+import io.vigil.spi.Dynamic;
+import io.vigil.spi.Metrics;
+import io.vigil.spi.Row;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableSchema;
+import io.vigil.spi.VigilException;
+import io.vigil.testing.TestingClock;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DuckDbStoreTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    @TempDir
+    Path dataDir;
+
+    private final TestingClock clock = new TestingClock(NOW);
+    private final Metrics metrics = new Metrics();
+
+    private DuckDbStore open(StoreOptions options) {
+        return DuckDbStore.open(dataDir, options, clock, metrics);
+    }
+
+    private static Row syslog(DuckDbStore store, String message, Instant time) {
+        return store.catalog()
+                .require("Syslog")
+                .newRow()
+                .set("TimeGenerated", time)
+                .set("Computer", "vm-1")
+                .set("SyslogMessage", message)
+                .set("ProcessID", 42)
+                .build();
+    }
+
+    private static long count(DuckDbStore store, String sql) throws Exception {
+        try (Connection connection = store.newQueryConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    @Test
+    void rowsAreVisibleWhenTheFutureCompletes() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            String hostile = "quote \" comma , newline \n cr \r nul \0 emoji \uD83D\uDD12 lone \uD800 end";
+            store.write(List.of(syslog(store, hostile, NOW), syslog(store, "", NOW.minusSeconds(5))))
+                    .get(10, TimeUnit.SECONDS);
+            try (Connection connection = store.newQueryConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT SyslogMessage, ProcessID, Type, HostName,"
+                            + " epoch_us(TimeGenerated), _vigil_row_seq FROM Syslog ORDER BY _vigil_row_seq")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1))
+                        .isEqualTo(hostile.replace('\0', '\uFFFD').replace('\uD800', '\uFFFD'));
+                assertThat(rows.getInt(2)).isEqualTo(42);
+                assertThat(rows.getString(3)).isEqualTo("Syslog");
+                assertThat(rows.getString(4)).isNull();
+                assertThat(rows.getLong(5)).isEqualTo(NOW.toEpochMilli() * 1000);
+                assertThat(rows.getLong(6)).isEqualTo(0);
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEmpty();
+                assertThat(rows.getLong(6)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void missingTimeGeneratedBecomesTheIngestionTime() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            Row row = store.catalog()
+                    .require("Heartbeat")
+                    .newRow()
+                    .set("Computer", "vm-2")
+                    .build();
+            store.write(List.of(row)).get(10, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT epoch_us(TimeGenerated) FROM Heartbeat"))
+                    .isEqualTo(NOW.toEpochMilli() * 1000);
+            assertThat(count(store, "SELECT count(*) FROM Heartbeat WHERE TimeGenerated = _vigil_ingestion_time"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void smallWritesAreBatchedAndSequencesSurviveReopen() throws Exception {
+        WriterConfig config = new WriterConfig(10_000, Duration.ofMillis(200), 100_000, Duration.ofSeconds(10));
+        try (DuckDbStore store = open(new StoreOptions(config, RetentionPolicy.DEFAULT))) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                acks.add(store.write(List.of(syslog(store, "m" + i, NOW))));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT count(*) FROM Syslog")).isEqualTo(500);
+            assertThat(count(store, "SELECT count(*) FROM _vigil_batches WHERE table_name = 'Syslog'"))
+                    .isBetween(1L, 50L);
+        }
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            store.write(List.of(syslog(store, "after reopen", NOW))).get(10, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT count(DISTINCT _vigil_row_seq) FROM Syslog"))
+                    .isEqualTo(501);
+            assertThat(count(store, "SELECT max(_vigil_row_seq) FROM Syslog")).isEqualTo(500);
+            assertThat(count(store, "SELECT count(DISTINCT _vigil_batch_id) FROM Syslog"))
+                    .isEqualTo(count(store, "SELECT count(*) FROM _vigil_batches WHERE table_name = 'Syslog'"));
+        }
+    }
+
+    @Test
+    void rowsTheDatabaseRefusesAreDeadLetteredAndTheirNeighboursCommitted() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                Dynamic properties = new Dynamic("{\"n\":" + i + "}");
+                if (i == 4) {
+                    properties = new Dynamic("{not json");
+                }
+                rows.add(store.catalog()
+                        .require("AzureActivity")
+                        .newRow()
+                        .set("TimeGenerated", NOW)
+                        .set("OperationNameValue", "op" + i)
+                        .set("Properties_d", properties)
+                        .build());
+            }
+            store.write(rows).get(30, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT count(*) FROM AzureActivity")).isEqualTo(8);
+            assertThat(count(
+                            store,
+                            "SELECT count(*) FROM VigilDeadLetter WHERE Reason = 'store_rejected'"
+                                    + " AND RawData LIKE '%{not json%'"))
+                    .isEqualTo(1);
+            assertThat(metrics.value("store_rows_rejected_total", "table", "AzureActivity"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void deadLettersKeepRawBytes() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            byte[] binary = {(byte) 0xFF, 0x00, (byte) 0xC3, 0x28};
+            store.deadLetter(List.of(
+                            new DeadLetter("test", "json_table", DeadLetterReason.INVALID_UTF8, "bad bytes", binary),
+                            new DeadLetter(
+                                    "test", "json_table", DeadLetterReason.INVALID_JSON, "at 1:2", "{x".getBytes())))
+                    .get(10, TimeUnit.SECONDS);
+            try (Connection connection = store.newQueryConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "SELECT Reason, RawEncoding, RawData, RawSize FROM VigilDeadLetter ORDER BY Reason")) {
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("invalid_json");
+                assertThat(rows.getString(2)).isEqualTo("utf8");
+                assertThat(rows.getString(3)).isEqualTo("{x");
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("invalid_utf8");
+                assertThat(rows.getString(2)).isEqualTo("base64");
+                assertThat(java.util.Base64.getDecoder().decode(rows.getString(3)))
+                        .isEqualTo(binary);
+                assertThat(rows.getLong(4)).isEqualTo(4);
+            }
+            assertThat(store.rowCounts()).containsEntry("VigilDeadLetter", 2L);
+        }
+    }
+
+    @Test
+    void customTablesAreCreatedExtendedAndReloaded() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            TableSchema created = store.ensureCustomTable(
+                    new TableSchema("MyApp_CL", List.of(new Column("user_s", ColumnType.STRING))));
+            assertThat(created.columns()).extracting(Column::name).contains("user_s", "TimeGenerated", "Type");
+            TableSchema extended = store.ensureCustomTable(new TableSchema(
+                    "MyApp_CL",
+                    List.of(new Column("user_s", ColumnType.STRING), new Column("bytes_d", ColumnType.REAL))));
+            assertThat(extended.indexOf("bytes_d")).isPositive();
+            store.write(List.of(
+                            created.newRow().set("user_s", "old schema row").build(),
+                            extended.newRow()
+                                    .set("user_s", "alice")
+                                    .set("bytes_d", 1.5)
+                                    .build()))
+                    .get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> store.ensureCustomTable(new TableSchema("bad name_CL", List.of())))
+                    .isInstanceOf(VigilException.class);
+        }
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            TableSchema reloaded = store.catalog().require("MyApp_CL");
+            assertThat(reloaded.column("bytes_d").orElseThrow().type()).isEqualTo(ColumnType.REAL);
+            assertThat(store.rowCounts()).containsEntry("MyApp_CL", 2L);
+        }
+    }
+
+    @Test
+    void retentionDeletesWholeExpiredDaysAndLogsThem() throws Exception {
+        RetentionPolicy policy = new RetentionPolicy(90, Map.of("Syslog", 7));
+        try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy))) {
+            Instant eightDaysAgo = NOW.minus(Duration.ofDays(8));
+            Instant sevenDaysAgoMorning = Instant.parse("2026-11-18T01:00:00Z");
+            store.write(List.of(
+                            syslog(store, "old", eightDaysAgo),
+                            syslog(store, "same day as cutoff", sevenDaysAgoMorning),
+                            syslog(store, "fresh", NOW)))
+                    .get(10, TimeUnit.SECONDS);
+            Row oldHeartbeat = store.catalog()
+                    .require("Heartbeat")
+                    .newRow()
+                    .set("TimeGenerated", eightDaysAgo)
+                    .build();
+            store.write(List.of(oldHeartbeat)).get(10, TimeUnit.SECONDS);
+
+            RetentionRun run = store.applyRetention();
+
+            // the cutoff is the start of the day 7 days ago, so that whole day is kept
+            assertThat(run.cutoffByTable()).containsEntry("Syslog", Instant.parse("2026-11-18T00:00:00Z"));
+            assertThat(run.rowsDeletedByTable()).isEqualTo(Map.of("Syslog", 1L));
+            assertThat(count(store, "SELECT count(*) FROM Syslog")).isEqualTo(2);
+            assertThat(count(store, "SELECT count(*) FROM Heartbeat")).isEqualTo(1);
+            assertThat(count(store, "SELECT rows_deleted FROM _vigil_retention_log WHERE table_name = 'Syslog'"))
+                    .isEqualTo(1);
+
+            clock.advance(Duration.ofDays(100));
+            assertThat(store.applyRetention().rowsDeletedByTable())
+                    .containsEntry("Heartbeat", 1L)
+                    .containsEntry("Syslog", 2L);
+        }
+    }
+
+    @Test
+    void fullQueuesSlowCallersDownAndRefuseAfterTheTimeout() throws Exception {
+        WriterConfig tiny = new WriterConfig(10, Duration.ZERO, 10, Duration.ofMillis(300));
+        try (DuckDbStore store = open(new StoreOptions(tiny, RetentionPolicy.DEFAULT))) {
+            CountDownLatch release = new CountDownLatch(1);
+            store.beforeEachBatchForTesting(() -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<Row> ten = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                ten.add(syslog(store, "r" + i, NOW));
+            }
+            CompletableFuture<Void> first = store.write(ten);
+            assertThat(store.queuedRows()).isEqualTo(10);
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> store.write(List.of(syslog(store, "one too many", NOW))))
+                    .isInstanceOf(VigilException.class)
+                    .extracting(e -> ((VigilException) e).errorCode())
+                    .isEqualTo(StandardErrorCode.INGEST_OVERLOADED);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            assertThat(first).isNotDone();
+
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            store.write(List.of(syslog(store, "fits again", NOW))).get(10, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT count(*) FROM Syslog")).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void queriesRunWhileIngestContinues() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            long seen = 0;
+            for (int round = 0; round < 20; round++) {
+                List<Row> rows = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    rows.add(syslog(store, "round " + round, NOW));
+                }
+                acks.add(store.write(rows));
+                long now = count(store, "SELECT count(*) FROM Syslog");
+                assertThat(now).isGreaterThanOrEqualTo(seen);
+                seen = now;
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT count(*) FROM Syslog")).isEqualTo(20_000);
+        }
+    }
+}

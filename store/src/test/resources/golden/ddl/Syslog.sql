@@ -1,0 +1,23 @@
+CREATE TABLE IF NOT EXISTS "Syslog" (
+  "_BilledSize" DOUBLE,
+  "CollectorHostName" VARCHAR,
+  "Computer" VARCHAR,
+  "EventTime" TIMESTAMP,
+  "Facility" VARCHAR,
+  "HostIP" VARCHAR,
+  "HostName" VARCHAR,
+  "_IsBillable" VARCHAR,
+  "ProcessID" INTEGER,
+  "ProcessName" VARCHAR,
+  "_ResourceId" VARCHAR,
+  "SeverityLevel" VARCHAR,
+  "SourceSystem" VARCHAR,
+  "_SubscriptionId" VARCHAR,
+  "SyslogMessage" VARCHAR,
+  "TimeGenerated" TIMESTAMP,
+  "Type" VARCHAR,
+  "TenantId" VARCHAR,
+  "_vigil_ingestion_time" TIMESTAMP NOT NULL,
+  "_vigil_batch_id" BIGINT NOT NULL,
+  "_vigil_row_seq" BIGINT NOT NULL
+)
