@@ -1,0 +1,154 @@
+package io.vigil.app;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.spi.Metrics;
+import io.vigil.store.DuckDbStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The HTTP server: {@code GET /health} without auth, everything else behind an API key
+ * ({@code Authorization: Bearer <key>}); errors in the Azure shape {@code {"error":{"code","message"}}}.
+ */
+public final class VigilServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    public VigilServer(String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics) {
+        requireNonNull(store, "store is null");
+        this.server = new Server();
+        this.connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Routes(store, keys, metrics));
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    private static final class Routes extends Handler.Abstract {
+        private final DuckDbStore store;
+        private final ApiKeys keys;
+        private final Metrics metrics;
+
+        Routes(DuckDbStore store, ApiKeys keys, Metrics metrics) {
+            this.store = store;
+            this.keys = keys;
+            this.metrics = metrics;
+            metrics.describe("http_requests_total", "HTTP requests, per route and status");
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String method = request.getMethod();
+            if (path.equals("/health")) {
+                return health(response, callback);
+            }
+            Optional<ApiKeys.Principal> principal = keys.authenticate(bearer(request));
+            if (principal.isEmpty()) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+                return error(
+                        response,
+                        callback,
+                        HttpStatus.UNAUTHORIZED_401,
+                        "AuthorizationRequiredError",
+                        "Valid authentication was not provided: send 'Authorization: Bearer <api key>'.");
+            }
+            if (path.equals("/metrics") && method.equals("GET")) {
+                count("metrics", 200);
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                Content.Sink.write(response, true, metrics.renderPrometheus(), callback);
+                return true;
+            }
+            return error(
+                    response,
+                    callback,
+                    HttpStatus.NOT_FOUND_404,
+                    "PathNotFoundError",
+                    "The requested path does not exist: " + method + " " + path);
+        }
+
+        private boolean health(Response response, Callback callback) {
+            boolean open = store.isOpen();
+            ObjectNode body = JSON.createObjectNode();
+            if (open) {
+                body.put("status", "ok");
+                body.put("store", "open");
+                body.put("ingest", "running");
+            } else {
+                body.put("status", "unavailable");
+                body.put("store", "closed");
+                body.put("ingest", "stopped");
+            }
+            body.put("queuedRows", store.queuedRows());
+            int status = 503;
+            if (open) {
+                status = 200;
+            }
+            count("health", status);
+            return json(response, callback, status, body);
+        }
+
+        private static String bearer(Request request) {
+            String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            if (header == null) {
+                return null;
+            }
+            if (header.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+                return header.substring("bearer ".length());
+            }
+            return null;
+        }
+
+        private boolean error(Response response, Callback callback, int status, String code, String message) {
+            count("error", status);
+            ObjectNode body = JSON.createObjectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("code", code);
+            error.put("message", message);
+            return json(response, callback, status, body);
+        }
+
+        private void count(String route, int status) {
+            metrics.counter("http_requests_total", "route", route, "status", Integer.toString(status))
+                    .increment();
+        }
+
+        private static boolean json(Response response, Callback callback, int status, ObjectNode body) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+            response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+            return true;
+        }
+    }
+}
