@@ -27,14 +27,24 @@ import java.util.zip.GZIPInputStream;
  * A file whose content was imported before is skipped, so importing twice adds nothing.
  */
 public final class FileImporter {
-    /** Largest file (after decompression) read whole; bigger ones are dead-lettered as oversize. */
-    public static final long MAX_FILE_BYTES = 1L << 30;
+    /** Default largest file (after decompression) read whole; bigger ones are dead-lettered as oversize. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 1L << 30;
 
     private final IngestPipeline pipeline;
     private final Optional<LogFormat> forcedFormat;
     private final Optional<PrintStream> progress;
+    private final long maxFileBytes;
 
     public FileImporter(IngestPipeline pipeline, Optional<LogFormat> forcedFormat, Optional<PrintStream> progress) {
+        this(pipeline, forcedFormat, progress, DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public FileImporter(
+            IngestPipeline pipeline,
+            Optional<LogFormat> forcedFormat,
+            Optional<PrintStream> progress,
+            long maxFileBytes) {
+        this.maxFileBytes = maxFileBytes;
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.forcedFormat = requireNonNull(forcedFormat, "forcedFormat is null");
         this.progress = requireNonNull(progress, "progress is null");
@@ -68,14 +78,17 @@ public final class FileImporter {
 
     private void importFile(Path file, ImportSummary summary) throws IOException, InterruptedException {
         String source = file.toString();
-        if (Files.size(file) > MAX_FILE_BYTES) {
-            pipeline.store()
-                    .deadLetter(List.of(new DeadLetter(
+        if (Files.size(file) > maxFileBytes) {
+            // the content stays in the file and is not remembered, so a split file can be imported later
+            deadLetter(
+                    Optional.empty(),
+                    new DeadLetter(
                             source,
                             "",
                             DeadLetterReason.OVERSIZE,
-                            "file is larger than " + MAX_FILE_BYTES + " bytes; split it",
-                            new byte[0])));
+                            "file is larger than " + maxFileBytes + " bytes; split it",
+                            new byte[0]),
+                    summary);
             return;
         }
         byte[] content = Files.readAllBytes(file);
@@ -88,19 +101,15 @@ public final class FileImporter {
         if (isGzip(content)) {
             Optional<byte[]> inflated = gunzip(content);
             if (inflated.isEmpty()) {
-                pipeline.store()
-                        .deadLetter(List.of(new DeadLetter(
+                deadLetter(
+                        Optional.of(sha256),
+                        new DeadLetter(
                                 source,
                                 "",
                                 DeadLetterReason.OVERSIZE,
-                                "gzip content is corrupt or inflates beyond " + MAX_FILE_BYTES + " bytes",
-                                content)))
-                        .join();
-                summary.imported(new IngestResult(
-                        "",
-                        new java.util.TreeMap<>(),
-                        new java.util.TreeMap<>(java.util.Map.of(DeadLetterReason.OVERSIZE.code(), 1L)),
-                        new java.util.TreeMap<>()));
+                                "gzip content is corrupt or inflates beyond " + maxFileBytes + " bytes",
+                                content),
+                        summary);
                 return;
             }
             input = inflated.get();
@@ -110,8 +119,10 @@ public final class FileImporter {
         summary.imported(result);
     }
 
-    private void deadLetter(DeadLetter deadLetter, ImportSummary summary) throws InterruptedException {
+    private void deadLetter(Optional<String> sha256, DeadLetter deadLetter, ImportSummary summary)
+            throws InterruptedException {
         pipeline.store().deadLetter(List.of(deadLetter)).join();
+        sha256.ifPresent(hash -> pipeline.store().recordImport(hash, deadLetter.source(), "", 0, 1));
         summary.imported(IngestResult.deadLettered(deadLetter.reason()));
     }
 
@@ -120,7 +131,7 @@ public final class FileImporter {
     }
 
     /** Inflates gzip content with a cap, so a gzip bomb cannot exhaust memory. */
-    static Optional<byte[]> gunzip(byte[] content) {
+    private Optional<byte[]> gunzip(byte[] content) {
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(content))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(content.length * 4);
             byte[] buffer = new byte[64 * 1024];
@@ -128,7 +139,7 @@ public final class FileImporter {
             int read;
             while ((read = in.read(buffer)) > 0) {
                 total += read;
-                if (total > MAX_FILE_BYTES) {
+                if (total > maxFileBytes) {
                     return Optional.empty();
                 }
                 out.write(buffer, 0, read);
