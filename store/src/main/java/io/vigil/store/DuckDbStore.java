@@ -387,7 +387,8 @@ public final class DuckDbStore implements AutoCloseable {
                     clock,
                     this::deadLetterRejectedRow,
                     counters,
-                    () -> beforeEachBatch.run());
+                    () -> beforeEachBatch.run(),
+                    options.tenantId());
         } catch (SQLException e) {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot open a writer for " + table, e);
         }

@@ -56,6 +56,7 @@ final class TableWriter implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Semaphore queuedRows;
     private final Map<TableSchema, String> insertSqlBySchema = new IdentityHashMap<>();
+    private final String tenantId;
     private final CsvBatchEncoder encoder = new CsvBatchEncoder();
     private final Thread thread;
     private long nextRowSequence;
@@ -71,7 +72,9 @@ final class TableWriter implements AutoCloseable {
             Clock clock,
             Consumer<DeadLetter> rejected,
             StoreCounters counters,
-            Runnable beforeEachBatch) {
+            Runnable beforeEachBatch,
+            String tenantId) {
+        this.tenantId = tenantId;
         this.tableName = tableName;
         this.connection = connection;
         this.stagingDir = stagingDir;
@@ -263,10 +266,10 @@ final class TableWriter implements AutoCloseable {
     }
 
     private String insertSql(TableSchema schema) {
-        return insertSqlBySchema.computeIfAbsent(schema, TableWriter::buildInsertSql);
+        return insertSqlBySchema.computeIfAbsent(schema, this::buildInsertSql);
     }
 
-    private static String buildInsertSql(TableSchema schema) {
+    private String buildInsertSql(TableSchema schema) {
         List<Column> columns = schema.columns();
         List<String> physicalNames = SchemaDdl.physicalColumnNames(schema);
         StringBuilder target = new StringBuilder();
@@ -293,6 +296,8 @@ final class TableWriter implements AutoCloseable {
                 value = "coalesce(" + value + ", make_timestamp(${ingestion}))";
             } else if (column.name().equals("Type") && column.type() == ColumnType.STRING) {
                 value = "coalesce(" + value + ", " + SqlNames.quoteLiteral(schema.name()) + ")";
+            } else if (column.name().equals("TenantId") && column.type() == ColumnType.STRING && !tenantId.isEmpty()) {
+                value = "coalesce(" + value + ", " + SqlNames.quoteLiteral(tenantId) + ")";
             }
             select.append(value).append(", ");
         }

@@ -88,8 +88,8 @@ class DuckDbStoreTest {
     }
 
     @Test
-    void missingTimeGeneratedBecomesTheIngestionTime() throws Exception {
-        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+    void missingTimeGeneratedBecomesTheIngestionTimeAndTenantIdTheWorkspace() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT.withTenantId("0b8e0c36-5f4a-4b0e-9f59-1b0fa2b5c001"))) {
             Row row = store.catalog()
                     .require("Heartbeat")
                     .newRow()
@@ -98,7 +98,10 @@ class DuckDbStoreTest {
             store.write(List.of(row)).get(10, TimeUnit.SECONDS);
             assertThat(count(store, "SELECT epoch_us(TimeGenerated) FROM Heartbeat"))
                     .isEqualTo(NOW.toEpochMilli() * 1000);
-            assertThat(count(store, "SELECT count(*) FROM Heartbeat WHERE TimeGenerated = _vigil_ingestion_time"))
+            assertThat(count(
+                            store,
+                            "SELECT count(*) FROM Heartbeat WHERE TimeGenerated = _vigil_ingestion_time"
+                                    + " AND TenantId = '0b8e0c36-5f4a-4b0e-9f59-1b0fa2b5c001'"))
                     .isEqualTo(1);
         }
     }
@@ -106,7 +109,7 @@ class DuckDbStoreTest {
     @Test
     void smallWritesAreBatchedAndSequencesSurviveReopen() throws Exception {
         WriterConfig config = new WriterConfig(10_000, Duration.ofMillis(200), 100_000, Duration.ofSeconds(10));
-        try (DuckDbStore store = open(new StoreOptions(config, RetentionPolicy.DEFAULT))) {
+        try (DuckDbStore store = open(new StoreOptions(config, RetentionPolicy.DEFAULT, ""))) {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 acks.add(store.write(List.of(syslog(store, "m" + i, NOW))));
@@ -213,7 +216,7 @@ class DuckDbStoreTest {
     @Test
     void retentionDeletesWholeExpiredDaysAndLogsThem() throws Exception {
         RetentionPolicy policy = new RetentionPolicy(90, Map.of("Syslog", 7));
-        try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy))) {
+        try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy, ""))) {
             Instant eightDaysAgo = NOW.minus(Duration.ofDays(8));
             Instant sevenDaysAgoMorning = Instant.parse("2026-11-18T01:00:00Z");
             store.write(List.of(
@@ -248,7 +251,7 @@ class DuckDbStoreTest {
     @Test
     void fullQueuesSlowCallersDownAndRefuseAfterTheTimeout() throws Exception {
         WriterConfig tiny = new WriterConfig(10, Duration.ZERO, 10, Duration.ofMillis(300));
-        try (DuckDbStore store = open(new StoreOptions(tiny, RetentionPolicy.DEFAULT))) {
+        try (DuckDbStore store = open(new StoreOptions(tiny, RetentionPolicy.DEFAULT, ""))) {
             CountDownLatch release = new CountDownLatch(1);
             store.beforeEachBatchForTesting(() -> {
                 try {
