@@ -1,14 +1,48 @@
 package io.vigil.formats;
 
+import io.vigil.formats.activity.AzureActivityFormat;
+import io.vigil.formats.alerts.AzureAlertCommonSchemaFormat;
+import io.vigil.formats.alerts.DefenderAlertFormat;
+import io.vigil.formats.appinsights.AppInsightsEnvelopeFormat;
+import io.vigil.formats.cef.CefFormat;
+import io.vigil.formats.cef.LeefFormat;
+import io.vigil.formats.entra.EntraAuditFormat;
+import io.vigil.formats.entra.EntraSigninFormat;
+import io.vigil.formats.nsgflow.NsgFlowFormat;
+import io.vigil.formats.resourcelog.AzureResourceLogFormat;
+import io.vigil.formats.storage.StorageAnalyticsFormat;
+import io.vigil.formats.syslog.SyslogRfc3164Format;
+import io.vigil.formats.syslog.SyslogRfc5424Format;
+import io.vigil.formats.windows.WindowsEventJsonFormat;
+import io.vigil.formats.windows.WindowsEventXmlFormat;
 import io.vigil.spi.LogFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The registry of built-in log formats: one explicit entry per format, no classpath scanning. */
+/**
+ * The registry of built-in log formats: one explicit entry per format, no classpath scanning. The
+ * order breaks detection ties: specific formats come before the general ones they overlap with.
+ */
 public final class LogFormats {
-    private static final List<LogFormat> BUILT_IN = List.of(new JsonTableFormat());
+    private static final List<LogFormat> BUILT_IN = List.of(
+            new AzureActivityFormat(),
+            new EntraSigninFormat(),
+            new EntraAuditFormat(),
+            new NsgFlowFormat(),
+            new AppInsightsEnvelopeFormat(),
+            new DefenderAlertFormat(),
+            new AzureAlertCommonSchemaFormat(),
+            new AzureResourceLogFormat(),
+            new WindowsEventXmlFormat(),
+            new WindowsEventJsonFormat(),
+            new CefFormat(),
+            new LeefFormat(),
+            new SyslogRfc5424Format(),
+            new SyslogRfc3164Format(),
+            new StorageAnalyticsFormat(),
+            new JsonTableFormat());
 
     private final Map<String, LogFormat> byName;
 

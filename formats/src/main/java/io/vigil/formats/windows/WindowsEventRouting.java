@@ -1,0 +1,17 @@
+package io.vigil.formats.windows;
+
+/**
+ * Which table a Windows event goes to, the choice the Azure Monitor Agent makes by data collection rule
+ * stream.
+ */
+public enum WindowsEventRouting {
+    /**
+     * As the agent's default streams do: the Security channel to SecurityEvent (Microsoft-SecurityEvent
+     * stream), events collected from the ForwardedEvents channel (Windows Event Forwarding) to
+     * WindowsEvent (Microsoft-WindowsEvent stream, which the WEF connector uses), every other channel to
+     * Event (Microsoft-Event stream).
+     */
+    AGENT_DEFAULT,
+    /** Everything to WindowsEvent, as a data collection rule sending all events to Microsoft-WindowsEvent does. */
+    WINDOWS_EVENT_STREAM
+}
