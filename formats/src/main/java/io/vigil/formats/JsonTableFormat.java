@@ -29,6 +29,9 @@ import java.util.Optional;
 public final class JsonTableFormat implements LogFormat {
     public static final String NAME = "json_table";
 
+    /** The Log Analytics portal's export names datetime columns "TimeGenerated [UTC]". */
+    private static final String UTC_SUFFIX = " [UTC]";
+
     private final Optional<String> forcedTable;
 
     public JsonTableFormat() {
@@ -63,7 +66,8 @@ public final class JsonTableFormat implements LogFormat {
     public int detect(byte[] head) {
         // only rows exported from a workspace say which table they belong to
         String text = new String(head, StandardCharsets.UTF_8);
-        if (text.contains("\"TimeGenerated\"") && text.contains("\"Type\"")) {
+        if ((text.contains("\"TimeGenerated\"") || text.contains("\"TimeGenerated [UTC]\""))
+                && text.contains("\"Type\"")) {
             return 40;
         }
         return 0;
@@ -71,24 +75,36 @@ public final class JsonTableFormat implements LogFormat {
 
     @Override
     public void parse(String source, byte[] input, ParseContext context, RecordSink sink) {
-        JsonRecords.forEach(source, NAME, input, sink, node -> parseRow(source, node, context, sink));
+        JsonRecords.forEach(
+                source, NAME, input, sink, node -> parseRow(NAME, forcedTable, source, node, context, sink));
     }
 
-    private void parseRow(String source, JsonNode node, ParseContext context, RecordSink sink) {
+    /**
+     * Builds a row from an object keyed by column name. Shared with {@link CsvTableFormat}: both read
+     * exports of a workspace's tables, where the portal names datetime columns {@code "X [UTC]"} and
+     * writes empty cells as empty strings.
+     */
+    static void parseRow(
+            String format,
+            Optional<String> forcedTable,
+            String source,
+            JsonNode node,
+            ParseContext context,
+            RecordSink sink) {
         if (!(node instanceof ObjectNode object)) {
-            sink.deadLetter(
-                    deadLetter(source, DeadLetterReason.UNKNOWN_RECORD_SHAPE, "row is not a JSON object", node));
+            sink.deadLetter(deadLetter(
+                    format, source, DeadLetterReason.UNKNOWN_RECORD_SHAPE, "row is not a JSON object", node));
             return;
         }
         String tableName = forcedTable.orElseGet(() -> object.path("Type").asText(""));
         if (tableName.isEmpty()) {
             sink.deadLetter(deadLetter(
-                    source, DeadLetterReason.UNKNOWN_TABLE, "row has no Type and no --table was given", node));
+                    format, source, DeadLetterReason.UNKNOWN_TABLE, "row has no Type and no --table was given", node));
             return;
         }
         Optional<TableSchema> table = context.catalog().table(tableName);
         if (table.isEmpty()) {
-            sink.deadLetter(deadLetter(source, DeadLetterReason.UNKNOWN_TABLE, "no table " + tableName, node));
+            sink.deadLetter(deadLetter(format, source, DeadLetterReason.UNKNOWN_TABLE, "no table " + tableName, node));
             return;
         }
         TableSchema schema = table.get();
@@ -97,17 +113,26 @@ public final class JsonTableFormat implements LogFormat {
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            Optional<Column> column = schema.column(field.getKey());
+            String name = field.getKey();
+            if (name.endsWith(UTC_SUFFIX)) {
+                name = name.substring(0, name.length() - UTC_SUFFIX.length());
+            }
+            Optional<Column> column = schema.column(name);
             if (column.isEmpty()) {
-                unknown.set(field.getKey(), field.getValue());
+                unknown.set(name, field.getValue());
+                continue;
+            }
+            JsonNode value = field.getValue();
+            if (value.isTextual()
+                    && isExportedEmpty(value.asText())
+                    && column.get().type() != ColumnType.STRING) {
+                // exports write an empty cell of a typed column as "" or "null": an empty value, not an error
                 continue;
             }
             try {
-                row.set(
-                        field.getKey(),
-                        TypedValues.fromJson(field.getValue(), column.get().type()));
+                row.set(name, TypedValues.fromJson(value, column.get().type()));
             } catch (TypedValues.ConversionException e) {
-                sink.deadLetter(deadLetter(source, e.reason(), field.getKey() + ": " + e.getMessage(), node));
+                sink.deadLetter(deadLetter(format, source, e.reason(), name + ": " + e.getMessage(), node));
                 return;
             }
         }
@@ -123,7 +148,12 @@ public final class JsonTableFormat implements LogFormat {
         sink.row(row.build());
     }
 
-    private static DeadLetter deadLetter(String source, DeadLetterReason reason, String detail, JsonNode node) {
-        return new DeadLetter(source, NAME, reason, detail, node.toString().getBytes(StandardCharsets.UTF_8));
+    private static boolean isExportedEmpty(String text) {
+        return text.isEmpty() || text.equals("null");
+    }
+
+    private static DeadLetter deadLetter(
+            String format, String source, DeadLetterReason reason, String detail, JsonNode node) {
+        return new DeadLetter(source, format, reason, detail, node.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -42,7 +42,8 @@ public final class LogFormats {
             new SyslogRfc5424Format(),
             new SyslogRfc3164Format(),
             new StorageAnalyticsFormat(),
-            new JsonTableFormat());
+            new JsonTableFormat(),
+            new CsvTableFormat());
 
     private final Map<String, LogFormat> byName;
 

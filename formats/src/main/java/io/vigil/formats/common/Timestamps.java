@@ -35,8 +35,27 @@ public final class Timestamps {
             .optionalEnd()
             .toFormatter(Locale.ROOT);
 
-    // the US form Azure uses in some exports, e.g. "11/25/2026 1:05:07 PM"
-    private static final DateTimeFormatter US = DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US);
+    // the US forms of Azure exports: "11/25/2026 1:05:07 PM", and the portal's "11/16/2020, 11:00:47.500 AM"
+    private static final DateTimeFormatter US = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .appendPattern("M/d/yyyy")
+            .optionalStart()
+            .appendLiteral(',')
+            .optionalEnd()
+            .appendPattern(" h:mm:ss")
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .optionalEnd()
+            .appendPattern(" a")
+            .optionalStart()
+            .appendLiteral(' ')
+            .appendOffset("+HH:MM", "Z")
+            .optionalEnd()
+            .toFormatter(Locale.US);
+
+    // syslog-style with the year first, as Cisco UCS writes EventTime: "2020 Sep 25 14:06:21", "2020 Sep  9 19:54:04"
+    private static final DateTimeFormatter YEAR_MONTH_NAME =
+            DateTimeFormatter.ofPattern("yyyy MMM d HH:mm:ss", Locale.US);
 
     private Timestamps() {}
 
@@ -61,17 +80,33 @@ public final class Timestamps {
             }
             return local.toInstant(ZoneOffset.of(offset));
         } catch (DateTimeParseException e) {
-            try {
-                return LocalDateTime.parse(value, US).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException ignored) {
-                try {
-                    return OffsetDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
-                            .toInstant();
-                } catch (DateTimeParseException alsoIgnored) {
-                    return null;
-                }
-            }
+            return parseOtherForms(value);
         } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Instant parseOtherForms(String value) {
+        try {
+            java.time.temporal.TemporalAccessor parsed = US.parse(value);
+            LocalDateTime local = LocalDateTime.from(parsed);
+            if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+                return local.toInstant(ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
+            }
+            return local.toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException ignored) {
+            // try the next form
+        }
+        try {
+            return LocalDateTime.parse(value.replaceAll(" +", " "), YEAR_MONTH_NAME)
+                    .toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // try the next form
+        }
+        try {
+            return OffsetDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+        } catch (DateTimeParseException ignored) {
             return null;
         }
     }

@@ -99,6 +99,10 @@ public final class AzureResourceLogFormat implements LogFormat, AzureRecordMappe
             String source, ObjectNode record, String category, ParseContext context, RecordSink sink) {
         Instant time = Timestamps.parse(AzureRow.text(record.get("time")));
         if (time == null) {
+            // Event Hubs' OperationalLogs carry no "time", only "EventTimeString" ("11/3/2020 9:06:42 AM +00:00")
+            time = Timestamps.parse(AzureRow.text(record.get("EventTimeString")));
+        }
+        if (time == null) {
             sink.deadLetter(AzureRecordMapper.deadLetter(
                     source, NAME, DeadLetterReason.BAD_TIMESTAMP, "record has no valid time", record));
             return;

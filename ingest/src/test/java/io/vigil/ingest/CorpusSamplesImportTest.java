@@ -1,0 +1,79 @@
+package io.vigil.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.formats.LogFormats;
+import io.vigil.spi.Metrics;
+import io.vigil.store.DuckDbStore;
+import io.vigil.store.StoreOptions;
+import io.vigil.testing.SharedCorpus;
+import io.vigil.testing.TestingClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every real sample in the shared corpus imports through detection, parsing and the store. A sample
+ * may dead-letter only where this test names the real defect; everything else must give rows and no
+ * dead letter. The list is exact: a sample that starts loading cleanly fails the test until it is
+ * taken off the list.
+ */
+class CorpusSamplesImportTest {
+    /** Samples expected to dead-letter, with the reason code and count, and why. */
+    private static final Map<String, Map<String, Long>> EXPECTED_DEAD_LETTERS = Map.of(
+            // a custom-table export of raw auditd fields: no Type or TimeGenerated says which table it is
+            "linux-audit-sentinel-sample-data/LinuxAudit_CL.json", Map.of("unknown_format", 1L),
+            // the exporting parser overwrote the Type column with parsed fields (DHCPDISCOVER, lame-servers...)
+            "syslog-sentinel-sample-data/InfobloxNIOS.json", Map.of("unknown_table", 50L),
+            // Microsoft's own service principals' sign-ins have no Log Analytics table
+            "entra_signin/elastic-test-signinlogs-raw.log", Map.of("unknown_table", 1L),
+            // the header cell of the Type column is blank
+            "cef-commonsecuritylog-sentinel-sample-data/Forcepoint CASB.csv", Map.of("unknown_table", 4L));
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void everySampleImportsOrDeadLettersForANamedDefect() throws Exception {
+        Path samples = SharedCorpus.samples();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(samples)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(CorpusSamplesImportTest::isLogSample)
+                    .sorted()
+                    .toList();
+        }
+        assertThat(files).hasSizeGreaterThan(200);
+        TestingClock clock = new TestingClock(Instant.parse("2026-11-25T12:00:00Z"));
+        Map<String, Map<String, Long>> actualDeadLetters = new TreeMap<>();
+        try (DuckDbStore store = DuckDbStore.open(dataDir, StoreOptions.DEFAULT, clock, new Metrics())) {
+            IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, new Metrics());
+            for (Path file : files) {
+                String name = samples.relativize(file).toString();
+                IngestResult result = pipeline.ingest("test", name, Files.readAllBytes(file), Optional.empty());
+                if (!result.deadLettersByReason().isEmpty()) {
+                    actualDeadLetters.put(name, result.deadLettersByReason());
+                }
+                if (!EXPECTED_DEAD_LETTERS.containsKey(name)) {
+                    assertThat(result.rows())
+                            .as("rows from %s (format %s)", name, result.format())
+                            .isPositive();
+                }
+            }
+        }
+        assertThat(actualDeadLetters).isEqualTo(EXPECTED_DEAD_LETTERS);
+    }
+
+    /** The corpus also holds documentation and Sigma test metadata next to the logs. */
+    private static boolean isLogSample(Path file) {
+        String name = file.getFileName().toString();
+        return !name.equalsIgnoreCase("ReadMe.md") && !name.equals("info.yml") && !name.equals("LICENSE");
+    }
+}
