@@ -1,0 +1,7 @@
+package io.vigil.kql.syntax;
+
+/** How bad a diagnostic is; errors make a query unusable, warnings do not. */
+public enum Severity {
+    ERROR,
+    WARNING
+}
