@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.bench.FormatsBenchmark;
 import io.vigil.app.bench.IngestBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Ingest.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Formats.class})
 final class BenchCommand {
     @Command(
             name = "ingest",
@@ -36,6 +37,31 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             new IngestBenchmark(rows, runs, dir, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "formats",
+            mixinStandardHelpOptions = true,
+            description = "Parse throughput of every format on generated native files, with a baseline"
+                    + " (Jackson tree parse for JSON, line splitting for text) measured on the same bytes.")
+    static final class Formats implements Callable<Integer> {
+        @Option(
+                names = "--scale",
+                defaultValue = "0.5",
+                description = "Generator volume scale. Default: ${DEFAULT-VALUE}")
+        double scale;
+
+        @Option(
+                names = "--passes",
+                defaultValue = "3",
+                description = "Timed passes per format. Default: ${DEFAULT-VALUE}")
+        int passes;
+
+        @Override
+        public Integer call() throws Exception {
+            new FormatsBenchmark(scale, passes, System.out).run();
             return 0;
         }
     }
