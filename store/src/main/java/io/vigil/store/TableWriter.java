@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -167,8 +166,9 @@ final class TableWriter implements AutoCloseable {
             rows.addAll(pending.rows());
         }
         try {
-            // rows built against an older version of a custom table's schema are written separately
-            Map<TableSchema, List<Row>> bySchema = new LinkedHashMap<>();
+            // rows built against an older version of a custom table's schema are written separately;
+            // schemas are compared by identity (a record's hashCode would hash every column per row)
+            Map<TableSchema, List<Row>> bySchema = new IdentityHashMap<>();
             for (Row row : rows) {
                 bySchema.computeIfAbsent(row.table(), ignored -> new ArrayList<>())
                         .add(row);
