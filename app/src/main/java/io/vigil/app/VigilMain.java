@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             ImportCommand.class,
             TablesCommand.class,
+            FormatsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
