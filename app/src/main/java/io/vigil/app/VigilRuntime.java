@@ -18,7 +18,8 @@ public record VigilRuntime(
         Clock clock = Clock.systemUTC();
         Workspace workspace = Workspace.open(dataDir);
         Metrics metrics = new Metrics();
-        DuckDbStore store = DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()), clock, metrics);
+        DuckDbStore store =
+                DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()), clock, metrics);
         IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
         return new VigilRuntime(workspace, store, metrics, pipeline, clock);
     }

@@ -58,7 +58,8 @@ class VigilServerTest {
                         .ingest(
                                 "test",
                                 "inline",
-                                "[{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"Type\":\"Heartbeat\",\"Computer\":\"vm\"}]".getBytes(),
+                                "[{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"Type\":\"Heartbeat\",\"Computer\":\"vm\"}]"
+                                        .getBytes(),
                                 java.util.Optional.empty());
                 HttpResponse<String> metrics = get(base + "/metrics", key);
                 assertThat(metrics.statusCode()).isEqualTo(200);
