@@ -19,8 +19,8 @@ public final class SharedCorpus {
             path = Path.of("..", "shared");
         }
         if (!Files.isDirectory(path)) {
-            throw new IllegalStateException("shared corpus folder not found at " + path.toAbsolutePath()
-                    + " (set -Dvigil.shared.dir)");
+            throw new IllegalStateException(
+                    "shared corpus folder not found at " + path.toAbsolutePath() + " (set -Dvigil.shared.dir)");
         }
         return path.normalize();
     }

@@ -91,7 +91,40 @@ public final class LeefFormat implements LogFormat {
         });
     }
 
+    /**
+     * Parses one LEEF message as a syslog listener receives it (UDP datagram or one TCP frame), with the
+     * sender's address or name for the Computer column when the syslog header has no HOSTNAME.
+     */
+    public void parseMessage(byte[] message, String sourceHost, ParseContext context, RecordSink sink) {
+        String source = "syslog";
+        Optional<String> host = Optional.ofNullable(sourceHost).filter(name -> !name.isBlank());
+        if (host.isPresent()) {
+            source = "syslog:" + host.get();
+        }
+        String text = TextRecords.decode(source, NAME, message, context.maxRecordBytes(), sink);
+        if (text == null) {
+            return;
+        }
+        try {
+            parseLine(source, text.stripTrailing(), message, host, context, sink);
+        } catch (RuntimeException e) {
+            // written not to throw; this keeps one bad message from losing its neighbours if it ever does
+            sink.deadLetter(new DeadLetter(
+                    source, NAME, DeadLetterReason.MALFORMED_LINE, "parser error: " + e.getMessage(), message));
+        }
+    }
+
     private static void parseLine(String source, String text, byte[] raw, ParseContext context, RecordSink sink) {
+        parseLine(source, text, raw, Optional.empty(), context, sink);
+    }
+
+    private static void parseLine(
+            String source,
+            String text,
+            byte[] raw,
+            Optional<String> sourceHost,
+            ParseContext context,
+            RecordSink sink) {
         int marker = SyslogEnvelope.find(text, MARKER);
         if (marker < 0) {
             sink.deadLetter(new DeadLetter(source, NAME, DeadLetterReason.MALFORMED_LINE, "no LEEF: header", raw));
@@ -157,7 +190,7 @@ public final class LeefFormat implements LogFormat {
                 row.keep(key, value);
             }
         }
-        envelope.host().ifPresent(host -> row.setText("Computer", host));
+        envelope.host().or(() -> sourceHost).ifPresent(host -> row.setText("Computer", host));
         row.setText("SourceSystem", "OpsManager");
         Instant time = envelope.time().orElse(null);
         if (time == null && deviceTime != null) {

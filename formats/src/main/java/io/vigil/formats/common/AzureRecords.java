@@ -3,7 +3,6 @@ package io.vigil.formats.common;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,7 +146,8 @@ public final class AzureRecords {
             }
             return new Split(records, null, "", input.length);
         } catch (IOException | RuntimeException e) {
-            return new Split(records, reason(e), message(e), Math.max(0, valueStart[0]));
+            return new Split(
+                    records, JsonRecords.failureReason(e), JsonRecords.failureMessage(e), Math.max(0, valueStart[0]));
         }
     }
 
@@ -202,30 +202,6 @@ public final class AzureRecords {
 
     private static int offset(JsonParser parser) {
         return (int) parser.currentLocation().getByteOffset();
-    }
-
-    private static DeadLetterReason reason(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("end-of-input") || message.contains("Unexpected end")) {
-            return DeadLetterReason.TRUNCATED;
-        }
-        if (message.contains("UTF-8") || message.contains("UTF8")) {
-            return DeadLetterReason.INVALID_UTF8;
-        }
-        return DeadLetterReason.INVALID_JSON;
-    }
-
-    private static String message(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        if (newline > 0) {
-            message = message.substring(0, newline);
-        }
-        if (e instanceof JsonProcessingException processing && processing.getLocation() != null) {
-            message = message + " at line " + processing.getLocation().getLineNr() + ", column "
-                    + processing.getLocation().getColumnNr();
-        }
-        return message;
     }
 
     private static List<byte[]> lines(byte[] input) {

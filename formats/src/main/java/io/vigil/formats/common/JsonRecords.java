@@ -52,7 +52,7 @@ public final class JsonRecords {
             }
             return node;
         } catch (IOException e) {
-            sink.deadLetter(new DeadLetter(source, format, invalidReason(input, e), message(e), input));
+            sink.deadLetter(new DeadLetter(source, format, failureReason(e), failureMessage(e), input));
             return null;
         }
     }
@@ -78,7 +78,7 @@ public final class JsonRecords {
             }
         } catch (IOException e) {
             // records before the error were delivered; keep the whole input as the raw evidence
-            sink.deadLetter(new DeadLetter(source, format, invalidReason(input, e), message(e), input));
+            sink.deadLetter(new DeadLetter(source, format, failureReason(e), failureMessage(e), input));
         }
     }
 
@@ -131,7 +131,8 @@ public final class JsonRecords {
         }
     }
 
-    private static DeadLetterReason invalidReason(byte[] input, IOException e) {
+    /** The dead-letter reason for a JSON parse failure: truncated input, bad UTF-8, or invalid JSON. */
+    public static DeadLetterReason failureReason(Exception e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("end-of-input") || message.contains("Unexpected end")) {
             return DeadLetterReason.TRUNCATED;
@@ -142,7 +143,8 @@ public final class JsonRecords {
         return DeadLetterReason.INVALID_JSON;
     }
 
-    private static String message(IOException e) {
+    /** The parser's message, first line only, with the line and column where it failed. */
+    public static String failureMessage(Exception e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         if (newline > 0) {
