@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.LogFormat;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +133,7 @@ public final class FileImporter {
 
     /** Inflates gzip content with a cap, so a gzip bomb cannot exhaust memory. */
     private Optional<byte[]> gunzip(byte[] content) {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(content))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(content))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(content.length * 4);
             byte[] buffer = new byte[64 * 1024];
             long total = 0;
