@@ -68,6 +68,10 @@ public final class Timestamps {
         if (value.isEmpty()) {
             return null;
         }
+        if (isSlashedIsoDate(value)) {
+            // storage resource logs write lastModifiedTime as "2026/10/23 01:25:38.3886224"
+            value = value.substring(0, 10).replace('/', '-') + value.substring(10);
+        }
         try {
             int offsetStart = offsetStart(value);
             if (offsetStart < 0) {
@@ -148,6 +152,14 @@ public final class Timestamps {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    private static boolean isSlashedIsoDate(String value) {
+        return value.length() > 10
+                && value.charAt(4) == '/'
+                && value.charAt(7) == '/'
+                && Character.isDigit(value.charAt(0))
+                && Character.isDigit(value.charAt(5));
     }
 
     private static int offsetStart(String value) {
