@@ -1,16 +1,21 @@
 package io.vigil.app;
 
+import io.vigil.formats.CustomTableInference;
 import io.vigil.formats.JsonTableFormat;
 import io.vigil.ingest.FileImporter;
 import io.vigil.ingest.ImportSummary;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +33,11 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "NAME", description = "Force a format instead of detecting it")
     String format;
 
-    @Option(names = "--table", paramLabel = "TABLE", description = "Rows already shaped like TABLE (json_table format)")
+    @Option(
+            names = "--table",
+            paramLabel = "TABLE",
+            description = "Rows already shaped like TABLE (JSON/NDJSON); a new custom table (name ending _CL) is"
+                    + " created with columns inferred from the first file")
     String table;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to import")
@@ -43,8 +52,13 @@ final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<LogFormat> forcedFormat(VigilRuntime runtime) {
+    private Optional<LogFormat> forcedFormat(VigilRuntime runtime) throws IOException {
         if (table != null) {
+            if (table.endsWith("_CL") && runtime.store().catalog().table(table).isEmpty()) {
+                TableSchema inferred = CustomTableInference.infer(table, Files.readAllBytes(firstFile()));
+                TableSchema created = runtime.store().ensureCustomTable(inferred);
+                System.err.println("created custom table " + table + " with " + created.columnCount() + " columns");
+            }
             return Optional.of(JsonTableFormat.forTable(table));
         }
         if (format == null) {
@@ -59,6 +73,25 @@ final class ImportCommand implements Callable<Integer> {
                                 + runtime.pipeline().formats().all().stream()
                                         .map(LogFormat::name)
                                         .toList())));
+    }
+
+    private Path firstFile() throws IOException {
+        for (Path path : paths) {
+            if (Files.isRegularFile(path)) {
+                return path;
+            }
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    Optional<Path> first =
+                            walk.filter(Files::isRegularFile).sorted().findFirst();
+                    if (first.isPresent()) {
+                        return first.get();
+                    }
+                }
+            }
+        }
+        throw new VigilException(
+                StandardErrorCode.INVALID_ARGUMENT, "no file to infer the columns of " + table + " from");
     }
 
     static ImportSummary importPaths(

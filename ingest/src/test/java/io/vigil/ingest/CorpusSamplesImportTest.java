@@ -2,8 +2,12 @@ package io.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.formats.CustomTableInference;
+import io.vigil.formats.JsonTableFormat;
 import io.vigil.formats.LogFormats;
+import io.vigil.spi.ColumnType;
 import io.vigil.spi.Metrics;
+import io.vigil.spi.TableSchema;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.testing.SharedCorpus;
@@ -28,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CorpusSamplesImportTest {
     /** Samples expected to dead-letter, with the reason code and count, and why. */
     private static final Map<String, Map<String, Long>> EXPECTED_DEAD_LETTERS = Map.of(
-            // a custom-table export of raw auditd fields: no Type or TimeGenerated says which table it is
+            // a custom-table export of raw auditd fields: no Type or TimeGenerated says which table it is;
+            // it imports with --table (see customTableExportImportsWithItsTableNamed)
             "linux-audit-sentinel-sample-data/LinuxAudit_CL.json", Map.of("unknown_format", 1L),
             // the exporting parser overwrote the Type column with parsed fields (DHCPDISCOVER, lame-servers...)
             "syslog-sentinel-sample-data/InfobloxNIOS.json", Map.of("unknown_table", 50L),
@@ -69,6 +74,23 @@ class CorpusSamplesImportTest {
             }
         }
         assertThat(actualDeadLetters).isEqualTo(EXPECTED_DEAD_LETTERS);
+    }
+
+    @Test
+    void customTableExportImportsWithItsTableNamed() throws Exception {
+        byte[] export = Files.readAllBytes(
+                SharedCorpus.samples().resolve("linux-audit-sentinel-sample-data/LinuxAudit_CL.json"));
+        TestingClock clock = new TestingClock(Instant.parse("2026-11-25T12:00:00Z"));
+        try (DuckDbStore store = DuckDbStore.open(dataDir, StoreOptions.DEFAULT, clock, new Metrics())) {
+            TableSchema table = store.ensureCustomTable(CustomTableInference.infer("LinuxAudit_CL", export));
+            assertThat(table.column("time").orElseThrow().type()).isEqualTo(ColumnType.DATETIME);
+            assertThat(table.column("seq").orElseThrow().type()).isEqualTo(ColumnType.LONG);
+            IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, new Metrics());
+            IngestResult result = pipeline.ingest(
+                    "test", "LinuxAudit_CL.json", export, Optional.of(JsonTableFormat.forTable("LinuxAudit_CL")));
+            assertThat(result.deadLettersByReason()).isEmpty();
+            assertThat(result.rowsByTable()).containsEntry("LinuxAudit_CL", 11L);
+        }
     }
 
     /** The corpus also holds documentation and Sigma test metadata next to the logs. */
