@@ -21,7 +21,8 @@ public record Diagnostic(DiagnosticCode code, String message, Span span, int lin
         return code.severity() == Severity.ERROR;
     }
 
-    static Diagnostic create(String source, DiagnosticCode code, Span span, Object... arguments) {
+    /** A diagnostic at a span of {@code source}, with its line and column computed. */
+    public static Diagnostic create(String source, DiagnosticCode code, Span span, Object... arguments) {
         int line = 1;
         int column = 1;
         int limit = Math.min(span.start(), source.length());

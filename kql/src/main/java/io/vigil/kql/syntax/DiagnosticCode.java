@@ -3,7 +3,8 @@ package io.vigil.kql.syntax;
 import java.util.Locale;
 
 /**
- * Stable codes of the syntax layer. Codes never change meaning once published; new problems get new
+ * Stable codes of the front end: KQL1xx from the parser, KQL2xx from the binder (KQL25x: valid KQL
+ * that Vigil does not run yet). Codes never change meaning once published; new problems get new
  * numbers. The message template takes {@link String#format} arguments.
  */
 public enum DiagnosticCode {
@@ -17,7 +18,23 @@ public enum DiagnosticCode {
     MISSING_QUERY_OPERATOR("KQL108", Severity.ERROR, "Expected a query operator after '|'"),
     MISSING_TYPE("KQL109", Severity.ERROR, "Expected a type name"),
     INVALID_LITERAL("KQL110", Severity.ERROR, "Invalid %s literal"),
-    NESTING_TOO_DEEP("KQL111", Severity.ERROR, "Expression nesting is too deep");
+    NESTING_TOO_DEEP("KQL111", Severity.ERROR, "Expression nesting is too deep"),
+    UNKNOWN_TABLE("KQL201", Severity.ERROR, "Unknown table or tabular variable '%s'"),
+    UNKNOWN_COLUMN("KQL202", Severity.ERROR, "Unknown column or variable '%s'"),
+    UNKNOWN_FUNCTION("KQL203", Severity.ERROR, "Unknown function '%s'"),
+    WRONG_ARGUMENT_COUNT("KQL204", Severity.ERROR, "Function '%s' takes %s arguments, got %d"),
+    TYPE_MISMATCH("KQL205", Severity.ERROR, "%s"),
+    EXPECTED_SCALAR("KQL206", Severity.ERROR, "Expected a scalar expression"),
+    EXPECTED_TABULAR("KQL207", Severity.ERROR, "Expected a tabular expression"),
+    EXPECTED_CONSTANT("KQL208", Severity.ERROR, "Expected a constant %s"),
+    AGGREGATE_OUTSIDE_SUMMARIZE("KQL209", Severity.ERROR, "Aggregate function '%s' is only allowed in summarize"),
+    EXPECTED_AGGREGATE("KQL210", Severity.ERROR, "Expected an aggregate function call"),
+    NO_QUERY("KQL211", Severity.ERROR, "The query has no tabular expression statement"),
+    INVALID_JOIN_CONDITION("KQL212", Severity.ERROR, "Invalid join condition: %s"),
+    INVALID_VALUE("KQL213", Severity.ERROR, "Invalid %s value '%s'"),
+    UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
+    UNSUPPORTED_FUNCTION("KQL251", Severity.ERROR, "Unsupported function '%s'"),
+    UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s");
 
     private final String code;
     private final Severity severity;

@@ -26,7 +26,7 @@ class DiagnosticCodeTest {
         Set<String> codes =
                 Arrays.stream(DiagnosticCode.values()).map(DiagnosticCode::code).collect(Collectors.toSet());
         assertThat(codes).hasSize(DiagnosticCode.values().length);
-        assertThat(codes).allMatch(code -> code.matches("KQL1\\d\\d"));
+        assertThat(codes).allMatch(code -> code.matches("KQL[12]\\d\\d"));
         assertThat(DiagnosticCode.UNEXPECTED_TOKEN.code()).isEqualTo("KQL101");
         assertThat(DiagnosticCode.MISSING_EXPRESSION.code()).isEqualTo("KQL102");
         assertThat(DiagnosticCode.UNTERMINATED_STRING.code()).isEqualTo("KQL103");
@@ -134,6 +134,10 @@ class DiagnosticCodeTest {
                 DiagnosticCode.MISSING_TYPE,
                 DiagnosticCode.INVALID_LITERAL,
                 DiagnosticCode.NESTING_TOO_DEEP);
-        assertThat(covered).containsExactlyInAnyOrder(DiagnosticCode.values());
+        // the binder's KQL2xx codes are covered by io.vigil.kql.binder.BinderDiagnosticsTest
+        assertThat(covered)
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(DiagnosticCode.values())
+                        .filter(code -> code.code().startsWith("KQL1"))
+                        .toList());
     }
 }

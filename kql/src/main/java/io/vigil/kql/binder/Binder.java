@@ -1,0 +1,2452 @@
+package io.vigil.kql.binder;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.kql.syntax.BinaryOperator;
+import io.vigil.kql.syntax.Clause;
+import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.kql.syntax.DiagnosticCode;
+import io.vigil.kql.syntax.Expression;
+import io.vigil.kql.syntax.LiteralKind;
+import io.vigil.kql.syntax.NullsPosition;
+import io.vigil.kql.syntax.ParseResult;
+import io.vigil.kql.syntax.QueryOperator;
+import io.vigil.kql.syntax.SortDirection;
+import io.vigil.kql.syntax.Span;
+import io.vigil.kql.syntax.Statement;
+import io.vigil.plan.AggregateFunction;
+import io.vigil.plan.PlanColumn;
+import io.vigil.plan.PlanNode;
+import io.vigil.plan.ScalarExpression;
+import io.vigil.plan.ScalarExpression.Call;
+import io.vigil.plan.ScalarExpression.ColumnReference;
+import io.vigil.plan.ScalarExpression.Constant;
+import io.vigil.plan.ScalarFunction;
+import io.vigil.spi.Column;
+import io.vigil.spi.ColumnType;
+import io.vigil.spi.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Binds a parsed query to a catalog and lowers it to the plan: resolves tables, columns and let
+ * variables, types every expression, names result columns as KQL does, and reports user errors as
+ * diagnostics (KQL2xx) with spans. It never throws on user error: a statement that fails to bind
+ * stops at its first error, and binding goes on with the next statement.
+ */
+public final class Binder {
+    /** The name of the hidden column that carries {@code ingestion_time()} through the plan. */
+    public static final String INGESTION_TIME = "$IngestionTime";
+
+    private final String source;
+    private final QueryCatalog catalog;
+    private final BindOptions options;
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Map<String, Binding> lets = new HashMap<>();
+
+    /** A let variable: a tabular value, a scalar value, or a function (not supported yet). */
+    private sealed interface Binding {}
+
+    private record TabularBinding(PlanNode plan) implements Binding {}
+
+    /** A scalar; {@code elements} holds the values of a constant dynamic array, for {@code in}. */
+    private record ScalarBinding(ScalarExpression value, Optional<List<ScalarExpression>> elements)
+            implements Binding {}
+
+    private record FunctionBinding() implements Binding {}
+
+    /** The columns an expression can refer to; {@code leftCount} splits a join's two sides, or is -1. */
+    private record RowScope(List<PlanColumn> columns, int leftCount) {
+        static final RowScope EMPTY = new RowScope(List.of(), -1);
+
+        RowScope(List<PlanColumn> columns) {
+            this(columns, -1);
+        }
+    }
+
+    /** Stops binding of one statement at a user error that is already recorded. */
+    private static final class BindError extends RuntimeException {
+        BindError() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Binder(String source, QueryCatalog catalog, BindOptions options) {
+        this.source = requireNonNull(source, "source is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.options = requireNonNull(options, "options is null");
+    }
+
+    /** Binds the result statement of a parsed query; parse errors are returned without binding. */
+    public static BoundQuery bind(String source, ParseResult parsed, QueryCatalog catalog, BindOptions options) {
+        if (parsed.hasErrors()) {
+            return new BoundQuery(Optional.empty(), parsed.diagnostics());
+        }
+        Binder binder = new Binder(source, catalog, options);
+        Optional<PlanNode> plan = binder.script(parsed.script().statements());
+        List<Diagnostic> all = new ArrayList<>(parsed.diagnostics());
+        all.addAll(binder.diagnostics);
+        if (all.stream().anyMatch(Diagnostic::isError)) {
+            return new BoundQuery(Optional.empty(), all);
+        }
+        return new BoundQuery(plan, all);
+    }
+
+    private BindError error(DiagnosticCode code, Span span, Object... arguments) {
+        diagnostics.add(Diagnostic.create(source, code, span, arguments));
+        return new BindError();
+    }
+
+    private Optional<PlanNode> script(List<Statement> statements) {
+        PlanNode result = null;
+        boolean sawQuery = false;
+        for (Statement statement : statements) {
+            try {
+                switch (statement) {
+                    case Statement.LetStatement let -> let(let);
+                    case Statement.SetStatement set -> {
+                        // query options (set notruncation, ...) do not change results here
+                    }
+                    case Statement.ExpressionStatement expression -> {
+                        sawQuery = true;
+                        result = visibleOnly(tabular(expression.expression()));
+                    }
+                }
+            } catch (BindError error) {
+                if (statement instanceof Statement.LetStatement let) {
+                    lets.put(let.name(), new FunctionBinding());
+                }
+                if (statement instanceof Statement.ExpressionStatement) {
+                    sawQuery = true;
+                    result = null;
+                }
+            }
+        }
+        if (!sawQuery) {
+            Span end = Span.empty(source.length());
+            diagnostics.add(Diagnostic.create(source, DiagnosticCode.NO_QUERY, end));
+        }
+        return Optional.ofNullable(result);
+    }
+
+    private void let(Statement.LetStatement let) {
+        Expression value = let.value();
+        if (value instanceof Expression.FunctionDeclaration) {
+            // user functions bind at their call sites, which are not supported yet
+            lets.put(let.name(), new FunctionBinding());
+            return;
+        }
+        if (isTabular(value)) {
+            lets.put(let.name(), new TabularBinding(tabular(value)));
+            return;
+        }
+        ScalarExpression scalar = scalar(value, RowScope.EMPTY);
+        lets.put(let.name(), new ScalarBinding(scalar, dynamicElements(value)));
+    }
+
+    /** The elements of a constant {@code dynamic([...])}, as typed constants. */
+    private Optional<List<ScalarExpression>> dynamicElements(Expression value) {
+        if (value instanceof Expression.Parenthesized parenthesized) {
+            return dynamicElements(parenthesized.expression());
+        }
+        if (value instanceof Expression.DynamicLiteral literal
+                && literal.value() instanceof Expression.DynamicArray array) {
+            List<ScalarExpression> elements = new ArrayList<>();
+            for (Expression element : array.elements()) {
+                elements.add(scalar(element, RowScope.EMPTY));
+            }
+            return Optional.of(elements);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether an expression is tabular: a pipeline, a table, a tabular let, or a tabular operator. */
+    private boolean isTabular(Expression expression) {
+        return switch (expression) {
+            case Expression.Pipe pipe -> true;
+            case Expression.OperatorExpression operator -> true;
+            case Expression.Parenthesized parenthesized -> isTabular(parenthesized.expression());
+            case Expression.NameReference name ->
+                lets.get(name.name()) instanceof TabularBinding
+                        || (!lets.containsKey(name.name())
+                                && catalog.table(name.name()).isPresent());
+            case Expression.WildcardName wildcard -> true;
+            case Expression.FunctionCall call ->
+                call.name().equals("table") || call.name().equals("materialize");
+            default -> false;
+        };
+    }
+
+    private PlanNode visibleOnly(PlanNode plan) {
+        if (plan.columns().stream().noneMatch(PlanColumn::hidden)) {
+            return plan;
+        }
+        List<ScalarExpression> expressions = new ArrayList<>();
+        List<PlanColumn> columns = new ArrayList<>();
+        for (int index = 0; index < plan.columns().size(); index++) {
+            PlanColumn column = plan.columns().get(index);
+            if (!column.hidden()) {
+                expressions.add(reference(plan, index));
+                columns.add(column);
+            }
+        }
+        return new PlanNode.Project(plan, expressions, columns);
+    }
+
+    private static ColumnReference reference(PlanNode plan, int index) {
+        PlanColumn column = plan.columns().get(index);
+        return new ColumnReference(index, column.name(), column.type());
+    }
+
+    // ---------------------------------------------------------------- tabular expressions
+
+    private PlanNode tabular(Expression expression) {
+        return switch (expression) {
+            case Expression.Pipe pipe -> operator(tabular(pipe.source()), pipe.operator());
+            case Expression.Parenthesized parenthesized -> tabular(parenthesized.expression());
+            case Expression.NameReference name -> table(name.name(), name.span());
+            case Expression.OperatorExpression operator -> sourceOperator(operator.operator());
+            case Expression.FunctionCall call
+            when call.name().equals("materialize") && call.arguments().size() == 1 ->
+                // materialize caches a result; evaluating it again gives the same rows (materialize-function)
+                tabular(call.arguments().get(0));
+            case Expression.FunctionCall call
+            when call.name().equals("table")
+                    && call.arguments().size() == 1
+                    && call.arguments().get(0) instanceof Expression.Literal literal
+                    && literal.kind() == LiteralKind.STRING -> table(literal.value(), call.span());
+            default -> throw error(DiagnosticCode.EXPECTED_TABULAR, expression.span());
+        };
+    }
+
+    private PlanNode table(String name, Span span) {
+        Binding binding = lets.get(name);
+        if (binding instanceof TabularBinding tabular) {
+            return tabular.plan();
+        }
+        if (binding instanceof FunctionBinding) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, span, "user-defined function '" + name + "'");
+        }
+        if (binding instanceof ScalarBinding) {
+            throw error(DiagnosticCode.EXPECTED_TABULAR, span);
+        }
+        Optional<CatalogTable> table = catalog.table(name);
+        if (table.isEmpty()) {
+            throw error(DiagnosticCode.UNKNOWN_TABLE, span, name);
+        }
+        return scan(table.get());
+    }
+
+    private PlanNode scan(CatalogTable table) {
+        List<PlanColumn> columns = new ArrayList<>();
+        List<String> physical = new ArrayList<>(table.physicalNames());
+        for (Column column : table.schema().columns()) {
+            columns.add(new PlanColumn(column.name(), column.type()));
+        }
+        if (table.ingestionTimeColumn().isPresent()) {
+            columns.add(new PlanColumn(INGESTION_TIME, ColumnType.DATETIME, true));
+            physical.add(table.ingestionTimeColumn().get());
+        }
+        PlanNode scan = new PlanNode.TableScan(table.schema().name(), columns, physical);
+        int time = table.schema().indexOf("TimeGenerated");
+        if (options.timeRange().isEmpty()
+                || time < 0
+                || table.schema().columns().get(time).type() != ColumnType.DATETIME) {
+            return scan;
+        }
+        // the request's timespan applies to every table, as Log Analytics' implicit time filter does
+        BindOptions.TimeRange range = options.timeRange().get();
+        ColumnReference timeGenerated = reference(scan, time);
+        ScalarExpression condition = call(
+                ScalarFunction.AND,
+                ColumnType.BOOL,
+                call(
+                        ScalarFunction.GREATER_EQUAL,
+                        ColumnType.BOOL,
+                        timeGenerated,
+                        new Constant(ColumnType.DATETIME, range.start())),
+                call(
+                        ScalarFunction.LESS_EQUAL,
+                        ColumnType.BOOL,
+                        timeGenerated,
+                        new Constant(ColumnType.DATETIME, range.end())));
+        return new PlanNode.Filter(scan, condition);
+    }
+
+    private PlanNode sourceOperator(QueryOperator operator) {
+        return switch (operator) {
+            case QueryOperator.UnionOperator union -> union(Optional.empty(), union);
+            case QueryOperator.PrintOperator print -> print(print);
+            case QueryOperator.DataTableOperator datatable -> datatable(datatable);
+            default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
+        };
+    }
+
+    private PlanNode operator(PlanNode input, QueryOperator operator) {
+        return switch (operator) {
+            case QueryOperator.WhereOperator where ->
+                new PlanNode.Filter(input, condition(where.predicate(), new RowScope(input.columns())));
+            case QueryOperator.ProjectOperator project -> project(input, project.columns());
+            case QueryOperator.ProjectAwayOperator away -> projectAway(input, away.columns());
+            case QueryOperator.ProjectKeepOperator keep -> projectKeep(input, keep.columns());
+            case QueryOperator.ProjectRenameOperator rename -> projectRename(input, rename.columns());
+            case QueryOperator.ProjectReorderOperator reorder -> projectReorder(input, reorder.columns());
+            case QueryOperator.ExtendOperator extend -> extend(input, extend.columns());
+            case QueryOperator.SummarizeOperator summarize -> summarize(input, summarize);
+            case QueryOperator.CountOperator count ->
+                new PlanNode.Aggregate(
+                        input,
+                        List.of(),
+                        List.of(new PlanNode.AggregateCall(AggregateFunction.COUNT, List.of(), ColumnType.LONG)),
+                        List.of(new PlanColumn("Count", ColumnType.LONG)));
+            case QueryOperator.TakeOperator take -> new PlanNode.Limit(input, constantCount(take.count()));
+            case QueryOperator.TopOperator top ->
+                new PlanNode.Sort(input, sortKeys(input, top.by()), OptionalLong.of(constantCount(top.count())));
+            case QueryOperator.SortOperator sort ->
+                new PlanNode.Sort(input, sortKeys(input, sort.by()), OptionalLong.empty());
+            case QueryOperator.DistinctOperator distinct -> distinct(input, distinct.columns());
+            case QueryOperator.UnionOperator union -> union(Optional.of(input), union);
+            case QueryOperator.JoinOperator join -> join(input, join);
+            case QueryOperator.MvExpandOperator expand -> mvExpand(input, expand);
+            case QueryOperator.GetSchemaOperator getSchema -> getSchema(input);
+            // presentation and naming only: rows pass through (render-operator, as-operator, serialize-operator)
+            case QueryOperator.RenderOperator render -> input;
+            case QueryOperator.AsOperator as -> input;
+            case QueryOperator.SerializeOperator serialize
+            when serialize.columns().isEmpty() -> input;
+            default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
+        };
+    }
+
+    /** The KQL word of an operator, for diagnostics. */
+    static String operatorName(QueryOperator operator) {
+        return switch (operator) {
+            case QueryOperator.WhereOperator o -> "where";
+            case QueryOperator.ProjectOperator o -> "project";
+            case QueryOperator.ProjectAwayOperator o -> "project-away";
+            case QueryOperator.ProjectKeepOperator o -> "project-keep";
+            case QueryOperator.ProjectRenameOperator o -> "project-rename";
+            case QueryOperator.ProjectReorderOperator o -> "project-reorder";
+            case QueryOperator.ExtendOperator o -> "extend";
+            case QueryOperator.SummarizeOperator o -> "summarize";
+            case QueryOperator.CountOperator o -> "count";
+            case QueryOperator.TakeOperator o -> "take";
+            case QueryOperator.TopOperator o -> "top";
+            case QueryOperator.TopNestedOperator o -> "top-nested";
+            case QueryOperator.SortOperator o -> "sort";
+            case QueryOperator.DistinctOperator o -> "distinct";
+            case QueryOperator.JoinOperator o -> "join";
+            case QueryOperator.LookupOperator o -> "lookup";
+            case QueryOperator.UnionOperator o -> "union";
+            case QueryOperator.MvExpandOperator o -> "mv-expand";
+            case QueryOperator.MvApplyOperator o -> "mv-apply";
+            case QueryOperator.ParseOperator o -> "parse";
+            case QueryOperator.ParseWhereOperator o -> "parse-where";
+            case QueryOperator.EvaluateOperator o -> "evaluate";
+            case QueryOperator.MakeSeriesOperator o -> "make-series";
+            case QueryOperator.RenderOperator o -> "render";
+            case QueryOperator.AsOperator o -> "as";
+            case QueryOperator.InvokeOperator o -> "invoke";
+            case QueryOperator.SerializeOperator o -> "serialize";
+            case QueryOperator.SearchOperator o -> "search";
+            case QueryOperator.FindOperator o -> "find";
+            case QueryOperator.GetSchemaOperator o -> "getschema";
+            case QueryOperator.SampleOperator o -> "sample";
+            case QueryOperator.SampleDistinctOperator o -> "sample-distinct";
+            case QueryOperator.ExternalDataOperator o -> "externaldata";
+            case QueryOperator.DataTableOperator o -> "datatable";
+            case QueryOperator.PrintOperator o -> "print";
+            case QueryOperator.RangeOperator o -> "range";
+            case QueryOperator.FacetOperator o -> "facet";
+            case QueryOperator.ForkOperator o -> "fork";
+            case QueryOperator.BadOperator o -> o.text();
+        };
+    }
+
+    private long constantCount(Expression expression) {
+        ScalarExpression value = scalar(expression, RowScope.EMPTY);
+        if (value instanceof Constant constant
+                && constant.value() instanceof Number number
+                && number.longValue() >= 0) {
+            return number.longValue();
+        }
+        throw error(DiagnosticCode.EXPECTED_CONSTANT, expression.span(), "non-negative count");
+    }
+
+    // ---------------------------------------------------------------- project and extend
+
+    /** A column of an operator's output and the expression that computes it. */
+    private record Output(PlanColumn column, ScalarExpression expression) {}
+
+    private PlanNode projection(PlanNode input, List<Output> outputs) {
+        List<ScalarExpression> expressions = new ArrayList<>();
+        List<PlanColumn> columns = new ArrayList<>();
+        for (Output output : outputs) {
+            expressions.add(output.expression());
+            columns.add(output.column());
+        }
+        return new PlanNode.Project(input, expressions, columns);
+    }
+
+    /** Matches a name or wildcard pattern (only {@code *} is special) against visible columns. */
+    private List<Integer> matching(PlanNode input, Expression item) {
+        List<Integer> indexes = new ArrayList<>();
+        switch (item) {
+            case Expression.NameReference name -> {
+                int index = visibleIndex(input.columns(), name.name());
+                if (index < 0) {
+                    throw error(DiagnosticCode.UNKNOWN_COLUMN, name.span(), name.name());
+                }
+                indexes.add(index);
+            }
+            case Expression.WildcardName wildcard -> {
+                Pattern pattern = wildcardPattern(wildcard.pattern());
+                for (int index = 0; index < input.columns().size(); index++) {
+                    PlanColumn column = input.columns().get(index);
+                    if (!column.hidden() && pattern.matcher(column.name()).matches()) {
+                        indexes.add(index);
+                    }
+                }
+            }
+            case Expression.Star star -> {
+                for (int index = 0; index < input.columns().size(); index++) {
+                    if (!input.columns().get(index).hidden()) {
+                        indexes.add(index);
+                    }
+                }
+            }
+            default -> throw error(DiagnosticCode.UNKNOWN_COLUMN, item.span(), sourceText(item.span()));
+        }
+        return indexes;
+    }
+
+    private static Pattern wildcardPattern(String wildcard) {
+        List<String> parts = new ArrayList<>();
+        for (String part : wildcard.split("\\*", -1)) {
+            parts.add(Pattern.quote(part));
+        }
+        return Pattern.compile(String.join(".*", parts));
+    }
+
+    private static int visibleIndex(List<PlanColumn> columns, String name) {
+        for (int index = 0; index < columns.size(); index++) {
+            if (!columns.get(index).hidden() && columns.get(index).name().equals(name)) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    private String sourceText(Span span) {
+        return source.substring(span.start(), Math.min(span.end(), source.length()));
+    }
+
+    private PlanNode project(PlanNode input, List<Expression> items) {
+        RowScope scope = new RowScope(input.columns());
+        List<Output> outputs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Expression item : items) {
+            if (item instanceof Expression.NameReference
+                    || item instanceof Expression.WildcardName
+                    || item instanceof Expression.Star) {
+                if (item instanceof Expression.NameReference name && visibleIndex(input.columns(), name.name()) < 0) {
+                    // a let scalar projected by name gets its name
+                    ScalarExpression value = scalar(item, scope);
+                    addOutput(outputs, names, name.name(), value);
+                    continue;
+                }
+                for (int index : matching(input, item)) {
+                    addOutput(outputs, names, input.columns().get(index).name(), reference(input, index));
+                }
+                continue;
+            }
+            NamedValue named = named(item, scope, names, outputs.size());
+            addOutput(outputs, names, named.name(), named.value());
+        }
+        return projection(input, outputs);
+    }
+
+    private void addOutput(List<Output> outputs, Set<String> names, String name, ScalarExpression value) {
+        String unique = name;
+        int suffix = 1;
+        while (names.contains(unique)) {
+            unique = name + suffix++;
+        }
+        names.add(unique);
+        outputs.add(new Output(new PlanColumn(unique, value.type()), value));
+    }
+
+    private record NamedValue(String name, ScalarExpression value) {}
+
+    /** An expression with its result name: declared ({@code a = x}) or derived as KQL does. */
+    private NamedValue named(Expression item, RowScope scope, Set<String> taken, int position) {
+        if (item instanceof Expression.NamedExpression named) {
+            if (named.names().size() != 1) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, item.span(), "tuple names");
+            }
+            return new NamedValue(named.names().get(0), scalar(named.value(), scope));
+        }
+        ScalarExpression value = scalar(item, scope);
+        return new NamedValue(resultName(item).orElseGet(() -> columnName(taken)), value);
+    }
+
+    /** {@code Column1}, {@code Column2}...: the first not taken. */
+    private static String columnName(Set<String> taken) {
+        int number = 1;
+        while (taken.contains("Column" + number)) {
+            number++;
+        }
+        return "Column" + number;
+    }
+
+    /**
+     * The name KQL gives an unnamed expression: a column keeps its name, {@code a.b} and {@code a['b']}
+     * become {@code a_b}, {@code bin(x, ...)} is named after x (Kusto-Query-Language Binder
+     * GetExpressionResultName; aggregates: prefix and first argument, e.g. {@code sum_Bytes}).
+     */
+    private Optional<String> resultName(Expression expression) {
+        return switch (expression) {
+            case Expression.NameReference name -> Optional.of(name.name());
+            case Expression.Parenthesized parenthesized -> resultName(parenthesized.expression());
+            case Expression.NamedExpression named -> Optional.of(named.names().get(0));
+            case Expression.MemberAccess member ->
+                Optional.of(resultName(member.target())
+                        .map(left -> left + "_" + member.member())
+                        .orElse(member.member()));
+            case Expression.ElementAccess element -> {
+                if (element.index() instanceof Expression.Literal literal
+                        && (literal.kind() == LiteralKind.STRING || literal.kind() == LiteralKind.LONG)) {
+                    yield Optional.of(resultName(element.target())
+                            .map(left -> left + "_" + literal.value())
+                            .orElse(literal.value()));
+                }
+                yield Optional.empty();
+            }
+            case Expression.FunctionCall call -> functionResultName(call);
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<String> functionResultName(Expression.FunctionCall call) {
+        String prefix = switch (call.name()) {
+            case "count" -> "count";
+            case "countif" -> "countif";
+            case "dcount" -> "dcount";
+            case "dcountif" -> "dcountif";
+            case "sum" -> "sum";
+            case "avg" -> "avg";
+            case "min" -> "min";
+            case "max" -> "max";
+            case "make_set", "makeset" -> "set";
+            case "make_list", "makelist" -> "list";
+            case "any", "take_any" -> "any";
+            case "bin", "floor" -> "";
+            default -> null;
+        };
+        if (prefix == null) {
+            return Optional.empty();
+        }
+        String first = "";
+        if (!call.arguments().isEmpty()) {
+            first = resultName(call.arguments().get(0)).orElse("");
+        }
+        if (prefix.isEmpty()) {
+            if (first.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(first);
+        }
+        return Optional.of(prefix + "_" + first);
+    }
+
+    private PlanNode projectAway(PlanNode input, List<Expression> items) {
+        Set<Integer> removed = new HashSet<>();
+        for (Expression item : items) {
+            removed.addAll(matching(input, item));
+        }
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < input.columns().size(); index++) {
+            if (!removed.contains(index)) {
+                outputs.add(new Output(input.columns().get(index), reference(input, index)));
+            }
+        }
+        return projection(input, outputs);
+    }
+
+    private PlanNode projectKeep(PlanNode input, List<Expression> items) {
+        Set<Integer> kept = new HashSet<>();
+        for (Expression item : items) {
+            kept.addAll(matching(input, item));
+        }
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < input.columns().size(); index++) {
+            if (kept.contains(index) || input.columns().get(index).hidden()) {
+                outputs.add(new Output(input.columns().get(index), reference(input, index)));
+            }
+        }
+        return projection(input, outputs);
+    }
+
+    private PlanNode projectRename(PlanNode input, List<Expression> items) {
+        Map<Integer, String> renames = new HashMap<>();
+        for (Expression item : items) {
+            if (!(item instanceof Expression.NamedExpression named
+                    && named.names().size() == 1
+                    && named.value() instanceof Expression.NameReference old)) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, item.span(), "project-rename takes new = old");
+            }
+            int index = visibleIndex(input.columns(), old.name());
+            if (index < 0) {
+                throw error(DiagnosticCode.UNKNOWN_COLUMN, old.span(), old.name());
+            }
+            renames.put(index, named.names().get(0));
+        }
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < input.columns().size(); index++) {
+            PlanColumn column = input.columns().get(index);
+            String name = renames.getOrDefault(index, column.name());
+            outputs.add(new Output(new PlanColumn(name, column.type(), column.hidden()), reference(input, index)));
+        }
+        return projection(input, outputs);
+    }
+
+    private PlanNode projectReorder(PlanNode input, List<Clause.OrderedExpression> items) {
+        List<Integer> order = new ArrayList<>();
+        for (Clause.OrderedExpression item : items) {
+            for (int index : matching(input, item.expression())) {
+                if (!order.contains(index)) {
+                    order.add(index);
+                }
+            }
+        }
+        for (int index = 0; index < input.columns().size(); index++) {
+            if (!order.contains(index)) {
+                order.add(index);
+            }
+        }
+        List<Output> outputs = new ArrayList<>();
+        for (int index : order) {
+            outputs.add(new Output(input.columns().get(index), reference(input, index)));
+        }
+        return projection(input, outputs);
+    }
+
+    /** New columns are appended; a name that exists replaces that column in place (extend-operator). */
+    private PlanNode extend(PlanNode input, List<Expression> items) {
+        RowScope scope = new RowScope(input.columns());
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < input.columns().size(); index++) {
+            outputs.add(new Output(input.columns().get(index), reference(input, index)));
+        }
+        Set<String> taken = new HashSet<>();
+        for (PlanColumn column : input.columns()) {
+            taken.add(column.name());
+        }
+        for (Expression item : items) {
+            NamedValue named = named(item, scope, taken, outputs.size());
+            Output output =
+                    new Output(new PlanColumn(named.name(), named.value().type()), named.value());
+            int existing = visibleIndex(outputs.stream().map(Output::column).toList(), named.name());
+            if (existing >= 0) {
+                outputs.set(existing, output);
+            } else {
+                outputs.add(output);
+                taken.add(named.name());
+            }
+        }
+        return projection(input, outputs);
+    }
+
+    // ---------------------------------------------------------------- summarize, distinct, sort
+
+    private PlanNode summarize(PlanNode input, QueryOperator.SummarizeOperator summarize) {
+        RowScope scope = new RowScope(input.columns());
+        List<ScalarExpression> keys = new ArrayList<>();
+        List<PlanColumn> columns = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (Expression item : summarize.groupBy()) {
+            NamedValue named = named(item, scope, taken, columns.size());
+            String name = unique(named.name(), taken);
+            keys.add(named.value());
+            columns.add(new PlanColumn(name, named.value().type()));
+        }
+        List<PlanNode.AggregateCall> aggregates = new ArrayList<>();
+        List<PlanColumn> aggregateColumns = new ArrayList<>();
+        for (Expression item : summarize.aggregates()) {
+            Optional<String> declared = Optional.empty();
+            Expression value = item;
+            if (item instanceof Expression.NamedExpression named) {
+                declared = Optional.of(named.names().get(0));
+                value = named.value();
+                if (named.names().size() != 1) {
+                    throw error(DiagnosticCode.UNSUPPORTED_FEATURE, item.span(), "tuple names in summarize");
+                }
+            }
+            while (value instanceof Expression.Parenthesized parenthesized) {
+                value = parenthesized.expression();
+            }
+            if (!(value instanceof Expression.FunctionCall call)) {
+                throw error(DiagnosticCode.EXPECTED_AGGREGATE, value.span());
+            }
+            aggregate(input, scope, call, declared, taken, aggregates, aggregateColumns);
+        }
+        columns.addAll(aggregateColumns);
+        return new PlanNode.Aggregate(input, keys, aggregates, columns);
+    }
+
+    private static String unique(String name, Set<String> taken) {
+        String unique = name;
+        int suffix = 1;
+        while (taken.contains(unique)) {
+            unique = name + suffix++;
+        }
+        taken.add(unique);
+        return unique;
+    }
+
+    private void aggregate(
+            PlanNode input,
+            RowScope scope,
+            Expression.FunctionCall call,
+            Optional<String> declared,
+            Set<String> taken,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> columns) {
+        String function = call.name();
+        List<Expression> arguments = call.arguments();
+        switch (function) {
+            case "arg_max", "arg_min" -> {
+                argExtreme(input, scope, call, function.equals("arg_max"), taken, aggregates, columns);
+                return;
+            }
+            default -> {
+                // single-column aggregates below
+            }
+        }
+        AggregateFunction aggregate = switch (function) {
+            case "count" -> AggregateFunction.COUNT;
+            case "countif" -> AggregateFunction.COUNT_IF;
+            case "dcount" -> AggregateFunction.COUNT_DISTINCT;
+            case "sum" -> AggregateFunction.SUM;
+            case "avg" -> AggregateFunction.AVG;
+            case "min" -> AggregateFunction.MIN;
+            case "max" -> AggregateFunction.MAX;
+            case "make_set", "makeset" -> AggregateFunction.MAKE_SET;
+            case "make_list", "makelist" -> AggregateFunction.MAKE_LIST;
+            case "any", "take_any" -> AggregateFunction.ANY;
+            default -> {
+                if (isKnownAggregate(function)) {
+                    throw error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), function);
+                }
+                throw error(DiagnosticCode.EXPECTED_AGGREGATE, call.span());
+            }
+        };
+        int expected = aggregate.arity();
+        // dcount(x, accuracy) and make_set(x, maxSize) take an optional second argument
+        boolean optionalSecond = aggregate == AggregateFunction.COUNT_DISTINCT
+                || aggregate == AggregateFunction.MAKE_SET
+                || aggregate == AggregateFunction.MAKE_LIST;
+        if (arguments.size() != expected && !(optionalSecond && arguments.size() == expected + 1)) {
+            throw error(
+                    DiagnosticCode.WRONG_ARGUMENT_COUNT,
+                    call.span(),
+                    function,
+                    Integer.toString(expected),
+                    arguments.size());
+        }
+        if (aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST) {
+            if (arguments.size() == 2) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, arguments.get(1).span(), "maxSize of " + function);
+            }
+        }
+        List<ScalarExpression> bound = new ArrayList<>();
+        if (expected == 1) {
+            ScalarExpression argument = scalar(arguments.get(0), scope);
+            if (aggregate == AggregateFunction.COUNT_IF) {
+                argument = toBool(argument, arguments.get(0).span());
+            }
+            bound.add(argument);
+        }
+        ColumnType type = aggregate
+                .resultType()
+                .orElseGet(() -> aggregateType(aggregate, bound.get(0).type()));
+        String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
+        aggregates.add(new PlanNode.AggregateCall(aggregate, bound, type));
+        columns.add(new PlanColumn(unique(name, taken), type));
+    }
+
+    private static boolean isKnownAggregate(String name) {
+        return Set.of(
+                        "sumif",
+                        "avgif",
+                        "minif",
+                        "maxif",
+                        "dcountif",
+                        "make_set_if",
+                        "make_list_if",
+                        "make_bag",
+                        "make_bag_if",
+                        "percentile",
+                        "percentiles",
+                        "stdev",
+                        "variance",
+                        "hll",
+                        "tdigest",
+                        "take_anyif",
+                        "make_list_with_nulls",
+                        "binary_all_or",
+                        "count_distinct",
+                        "arg_max",
+                        "arg_min")
+                .contains(name);
+    }
+
+    /** sum promotes int to long; avg is real except over datetimes and timespans (aggregation functions). */
+    private static ColumnType aggregateType(AggregateFunction aggregate, ColumnType argument) {
+        return switch (aggregate) {
+            case SUM -> {
+                if (argument == ColumnType.INT) {
+                    yield ColumnType.LONG;
+                }
+                yield argument;
+            }
+            case AVG -> {
+                if (argument == ColumnType.TIMESPAN || argument == ColumnType.DATETIME) {
+                    yield argument;
+                }
+                yield ColumnType.REAL;
+            }
+            case MIN, MAX, ANY, ARG_MAX, ARG_MIN -> argument;
+            case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
+            case MAKE_SET, MAKE_LIST -> ColumnType.DYNAMIC;
+        };
+    }
+
+    /**
+     * {@code arg_max(key, a, b)} or {@code arg_max(key, *)}: the key column, then the other columns of the
+     * row with the largest key (arg-max-aggregate-function); {@code *} leaves out the group-by columns.
+     */
+    private void argExtreme(
+            PlanNode input,
+            RowScope scope,
+            Expression.FunctionCall call,
+            boolean max,
+            Set<String> taken,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> columns) {
+        if (call.arguments().size() < 2) {
+            throw error(
+                    DiagnosticCode.WRONG_ARGUMENT_COUNT,
+                    call.span(),
+                    call.name(),
+                    "2 or more",
+                    call.arguments().size());
+        }
+        AggregateFunction function = AggregateFunction.ARG_MIN;
+        String prefix = "min";
+        if (max) {
+            function = AggregateFunction.ARG_MAX;
+            prefix = "max";
+        }
+        Expression keyExpression = call.arguments().get(0);
+        ScalarExpression key = scalar(keyExpression, scope);
+        String keyName = resultName(keyExpression).orElse(prefix + "_");
+        aggregates.add(new PlanNode.AggregateCall(function, List.of(key, key), key.type()));
+        columns.add(new PlanColumn(unique(keyName, taken), key.type()));
+        for (Expression argument : call.arguments().subList(1, call.arguments().size())) {
+            if (argument instanceof Expression.Star) {
+                for (int index = 0; index < input.columns().size(); index++) {
+                    PlanColumn column = input.columns().get(index);
+                    if (column.hidden() || taken.contains(column.name())) {
+                        continue;
+                    }
+                    ColumnReference value = reference(input, index);
+                    aggregates.add(new PlanNode.AggregateCall(function, List.of(value, key), column.type()));
+                    columns.add(new PlanColumn(unique(column.name(), taken), column.type()));
+                }
+                continue;
+            }
+            NamedValue named = named(argument, scope, taken, columns.size());
+            aggregates.add(new PlanNode.AggregateCall(
+                    function, List.of(named.value(), key), named.value().type()));
+            columns.add(
+                    new PlanColumn(unique(named.name(), taken), named.value().type()));
+        }
+    }
+
+    private PlanNode distinct(PlanNode input, List<Expression> items) {
+        List<ScalarExpression> keys = new ArrayList<>();
+        List<PlanColumn> columns = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (Expression item : items) {
+            if (item instanceof Expression.Star || item instanceof Expression.NameReference) {
+                for (int index : matching(input, item)) {
+                    keys.add(reference(input, index));
+                    columns.add(new PlanColumn(
+                            unique(input.columns().get(index).name(), taken),
+                            input.columns().get(index).type()));
+                }
+                continue;
+            }
+            NamedValue named = named(item, new RowScope(input.columns()), taken, columns.size());
+            keys.add(named.value());
+            columns.add(
+                    new PlanColumn(unique(named.name(), taken), named.value().type()));
+        }
+        return new PlanNode.Aggregate(input, keys, List.of(), columns);
+    }
+
+    /** Sort defaults: descending, nulls last when descending and first when ascending (sort-operator). */
+    private List<PlanNode.SortKey> sortKeys(PlanNode input, List<Clause.OrderedExpression> items) {
+        RowScope scope = new RowScope(input.columns());
+        List<PlanNode.SortKey> keys = new ArrayList<>();
+        for (Clause.OrderedExpression item : items) {
+            ScalarExpression value = scalar(item.expression(), scope);
+            boolean ascending = item.direction().orElse(SortDirection.DESCENDING) == SortDirection.ASCENDING;
+            boolean nullsFirst = ascending;
+            if (item.nulls().isPresent()) {
+                nullsFirst = item.nulls().get() == NullsPosition.FIRST;
+            }
+            keys.add(new PlanNode.SortKey(value, ascending, nullsFirst));
+        }
+        return keys;
+    }
+
+    // ---------------------------------------------------------------- union, join, mv-expand
+
+    /**
+     * union: columns by name in order of first appearance; a name with different types in different
+     * inputs becomes one column per type, {@code name_type} (union-operator).
+     */
+    private PlanNode union(Optional<PlanNode> left, QueryOperator.UnionOperator union) {
+        List<PlanNode> inputs = new ArrayList<>();
+        List<String> sourceNames = new ArrayList<>();
+        left.ifPresent(plan -> {
+            inputs.add(plan);
+            sourceNames.add("union_arg0");
+        });
+        Optional<String> withSource = Optional.empty();
+        boolean fuzzy = false;
+        boolean inner = false;
+        for (Clause.OperatorParameter parameter : union.parameters()) {
+            switch (parameter.name().toLowerCase(Locale.ROOT)) {
+                case "withsource" -> {
+                    if (parameter.value() instanceof Expression.NameReference name) {
+                        withSource = Optional.of(name.name());
+                    }
+                }
+                case "isfuzzy" -> fuzzy = sourceText(parameter.value().span()).equalsIgnoreCase("true");
+                case "kind" -> inner = sourceText(parameter.value().span()).equalsIgnoreCase("inner");
+                default -> {
+                    // hints do not change results
+                }
+            }
+        }
+        for (Expression table : union.tables()) {
+            if (table instanceof Expression.WildcardName wildcard) {
+                Pattern pattern = wildcardPattern(wildcard.pattern());
+                for (String name : catalog.tableNames()) {
+                    if (pattern.matcher(name).matches()) {
+                        inputs.add(table(name, table.span()));
+                        sourceNames.add(name);
+                    }
+                }
+                continue;
+            }
+            if (fuzzy
+                    && table instanceof Expression.NameReference name
+                    && !lets.containsKey(name.name())
+                    && catalog.table(name.name()).isEmpty()) {
+                continue;
+            }
+            inputs.add(tabular(table));
+            if (table instanceof Expression.NameReference name) {
+                sourceNames.add(name.name());
+            } else {
+                sourceNames.add("union_arg" + sourceNames.size());
+            }
+        }
+        if (inputs.isEmpty()) {
+            throw error(DiagnosticCode.UNKNOWN_TABLE, union.span(), sourceText(union.span()));
+        }
+        if (inner) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, union.span(), "union kind=inner");
+        }
+        Map<String, Set<ColumnType>> typesByName = new LinkedHashMap<>();
+        for (PlanNode input : inputs) {
+            for (PlanColumn column : input.columns()) {
+                if (!column.hidden()) {
+                    typesByName
+                            .computeIfAbsent(column.name(), ignored -> new java.util.LinkedHashSet<>())
+                            .add(column.type());
+                }
+            }
+        }
+        List<PlanColumn> columns = new ArrayList<>();
+        withSource.ifPresent(name -> columns.add(new PlanColumn(name, ColumnType.STRING)));
+        Map<String, String> outputName = new HashMap<>();
+        typesByName.forEach((name, types) -> {
+            for (ColumnType type : types) {
+                String output = name;
+                if (types.size() > 1) {
+                    output = name + "_" + type.kqlName();
+                }
+                outputName.put(name + "\u0000" + type.kqlName(), output);
+                columns.add(new PlanColumn(output, type));
+            }
+        });
+        List<PlanNode> aligned = new ArrayList<>();
+        for (int inputIndex = 0; inputIndex < inputs.size(); inputIndex++) {
+            PlanNode input = inputs.get(inputIndex);
+            Map<String, Integer> positions = new HashMap<>();
+            for (int index = 0; index < input.columns().size(); index++) {
+                PlanColumn column = input.columns().get(index);
+                if (!column.hidden()) {
+                    positions.put(
+                            outputName.get(
+                                    column.name() + "\u0000" + column.type().kqlName()),
+                            index);
+                }
+            }
+            List<ScalarExpression> expressions = new ArrayList<>();
+            for (PlanColumn column : columns) {
+                if (withSource.isPresent() && column.name().equals(withSource.get()) && expressions.isEmpty()) {
+                    expressions.add(Constant.ofString(sourceNames.get(inputIndex)));
+                    continue;
+                }
+                Integer position = positions.get(column.name());
+                if (position == null) {
+                    expressions.add(nullOf(column.type()));
+                } else {
+                    expressions.add(reference(input, position));
+                }
+            }
+            aligned.add(new PlanNode.Project(input, expressions, columns));
+        }
+        if (aligned.size() == 1) {
+            return aligned.get(0);
+        }
+        return new PlanNode.Union(aligned, columns);
+    }
+
+    /** A typed null; strings have no null in KQL, so theirs is the empty string. */
+    private static Constant nullOf(ColumnType type) {
+        if (type == ColumnType.STRING) {
+            return Constant.ofString("");
+        }
+        return Constant.nullOf(type);
+    }
+
+    /**
+     * join: {@code kind} defaults to innerunique, which keeps one left row per key before an inner
+     * join; right columns whose names clash get a numeric suffix (join-operator).
+     */
+    private PlanNode join(PlanNode left, QueryOperator.JoinOperator join) {
+        String kind = "innerunique";
+        for (Clause.OperatorParameter parameter : join.parameters()) {
+            if (parameter.name().equalsIgnoreCase("kind")) {
+                kind = sourceText(parameter.value().span()).toLowerCase(Locale.ROOT);
+            }
+        }
+        PlanNode right = visibleOnly(tabular(join.right()));
+        left = visibleOnly(left);
+        List<int[]> pairs = new ArrayList<>();
+        for (Expression condition : join.on()) {
+            joinCondition(condition, left, right, pairs);
+        }
+        if (pairs.isEmpty()) {
+            throw error(DiagnosticCode.INVALID_JOIN_CONDITION, join.span(), "no 'on' columns");
+        }
+        boolean swap = kind.equals("rightsemi") || kind.equals("rightanti");
+        PlanNode.JoinKind joinKind = switch (kind) {
+            case "inner", "innerunique" -> PlanNode.JoinKind.INNER;
+            case "leftouter" -> PlanNode.JoinKind.LEFT_OUTER;
+            case "rightouter" -> PlanNode.JoinKind.RIGHT_OUTER;
+            case "fullouter" -> PlanNode.JoinKind.FULL_OUTER;
+            case "leftsemi", "rightsemi" -> PlanNode.JoinKind.LEFT_SEMI;
+            case "leftanti", "anti", "leftantisemi", "rightanti", "rightantisemi" -> PlanNode.JoinKind.LEFT_ANTI;
+            default -> throw error(DiagnosticCode.UNSUPPORTED_FEATURE, join.span(), "join kind=" + kind);
+        };
+        if (kind.equals("rightantisemi")) {
+            swap = true;
+        }
+        if (swap) {
+            PlanNode temporary = left;
+            left = right;
+            right = temporary;
+            List<int[]> swapped = new ArrayList<>();
+            for (int[] pair : pairs) {
+                swapped.add(new int[] {pair[1], pair[0]});
+            }
+            pairs = swapped;
+        }
+        if (kind.equals("innerunique")) {
+            List<Integer> keys = new ArrayList<>();
+            for (int[] pair : pairs) {
+                keys.add(pair[0]);
+            }
+            left = new PlanNode.Deduplicate(left, keys);
+        }
+        int leftCount = left.columns().size();
+        List<ScalarExpression> conditions = new ArrayList<>();
+        for (int[] pair : pairs) {
+            ScalarExpression leftKey = reference(left, pair[0]);
+            PlanColumn rightColumn = right.columns().get(pair[1]);
+            ScalarExpression rightKey =
+                    new ColumnReference(leftCount + pair[1], rightColumn.name(), rightColumn.type());
+            if (leftKey.type() != rightKey.type()) {
+                ColumnType common = comparisonType(leftKey.type(), rightKey.type());
+                leftKey = convert(leftKey, common);
+                rightKey = convert(rightKey, common);
+            }
+            conditions.add(call(ScalarFunction.KEY_EQUAL, ColumnType.BOOL, leftKey, rightKey));
+        }
+        ScalarExpression condition = conditions.get(0);
+        if (conditions.size() > 1) {
+            condition = new Call(ScalarFunction.AND, conditions, ColumnType.BOOL);
+        }
+        List<PlanColumn> columns = new ArrayList<>(left.columns());
+        if (joinKind != PlanNode.JoinKind.LEFT_SEMI && joinKind != PlanNode.JoinKind.LEFT_ANTI) {
+            Set<String> taken = new HashSet<>();
+            for (PlanColumn column : left.columns()) {
+                taken.add(column.name());
+            }
+            for (PlanColumn column : right.columns()) {
+                columns.add(new PlanColumn(unique(column.name(), taken), column.type()));
+            }
+        }
+        return new PlanNode.Join(joinKind, left, right, condition, columns);
+    }
+
+    /** One {@code on} item: a column name on both sides, or {@code $left.a == $right.b}, or an and of them. */
+    private void joinCondition(Expression condition, PlanNode left, PlanNode right, List<int[]> pairs) {
+        switch (condition) {
+            case Expression.NameReference name -> {
+                int leftIndex = visibleIndex(left.columns(), name.name());
+                int rightIndex = visibleIndex(right.columns(), name.name());
+                if (leftIndex < 0 || rightIndex < 0) {
+                    throw error(DiagnosticCode.UNKNOWN_COLUMN, name.span(), name.name());
+                }
+                pairs.add(new int[] {leftIndex, rightIndex});
+            }
+            case Expression.Parenthesized parenthesized ->
+                joinCondition(parenthesized.expression(), left, right, pairs);
+            case Expression.Binary binary
+            when binary.operator() == BinaryOperator.AND -> {
+                joinCondition(binary.left(), left, right, pairs);
+                joinCondition(binary.right(), left, right, pairs);
+            }
+            case Expression.Binary binary
+            when binary.operator() == BinaryOperator.EQUAL -> {
+                Optional<String[]> first = side(binary.left());
+                Optional<String[]> second = side(binary.right());
+                if (first.isEmpty() || second.isEmpty() || first.get()[0].equals(second.get()[0])) {
+                    throw error(
+                            DiagnosticCode.INVALID_JOIN_CONDITION,
+                            condition.span(),
+                            "expected $left.column == $right.column");
+                }
+                String leftName = first.get()[1];
+                String rightName = second.get()[1];
+                if (first.get()[0].equals("$right")) {
+                    leftName = second.get()[1];
+                    rightName = first.get()[1];
+                }
+                int leftIndex = visibleIndex(left.columns(), leftName);
+                int rightIndex = visibleIndex(right.columns(), rightName);
+                if (leftIndex < 0) {
+                    throw error(DiagnosticCode.UNKNOWN_COLUMN, binary.left().span(), leftName);
+                }
+                if (rightIndex < 0) {
+                    throw error(DiagnosticCode.UNKNOWN_COLUMN, binary.right().span(), rightName);
+                }
+                pairs.add(new int[] {leftIndex, rightIndex});
+            }
+            default ->
+                throw error(
+                        DiagnosticCode.INVALID_JOIN_CONDITION,
+                        condition.span(),
+                        "expected a column name or $left.column == $right.column");
+        }
+    }
+
+    private static Optional<String[]> side(Expression expression) {
+        if (expression instanceof Expression.MemberAccess member
+                && member.target() instanceof Expression.NameReference name
+                && (name.name().equals("$left") || name.name().equals("$right"))) {
+            return Optional.of(new String[] {name.name(), member.member()});
+        }
+        return Optional.empty();
+    }
+
+    /** mv-expand of one array column (mv-expand-operator); several columns expand together in KQL. */
+    private PlanNode mvExpand(PlanNode input, QueryOperator.MvExpandOperator expand) {
+        if (expand.items().size() != 1) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, expand.span(), "mv-expand of several columns");
+        }
+        for (Clause.OperatorParameter parameter : expand.parameters()) {
+            if (!parameter.name().toLowerCase(Locale.ROOT).startsWith("bagexpansion")
+                    || !sourceText(parameter.value().span()).equalsIgnoreCase("array")) {
+                if (!parameter.name().toLowerCase(Locale.ROOT).startsWith("bagexpansion")) {
+                    throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "mv-expand " + parameter.name());
+                }
+            }
+        }
+        Clause.MvExpandItem item = expand.items().get(0);
+        OptionalLong limit = OptionalLong.empty();
+        if (expand.limit().isPresent()) {
+            limit = OptionalLong.of(constantCount(expand.limit().get()));
+        }
+        PlanNode extended = input;
+        int column;
+        if (item.expression() instanceof Expression.NameReference name
+                && visibleIndex(input.columns(), name.name()) >= 0
+                && input.columns()
+                                .get(visibleIndex(input.columns(), name.name()))
+                                .type()
+                        == ColumnType.DYNAMIC) {
+            column = visibleIndex(input.columns(), name.name());
+        } else {
+            extended = extend(input, List.of(item.expression()));
+            NamedValue named = named(item.expression(), new RowScope(input.columns()), new HashSet<>(), 0);
+            column = visibleIndex(extended.columns(), named.name());
+            if (extended.columns().get(column).type() != ColumnType.DYNAMIC) {
+                List<Output> outputs = new ArrayList<>();
+                for (int index = 0; index < extended.columns().size(); index++) {
+                    PlanColumn current = extended.columns().get(index);
+                    ScalarExpression value = reference(extended, index);
+                    if (index == column) {
+                        value = convert(value, ColumnType.DYNAMIC);
+                        current = new PlanColumn(current.name(), ColumnType.DYNAMIC);
+                    }
+                    outputs.add(new Output(current, value));
+                }
+                extended = projection(extended, outputs);
+            }
+        }
+        PlanNode expanded = new PlanNode.Unnest(extended, column, limit);
+        if (item.toType().isEmpty()) {
+            return expanded;
+        }
+        ColumnType target = typeName(item.toType().get());
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < expanded.columns().size(); index++) {
+            PlanColumn current = expanded.columns().get(index);
+            ScalarExpression value = reference(expanded, index);
+            if (index == column) {
+                value = convert(value, target);
+                current = new PlanColumn(current.name(), target);
+            }
+            outputs.add(new Output(current, value));
+        }
+        return projection(expanded, outputs);
+    }
+
+    private ColumnType typeName(Clause.TypeReference type) {
+        return switch (type.name().toLowerCase(Locale.ROOT)) {
+            case "string" -> ColumnType.STRING;
+            case "int", "int32" -> ColumnType.INT;
+            case "long", "int64" -> ColumnType.LONG;
+            case "real", "double" -> ColumnType.REAL;
+            case "bool", "boolean" -> ColumnType.BOOL;
+            case "datetime", "date" -> ColumnType.DATETIME;
+            case "timespan", "time" -> ColumnType.TIMESPAN;
+            case "guid", "uniqueid" -> ColumnType.GUID;
+            case "dynamic" -> ColumnType.DYNAMIC;
+            default -> throw error(DiagnosticCode.UNSUPPORTED_FEATURE, type.span(), "type " + type.name());
+        };
+    }
+
+    private PlanNode getSchema(PlanNode input) {
+        List<PlanColumn> columns = List.of(
+                new PlanColumn("ColumnName", ColumnType.STRING),
+                new PlanColumn("ColumnOrdinal", ColumnType.INT),
+                new PlanColumn("DataType", ColumnType.STRING),
+                new PlanColumn("ColumnType", ColumnType.STRING));
+        List<List<ScalarExpression>> rows = new ArrayList<>();
+        int ordinal = 0;
+        for (PlanColumn column : input.columns()) {
+            if (column.hidden()) {
+                continue;
+            }
+            rows.add(List.of(
+                    Constant.ofString(column.name()),
+                    new Constant(ColumnType.INT, ordinal++),
+                    Constant.ofString(clrType(column.type())),
+                    Constant.ofString(column.type().kqlName())));
+        }
+        return new PlanNode.Values(columns, rows);
+    }
+
+    /** The .NET type names getschema prints (getschema-operator). */
+    private static String clrType(ColumnType type) {
+        return switch (type) {
+            case STRING -> "System.String";
+            case INT -> "System.Int32";
+            case LONG -> "System.Int64";
+            case REAL -> "System.Double";
+            case BOOL -> "System.SByte";
+            case DATETIME -> "System.DateTime";
+            case GUID -> "System.Guid";
+            case TIMESPAN -> "System.TimeSpan";
+            case DYNAMIC -> "System.Object";
+        };
+    }
+
+    /** print: unnamed values are {@code print_0}, {@code print_1}... (print-operator). */
+    private PlanNode print(QueryOperator.PrintOperator print) {
+        List<PlanColumn> columns = new ArrayList<>();
+        List<ScalarExpression> values = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (int index = 0; index < print.columns().size(); index++) {
+            Expression item = print.columns().get(index);
+            ScalarExpression value;
+            String name;
+            if (item instanceof Expression.NamedExpression named
+                    && named.names().size() == 1) {
+                value = scalar(named.value(), RowScope.EMPTY);
+                name = named.names().get(0);
+            } else {
+                value = scalar(item, RowScope.EMPTY);
+                name = "print_" + index;
+            }
+            values.add(value);
+            columns.add(new PlanColumn(unique(name, taken), value.type()));
+        }
+        return new PlanNode.Values(columns, List.of(values));
+    }
+
+    private PlanNode datatable(QueryOperator.DataTableOperator datatable) {
+        List<PlanColumn> columns = new ArrayList<>();
+        for (Clause.ColumnDeclaration declaration : datatable.schema()) {
+            columns.add(new PlanColumn(declaration.name(), typeName(declaration.type())));
+        }
+        if (columns.isEmpty() || datatable.values().size() % columns.size() != 0) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    datatable.span(),
+                    "datatable needs a multiple of " + columns.size() + " values, got "
+                            + datatable.values().size());
+        }
+        List<List<ScalarExpression>> rows = new ArrayList<>();
+        List<ScalarExpression> row = new ArrayList<>();
+        for (Expression value : datatable.values()) {
+            PlanColumn column = columns.get(row.size());
+            ScalarExpression bound = scalar(value, RowScope.EMPTY);
+            if (!(bound instanceof Constant)) {
+                throw error(
+                        DiagnosticCode.EXPECTED_CONSTANT,
+                        value.span(),
+                        column.type().kqlName());
+            }
+            row.add(convert(bound, column.type()));
+            if (row.size() == columns.size()) {
+                rows.add(row);
+                row = new ArrayList<>();
+            }
+        }
+        return new PlanNode.Values(columns, rows);
+    }
+
+    // ---------------------------------------------------------------- scalar expressions
+
+    private ScalarExpression condition(Expression expression, RowScope scope) {
+        return toBool(scalar(expression, scope), expression.span());
+    }
+
+    private ScalarExpression toBool(ScalarExpression value, Span span) {
+        if (value.type() == ColumnType.BOOL) {
+            return value;
+        }
+        if (value.type() == ColumnType.DYNAMIC) {
+            return convert(value, ColumnType.BOOL);
+        }
+        throw error(
+                DiagnosticCode.TYPE_MISMATCH,
+                span,
+                "Expected a bool expression, got " + value.type().kqlName());
+    }
+
+    private static Call call(ScalarFunction function, ColumnType type, ScalarExpression... arguments) {
+        return new Call(function, List.of(arguments), type);
+    }
+
+    private ScalarExpression scalar(Expression expression, RowScope scope) {
+        return switch (expression) {
+            case Expression.Literal literal -> literal(literal);
+            case Expression.NameReference name -> name(name, scope);
+            case Expression.Parenthesized parenthesized -> {
+                if (isTabular(parenthesized.expression())) {
+                    throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+                }
+                yield scalar(parenthesized.expression(), scope);
+            }
+            case Expression.Unary unary -> unary(unary, scope);
+            case Expression.Binary binary -> binary(binary, scope);
+            case Expression.In in -> in(in, scope);
+            case Expression.Between between -> between(between, scope);
+            case Expression.FunctionCall call -> function(call, scope);
+            case Expression.MemberAccess member -> member(member, scope);
+            case Expression.ElementAccess element -> element(element, scope);
+            case Expression.DynamicLiteral dynamic -> new Constant(ColumnType.DYNAMIC, json(dynamic.value()));
+            case Expression.Missing missing -> throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.WildcardName wildcard -> throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.Star star -> throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.NamedExpression named -> throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.DynamicArray array -> new Constant(ColumnType.DYNAMIC, json(array));
+            case Expression.DynamicObject object -> new Constant(ColumnType.DYNAMIC, json(object));
+            case Expression.TypeOf typeOf -> throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.FunctionDeclaration declaration ->
+                throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.Pipe pipe -> throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+            case Expression.OperatorExpression operator ->
+                throw error(DiagnosticCode.EXPECTED_SCALAR, expression.span());
+        };
+    }
+
+    private ScalarExpression literal(Expression.Literal literal) {
+        String value = literal.value();
+        boolean isNull = value.strip().equals("null");
+        try {
+            return switch (literal.kind()) {
+                case STRING -> Constant.ofString(value);
+                case LONG -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.LONG);
+                    }
+                    yield Constant.ofLong(parseLong(value));
+                }
+                case INT -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.INT);
+                    }
+                    yield new Constant(ColumnType.INT, Math.toIntExact(parseLong(value)));
+                }
+                case REAL, DECIMAL -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.REAL);
+                    }
+                    yield new Constant(ColumnType.REAL, Double.parseDouble(value.strip()));
+                }
+                case BOOLEAN -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.BOOL);
+                    }
+                    String text = value.strip().toLowerCase(Locale.ROOT);
+                    if (!text.equals("true") && !text.equals("false")) {
+                        throw error(DiagnosticCode.INVALID_VALUE, literal.span(), "bool", value);
+                    }
+                    yield Constant.ofBool(text.equals("true"));
+                }
+                case DATETIME -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.DATETIME);
+                    }
+                    Optional<Instant> instant = LiteralValues.datetime(value);
+                    if (instant.isEmpty()) {
+                        throw error(DiagnosticCode.INVALID_VALUE, literal.span(), "datetime", value);
+                    }
+                    yield new Constant(ColumnType.DATETIME, instant.get());
+                }
+                case TIMESPAN -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.TIMESPAN);
+                    }
+                    Optional<Duration> duration = LiteralValues.timespan(value);
+                    if (duration.isEmpty()) {
+                        throw error(DiagnosticCode.INVALID_VALUE, literal.span(), "timespan", value);
+                    }
+                    yield new Constant(ColumnType.TIMESPAN, duration.get());
+                }
+                case GUID -> {
+                    if (isNull) {
+                        yield Constant.nullOf(ColumnType.GUID);
+                    }
+                    yield new Constant(ColumnType.GUID, value.strip().toLowerCase(Locale.ROOT));
+                }
+                case NULL -> Constant.nullOf(ColumnType.DYNAMIC);
+            };
+        } catch (NumberFormatException | ArithmeticException exception) {
+            throw error(
+                    DiagnosticCode.INVALID_VALUE,
+                    literal.span(),
+                    literal.kind().name().toLowerCase(Locale.ROOT),
+                    value);
+        }
+    }
+
+    private static long parseLong(String text) {
+        String value = text.strip();
+        if (value.startsWith("0x") || value.startsWith("0X")) {
+            return Long.parseLong(value.substring(2), 16);
+        }
+        return Long.parseLong(value);
+    }
+
+    /** JSON text of a dynamic literal's value. */
+    private String json(Expression value) {
+        StringBuilder text = new StringBuilder();
+        json(value, text);
+        return text.toString();
+    }
+
+    private void json(Expression value, StringBuilder text) {
+        switch (value) {
+            case Expression.DynamicArray array -> {
+                text.append('[');
+                for (int index = 0; index < array.elements().size(); index++) {
+                    if (index > 0) {
+                        text.append(',');
+                    }
+                    json(array.elements().get(index), text);
+                }
+                text.append(']');
+            }
+            case Expression.DynamicObject object -> {
+                text.append('{');
+                for (int index = 0; index < object.properties().size(); index++) {
+                    if (index > 0) {
+                        text.append(',');
+                    }
+                    Clause.DynamicProperty property = object.properties().get(index);
+                    Json.appendQuoted(text, property.key());
+                    text.append(':');
+                    json(property.value(), text);
+                }
+                text.append('}');
+            }
+            case Expression.DynamicLiteral literal -> json(literal.value(), text);
+            default -> {
+                ScalarExpression scalar = scalar(value, RowScope.EMPTY);
+                if (!(scalar instanceof Constant constant)) {
+                    throw error(DiagnosticCode.EXPECTED_CONSTANT, value.span(), "dynamic value");
+                }
+                jsonValue(constant, text);
+            }
+        }
+    }
+
+    private static void jsonValue(Constant constant, StringBuilder text) {
+        Object value = constant.value();
+        if (value == null) {
+            text.append("null");
+            return;
+        }
+        switch (constant.type()) {
+            case STRING, GUID -> Json.appendQuoted(text, (String) value);
+            case DYNAMIC -> text.append((String) value);
+            case INT, LONG, BOOL -> text.append(value);
+            case REAL -> {
+                double real = (Double) value;
+                if (Double.isFinite(real)) {
+                    text.append(value);
+                } else {
+                    text.append("null");
+                }
+            }
+            case DATETIME -> Json.appendQuoted(text, value.toString());
+            case TIMESPAN -> Json.appendQuoted(text, value.toString());
+        }
+    }
+
+    private ScalarExpression name(Expression.NameReference name, RowScope scope) {
+        int index = visibleIndex(scope.columns(), name.name());
+        if (index >= 0) {
+            PlanColumn column = scope.columns().get(index);
+            return new ColumnReference(index, column.name(), column.type());
+        }
+        Binding binding = lets.get(name.name());
+        if (binding instanceof ScalarBinding scalar) {
+            return scalar.value();
+        }
+        if (binding instanceof TabularBinding) {
+            throw error(DiagnosticCode.EXPECTED_SCALAR, name.span());
+        }
+        if (binding instanceof FunctionBinding) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, name.span(), "user-defined function '" + name.name() + "'");
+        }
+        throw error(DiagnosticCode.UNKNOWN_COLUMN, name.span(), name.name());
+    }
+
+    private ScalarExpression unary(Expression.Unary unary, RowScope scope) {
+        ScalarExpression operand = scalar(unary.operand(), scope);
+        return switch (unary.operator()) {
+            case PLUS -> operand;
+            case MINUS -> {
+                if (operand instanceof Constant constant && constant.value() != null) {
+                    Object value = constant.value();
+                    if (value instanceof Long number) {
+                        yield Constant.ofLong(-number);
+                    }
+                    if (value instanceof Integer number) {
+                        yield new Constant(ColumnType.INT, -number);
+                    }
+                    if (value instanceof Double number) {
+                        yield new Constant(ColumnType.REAL, -number);
+                    }
+                    if (value instanceof Duration duration) {
+                        yield new Constant(ColumnType.TIMESPAN, duration.negated());
+                    }
+                }
+                if (!isNumeric(operand.type()) && operand.type() != ColumnType.TIMESPAN) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            unary.span(),
+                            "Cannot negate a " + operand.type().kqlName());
+                }
+                yield call(ScalarFunction.NEGATE, operand.type(), operand);
+            }
+        };
+    }
+
+    private static boolean isNumeric(ColumnType type) {
+        return type == ColumnType.INT || type == ColumnType.LONG || type == ColumnType.REAL;
+    }
+
+    private static ColumnType promote(ColumnType left, ColumnType right) {
+        if (left == ColumnType.REAL || right == ColumnType.REAL) {
+            return ColumnType.REAL;
+        }
+        if (left == ColumnType.LONG || right == ColumnType.LONG) {
+            return ColumnType.LONG;
+        }
+        return ColumnType.INT;
+    }
+
+    /** The type two sides are compared in; dynamic takes the other side's type. */
+    private static ColumnType comparisonType(ColumnType left, ColumnType right) {
+        if (left == right) {
+            return left;
+        }
+        if (isNumeric(left) && isNumeric(right)) {
+            return promote(left, right);
+        }
+        if (left == ColumnType.DYNAMIC) {
+            return right;
+        }
+        if (right == ColumnType.DYNAMIC) {
+            return left;
+        }
+        if ((left == ColumnType.STRING && right == ColumnType.GUID)
+                || (left == ColumnType.GUID && right == ColumnType.STRING)) {
+            return ColumnType.STRING;
+        }
+        return null;
+    }
+
+    /** A value in another type: constants fold, others convert with KQL's to* functions. */
+    private ScalarExpression convert(ScalarExpression value, ColumnType target) {
+        if (value.type() == target) {
+            return value;
+        }
+        if (value instanceof Constant constant) {
+            Object folded = fold(constant, target);
+            if (folded != null || constant.value() == null) {
+                if (folded == null && target == ColumnType.STRING) {
+                    return Constant.ofString("");
+                }
+                return new Constant(target, folded);
+            }
+        }
+        ScalarFunction function = switch (target) {
+            case STRING, GUID -> ScalarFunction.TO_STRING;
+            case INT -> ScalarFunction.TO_INT;
+            case LONG -> ScalarFunction.TO_LONG;
+            case REAL -> ScalarFunction.TO_REAL;
+            case BOOL -> ScalarFunction.TO_BOOL;
+            case DATETIME -> ScalarFunction.TO_DATETIME;
+            case TIMESPAN -> ScalarFunction.TO_TIMESPAN;
+            case DYNAMIC -> ScalarFunction.TO_DYNAMIC;
+        };
+        ColumnType result = target;
+        if (target == ColumnType.GUID) {
+            result = ColumnType.STRING;
+        }
+        return call(function, result, value);
+    }
+
+    private static Object fold(Constant constant, ColumnType target) {
+        Object value = constant.value();
+        if (value == null) {
+            return null;
+        }
+        return switch (target) {
+            case LONG -> {
+                if (value instanceof Integer number) {
+                    yield (long) number;
+                }
+                yield null;
+            }
+            case REAL -> {
+                if (value instanceof Number number) {
+                    yield number.doubleValue();
+                }
+                yield null;
+            }
+            case INT -> {
+                if (value instanceof Long number && number == number.intValue()) {
+                    yield number.intValue();
+                }
+                yield null;
+            }
+            case STRING, GUID -> {
+                if (value instanceof String text && constant.type() != ColumnType.DYNAMIC) {
+                    yield text;
+                }
+                if (value instanceof Number || value instanceof Boolean) {
+                    yield value.toString();
+                }
+                yield null;
+            }
+            case BOOL, DATETIME, TIMESPAN, DYNAMIC -> null;
+        };
+    }
+
+    private ScalarExpression asString(ScalarExpression value) {
+        if (value.type() == ColumnType.STRING) {
+            return value;
+        }
+        return convert(value, ColumnType.STRING);
+    }
+
+    private ScalarExpression binary(Expression.Binary binary, RowScope scope) {
+        BinaryOperator operator = binary.operator();
+        switch (operator) {
+            case AND, OR -> {
+                ScalarExpression left = condition(binary.left(), scope);
+                ScalarExpression right = condition(binary.right(), scope);
+                ScalarFunction function = ScalarFunction.AND;
+                if (operator == BinaryOperator.OR) {
+                    function = ScalarFunction.OR;
+                }
+                return call(function, ColumnType.BOOL, left, right);
+            }
+            default -> {
+                // the others bind both sides first
+            }
+        }
+        ScalarExpression left = scalar(binary.left(), scope);
+        ScalarExpression right = scalar(binary.right(), scope);
+        return switch (operator) {
+            case AND, OR -> throw new IllegalStateException("handled above");
+            case EQUAL -> compare(ScalarFunction.EQUAL, left, right, binary);
+            case NOT_EQUAL, LESS_GREATER -> compare(ScalarFunction.NOT_EQUAL, left, right, binary);
+            case LESS -> compare(ScalarFunction.LESS, left, right, binary);
+            case LESS_EQUAL -> compare(ScalarFunction.LESS_EQUAL, left, right, binary);
+            case GREATER -> compare(ScalarFunction.GREATER, left, right, binary);
+            case GREATER_EQUAL -> compare(ScalarFunction.GREATER_EQUAL, left, right, binary);
+            case EQUAL_CASE_INSENSITIVE -> stringPredicate(ScalarFunction.EQUAL_IGNORE_CASE, false, left, right);
+            case NOT_EQUAL_CASE_INSENSITIVE -> stringPredicate(ScalarFunction.EQUAL_IGNORE_CASE, true, left, right);
+            case HAS -> stringPredicate(ScalarFunction.HAS, false, left, right);
+            case NOT_HAS -> stringPredicate(ScalarFunction.HAS, true, left, right);
+            case HAS_CS -> stringPredicate(ScalarFunction.HAS_CS, false, left, right);
+            case NOT_HAS_CS -> stringPredicate(ScalarFunction.HAS_CS, true, left, right);
+            case HAS_PREFIX -> stringPredicate(ScalarFunction.HAS_PREFIX, false, left, right);
+            case NOT_HAS_PREFIX -> stringPredicate(ScalarFunction.HAS_PREFIX, true, left, right);
+            case HAS_SUFFIX -> stringPredicate(ScalarFunction.HAS_SUFFIX, false, left, right);
+            case NOT_HAS_SUFFIX -> stringPredicate(ScalarFunction.HAS_SUFFIX, true, left, right);
+            case HAS_PREFIX_CS, NOT_HAS_PREFIX_CS, HAS_SUFFIX_CS, NOT_HAS_SUFFIX_CS ->
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, binary.span(), "operator " + operator.text());
+            case CONTAINS -> stringPredicate(ScalarFunction.CONTAINS, false, left, right);
+            case NOT_CONTAINS -> stringPredicate(ScalarFunction.CONTAINS, true, left, right);
+            case CONTAINS_CS -> stringPredicate(ScalarFunction.CONTAINS_CS, false, left, right);
+            case NOT_CONTAINS_CS -> stringPredicate(ScalarFunction.CONTAINS_CS, true, left, right);
+            case STARTS_WITH -> stringPredicate(ScalarFunction.STARTS_WITH, false, left, right);
+            case NOT_STARTS_WITH -> stringPredicate(ScalarFunction.STARTS_WITH, true, left, right);
+            case STARTS_WITH_CS -> stringPredicate(ScalarFunction.STARTS_WITH_CS, false, left, right);
+            case NOT_STARTS_WITH_CS -> stringPredicate(ScalarFunction.STARTS_WITH_CS, true, left, right);
+            case ENDS_WITH -> stringPredicate(ScalarFunction.ENDS_WITH, false, left, right);
+            case NOT_ENDS_WITH -> stringPredicate(ScalarFunction.ENDS_WITH, true, left, right);
+            case ENDS_WITH_CS -> stringPredicate(ScalarFunction.ENDS_WITH_CS, false, left, right);
+            case NOT_ENDS_WITH_CS -> stringPredicate(ScalarFunction.ENDS_WITH_CS, true, left, right);
+            case MATCHES_REGEX -> stringPredicate(ScalarFunction.REGEX_MATCH, false, left, right);
+            case ADD, SUBTRACT, MULTIPLY, DIVIDE, MODULO -> arithmetic(operator, left, right, binary);
+        };
+    }
+
+    private ScalarExpression compare(
+            ScalarFunction function, ScalarExpression left, ScalarExpression right, Expression.Binary binary) {
+        ColumnType common = comparisonType(left.type(), right.type());
+        if (common == null && left.type() == ColumnType.DATETIME && right.type() == ColumnType.STRING) {
+            common = ColumnType.DATETIME;
+        }
+        if (common == null) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    binary.span(),
+                    "Cannot compare " + left.type().kqlName() + " with "
+                            + right.type().kqlName() + " using '"
+                            + binary.operator().text() + "'");
+        }
+        if (common == ColumnType.DYNAMIC) {
+            // two dynamic values compare as their text, as KQL compares dynamic scalars
+            common = ColumnType.STRING;
+        }
+        return call(function, ColumnType.BOOL, convert(left, common), convert(right, common));
+    }
+
+    private ScalarExpression stringPredicate(
+            ScalarFunction function, boolean negated, ScalarExpression left, ScalarExpression right) {
+        ScalarExpression result = call(function, ColumnType.BOOL, asString(left), asString(right));
+        if (negated) {
+            return call(ScalarFunction.NOT, ColumnType.BOOL, result);
+        }
+        return result;
+    }
+
+    /** Arithmetic types (arithmetic operators, datetime-timespan-arithmetic). */
+    private ScalarExpression arithmetic(
+            BinaryOperator operator, ScalarExpression left, ScalarExpression right, Expression.Binary binary) {
+        ColumnType leftType = left.type();
+        ColumnType rightType = right.type();
+        if (leftType == ColumnType.DYNAMIC && rightType != ColumnType.DYNAMIC) {
+            left = convert(left, numericOr(rightType));
+            leftType = left.type();
+        } else if (rightType == ColumnType.DYNAMIC && leftType != ColumnType.DYNAMIC) {
+            right = convert(right, numericOr(leftType));
+            rightType = right.type();
+        } else if (leftType == ColumnType.DYNAMIC) {
+            left = convert(left, ColumnType.REAL);
+            right = convert(right, ColumnType.REAL);
+            leftType = ColumnType.REAL;
+            rightType = ColumnType.REAL;
+        }
+        ScalarFunction function = switch (operator) {
+            case ADD -> ScalarFunction.ADD;
+            case SUBTRACT -> ScalarFunction.SUBTRACT;
+            case MULTIPLY -> ScalarFunction.MULTIPLY;
+            case DIVIDE -> ScalarFunction.DIVIDE;
+            case MODULO -> ScalarFunction.MODULO;
+            default -> throw new IllegalStateException("not arithmetic: " + operator);
+        };
+        ColumnType type = null;
+        if (isNumeric(leftType) && isNumeric(rightType)) {
+            type = promote(leftType, rightType);
+        } else if (leftType == ColumnType.DATETIME
+                && rightType == ColumnType.TIMESPAN
+                && (operator == BinaryOperator.ADD || operator == BinaryOperator.SUBTRACT)) {
+            type = ColumnType.DATETIME;
+            if (left instanceof Constant leftConstant
+                    && right instanceof Constant rightConstant
+                    && leftConstant.value() != null
+                    && rightConstant.value() != null) {
+                Instant instant = (Instant) leftConstant.value();
+                Duration duration = (Duration) rightConstant.value();
+                if (operator == BinaryOperator.ADD) {
+                    return new Constant(ColumnType.DATETIME, instant.plus(duration));
+                }
+                return new Constant(ColumnType.DATETIME, instant.minus(duration));
+            }
+        } else if (leftType == ColumnType.TIMESPAN
+                && rightType == ColumnType.DATETIME
+                && operator == BinaryOperator.ADD) {
+            return arithmetic(operator, right, left, binary);
+        } else if (leftType == ColumnType.DATETIME
+                && rightType == ColumnType.DATETIME
+                && operator == BinaryOperator.SUBTRACT) {
+            type = ColumnType.TIMESPAN;
+        } else if (leftType == ColumnType.TIMESPAN
+                && rightType == ColumnType.TIMESPAN
+                && (operator == BinaryOperator.ADD || operator == BinaryOperator.SUBTRACT)) {
+            type = ColumnType.TIMESPAN;
+        } else if (leftType == ColumnType.TIMESPAN
+                && isNumeric(rightType)
+                && (operator == BinaryOperator.MULTIPLY || operator == BinaryOperator.DIVIDE)) {
+            type = ColumnType.TIMESPAN;
+        } else if (isNumeric(leftType) && rightType == ColumnType.TIMESPAN && operator == BinaryOperator.MULTIPLY) {
+            return arithmetic(operator, right, left, binary);
+        }
+        if (type == null) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    binary.span(),
+                    "Operator '" + operator.text() + "' cannot be applied to " + leftType.kqlName() + " and "
+                            + rightType.kqlName());
+        }
+        return call(function, type, left, right);
+    }
+
+    private static ColumnType numericOr(ColumnType type) {
+        if (isNumeric(type) || type == ColumnType.DATETIME || type == ColumnType.TIMESPAN) {
+            return type;
+        }
+        return ColumnType.REAL;
+    }
+
+    /** in, !in, in~, !in~, has_any, has_all over a list, a dynamic array constant or a subquery (in-operator). */
+    private ScalarExpression in(Expression.In in, RowScope scope) {
+        ScalarExpression left = scalar(in.left(), scope);
+        boolean ignoreCase = switch (in.operator()) {
+            case IN_CASE_INSENSITIVE, NOT_IN_CASE_INSENSITIVE -> true;
+            case IN, NOT_IN, HAS_ANY, HAS_ALL -> false;
+        };
+        boolean negated = switch (in.operator()) {
+            case NOT_IN, NOT_IN_CASE_INSENSITIVE -> true;
+            case IN, IN_CASE_INSENSITIVE, HAS_ANY, HAS_ALL -> false;
+        };
+        if (in.values().size() == 1 && isTabular(in.values().get(0))) {
+            if (in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY
+                    || in.operator() == io.vigil.kql.syntax.InOperator.HAS_ALL) {
+                throw error(
+                        DiagnosticCode.UNSUPPORTED_FEATURE,
+                        in.span(),
+                        in.operator().text() + " over a subquery");
+            }
+            PlanNode relation = visibleOnly(tabular(in.values().get(0)));
+            if (relation.columns().isEmpty()) {
+                throw error(DiagnosticCode.EXPECTED_TABULAR, in.values().get(0).span());
+            }
+            ColumnType type = relation.columns().get(0).type();
+            ColumnType common = comparisonType(left.type(), type);
+            if (common == null || common != type) {
+                if (type == ColumnType.DYNAMIC || common == null) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            in.span(),
+                            "Cannot compare " + left.type().kqlName() + " with a column of " + type.kqlName());
+                }
+            }
+            ScalarExpression test =
+                    new ScalarExpression.InRelation(convert(left, type), relation, ignoreCase, ColumnType.BOOL);
+            if (negated) {
+                return call(ScalarFunction.NOT, ColumnType.BOOL, test);
+            }
+            return test;
+        }
+        List<ScalarExpression> values = new ArrayList<>();
+        for (Expression value : in.values()) {
+            values.addAll(listValues(value, scope));
+        }
+        if (values.isEmpty()) {
+            // nothing is in an empty list
+            return Constant.ofBool(negated);
+        }
+        ScalarExpression result;
+        switch (in.operator()) {
+            case HAS_ANY, HAS_ALL -> {
+                List<ScalarExpression> arguments = new ArrayList<>();
+                arguments.add(asString(left));
+                for (ScalarExpression value : values) {
+                    arguments.add(asString(value));
+                }
+                if (in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY) {
+                    return new Call(ScalarFunction.HAS_ANY, arguments, ColumnType.BOOL);
+                }
+                List<ScalarExpression> all = new ArrayList<>();
+                for (ScalarExpression value : arguments.subList(1, arguments.size())) {
+                    all.add(call(ScalarFunction.HAS, ColumnType.BOOL, arguments.get(0), value));
+                }
+                if (all.size() == 1) {
+                    return all.get(0);
+                }
+                return new Call(ScalarFunction.AND, all, ColumnType.BOOL);
+            }
+            default -> {
+                ColumnType common = left.type();
+                if (ignoreCase || common == ColumnType.DYNAMIC) {
+                    common = ColumnType.STRING;
+                }
+                List<ScalarExpression> arguments = new ArrayList<>();
+                arguments.add(convert(left, common));
+                for (ScalarExpression value : values) {
+                    ColumnType type = comparisonType(common, value.type());
+                    if (type == null) {
+                        throw error(
+                                DiagnosticCode.TYPE_MISMATCH,
+                                in.span(),
+                                "Cannot compare " + common.kqlName() + " with "
+                                        + value.type().kqlName() + " in '"
+                                        + in.operator().text() + "'");
+                    }
+                    arguments.add(convert(value, common));
+                }
+                ScalarFunction function = ScalarFunction.IN;
+                if (ignoreCase) {
+                    function = ScalarFunction.IN_IGNORE_CASE;
+                }
+                result = new Call(function, arguments, ColumnType.BOOL);
+            }
+        }
+        if (negated) {
+            return call(ScalarFunction.NOT, ColumnType.BOOL, result);
+        }
+        return result;
+    }
+
+    /** The values one item of an in-list stands for: a dynamic array constant spreads into its elements. */
+    private List<ScalarExpression> listValues(Expression value, RowScope scope) {
+        Optional<List<ScalarExpression>> elements = dynamicElements(value);
+        if (elements.isPresent()) {
+            return elements.get();
+        }
+        if (value instanceof Expression.NameReference name
+                && visibleIndex(scope.columns(), name.name()) < 0
+                && lets.get(name.name()) instanceof ScalarBinding binding
+                && binding.elements().isPresent()) {
+            return binding.elements().get();
+        }
+        ScalarExpression scalar = scalar(value, scope);
+        if (scalar.type() == ColumnType.DYNAMIC) {
+            throw error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    value.span(),
+                    "a dynamic array that is not a constant in" + " a list");
+        }
+        return List.of(scalar);
+    }
+
+    /** {@code x between (a .. b)}: inclusive; a timespan upper bound counts from the lower (between-operator). */
+    private ScalarExpression between(Expression.Between between, RowScope scope) {
+        ScalarExpression value = scalar(between.left(), scope);
+        ScalarExpression low = scalar(between.low(), scope);
+        ScalarExpression high = scalar(between.high(), scope);
+        if (value.type() == ColumnType.DATETIME && high.type() == ColumnType.TIMESPAN) {
+            high = arithmetic(
+                    BinaryOperator.ADD,
+                    low,
+                    high,
+                    new Expression.Binary(between.span(), BinaryOperator.ADD, between.low(), between.high()));
+        }
+        Expression.Binary site =
+                new Expression.Binary(between.span(), BinaryOperator.GREATER_EQUAL, between.left(), between.low());
+        ScalarExpression result = call(
+                ScalarFunction.AND,
+                ColumnType.BOOL,
+                compare(ScalarFunction.GREATER_EQUAL, value, low, site),
+                compare(ScalarFunction.LESS_EQUAL, value, high, site));
+        if (between.negated()) {
+            return call(ScalarFunction.NOT, ColumnType.BOOL, result);
+        }
+        return result;
+    }
+
+    private ScalarExpression member(Expression.MemberAccess member, RowScope scope) {
+        if (member.target() instanceof Expression.NameReference name
+                && (name.name().equals("$left") || name.name().equals("$right"))) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, member.span(), "$left/$right outside a join condition");
+        }
+        ScalarExpression target = scalar(member.target(), scope);
+        if (target.type() != ColumnType.DYNAMIC) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    member.span(),
+                    "Member access needs a dynamic value, got " + target.type().kqlName());
+        }
+        return call(ScalarFunction.DYNAMIC_MEMBER, ColumnType.DYNAMIC, target, Constant.ofString(member.member()));
+    }
+
+    private ScalarExpression element(Expression.ElementAccess element, RowScope scope) {
+        ScalarExpression target = scalar(element.target(), scope);
+        if (target.type() != ColumnType.DYNAMIC) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    element.span(),
+                    "Element access needs a dynamic value, got " + target.type().kqlName());
+        }
+        ScalarExpression index = scalar(element.index(), scope);
+        if (index.type() == ColumnType.STRING) {
+            return call(ScalarFunction.DYNAMIC_MEMBER, ColumnType.DYNAMIC, target, index);
+        }
+        if (isNumeric(index.type()) && index.type() != ColumnType.REAL) {
+            return call(ScalarFunction.DYNAMIC_ELEMENT, ColumnType.DYNAMIC, target, convert(index, ColumnType.LONG));
+        }
+        throw error(
+                DiagnosticCode.TYPE_MISMATCH,
+                element.index().span(),
+                "An index is a string or an integer, got " + index.type().kqlName());
+    }
+
+    // ---------------------------------------------------------------- functions
+
+    private void arity(Expression.FunctionCall call, int minimum, int maximum) {
+        int count = call.arguments().size();
+        if (count < minimum || count > maximum) {
+            String expected = Integer.toString(minimum);
+            if (maximum != minimum) {
+                if (maximum == Integer.MAX_VALUE) {
+                    expected = minimum + " or more";
+                } else {
+                    expected = minimum + " to " + maximum;
+                }
+            }
+            throw error(DiagnosticCode.WRONG_ARGUMENT_COUNT, call.span(), call.name(), expected, count);
+        }
+    }
+
+    private ScalarExpression argument(Expression.FunctionCall call, int index, RowScope scope) {
+        return scalar(call.arguments().get(index), scope);
+    }
+
+    private ScalarExpression function(Expression.FunctionCall call, RowScope scope) {
+        String name = call.name();
+        switch (name) {
+            case "ago" -> {
+                arity(call, 1, 1);
+                ScalarExpression span = argument(call, 0, scope);
+                if (span.type() != ColumnType.TIMESPAN) {
+                    throw error(DiagnosticCode.TYPE_MISMATCH, call.span(), "ago() takes a timespan");
+                }
+                return arithmetic(
+                        BinaryOperator.SUBTRACT,
+                        new Constant(ColumnType.DATETIME, options.now()),
+                        span,
+                        new Expression.Binary(
+                                call.span(),
+                                BinaryOperator.SUBTRACT,
+                                call,
+                                call.arguments().get(0)));
+            }
+            case "now" -> {
+                arity(call, 0, 1);
+                Constant now = new Constant(ColumnType.DATETIME, options.now());
+                if (call.arguments().isEmpty()) {
+                    return now;
+                }
+                return arithmetic(
+                        BinaryOperator.ADD,
+                        now,
+                        argument(call, 0, scope),
+                        new Expression.Binary(
+                                call.span(),
+                                BinaryOperator.ADD,
+                                call,
+                                call.arguments().get(0)));
+            }
+            case "bin", "floor" -> {
+                arity(call, 2, 2);
+                ScalarExpression value = argument(call, 0, scope);
+                ScalarExpression size = argument(call, 1, scope);
+                if (value.type() == ColumnType.DYNAMIC) {
+                    value = convert(value, ColumnType.REAL);
+                }
+                boolean valid = (value.type() == ColumnType.DATETIME && size.type() == ColumnType.TIMESPAN)
+                        || (value.type() == ColumnType.TIMESPAN && size.type() == ColumnType.TIMESPAN)
+                        || (isNumeric(value.type()) && isNumeric(size.type()));
+                if (!valid) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            call.span(),
+                            "bin() of " + value.type().kqlName() + " by "
+                                    + size.type().kqlName());
+                }
+                ColumnType type = value.type();
+                if (isNumeric(type)) {
+                    type = promote(type, size.type());
+                    value = convert(value, type);
+                    size = convert(size, type);
+                }
+                return call(ScalarFunction.BIN, type, value, size);
+            }
+            case "startofday" -> {
+                arity(call, 1, 1);
+                ScalarExpression value = argument(call, 0, scope);
+                if (value.type() != ColumnType.DATETIME) {
+                    value = convert(value, ColumnType.DATETIME);
+                }
+                return call(
+                        ScalarFunction.BIN,
+                        ColumnType.DATETIME,
+                        value,
+                        new Constant(ColumnType.TIMESPAN, Duration.ofDays(1)));
+            }
+            case "tostring" -> {
+                arity(call, 1, 1);
+                return asString(argument(call, 0, scope));
+            }
+            case "toint" -> {
+                arity(call, 1, 1);
+                return convert(argument(call, 0, scope), ColumnType.INT);
+            }
+            case "tolong" -> {
+                arity(call, 1, 1);
+                return convert(argument(call, 0, scope), ColumnType.LONG);
+            }
+            case "toreal", "todouble" -> {
+                arity(call, 1, 1);
+                return convert(argument(call, 0, scope), ColumnType.REAL);
+            }
+            case "tobool", "toboolean" -> {
+                arity(call, 1, 1);
+                return convert(argument(call, 0, scope), ColumnType.BOOL);
+            }
+            case "todatetime" -> {
+                arity(call, 1, 1);
+                ScalarExpression value = argument(call, 0, scope);
+                if (value instanceof Constant constant
+                        && constant.value() instanceof String text
+                        && constant.type() == ColumnType.STRING) {
+                    return new Constant(
+                            ColumnType.DATETIME, LiteralValues.datetime(text).orElse(null));
+                }
+                return convert(value, ColumnType.DATETIME);
+            }
+            case "totimespan", "totime" -> {
+                arity(call, 1, 1);
+                ScalarExpression value = argument(call, 0, scope);
+                if (value instanceof Constant constant
+                        && constant.value() instanceof String text
+                        && constant.type() == ColumnType.STRING) {
+                    return new Constant(
+                            ColumnType.TIMESPAN, LiteralValues.timespan(text).orElse(null));
+                }
+                return convert(value, ColumnType.TIMESPAN);
+            }
+            case "todynamic", "parse_json", "toobject" -> {
+                arity(call, 1, 1);
+                return convert(argument(call, 0, scope), ColumnType.DYNAMIC);
+            }
+            case "strcat" -> {
+                arity(call, 1, 64);
+                List<ScalarExpression> arguments = new ArrayList<>();
+                for (int index = 0; index < call.arguments().size(); index++) {
+                    arguments.add(asString(argument(call, index, scope)));
+                }
+                return new Call(ScalarFunction.CONCAT, arguments, ColumnType.STRING);
+            }
+            case "strlen" -> {
+                arity(call, 1, 1);
+                return call(ScalarFunction.LENGTH, ColumnType.LONG, asString(argument(call, 0, scope)));
+            }
+            case "substring" -> {
+                arity(call, 2, 3);
+                List<ScalarExpression> arguments = new ArrayList<>();
+                arguments.add(asString(argument(call, 0, scope)));
+                for (int index = 1; index < call.arguments().size(); index++) {
+                    arguments.add(integer(call, index, scope));
+                }
+                return new Call(ScalarFunction.SUBSTRING, arguments, ColumnType.STRING);
+            }
+            case "tolower" -> {
+                arity(call, 1, 1);
+                return call(ScalarFunction.LOWER, ColumnType.STRING, asString(argument(call, 0, scope)));
+            }
+            case "toupper" -> {
+                arity(call, 1, 1);
+                return call(ScalarFunction.UPPER, ColumnType.STRING, asString(argument(call, 0, scope)));
+            }
+            case "iff", "iif" -> {
+                arity(call, 3, 3);
+                ScalarExpression condition =
+                        toBool(argument(call, 0, scope), call.arguments().get(0).span());
+                List<ScalarExpression> values =
+                        unify(call, List.of(argument(call, 1, scope), argument(call, 2, scope)));
+                return call(ScalarFunction.IF, values.get(0).type(), condition, values.get(0), values.get(1));
+            }
+            case "case" -> {
+                arity(call, 3, Integer.MAX_VALUE);
+                if (call.arguments().size() % 2 == 0) {
+                    throw error(
+                            DiagnosticCode.WRONG_ARGUMENT_COUNT,
+                            call.span(),
+                            name,
+                            "an odd number of",
+                            call.arguments().size());
+                }
+                List<ScalarExpression> conditions = new ArrayList<>();
+                List<ScalarExpression> values = new ArrayList<>();
+                for (int index = 0; index < call.arguments().size(); index++) {
+                    if (index % 2 == 0 && index < call.arguments().size() - 1) {
+                        conditions.add(toBool(
+                                argument(call, index, scope),
+                                call.arguments().get(index).span()));
+                    } else {
+                        values.add(argument(call, index, scope));
+                    }
+                }
+                values = unify(call, values);
+                List<ScalarExpression> arguments = new ArrayList<>();
+                for (int index = 0; index < conditions.size(); index++) {
+                    arguments.add(conditions.get(index));
+                    arguments.add(values.get(index));
+                }
+                arguments.add(values.get(values.size() - 1));
+                return new Call(ScalarFunction.CASE, arguments, values.get(0).type());
+            }
+            case "coalesce" -> {
+                arity(call, 1, 64);
+                List<ScalarExpression> values = new ArrayList<>();
+                for (int index = 0; index < call.arguments().size(); index++) {
+                    values.add(argument(call, index, scope));
+                }
+                values = unify(call, values);
+                return new Call(ScalarFunction.COALESCE, values, values.get(0).type());
+            }
+            case "isempty", "isnotempty" -> {
+                arity(call, 1, 1);
+                ScalarExpression test = call(ScalarFunction.IS_EMPTY, ColumnType.BOOL, argument(call, 0, scope));
+                if (name.equals("isnotempty")) {
+                    return call(ScalarFunction.NOT, ColumnType.BOOL, test);
+                }
+                return test;
+            }
+            case "isnull", "isnotnull" -> {
+                arity(call, 1, 1);
+                ScalarExpression test = call(ScalarFunction.IS_NULL, ColumnType.BOOL, argument(call, 0, scope));
+                if (name.equals("isnotnull")) {
+                    return call(ScalarFunction.NOT, ColumnType.BOOL, test);
+                }
+                return test;
+            }
+            case "not" -> {
+                arity(call, 1, 1);
+                return call(
+                        ScalarFunction.NOT,
+                        ColumnType.BOOL,
+                        toBool(argument(call, 0, scope), call.arguments().get(0).span()));
+            }
+            case "array_length" -> {
+                arity(call, 1, 1);
+                return call(
+                        ScalarFunction.ARRAY_LENGTH,
+                        ColumnType.LONG,
+                        convert(argument(call, 0, scope), ColumnType.DYNAMIC));
+            }
+            case "extract" -> {
+                arity(call, 3, 4);
+                if (call.arguments().size() == 4) {
+                    throw error(
+                            DiagnosticCode.UNSUPPORTED_FEATURE,
+                            call.arguments().get(3).span(),
+                            "the typeof argument of extract");
+                }
+                ScalarExpression pattern = asString(argument(call, 0, scope));
+                ScalarExpression group = integer(call, 1, scope);
+                if (!(group instanceof Constant)) {
+                    throw error(
+                            DiagnosticCode.EXPECTED_CONSTANT,
+                            call.arguments().get(1).span(),
+                            "capture group");
+                }
+                return call(
+                        ScalarFunction.REGEX_EXTRACT,
+                        ColumnType.STRING,
+                        asString(argument(call, 2, scope)),
+                        pattern,
+                        group);
+            }
+            case "split" -> {
+                arity(call, 2, 3);
+                ScalarExpression parts = call(
+                        ScalarFunction.SPLIT,
+                        ColumnType.DYNAMIC,
+                        asString(argument(call, 0, scope)),
+                        asString(argument(call, 1, scope)));
+                if (call.arguments().size() == 3) {
+                    // split(s, d, i) is an array of the one part, as the split-function page says
+                    throw error(
+                            DiagnosticCode.UNSUPPORTED_FEATURE,
+                            call.arguments().get(2).span(),
+                            "the index argument of split");
+                }
+                return parts;
+            }
+            case "replace_string" -> {
+                arity(call, 3, 3);
+                return call(
+                        ScalarFunction.REPLACE,
+                        ColumnType.STRING,
+                        asString(argument(call, 0, scope)),
+                        asString(argument(call, 1, scope)),
+                        asString(argument(call, 2, scope)));
+            }
+            case "ingestion_time" -> {
+                arity(call, 0, 0);
+                for (int index = 0; index < scope.columns().size(); index++) {
+                    PlanColumn column = scope.columns().get(index);
+                    if (column.hidden() && column.name().equals(INGESTION_TIME)) {
+                        return new ColumnReference(index, column.name(), column.type());
+                    }
+                }
+                // without the hidden column (after project or summarize) the value is null (ingestiontime-function)
+                return Constant.nullOf(ColumnType.DATETIME);
+            }
+            default -> {
+                if (isKnownAggregate(name)
+                        || Set.of(
+                                        "count",
+                                        "countif",
+                                        "dcount",
+                                        "sum",
+                                        "avg",
+                                        "min",
+                                        "max",
+                                        "make_set",
+                                        "make_list",
+                                        "any",
+                                        "take_any",
+                                        "makeset",
+                                        "makelist")
+                                .contains(name)) {
+                    throw error(DiagnosticCode.AGGREGATE_OUTSIDE_SUMMARIZE, call.span(), name);
+                }
+                if (lets.get(name) instanceof FunctionBinding) {
+                    throw error(
+                            DiagnosticCode.UNSUPPORTED_FEATURE, call.span(), "user-defined function '" + name + "'");
+                }
+                if (KnownFunctions.isKnown(name)) {
+                    throw error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), name);
+                }
+                throw error(DiagnosticCode.UNKNOWN_FUNCTION, call.span(), name);
+            }
+        }
+    }
+
+    private ScalarExpression integer(Expression.FunctionCall call, int index, RowScope scope) {
+        ScalarExpression value = argument(call, index, scope);
+        if (value.type() == ColumnType.INT || value.type() == ColumnType.LONG) {
+            return convert(value, ColumnType.LONG);
+        }
+        if (value.type() == ColumnType.DYNAMIC) {
+            return convert(value, ColumnType.LONG);
+        }
+        throw error(
+                DiagnosticCode.TYPE_MISMATCH,
+                call.arguments().get(index).span(),
+                "Expected an integer, got " + value.type().kqlName());
+    }
+
+    /** Values of one result (iff, case, coalesce): numbers promote; other types must agree. */
+    private List<ScalarExpression> unify(Expression.FunctionCall call, List<ScalarExpression> values) {
+        ColumnType type = null;
+        for (ScalarExpression value : values) {
+            boolean typedNull = value instanceof Constant constant
+                    && constant.value() == null
+                    && constant.type() == ColumnType.DYNAMIC;
+            if (typedNull) {
+                continue;
+            }
+            if (type == null) {
+                type = value.type();
+            } else if (type != value.type()) {
+                ColumnType common = comparisonType(type, value.type());
+                if (common == null) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            call.span(),
+                            "Arguments of " + call.name() + " have different types: " + type.kqlName() + " and "
+                                    + value.type().kqlName());
+                }
+                type = common;
+            }
+        }
+        if (type == null) {
+            type = ColumnType.DYNAMIC;
+        }
+        List<ScalarExpression> converted = new ArrayList<>();
+        for (ScalarExpression value : values) {
+            converted.add(convert(value, type));
+        }
+        return converted;
+    }
+}

@@ -1,0 +1,20 @@
+package io.vigil.kql.binder;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.plan.PlanNode;
+import java.util.List;
+import java.util.Optional;
+
+/** The plan of a query's result (absent when there were errors) and every diagnostic. */
+public record BoundQuery(Optional<PlanNode> plan, List<Diagnostic> diagnostics) {
+    public BoundQuery {
+        requireNonNull(plan, "plan is null");
+        diagnostics = List.copyOf(requireNonNull(diagnostics, "diagnostics is null"));
+    }
+
+    public boolean hasErrors() {
+        return diagnostics.stream().anyMatch(Diagnostic::isError);
+    }
+}

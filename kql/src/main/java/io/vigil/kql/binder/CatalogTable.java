@@ -1,0 +1,22 @@
+package io.vigil.kql.binder;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.spi.TableSchema;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A table as the binder sees it: its visible schema, the store's column names (one per column, as the
+ * SQL must spell them) and the hidden column behind {@code ingestion_time()}, when the table has one.
+ */
+public record CatalogTable(TableSchema schema, List<String> physicalNames, Optional<String> ingestionTimeColumn) {
+    public CatalogTable {
+        requireNonNull(schema, "schema is null");
+        physicalNames = List.copyOf(requireNonNull(physicalNames, "physicalNames is null"));
+        requireNonNull(ingestionTimeColumn, "ingestionTimeColumn is null");
+        if (physicalNames.size() != schema.columnCount()) {
+            throw new IllegalArgumentException("one physical name per column of " + schema.name());
+        }
+    }
+}

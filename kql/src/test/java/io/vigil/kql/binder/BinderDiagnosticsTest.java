@@ -1,0 +1,134 @@
+package io.vigil.kql.binder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.kql.syntax.DiagnosticCode;
+import io.vigil.kql.syntax.KqlParser;
+import io.vigil.kql.syntax.Span;
+import io.vigil.plan.PlanPrinter;
+import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableSchema;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One case per binder code (KQL2xx): the code, its span, and that binding never throws. */
+class BinderDiagnosticsTest {
+    private static final TableCatalog TABLES = TableCatalog.builtIn();
+
+    private static final QueryCatalog CATALOG = new QueryCatalog() {
+        @Override
+        public Optional<CatalogTable> table(String name) {
+            return TABLES.table(name).map(BinderDiagnosticsTest::catalogTable);
+        }
+
+        @Override
+        public Collection<String> tableNames() {
+            return TABLES.tables().stream().map(TableSchema::name).toList();
+        }
+    };
+
+    private static CatalogTable catalogTable(TableSchema schema) {
+        return new CatalogTable(
+                schema, schema.columns().stream().map(column -> column.name()).toList(), Optional.empty());
+    }
+
+    private static BoundQuery bind(String query) {
+        return Binder.bind(
+                query,
+                KqlParser.parse(query),
+                CATALOG,
+                new BindOptions(Instant.parse("2026-01-11T00:00:00Z"), Optional.empty()));
+    }
+
+    private static Diagnostic first(String query, DiagnosticCode code) {
+        BoundQuery bound = bind(query);
+        assertThat(bound.plan()).isEmpty();
+        assertThat(bound.diagnostics()).as("diagnostics of %s", query).isNotEmpty();
+        assertThat(bound.diagnostics().get(0).code())
+                .as("first diagnostic of %s: %s", query, bound.diagnostics())
+                .isEqualTo(code);
+        return bound.diagnostics().get(0);
+    }
+
+    @Test
+    void everyBinderCodeHasACase() {
+        Set<DiagnosticCode> covered = EnumSet.noneOf(DiagnosticCode.class);
+        covered.add(first("Nope | take 1", DiagnosticCode.UNKNOWN_TABLE).code());
+        Diagnostic column = first("SigninLogs\n| where Nope == 1", DiagnosticCode.UNKNOWN_COLUMN);
+        assertThat(column.span()).isEqualTo(new Span(19, 23));
+        assertThat(column.line()).isEqualTo(2);
+        assertThat(column.column()).isEqualTo(9);
+        covered.add(column.code());
+        covered.add(first("print nope_fn(1)", DiagnosticCode.UNKNOWN_FUNCTION).code());
+        covered.add(first("print strlen('a', 'b')", DiagnosticCode.WRONG_ARGUMENT_COUNT)
+                .code());
+        covered.add(first("SigninLogs | where UserPrincipalName > 1", DiagnosticCode.TYPE_MISMATCH)
+                .code());
+        covered.add(first("print x = (SigninLogs | take 1)", DiagnosticCode.EXPECTED_SCALAR)
+                .code());
+        covered.add(
+                first("let x = 1; x | take 1", DiagnosticCode.EXPECTED_TABULAR).code());
+        covered.add(
+                first("SigninLogs | take -1", DiagnosticCode.EXPECTED_CONSTANT).code());
+        covered.add(first("SigninLogs | where count() > 1", DiagnosticCode.AGGREGATE_OUTSIDE_SUMMARIZE)
+                .code());
+        covered.add(first("SigninLogs | summarize x = 1", DiagnosticCode.EXPECTED_AGGREGATE)
+                .code());
+        covered.add(first("let x = 1", DiagnosticCode.NO_QUERY).code());
+        covered.add(
+                first("SigninLogs | join (AuditLogs) on $left.UserPrincipalName", DiagnosticCode.INVALID_JOIN_CONDITION)
+                        .code());
+        covered.add(first("print datetime(2026-13-45)", DiagnosticCode.INVALID_VALUE)
+                .code());
+        covered.add(
+                first("SigninLogs | make-series count() on TimeGenerated step 1h", DiagnosticCode.UNSUPPORTED_OPERATOR)
+                        .code());
+        covered.add(
+                first("print round(1.5)", DiagnosticCode.UNSUPPORTED_FUNCTION).code());
+        covered.add(first("let f = (x:long) { x }; print f(1)", DiagnosticCode.UNSUPPORTED_FEATURE)
+                .code());
+        List<DiagnosticCode> binderCodes = Arrays.stream(DiagnosticCode.values())
+                .filter(code -> code.code().startsWith("KQL2"))
+                .toList();
+        assertThat(covered).containsExactlyInAnyOrderElementsOf(binderCodes);
+    }
+
+    @Test
+    void namesResultColumnsLikeKql() {
+        BoundQuery bound = bind("SigninLogs | summarize count(), sum(DurationMs), avg(DurationMs), dcount(IPAddress),"
+                + " make_set(AppDisplayName), countif(IsRisky) by bin(TimeGenerated, 1h), LocationDetails.city"
+                + " | extend strlen(LocationDetails_city)");
+        assertThat(bound.diagnostics()).isEmpty();
+        assertThat(bound.plan().orElseThrow().columns())
+                .extracting(column -> column.name() + ":" + column.type().kqlName())
+                .containsExactly(
+                        "TimeGenerated:datetime",
+                        "LocationDetails_city:dynamic",
+                        "count_:long",
+                        "sum_DurationMs:long",
+                        "avg_DurationMs:real",
+                        "dcount_IPAddress:long",
+                        "set_AppDisplayName:dynamic",
+                        "countif_IsRisky:long",
+                        "Column1:long");
+        assertThat(PlanPrinter.print(bound.plan().orElseThrow())).contains("Aggregate keys=[TimeGenerated=bin(");
+    }
+
+    @Test
+    void argMaxWithStarTakesEveryOtherColumn() {
+        BoundQuery bound = bind("SecurityEvent | summarize arg_max(TimeGenerated, *) by Computer");
+        assertThat(bound.diagnostics()).isEmpty();
+        List<String> names = bound.plan().orElseThrow().columns().stream()
+                .map(column -> column.name())
+                .toList();
+        assertThat(names.subList(0, 2)).containsExactly("Computer", "TimeGenerated");
+        assertThat(names).doesNotHaveDuplicates().contains("Account", "EventID");
+    }
+}

@@ -1,0 +1,55 @@
+package io.vigil.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.spi.ColumnType;
+import java.util.Optional;
+
+/**
+ * The aggregate functions of the plan, as data: stable name, arity, result rule and description.
+ * {@code arg_max(value, key)} is one output column of KQL's {@code arg_max(key, cols...)}: the value of
+ * a row where key is largest.
+ */
+public enum AggregateFunction {
+    COUNT("count", 0, ColumnType.LONG, "Number of rows"),
+    COUNT_IF("count_if", 1, ColumnType.LONG, "Number of rows where the predicate is true"),
+    COUNT_DISTINCT("count_distinct", 1, ColumnType.LONG, "Number of distinct non-null values"),
+    SUM("sum", 1, null, "Sum of the values; int sums are long"),
+    AVG("avg", 1, null, "Average of the values; real for numbers"),
+    MIN("min", 1, null, "Smallest value"),
+    MAX("max", 1, null, "Largest value"),
+    MAKE_SET("make_set", 1, ColumnType.DYNAMIC, "Array of the distinct non-null values"),
+    MAKE_LIST("make_list", 1, ColumnType.DYNAMIC, "Array of the non-null values"),
+    ANY("any", 1, null, "Some value of the group"),
+    ARG_MAX("arg_max", 2, null, "The value (first argument) of a row whose key (second argument) is largest"),
+    ARG_MIN("arg_min", 2, null, "The value (first argument) of a row whose key (second argument) is smallest");
+
+    private final String functionName;
+    private final int arity;
+    private final ColumnType resultType;
+    private final String description;
+
+    AggregateFunction(String functionName, int arity, ColumnType resultType, String description) {
+        this.functionName = requireNonNull(functionName, "functionName is null");
+        this.arity = arity;
+        this.resultType = resultType;
+        this.description = requireNonNull(description, "description is null");
+    }
+
+    public String functionName() {
+        return functionName;
+    }
+
+    public int arity() {
+        return arity;
+    }
+
+    /** The fixed result type; empty when it follows the first argument. */
+    public Optional<ColumnType> resultType() {
+        return Optional.ofNullable(resultType);
+    }
+
+    public String description() {
+        return description;
+    }
+}

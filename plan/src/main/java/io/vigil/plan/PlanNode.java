@@ -1,0 +1,246 @@
+package io.vigil.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The relational plan: immutable nodes whose columns are known. Scalar expressions refer to the
+ * columns of a node's input by position (for a {@link Join}, the left columns then the right ones).
+ */
+public sealed interface PlanNode {
+    List<PlanColumn> columns();
+
+    List<PlanNode> inputs();
+
+    /** The rows of a stored table; {@code physicalNames} are the store's column names, one per column. */
+    record TableScan(String table, List<PlanColumn> columns, List<String> physicalNames) implements PlanNode {
+        public TableScan {
+            requireNonNull(table, "table is null");
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            physicalNames = List.copyOf(requireNonNull(physicalNames, "physicalNames is null"));
+            if (columns.size() != physicalNames.size()) {
+                throw new IllegalArgumentException("one physical name per column");
+            }
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of();
+        }
+    }
+
+    /** Literal rows ({@code datatable}, {@code print}); expressions refer to no columns. */
+    record Values(List<PlanColumn> columns, List<List<ScalarExpression>> rows) implements PlanNode {
+        public Values {
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            List<List<ScalarExpression>> copies = new ArrayList<>();
+            for (List<ScalarExpression> row : requireNonNull(rows, "rows is null")) {
+                if (row.size() != columns.size()) {
+                    throw new IllegalArgumentException(
+                            "row of " + row.size() + " values for " + columns.size() + " columns");
+                }
+                copies.add(List.copyOf(row));
+            }
+            rows = List.copyOf(copies);
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of();
+        }
+    }
+
+    record Filter(PlanNode input, ScalarExpression condition) implements PlanNode {
+        public Filter {
+            requireNonNull(input, "input is null");
+            requireNonNull(condition, "condition is null");
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return input.columns();
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /** One output column per expression. */
+    record Project(PlanNode input, List<ScalarExpression> expressions, List<PlanColumn> columns) implements PlanNode {
+        public Project {
+            requireNonNull(input, "input is null");
+            expressions = List.copyOf(requireNonNull(expressions, "expressions is null"));
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            if (expressions.size() != columns.size()) {
+                throw new IllegalArgumentException("one column per expression");
+            }
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /** An aggregate call over the input's columns. */
+    record AggregateCall(AggregateFunction function, List<ScalarExpression> arguments, io.vigil.spi.ColumnType type) {
+        public AggregateCall {
+            requireNonNull(function, "function is null");
+            arguments = List.copyOf(requireNonNull(arguments, "arguments is null"));
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    /** Group keys then aggregates; without keys one row, even over no input rows. */
+    record Aggregate(
+            PlanNode input, List<ScalarExpression> groupKeys, List<AggregateCall> aggregates, List<PlanColumn> columns)
+            implements PlanNode {
+        public Aggregate {
+            requireNonNull(input, "input is null");
+            groupKeys = List.copyOf(requireNonNull(groupKeys, "groupKeys is null"));
+            aggregates = List.copyOf(requireNonNull(aggregates, "aggregates is null"));
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            if (groupKeys.size() + aggregates.size() != columns.size()) {
+                throw new IllegalArgumentException("one column per key and aggregate");
+            }
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
+    record SortKey(ScalarExpression expression, boolean ascending, boolean nullsFirst) {
+        public SortKey {
+            requireNonNull(expression, "expression is null");
+        }
+    }
+
+    /** Rows ordered by the keys; with a limit, only the first rows ({@code top}). */
+    record Sort(PlanNode input, List<SortKey> keys, OptionalLong limit) implements PlanNode {
+        public Sort {
+            requireNonNull(input, "input is null");
+            keys = List.copyOf(requireNonNull(keys, "keys is null"));
+            requireNonNull(limit, "limit is null");
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return input.columns();
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /** At most {@code count} rows, in no particular order. */
+    record Limit(PlanNode input, long count) implements PlanNode {
+        public Limit {
+            requireNonNull(input, "input is null");
+            if (count < 0) {
+                throw new IllegalArgumentException("negative limit");
+            }
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return input.columns();
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
+    /** One row (any) per distinct combination of the key columns. */
+    record Deduplicate(PlanNode input, List<Integer> keys) implements PlanNode {
+        public Deduplicate {
+            requireNonNull(input, "input is null");
+            keys = List.copyOf(requireNonNull(keys, "keys is null"));
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return input.columns();
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
+    enum JoinKind {
+        INNER,
+        LEFT_OUTER,
+        RIGHT_OUTER,
+        FULL_OUTER,
+        /** Left rows with a match, once each; only left columns. */
+        LEFT_SEMI,
+        /** Left rows without a match; only left columns. */
+        LEFT_ANTI
+    }
+
+    /**
+     * A join on a condition over the left columns followed by the right ones. Semi and anti joins keep
+     * the left columns only.
+     */
+    record Join(JoinKind kind, PlanNode left, PlanNode right, ScalarExpression condition, List<PlanColumn> columns)
+            implements PlanNode {
+        public Join {
+            requireNonNull(kind, "kind is null");
+            requireNonNull(left, "left is null");
+            requireNonNull(right, "right is null");
+            requireNonNull(condition, "condition is null");
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(left, right);
+        }
+    }
+
+    /** All rows of all inputs, which have the columns of this node, by position. */
+    record Union(List<PlanNode> inputs, List<PlanColumn> columns) implements PlanNode {
+        public Union {
+            inputs = List.copyOf(requireNonNull(inputs, "inputs is null"));
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            for (PlanNode input : inputs) {
+                if (input.columns().size() != columns.size()) {
+                    throw new IllegalArgumentException("union inputs need " + columns.size() + " columns");
+                }
+            }
+        }
+    }
+
+    /**
+     * One row per element of the dynamic array in column {@code column}, which holds the element
+     * (dynamic) in the output; rows whose value is not a non-empty array are dropped.
+     */
+    record Unnest(PlanNode input, int column, OptionalLong limit) implements PlanNode {
+        public Unnest {
+            requireNonNull(input, "input is null");
+            requireNonNull(limit, "limit is null");
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return input.columns();
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+}

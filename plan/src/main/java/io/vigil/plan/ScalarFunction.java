@@ -1,0 +1,383 @@
+package io.vigil.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.spi.ColumnType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The scalar functions of the plan: an explicit registry of data, one constant per function with its
+ * stable snake_case name, parameters, result rule and a one-line description that the CLI and docs
+ * reuse. Names are relational or semantic (what the function computes), not KQL spellings: the front
+ * end maps {@code =~} to {@code equal_ignore_case}. Every dialect renders every constant (exhaustive
+ * switch), so adding one breaks the build where it must be handled.
+ */
+public enum ScalarFunction {
+    AND("and", ColumnType.BOOL, ResultRule.FIXED, "Logical and with SQL three-valued logic", true, ParameterType.BOOL),
+    OR("or", ColumnType.BOOL, ResultRule.FIXED, "Logical or with SQL three-valued logic", true, ParameterType.BOOL),
+    NOT("not", ColumnType.BOOL, ResultRule.FIXED, "Logical negation", ParameterType.BOOL),
+    EQUAL("equal", ColumnType.BOOL, ResultRule.FIXED, "a == b", ParameterType.ANY, ParameterType.ANY),
+    KEY_EQUAL(
+            "key_equal",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Equality of join keys: null never matches",
+            ParameterType.ANY,
+            ParameterType.ANY),
+    NOT_EQUAL("not_equal", ColumnType.BOOL, ResultRule.FIXED, "a != b", ParameterType.ANY, ParameterType.ANY),
+    LESS("less", ColumnType.BOOL, ResultRule.FIXED, "a < b", ParameterType.ANY, ParameterType.ANY),
+    LESS_EQUAL("less_equal", ColumnType.BOOL, ResultRule.FIXED, "a <= b", ParameterType.ANY, ParameterType.ANY),
+    GREATER("greater", ColumnType.BOOL, ResultRule.FIXED, "a > b", ParameterType.ANY, ParameterType.ANY),
+    GREATER_EQUAL("greater_equal", ColumnType.BOOL, ResultRule.FIXED, "a >= b", ParameterType.ANY, ParameterType.ANY),
+    ADD("add", null, ResultRule.COMMON, "a + b (numbers, datetime + timespan)", ParameterType.ANY, ParameterType.ANY),
+    SUBTRACT(
+            "subtract",
+            null,
+            ResultRule.COMMON,
+            "a - b (numbers, datetimes, timespans)",
+            ParameterType.ANY,
+            ParameterType.ANY),
+    MULTIPLY("multiply", null, ResultRule.COMMON, "a * b", ParameterType.ANY, ParameterType.ANY),
+    DIVIDE(
+            "divide",
+            null,
+            ResultRule.COMMON,
+            "a / b; integer division for integers",
+            ParameterType.ANY,
+            ParameterType.ANY),
+    MODULO("modulo", null, ResultRule.COMMON, "a % b", ParameterType.ANY, ParameterType.ANY),
+    NEGATE("negate", null, ResultRule.FIRST_ARGUMENT, "-a", ParameterType.ANY),
+    IS_NULL("is_null", ColumnType.BOOL, ResultRule.FIXED, "Whether a value is null", ParameterType.ANY),
+    IS_EMPTY(
+            "is_empty",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether a value is null or the empty string",
+            ParameterType.ANY),
+    EQUAL_IGNORE_CASE(
+            "equal_ignore_case",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Case-insensitive string equality",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    HAS(
+            "has",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether the right side is a whole term of the left, ignoring case",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    HAS_CS(
+            "has_cs",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether the right side is a whole term of the left",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    HAS_PREFIX(
+            "has_prefix",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether a term of the left starts with the right, ignoring case",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    HAS_SUFFIX(
+            "has_suffix",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether a term of the left ends with the right, ignoring case",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    CONTAINS(
+            "contains",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Substring test ignoring case",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    CONTAINS_CS(
+            "contains_cs",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Substring test",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    STARTS_WITH(
+            "starts_with",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Prefix test ignoring case",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    STARTS_WITH_CS(
+            "starts_with_cs",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Prefix test",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    ENDS_WITH(
+            "ends_with",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Suffix test ignoring case",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    ENDS_WITH_CS(
+            "ends_with_cs",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Suffix test",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    REGEX_MATCH(
+            "regex_match",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether a string matches an RE2 pattern",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    IN(
+            "in",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether the first value equals any of the others",
+            true,
+            ParameterType.ANY,
+            ParameterType.ANY),
+    IN_IGNORE_CASE(
+            "in_ignore_case",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether the first string equals any of the others, ignoring case",
+            true,
+            ParameterType.STRING,
+            ParameterType.STRING),
+    HAS_ANY(
+            "has_any",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether any of the others is a whole term of the first",
+            true,
+            ParameterType.STRING,
+            ParameterType.STRING),
+    IF(
+            "if",
+            null,
+            ResultRule.SECOND_ARGUMENT,
+            "The second argument when the first is true, else the third",
+            ParameterType.BOOL,
+            ParameterType.ANY,
+            ParameterType.ANY),
+    CASE(
+            "case",
+            null,
+            ResultRule.SECOND_ARGUMENT,
+            "Condition/value pairs and a final else value",
+            true,
+            ParameterType.ANY),
+    COALESCE(
+            "coalesce",
+            null,
+            ResultRule.FIRST_ARGUMENT,
+            "The first argument that is not null",
+            true,
+            ParameterType.ANY),
+    CONCAT("concat", ColumnType.STRING, ResultRule.FIXED, "Concatenation of strings", true, ParameterType.STRING),
+    LENGTH("length", ColumnType.LONG, ResultRule.FIXED, "Number of characters of a string", ParameterType.STRING),
+    SUBSTRING(
+            "substring",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "Part of a string from a 0-based start, with an" + " optional length",
+            true,
+            ParameterType.STRING,
+            ParameterType.LONG),
+    LOWER("lower", ColumnType.STRING, ResultRule.FIXED, "Lower-case form of a string", ParameterType.STRING),
+    UPPER("upper", ColumnType.STRING, ResultRule.FIXED, "Upper-case form of a string", ParameterType.STRING),
+    REPLACE(
+            "replace",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "Every occurrence of a string replaced by another",
+            ParameterType.STRING,
+            ParameterType.STRING,
+            ParameterType.STRING),
+    REGEX_EXTRACT(
+            "regex_extract",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "Capture group of the first RE2 match, empty when none (arguments: text, pattern, group)",
+            ParameterType.STRING,
+            ParameterType.STRING,
+            ParameterType.LONG),
+    SPLIT(
+            "split",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Array of the parts of a string split by a delimiter",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    TO_STRING(
+            "to_string",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "Text form of any value, empty for null",
+            ParameterType.ANY),
+    TO_INT("to_int", ColumnType.INT, ResultRule.FIXED, "Conversion to int, null when impossible", ParameterType.ANY),
+    TO_LONG(
+            "to_long",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "Conversion to long, null when impossible",
+            ParameterType.ANY),
+    TO_REAL(
+            "to_real",
+            ColumnType.REAL,
+            ResultRule.FIXED,
+            "Conversion to real, null when impossible",
+            ParameterType.ANY),
+    TO_BOOL(
+            "to_bool",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Conversion to bool, null when impossible",
+            ParameterType.ANY),
+    TO_DATETIME(
+            "to_datetime",
+            ColumnType.DATETIME,
+            ResultRule.FIXED,
+            "Conversion to datetime, null when impossible",
+            ParameterType.ANY),
+    TO_TIMESPAN(
+            "to_timespan",
+            ColumnType.TIMESPAN,
+            ResultRule.FIXED,
+            "Conversion to timespan, null when impossible",
+            ParameterType.ANY),
+    TO_DYNAMIC(
+            "to_dynamic",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "A string parsed as JSON, null when it is not JSON; other values as dynamic",
+            ParameterType.ANY),
+    DYNAMIC_MEMBER(
+            "dynamic_member",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Property of a dynamic object",
+            ParameterType.DYNAMIC,
+            ParameterType.STRING),
+    DYNAMIC_ELEMENT(
+            "dynamic_element",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Element of a dynamic array; negative indexes count from the end",
+            ParameterType.DYNAMIC,
+            ParameterType.LONG),
+    ARRAY_LENGTH(
+            "array_length",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "Number of elements of a dynamic array, null when it is not an array",
+            ParameterType.DYNAMIC),
+    BIN(
+            "bin",
+            null,
+            ResultRule.FIRST_ARGUMENT,
+            "Value rounded down to a multiple of the bin size",
+            ParameterType.ORDERED,
+            ParameterType.ORDERED);
+
+    private static final Map<String, ScalarFunction> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ScalarFunction::functionName, Function.identity()));
+
+    private final String functionName;
+    private final ColumnType resultType;
+    private final ResultRule resultRule;
+    private final String description;
+    private final boolean variadic;
+    private final List<ParameterType> parameters;
+
+    ScalarFunction(
+            String functionName,
+            ColumnType resultType,
+            ResultRule resultRule,
+            String description,
+            ParameterType... parameters) {
+        this(functionName, resultType, resultRule, description, false, parameters);
+    }
+
+    ScalarFunction(
+            String functionName,
+            ColumnType resultType,
+            ResultRule resultRule,
+            String description,
+            boolean variadic,
+            ParameterType... parameters) {
+        this.functionName = requireNonNull(functionName, "functionName is null");
+        this.resultType = resultType;
+        this.resultRule = requireNonNull(resultRule, "resultRule is null");
+        this.description = requireNonNull(description, "description is null");
+        this.variadic = variadic;
+        this.parameters = List.of(parameters);
+    }
+
+    /** The stable snake_case name. */
+    public String functionName() {
+        return functionName;
+    }
+
+    /** The declared result type; empty when the {@link #resultRule()} derives it from the arguments. */
+    public Optional<ColumnType> resultType() {
+        return Optional.ofNullable(resultType);
+    }
+
+    public ResultRule resultRule() {
+        return resultRule;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Whether the last parameter repeats. */
+    public boolean variadic() {
+        return variadic;
+    }
+
+    public List<ParameterType> parameters() {
+        return parameters;
+    }
+
+    /** The signature as the docs print it, e.g. {@code concat(string...) -> string}. */
+    public String signature() {
+        StringBuilder text = new StringBuilder(functionName).append('(');
+        for (int index = 0; index < parameters.size(); index++) {
+            if (index > 0) {
+                text.append(", ");
+            }
+            text.append(parameters.get(index).name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (variadic) {
+            text.append("...");
+        }
+        text.append(") -> ");
+        if (resultType == null) {
+            text.append(resultRule.name().toLowerCase(java.util.Locale.ROOT));
+        } else {
+            text.append(resultType.kqlName());
+        }
+        return text.toString();
+    }
+
+    public static Optional<ScalarFunction> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+}

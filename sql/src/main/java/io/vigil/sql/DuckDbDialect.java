@@ -1,0 +1,509 @@
+package io.vigil.sql;
+
+import io.vigil.plan.AggregateFunction;
+import io.vigil.plan.ScalarFunction;
+import io.vigil.spi.ColumnType;
+import io.vigil.sql.SqlExpression.SqlAggregate;
+import io.vigil.sql.SqlExpression.SqlBinary;
+import io.vigil.sql.SqlExpression.SqlCall;
+import io.vigil.sql.SqlExpression.SqlCase;
+import io.vigil.sql.SqlExpression.SqlCast;
+import io.vigil.sql.SqlExpression.SqlInList;
+import io.vigil.sql.SqlExpression.SqlLiteral;
+import io.vigil.sql.SqlExpression.SqlParameter;
+import io.vigil.sql.SqlExpression.SqlUnary;
+import io.vigil.sql.SqlExpression.SqlWhen;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * DuckDB: datetimes are UTC {@code TIMESTAMP}s, timespans {@code INTERVAL}s, dynamic is {@code JSON},
+ * and {@code regexp_matches} is RE2 like KQL's regular expressions. The query connection runs with
+ * {@code TimeZone = 'UTC'}. Every KQL quirk handled here cites its page under
+ * https://learn.microsoft.com/kusto/query/.
+ */
+public final class DuckDbDialect implements SqlDialect {
+    public static final DuckDbDialect INSTANCE = new DuckDbDialect();
+
+    /** A term boundary: KQL terms are maximal runs of alphanumerics (datatypes-string-operators#what-is-a-term). */
+    private static final String TERM_BOUNDARY = "[^\\p{L}\\p{N}]";
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern(
+                    "uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private DuckDbDialect() {}
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    @Override
+    public boolean supportsDistinctOn() {
+        return true;
+    }
+
+    @Override
+    public boolean supportsSemiAndAntiJoin() {
+        return true;
+    }
+
+    @Override
+    public String typeName(ColumnType type) {
+        return switch (type) {
+            case STRING, GUID -> "VARCHAR";
+            case INT -> "INTEGER";
+            case LONG -> "BIGINT";
+            case REAL -> "DOUBLE";
+            case BOOL -> "BOOLEAN";
+            case DATETIME -> "TIMESTAMP";
+            case TIMESPAN -> "INTERVAL";
+            case DYNAMIC -> "JSON";
+        };
+    }
+
+    @Override
+    public SqlExpression constant(ColumnType type, Object value) {
+        if (value == null) {
+            return new SqlCast(SqlLiteral.NULL, typeName(type), false);
+        }
+        return switch (type) {
+            case STRING, GUID -> new SqlParameter(value);
+            case DYNAMIC -> new SqlCast(new SqlParameter(value), "JSON", false);
+            case INT -> new SqlCast(SqlLiteral.of(((Integer) value).longValue()), "INTEGER", false);
+            case LONG -> SqlLiteral.of((Long) value);
+            case REAL -> SqlLiteral.of((Double) value);
+            case BOOL -> SqlLiteral.of((Boolean) value);
+            case DATETIME -> new SqlLiteral("TIMESTAMP '" + TIMESTAMP.format((Instant) value) + "'");
+            case TIMESPAN -> interval((Duration) value);
+        };
+    }
+
+    private static SqlExpression interval(Duration duration) {
+        // DuckDB intervals hold microseconds; KQL's 100 ns ticks below that are dropped
+        long micros = duration.getSeconds() * 1_000_000L + duration.getNano() / 1_000;
+        if (micros % 1_000_000L == 0) {
+            return new SqlLiteral("INTERVAL '" + micros / 1_000_000L + " seconds'");
+        }
+        return new SqlLiteral("INTERVAL '" + micros + " microseconds'");
+    }
+
+    /** KQL strings are never null; missing stored strings read as empty (scalar-data-types/string). */
+    @Override
+    public SqlExpression readColumn(SqlExpression column, ColumnType type) {
+        if (type == ColumnType.STRING) {
+            return SqlCall.of("coalesce", column, SqlLiteral.ofString(""));
+        }
+        return column;
+    }
+
+    @Override
+    public SqlExpression call(
+            ScalarFunction function, List<SqlExpression> arguments, List<ColumnType> types, ColumnType resultType) {
+        return switch (function) {
+            case AND -> chain("AND", arguments);
+            case OR -> chain("OR", arguments);
+            case NOT -> new SqlUnary("NOT", arguments.get(0), false);
+            case EQUAL -> equality(arguments, types, false);
+            case NOT_EQUAL -> equality(arguments, types, true);
+            case KEY_EQUAL -> binary("=", arguments);
+            case LESS -> binary("<", arguments);
+            case LESS_EQUAL -> binary("<=", arguments);
+            case GREATER -> binary(">", arguments);
+            case GREATER_EQUAL -> binary(">=", arguments);
+            case ADD -> binary("+", arguments);
+            case SUBTRACT -> binary("-", arguments);
+            case MULTIPLY -> binary("*", arguments);
+            case DIVIDE -> divide(arguments, resultType);
+            case MODULO -> binary("%", arguments);
+            case NEGATE -> new SqlUnary("-", arguments.get(0), false);
+            case IS_NULL -> new SqlUnary("IS NULL", arguments.get(0), true);
+            case IS_EMPTY -> isEmpty(arguments.get(0), types.get(0));
+            case EQUAL_IGNORE_CASE -> new SqlBinary("=", lower(arguments.get(0)), lower(arguments.get(1)));
+            case HAS -> terms(arguments.get(0), List.of(arguments.get(1)), true, true, true);
+            case HAS_CS -> terms(arguments.get(0), List.of(arguments.get(1)), false, true, true);
+            case HAS_PREFIX -> terms(arguments.get(0), List.of(arguments.get(1)), true, true, false);
+            case HAS_SUFFIX -> terms(arguments.get(0), List.of(arguments.get(1)), true, false, true);
+            case HAS_ANY -> terms(arguments.get(0), arguments.subList(1, arguments.size()), true, true, true);
+            case CONTAINS -> SqlCall.of("contains", lower(arguments.get(0)), lower(arguments.get(1)));
+            case CONTAINS_CS -> SqlCall.of("contains", arguments.get(0), arguments.get(1));
+            case STARTS_WITH -> SqlCall.of("starts_with", lower(arguments.get(0)), lower(arguments.get(1)));
+            case STARTS_WITH_CS -> SqlCall.of("starts_with", arguments.get(0), arguments.get(1));
+            case ENDS_WITH -> SqlCall.of("ends_with", lower(arguments.get(0)), lower(arguments.get(1)));
+            case ENDS_WITH_CS -> SqlCall.of("ends_with", arguments.get(0), arguments.get(1));
+            case REGEX_MATCH -> SqlCall.of("regexp_matches", arguments.get(0), arguments.get(1));
+            case IN -> new SqlInList(arguments.get(0), arguments.subList(1, arguments.size()), false);
+            case IN_IGNORE_CASE ->
+                new SqlInList(
+                        lower(arguments.get(0)),
+                        arguments.subList(1, arguments.size()).stream()
+                                .map(DuckDbDialect::lower)
+                                .toList(),
+                        false);
+            case IF ->
+                new SqlCase(List.of(new SqlWhen(arguments.get(0), arguments.get(1))), Optional.of(arguments.get(2)));
+            case CASE -> caseWhen(arguments);
+            case COALESCE -> coalesce(arguments, resultType);
+            case CONCAT -> new SqlCall("concat", arguments);
+            case LENGTH -> SqlCall.of("length", arguments.get(0));
+            case SUBSTRING -> substring(arguments);
+            case LOWER -> SqlCall.of("lower", arguments.get(0));
+            case UPPER -> SqlCall.of("upper", arguments.get(0));
+            case REPLACE -> SqlCall.of("replace", arguments.get(0), arguments.get(1), arguments.get(2));
+            case REGEX_EXTRACT ->
+                SqlCall.of(
+                        "coalesce",
+                        SqlCall.of("regexp_extract", arguments.get(0), arguments.get(1), arguments.get(2)),
+                        SqlLiteral.ofString(""));
+            case SPLIT -> SqlCall.of("to_json", SqlCall.of("string_split", arguments.get(0), arguments.get(1)));
+            case TO_STRING -> toStringValue(arguments.get(0), types.get(0));
+            case TO_INT -> convert(arguments.get(0), types.get(0), "INTEGER");
+            case TO_LONG -> convert(arguments.get(0), types.get(0), "BIGINT");
+            case TO_REAL -> convert(arguments.get(0), types.get(0), "DOUBLE");
+            case TO_BOOL -> convert(arguments.get(0), types.get(0), "BOOLEAN");
+            case TO_DATETIME -> toDatetime(arguments.get(0), types.get(0));
+            case TO_TIMESPAN -> convert(arguments.get(0), types.get(0), "INTERVAL");
+            case TO_DYNAMIC -> toDynamic(arguments.get(0), types.get(0));
+            case DYNAMIC_MEMBER -> SqlCall.of("json_extract", arguments.get(0), memberPath(arguments.get(1)));
+            case DYNAMIC_ELEMENT -> SqlCall.of("json_extract", arguments.get(0), elementPath(arguments.get(1)));
+            case ARRAY_LENGTH ->
+                new SqlCase(
+                        List.of(new SqlWhen(
+                                new SqlBinary(
+                                        "=", SqlCall.of("json_type", arguments.get(0)), SqlLiteral.ofString("ARRAY")),
+                                new SqlCast(SqlCall.of("json_array_length", arguments.get(0)), "BIGINT", false))),
+                        Optional.empty());
+            case BIN -> bin(arguments, types.get(0));
+        };
+    }
+
+    private static SqlExpression chain(String operator, List<SqlExpression> arguments) {
+        SqlExpression result = arguments.get(0);
+        for (int index = 1; index < arguments.size(); index++) {
+            result = new SqlBinary(operator, result, arguments.get(index));
+        }
+        return result;
+    }
+
+    private static SqlExpression binary(String operator, List<SqlExpression> arguments) {
+        return new SqlBinary(operator, arguments.get(0), arguments.get(1));
+    }
+
+    private static SqlExpression lower(SqlExpression expression) {
+        if (expression instanceof SqlParameter parameter && parameter.value() instanceof String text) {
+            return new SqlParameter(text.toLowerCase(Locale.ROOT));
+        }
+        return SqlCall.of("lower", expression);
+    }
+
+    /**
+     * KQL equality: null == value is false and null != value is true, but null == null is null
+     * (scalar-data-types/null-values). Strings are never null, so plain SQL equality is right for them.
+     */
+    private static SqlExpression equality(List<SqlExpression> arguments, List<ColumnType> types, boolean negated) {
+        SqlExpression left = arguments.get(0);
+        SqlExpression right = arguments.get(1);
+        String plain = "=";
+        String distinct = "IS NOT DISTINCT FROM";
+        if (negated) {
+            plain = "<>";
+            distinct = "IS DISTINCT FROM";
+        }
+        if (types.get(0) == ColumnType.STRING && types.get(1) == ColumnType.STRING) {
+            return new SqlBinary(plain, left, right);
+        }
+        if (isNonNullConstant(left) || isNonNullConstant(right)) {
+            return new SqlBinary(distinct, left, right);
+        }
+        SqlExpression bothNull =
+                new SqlBinary("AND", new SqlUnary("IS NULL", left, true), new SqlUnary("IS NULL", right, true));
+        return new SqlCase(
+                List.of(new SqlWhen(bothNull, new SqlCast(SqlLiteral.NULL, "BOOLEAN", false))),
+                Optional.of(new SqlBinary(distinct, left, right)));
+    }
+
+    private static boolean isNonNullConstant(SqlExpression expression) {
+        return switch (expression) {
+            case SqlParameter parameter -> true;
+            case SqlLiteral literal -> literal != SqlLiteral.NULL;
+            case SqlCast cast -> isNonNullConstant(cast.expression());
+            case SqlExpression.SqlColumn column -> false;
+            case SqlCall call -> false;
+            case SqlAggregate aggregate -> false;
+            case SqlBinary binary -> false;
+            case SqlUnary unary -> false;
+            case SqlCase sqlCase -> false;
+            case SqlInList in -> false;
+            case SqlExpression.SqlInQuery in -> false;
+            case SqlExpression.SqlStar star -> false;
+        };
+    }
+
+    /** Integer division truncates for integers (arithmetic operators), real division otherwise. */
+    private static SqlExpression divide(List<SqlExpression> arguments, ColumnType resultType) {
+        if (resultType == ColumnType.INT || resultType == ColumnType.LONG) {
+            return binary("//", arguments);
+        }
+        return binary("/", arguments);
+    }
+
+    /** isempty: null or the empty string (isempty-function). */
+    private static SqlExpression isEmpty(SqlExpression value, ColumnType type) {
+        if (type == ColumnType.STRING) {
+            return new SqlBinary("=", value, SqlLiteral.ofString(""));
+        }
+        return new SqlBinary(
+                "=",
+                SqlCall.of("coalesce", new SqlCast(value, "VARCHAR", false), SqlLiteral.ofString("")),
+                SqlLiteral.ofString(""));
+    }
+
+    /**
+     * {@code has} and friends: the term must be bounded by non-alphanumerics or the ends of the text
+     * (has-operator, datatypes-string-operators#what-is-a-term). Constant terms are escaped in Java and
+     * bound as one RE2 pattern; other terms are escaped by DuckDB's {@code regexp_escape}.
+     */
+    private static SqlExpression terms(
+            SqlExpression text,
+            List<SqlExpression> terms,
+            boolean ignoreCase,
+            boolean boundedBefore,
+            boolean boundedAfter) {
+        String prefix = "";
+        if (ignoreCase) {
+            prefix = "(?i)";
+        }
+        if (boundedBefore) {
+            prefix = prefix + "(?:^|" + TERM_BOUNDARY + ")";
+        }
+        String suffix = "";
+        if (boundedAfter) {
+            suffix = "(?:$|" + TERM_BOUNDARY + ")";
+        }
+        boolean allConstant = terms.stream()
+                .allMatch(term -> term instanceof SqlParameter parameter && parameter.value() instanceof String);
+        if (allConstant) {
+            List<String> escaped = new ArrayList<>();
+            for (SqlExpression term : terms) {
+                escaped.add(escapeRegex((String) ((SqlParameter) term).value()));
+            }
+            String pattern = prefix + "(?:" + String.join("|", escaped) + ")" + suffix;
+            return SqlCall.of("regexp_matches", text, new SqlParameter(pattern));
+        }
+        List<SqlExpression> alternatives = new ArrayList<>();
+        for (SqlExpression term : terms) {
+            SqlExpression pattern = new SqlCall(
+                    "concat",
+                    List.of(
+                            SqlLiteral.ofString(prefix + "(?:"),
+                            SqlCall.of("regexp_escape", term),
+                            SqlLiteral.ofString(")" + suffix)));
+            alternatives.add(SqlCall.of("regexp_matches", text, pattern));
+        }
+        return chain("OR", alternatives);
+    }
+
+    /** Escapes RE2 metacharacters; letters, digits and non-ASCII characters stand for themselves. */
+    static String escapeRegex(String text) {
+        StringBuilder escaped = new StringBuilder();
+        text.codePoints().forEach(codePoint -> {
+            if (codePoint < 128 && !Character.isLetterOrDigit(codePoint) && codePoint != ' ') {
+                if (codePoint < 32 || codePoint == 127) {
+                    escaped.append(String.format(Locale.ROOT, "\\x{%x}", codePoint));
+                } else {
+                    escaped.append('\\').appendCodePoint(codePoint);
+                }
+            } else {
+                escaped.appendCodePoint(codePoint);
+            }
+        });
+        return escaped.toString();
+    }
+
+    private static SqlExpression caseWhen(List<SqlExpression> arguments) {
+        List<SqlWhen> whens = new ArrayList<>();
+        for (int index = 0; index + 1 < arguments.size(); index += 2) {
+            whens.add(new SqlWhen(arguments.get(index), arguments.get(index + 1)));
+        }
+        return new SqlCase(whens, Optional.of(arguments.get(arguments.size() - 1)));
+    }
+
+    /** For strings, coalesce skips empty values too (coalesce-function). */
+    private static SqlExpression coalesce(List<SqlExpression> arguments, ColumnType resultType) {
+        if (resultType != ColumnType.STRING) {
+            return new SqlCall("coalesce", arguments);
+        }
+        List<SqlExpression> values = new ArrayList<>();
+        for (SqlExpression argument : arguments) {
+            values.add(SqlCall.of("nullif", argument, SqlLiteral.ofString("")));
+        }
+        values.add(SqlLiteral.ofString(""));
+        return new SqlCall("coalesce", values);
+    }
+
+    /** substring(text, start[, length]) with a 0-based start (substring-function). */
+    private static SqlExpression substring(List<SqlExpression> arguments) {
+        SqlExpression start = new SqlBinary("+", arguments.get(1), SqlLiteral.of(1));
+        if (arguments.size() > 2) {
+            return SqlCall.of("substring", arguments.get(0), start, arguments.get(2));
+        }
+        return SqlCall.of("substring", arguments.get(0), start);
+    }
+
+    /** tostring: dynamic strings lose their quotes, nulls become empty (tostring-function). */
+    private static SqlExpression toStringValue(SqlExpression value, ColumnType type) {
+        return switch (type) {
+            case STRING -> value;
+            case DYNAMIC ->
+                SqlCall.of("coalesce", new SqlBinary("->>", value, SqlLiteral.ofString("$")), SqlLiteral.ofString(""));
+            case DATETIME ->
+                SqlCall.of(
+                        "coalesce",
+                        SqlCall.of("strftime", value, SqlLiteral.ofString("%Y-%m-%dT%H:%M:%S.%fZ")),
+                        SqlLiteral.ofString(""));
+            case INT, LONG, REAL, BOOL, GUID, TIMESPAN ->
+                SqlCall.of("coalesce", new SqlCast(value, "VARCHAR", false), SqlLiteral.ofString(""));
+        };
+    }
+
+    private static SqlExpression convert(SqlExpression value, ColumnType type, String target) {
+        if (type == ColumnType.DYNAMIC) {
+            return new SqlCast(new SqlBinary("->>", value, SqlLiteral.ofString("$")), target, true);
+        }
+        return new SqlCast(value, target, true);
+    }
+
+    /** todatetime honours UTC offsets: through TIMESTAMPTZ in the UTC session zone. */
+    private static SqlExpression toDatetime(SqlExpression value, ColumnType type) {
+        return switch (type) {
+            case DATETIME -> value;
+            case STRING, GUID -> new SqlCast(new SqlCast(value, "TIMESTAMPTZ", true), "TIMESTAMP", true);
+            case DYNAMIC ->
+                new SqlCast(
+                        new SqlCast(new SqlBinary("->>", value, SqlLiteral.ofString("$")), "TIMESTAMPTZ", true),
+                        "TIMESTAMP",
+                        true);
+            case INT, LONG, REAL, BOOL, TIMESPAN -> new SqlCast(SqlLiteral.NULL, "TIMESTAMP", false);
+        };
+    }
+
+    /** todynamic/parse_json: text that is not JSON stays a string value (parse-json-function). */
+    private static SqlExpression toDynamic(SqlExpression value, ColumnType type) {
+        return switch (type) {
+            case DYNAMIC -> value;
+            case STRING ->
+                new SqlCase(
+                        List.of(new SqlWhen(SqlCall.of("json_valid", value), new SqlCast(value, "JSON", false))),
+                        Optional.of(SqlCall.of("to_json", value)));
+            case INT, LONG, REAL, BOOL, GUID, DATETIME, TIMESPAN -> SqlCall.of("to_json", value);
+        };
+    }
+
+    /** A JSON pointer ({@code /key}) for a property: no JSONPath quoting rules to get wrong. */
+    private static SqlExpression memberPath(SqlExpression key) {
+        if (key instanceof SqlParameter parameter && parameter.value() instanceof String text) {
+            return new SqlParameter("/" + text.replace("~", "~0").replace("/", "~1"));
+        }
+        SqlExpression escaped = SqlCall.of(
+                "replace",
+                SqlCall.of("replace", key, SqlLiteral.ofString("~"), SqlLiteral.ofString("~0")),
+                SqlLiteral.ofString("/"),
+                SqlLiteral.ofString("~1"));
+        return SqlCall.of("concat", SqlLiteral.ofString("/"), escaped);
+    }
+
+    /** Negative indexes count from the end (dynamic array access), DuckDB's {@code $[#-n]}. */
+    private static SqlExpression elementPath(SqlExpression index) {
+        if (index instanceof SqlLiteral literal && literal.text().matches("-?\\d+")) {
+            long value = Long.parseLong(literal.text());
+            if (value < 0) {
+                return SqlLiteral.ofString("$[#" + value + "]");
+            }
+            return SqlLiteral.ofString("$[" + value + "]");
+        }
+        SqlExpression position = new SqlCase(
+                List.of(new SqlWhen(
+                        new SqlBinary("<", index, SqlLiteral.of(0)),
+                        SqlCall.of("concat", SqlLiteral.ofString("#"), new SqlCast(index, "VARCHAR", false)))),
+                Optional.of(new SqlCast(index, "VARCHAR", false)));
+        return SqlCall.of("concat", SqlLiteral.ofString("$["), position, SqlLiteral.ofString("]"));
+    }
+
+    /** bin: floor to a multiple of the size; datetimes from the Unix epoch (bin-function). */
+    private static SqlExpression bin(List<SqlExpression> arguments, ColumnType type) {
+        SqlExpression value = arguments.get(0);
+        SqlExpression size = arguments.get(1);
+        return switch (type) {
+            case DATETIME -> SqlCall.of("time_bucket", size, value, new SqlLiteral("TIMESTAMP '1970-01-01 00:00:00'"));
+            case INT, LONG ->
+                new SqlCast(
+                        new SqlBinary("*", SqlCall.of("floor", new SqlBinary("/", value, size)), size),
+                        "BIGINT",
+                        false);
+            case REAL -> new SqlBinary("*", SqlCall.of("floor", new SqlBinary("/", value, size)), size);
+            case TIMESPAN ->
+                SqlCall.of(
+                        "to_microseconds",
+                        new SqlCast(
+                                new SqlBinary(
+                                        "*",
+                                        SqlCall.of(
+                                                "floor",
+                                                new SqlBinary(
+                                                        "/",
+                                                        SqlCall.of("epoch_us", value),
+                                                        SqlCall.of("epoch_us", size))),
+                                        SqlCall.of("epoch_us", size)),
+                                "BIGINT",
+                                false));
+            case STRING, BOOL, GUID, DYNAMIC -> new SqlCast(SqlLiteral.NULL, "VARCHAR", false);
+        };
+    }
+
+    @Override
+    public SqlExpression aggregate(
+            AggregateFunction function, List<SqlExpression> arguments, List<ColumnType> types, ColumnType resultType) {
+        return switch (function) {
+            case COUNT -> new SqlAggregate("count", false, List.of(), Optional.empty());
+            case COUNT_IF -> SqlAggregate.of("count_if", arguments.get(0));
+            case COUNT_DISTINCT -> new SqlAggregate("count", true, arguments, Optional.empty());
+            case SUM -> new SqlCast(SqlAggregate.of("sum", arguments.get(0)), typeName(resultType), false);
+            case AVG -> SqlAggregate.of("avg", arguments.get(0));
+            case MIN -> SqlAggregate.of("min", arguments.get(0));
+            case MAX -> SqlAggregate.of("max", arguments.get(0));
+            case MAKE_SET ->
+                SqlCall.of(
+                        "coalesce",
+                        SqlCall.of(
+                                "to_json",
+                                new SqlAggregate(
+                                        "list",
+                                        true,
+                                        arguments,
+                                        Optional.of(new SqlUnary("IS NOT NULL", arguments.get(0), true)))),
+                        new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
+            case MAKE_LIST ->
+                SqlCall.of(
+                        "coalesce",
+                        SqlCall.of(
+                                "to_json",
+                                new SqlAggregate(
+                                        "list",
+                                        false,
+                                        arguments,
+                                        Optional.of(new SqlUnary("IS NOT NULL", arguments.get(0), true)))),
+                        new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
+            case ANY -> SqlAggregate.of("any_value", arguments.get(0));
+            // arg_max_null takes the value of the chosen row even when it is null, keeping columns of one row
+            case ARG_MAX -> SqlAggregate.of("arg_max_null", arguments.get(0), arguments.get(1));
+            case ARG_MIN -> SqlAggregate.of("arg_min_null", arguments.get(0), arguments.get(1));
+        };
+    }
+}

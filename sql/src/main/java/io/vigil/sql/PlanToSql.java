@@ -1,0 +1,350 @@
+package io.vigil.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.plan.PlanColumn;
+import io.vigil.plan.PlanNode;
+import io.vigil.plan.ScalarExpression;
+import io.vigil.spi.ColumnType;
+import io.vigil.sql.SqlExpression.SqlCall;
+import io.vigil.sql.SqlExpression.SqlCast;
+import io.vigil.sql.SqlExpression.SqlColumn;
+import io.vigil.sql.SqlExpression.SqlInQuery;
+import io.vigil.sql.SqlExpression.SqlLiteral;
+import io.vigil.sql.SqlQuery.SqlDerivedTable;
+import io.vigil.sql.SqlQuery.SqlJoin;
+import io.vigil.sql.SqlQuery.SqlJoinKind;
+import io.vigil.sql.SqlQuery.SqlOrderItem;
+import io.vigil.sql.SqlQuery.SqlRelation;
+import io.vigil.sql.SqlQuery.SqlSelect;
+import io.vigil.sql.SqlQuery.SqlSelectItem;
+import io.vigil.sql.SqlQuery.SqlTable;
+import io.vigil.sql.SqlQuery.SqlUnionAll;
+import io.vigil.sql.SqlQuery.SqlValues;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Renders a plan as SQL for a dialect: one SELECT per plan node over its input as a derived table
+ * (table scans are read in place). Column aliases are the plan's names made unique ignoring case,
+ * since SQL engines such as DuckDB match identifiers case-insensitively while KQL does not; results
+ * are read by position.
+ */
+public final class PlanToSql {
+    private final SqlDialect dialect;
+    private int aliases;
+
+    private PlanToSql(SqlDialect dialect) {
+        this.dialect = requireNonNull(dialect, "dialect is null");
+    }
+
+    /** The SQL of a plan; result columns are in the order of {@code plan.columns()}. */
+    public static SqlStatement render(PlanNode plan, SqlDialect dialect) {
+        PlanToSql renderer = new PlanToSql(dialect);
+        return SqlWriter.write(renderer.query(plan), dialect);
+    }
+
+    /** A relation in a FROM clause and the SQL expression of each plan column over it. */
+    private record Source(SqlRelation relation, List<SqlExpression> columns) {}
+
+    private String nextAlias() {
+        return "t" + aliases++;
+    }
+
+    /** The plan's column names made unique ignoring case: the second {@code a}/{@code A} becomes {@code A$2}. */
+    static List<String> sqlNames(List<PlanColumn> columns) {
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (PlanColumn column : columns) {
+            String name = column.name();
+            int occurrence = seen.merge(name.toLowerCase(Locale.ROOT), 1, Integer::sum);
+            while (occurrence > 1 && seen.containsKey((name + "$" + occurrence).toLowerCase(Locale.ROOT))) {
+                occurrence++;
+            }
+            if (occurrence > 1) {
+                name = name + "$" + occurrence;
+                seen.put(name.toLowerCase(Locale.ROOT), 1);
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    private Source source(PlanNode node) {
+        if (node instanceof PlanNode.TableScan scan) {
+            String alias = nextAlias();
+            List<SqlExpression> columns = new ArrayList<>();
+            for (int index = 0; index < scan.columns().size(); index++) {
+                columns.add(dialect.readColumn(
+                        SqlColumn.of(alias, scan.physicalNames().get(index)),
+                        scan.columns().get(index).type()));
+            }
+            return new Source(new SqlTable(scan.table(), alias), columns);
+        }
+        SqlQuery query = query(node);
+        String alias = nextAlias();
+        List<SqlExpression> columns = new ArrayList<>();
+        for (String name : sqlNames(node.columns())) {
+            columns.add(SqlColumn.of(alias, name));
+        }
+        return new Source(new SqlDerivedTable(query, alias), columns);
+    }
+
+    private List<SqlSelectItem> items(List<SqlExpression> expressions, List<PlanColumn> columns) {
+        List<String> names = sqlNames(columns);
+        List<SqlSelectItem> items = new ArrayList<>();
+        for (int index = 0; index < expressions.size(); index++) {
+            items.add(new SqlSelectItem(expressions.get(index), names.get(index)));
+        }
+        return items;
+    }
+
+    private static SqlSelect select(List<SqlSelectItem> items, SqlRelation from) {
+        return SqlSelect.of(items, from);
+    }
+
+    SqlQuery query(PlanNode node) {
+        return switch (node) {
+            case PlanNode.TableScan scan -> {
+                Source source = source(scan);
+                yield select(items(source.columns(), scan.columns()), source.relation());
+            }
+            case PlanNode.Values values -> values(values);
+            case PlanNode.Filter filter -> {
+                Source source = source(filter.input());
+                SqlSelect select = select(items(source.columns(), filter.columns()), source.relation());
+                yield new SqlSelect(
+                        List.of(),
+                        select.items(),
+                        select.from(),
+                        Optional.of(expression(filter.condition(), source.columns())),
+                        List.of(),
+                        false,
+                        List.of(),
+                        OptionalLong.empty());
+            }
+            case PlanNode.Project project -> {
+                Source source = source(project.input());
+                List<SqlExpression> expressions = new ArrayList<>();
+                for (ScalarExpression expression : project.expressions()) {
+                    expressions.add(expression(expression, source.columns()));
+                }
+                yield select(items(expressions, project.columns()), source.relation());
+            }
+            case PlanNode.Aggregate aggregate -> aggregate(aggregate);
+            case PlanNode.Sort sort -> {
+                Source source = source(sort.input());
+                List<SqlOrderItem> order = new ArrayList<>();
+                for (PlanNode.SortKey key : sort.keys()) {
+                    order.add(new SqlOrderItem(
+                            expression(key.expression(), source.columns()), key.ascending(), key.nullsFirst()));
+                }
+                yield new SqlSelect(
+                        List.of(),
+                        items(source.columns(), sort.columns()),
+                        Optional.of(source.relation()),
+                        Optional.empty(),
+                        List.of(),
+                        false,
+                        order,
+                        sort.limit());
+            }
+            case PlanNode.Limit limit -> {
+                Source source = source(limit.input());
+                yield new SqlSelect(
+                        List.of(),
+                        items(source.columns(), limit.columns()),
+                        Optional.of(source.relation()),
+                        Optional.empty(),
+                        List.of(),
+                        false,
+                        List.of(),
+                        OptionalLong.of(limit.count()));
+            }
+            case PlanNode.Deduplicate deduplicate -> {
+                Source source = source(deduplicate.input());
+                List<SqlExpression> keys = new ArrayList<>();
+                for (int key : deduplicate.keys()) {
+                    keys.add(source.columns().get(key));
+                }
+                if (!dialect.supportsDistinctOn()) {
+                    throw new UnsupportedOperationException(dialect.name() + " has no DISTINCT ON");
+                }
+                yield new SqlSelect(
+                        keys,
+                        items(source.columns(), deduplicate.columns()),
+                        Optional.of(source.relation()),
+                        Optional.empty(),
+                        List.of(),
+                        false,
+                        List.of(),
+                        OptionalLong.empty());
+            }
+            case PlanNode.Join join -> join(join);
+            case PlanNode.Union union -> {
+                List<SqlQuery> parts = new ArrayList<>();
+                for (PlanNode input : union.inputs()) {
+                    Source source = source(input);
+                    parts.add(select(items(source.columns(), union.columns()), source.relation()));
+                }
+                yield new SqlUnionAll(parts);
+            }
+            case PlanNode.Unnest unnest -> {
+                Source source = source(unnest.input());
+                List<SqlExpression> expressions = new ArrayList<>(source.columns());
+                SqlExpression elements = new SqlCast(
+                        SqlCall.of("json_extract", source.columns().get(unnest.column()), SqlLiteral.ofString("$[*]")),
+                        "JSON[]",
+                        false);
+                if (unnest.limit().isPresent()) {
+                    elements = SqlCall.of(
+                            "list_slice",
+                            elements,
+                            SqlLiteral.of(1),
+                            SqlLiteral.of(unnest.limit().getAsLong()));
+                }
+                expressions.set(unnest.column(), SqlCall.of("unnest", elements));
+                yield select(items(expressions, unnest.columns()), source.relation());
+            }
+        };
+    }
+
+    private SqlQuery values(PlanNode.Values values) {
+        List<PlanColumn> columns = values.columns();
+        if (values.rows().isEmpty()) {
+            List<SqlExpression> nulls = new ArrayList<>();
+            for (PlanColumn column : columns) {
+                nulls.add(new SqlCast(SqlLiteral.NULL, dialect.typeName(column.type()), false));
+            }
+            return new SqlSelect(
+                    List.of(),
+                    items(nulls, columns),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    false,
+                    List.of(),
+                    OptionalLong.of(0));
+        }
+        if (values.rows().size() == 1) {
+            List<SqlExpression> expressions = new ArrayList<>();
+            for (ScalarExpression expression : values.rows().get(0)) {
+                expressions.add(expression(expression, List.of()));
+            }
+            return new SqlSelect(
+                    List.of(),
+                    items(expressions, columns),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    false,
+                    List.of(),
+                    OptionalLong.empty());
+        }
+        List<List<SqlExpression>> rows = new ArrayList<>();
+        for (List<ScalarExpression> row : values.rows()) {
+            List<SqlExpression> sqlRow = new ArrayList<>();
+            for (int index = 0; index < row.size(); index++) {
+                // every value cast to its column type so that VALUES does not guess types from the first row
+                sqlRow.add(new SqlCast(
+                        expression(row.get(index), List.of()),
+                        dialect.typeName(columns.get(index).type()),
+                        false));
+            }
+            rows.add(sqlRow);
+        }
+        String alias = nextAlias();
+        List<String> names = sqlNames(columns);
+        List<SqlExpression> references = new ArrayList<>();
+        for (String name : names) {
+            references.add(SqlColumn.of(alias, name));
+        }
+        return select(items(references, columns), new SqlValues(rows, alias, names));
+    }
+
+    private SqlQuery aggregate(PlanNode.Aggregate aggregate) {
+        Source source = source(aggregate.input());
+        List<SqlExpression> expressions = new ArrayList<>();
+        List<SqlExpression> groupBy = new ArrayList<>();
+        for (int index = 0; index < aggregate.groupKeys().size(); index++) {
+            expressions.add(expression(aggregate.groupKeys().get(index), source.columns()));
+            groupBy.add(SqlLiteral.of(index + 1));
+        }
+        if (!dialect.supportsGroupByOrdinal()) {
+            groupBy = List.copyOf(expressions);
+        }
+        for (PlanNode.AggregateCall call : aggregate.aggregates()) {
+            List<SqlExpression> arguments = new ArrayList<>();
+            List<ColumnType> types = new ArrayList<>();
+            for (ScalarExpression argument : call.arguments()) {
+                arguments.add(expression(argument, source.columns()));
+                types.add(argument.type());
+            }
+            expressions.add(dialect.aggregate(call.function(), arguments, types, call.type()));
+        }
+        return new SqlSelect(
+                List.of(),
+                items(expressions, aggregate.columns()),
+                Optional.of(source.relation()),
+                Optional.empty(),
+                groupBy,
+                !groupBy.isEmpty(),
+                List.of(),
+                OptionalLong.empty());
+    }
+
+    private SqlQuery join(PlanNode.Join join) {
+        Source left = source(join.left());
+        Source right = source(join.right());
+        List<SqlExpression> both = new ArrayList<>(left.columns());
+        both.addAll(right.columns());
+        SqlExpression condition = expression(join.condition(), both);
+        SqlJoinKind kind = switch (join.kind()) {
+            case INNER -> SqlJoinKind.INNER;
+            case LEFT_OUTER -> SqlJoinKind.LEFT;
+            case RIGHT_OUTER -> SqlJoinKind.RIGHT;
+            case FULL_OUTER -> SqlJoinKind.FULL;
+            case LEFT_SEMI -> SqlJoinKind.SEMI;
+            case LEFT_ANTI -> SqlJoinKind.ANTI;
+        };
+        List<SqlExpression> output = both;
+        if (kind == SqlJoinKind.SEMI || kind == SqlJoinKind.ANTI) {
+            if (!dialect.supportsSemiAndAntiJoin()) {
+                throw new UnsupportedOperationException(dialect.name() + " has no SEMI/ANTI JOIN");
+            }
+            output = left.columns();
+        }
+        return select(items(output, join.columns()), new SqlJoin(kind, left.relation(), right.relation(), condition));
+    }
+
+    private SqlExpression expression(ScalarExpression expression, List<SqlExpression> columns) {
+        return switch (expression) {
+            case ScalarExpression.ColumnReference reference -> columns.get(reference.index());
+            case ScalarExpression.Constant constant -> dialect.constant(constant.type(), constant.value());
+            case ScalarExpression.Call call -> {
+                List<SqlExpression> arguments = new ArrayList<>();
+                List<ColumnType> types = new ArrayList<>();
+                for (ScalarExpression argument : call.arguments()) {
+                    arguments.add(expression(argument, columns));
+                    types.add(argument.type());
+                }
+                yield dialect.call(call.function(), arguments, types, call.type());
+            }
+            case ScalarExpression.InRelation in -> {
+                Source source = source(in.relation());
+                SqlExpression value = expression(in.value(), columns);
+                SqlExpression first = source.columns().get(0);
+                if (in.ignoreCase()) {
+                    value = SqlCall.of("lower", value);
+                    first = SqlCall.of("lower", first);
+                }
+                yield new SqlInQuery(value, select(List.of(new SqlSelectItem(first, "value")), source.relation()));
+            }
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package io.vigil.sql;
+
+import io.vigil.plan.AggregateFunction;
+import io.vigil.plan.ScalarFunction;
+import io.vigil.spi.ColumnType;
+import java.util.List;
+
+/**
+ * The seam between the plan and an SQL engine: capability flags the renderer asks, and the
+ * translation of types, constants and functions. Defaults are standard SQL; a dialect overrides what
+ * its engine does differently (DuckDB now, Trino for scale-out).
+ */
+public interface SqlDialect {
+    /** A stable snake_case name ({@code duckdb}), as golden files label their sections. */
+    String name();
+
+    /** Whether {@code SELECT DISTINCT ON (keys)} exists (innerunique joins deduplicate with it). */
+    default boolean supportsDistinctOn() {
+        return false;
+    }
+
+    /** Whether {@code SEMI JOIN} and {@code ANTI JOIN} exist. */
+    default boolean supportsSemiAndAntiJoin() {
+        return false;
+    }
+
+    /** Whether {@code GROUP BY 1, 2} refers to select items by position. */
+    default boolean supportsGroupByOrdinal() {
+        return true;
+    }
+
+    /** A quoted identifier: double quotes, embedded double quotes doubled. */
+    default String quoteIdentifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** The engine's name for a column type. */
+    String typeName(ColumnType type);
+
+    /** A typed constant (null allowed): strings as parameters, other values as literals made from typed values. */
+    SqlExpression constant(ColumnType type, Object value);
+
+    /** How a stored column reads back (for example, strings are never null in KQL). */
+    default SqlExpression readColumn(SqlExpression column, ColumnType type) {
+        return column;
+    }
+
+    /** A scalar function call over translated arguments of the given types. */
+    SqlExpression call(
+            ScalarFunction function,
+            List<SqlExpression> arguments,
+            List<ColumnType> argumentTypes,
+            ColumnType resultType);
+
+    /** An aggregate call over translated arguments of the given types. */
+    SqlExpression aggregate(
+            AggregateFunction function,
+            List<SqlExpression> arguments,
+            List<ColumnType> argumentTypes,
+            ColumnType resultType);
+}

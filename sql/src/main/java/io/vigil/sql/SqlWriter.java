@@ -1,0 +1,281 @@
+package io.vigil.sql;
+
+import io.vigil.sql.SqlExpression.SqlAggregate;
+import io.vigil.sql.SqlExpression.SqlBinary;
+import io.vigil.sql.SqlExpression.SqlCall;
+import io.vigil.sql.SqlExpression.SqlCase;
+import io.vigil.sql.SqlExpression.SqlCast;
+import io.vigil.sql.SqlExpression.SqlColumn;
+import io.vigil.sql.SqlExpression.SqlInList;
+import io.vigil.sql.SqlExpression.SqlInQuery;
+import io.vigil.sql.SqlExpression.SqlLiteral;
+import io.vigil.sql.SqlExpression.SqlParameter;
+import io.vigil.sql.SqlExpression.SqlStar;
+import io.vigil.sql.SqlExpression.SqlUnary;
+import io.vigil.sql.SqlExpression.SqlWhen;
+import io.vigil.sql.SqlQuery.SqlDerivedTable;
+import io.vigil.sql.SqlQuery.SqlJoin;
+import io.vigil.sql.SqlQuery.SqlOrderItem;
+import io.vigil.sql.SqlQuery.SqlRelation;
+import io.vigil.sql.SqlQuery.SqlSelect;
+import io.vigil.sql.SqlQuery.SqlSelectItem;
+import io.vigil.sql.SqlQuery.SqlTable;
+import io.vigil.sql.SqlQuery.SqlUnionAll;
+import io.vigil.sql.SqlQuery.SqlValues;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes an SQL AST as text, one clause per line and nested queries indented. Identifiers are quoted by
+ * the dialect; parameters become {@code ?} and are collected in order.
+ */
+public final class SqlWriter {
+    private final SqlDialect dialect;
+    private final StringBuilder text = new StringBuilder();
+    private final List<Object> parameters = new ArrayList<>();
+
+    private SqlWriter(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public static SqlStatement write(SqlQuery query, SqlDialect dialect) {
+        SqlWriter writer = new SqlWriter(dialect);
+        writer.query(query, 0);
+        return new SqlStatement(writer.text.toString(), writer.parameters);
+    }
+
+    private void newline(int indent) {
+        text.append('\n').append("  ".repeat(indent));
+    }
+
+    private void query(SqlQuery query, int indent) {
+        switch (query) {
+            case SqlSelect select -> select(select, indent);
+            case SqlUnionAll union -> {
+                for (int index = 0; index < union.queries().size(); index++) {
+                    if (index > 0) {
+                        newline(indent);
+                        text.append("UNION ALL");
+                        newline(indent);
+                    }
+                    SqlQuery part = union.queries().get(index);
+                    // a part with ORDER BY or LIMIT must be parenthesised
+                    text.append('(');
+                    query(part, indent + 1);
+                    text.append(')');
+                }
+            }
+        }
+    }
+
+    private void select(SqlSelect select, int indent) {
+        text.append("SELECT ");
+        if (!select.distinctOn().isEmpty()) {
+            text.append("DISTINCT ON (");
+            list(select.distinctOn(), indent);
+            text.append(") ");
+        }
+        for (int index = 0; index < select.items().size(); index++) {
+            if (index > 0) {
+                text.append(", ");
+            }
+            SqlSelectItem item = select.items().get(index);
+            expression(item.expression(), indent);
+            text.append(" AS ").append(dialect.quoteIdentifier(item.alias()));
+        }
+        if (select.from().isPresent()) {
+            newline(indent);
+            text.append("FROM ");
+            relation(select.from().get(), indent);
+        }
+        if (select.where().isPresent()) {
+            newline(indent);
+            text.append("WHERE ");
+            expression(select.where().get(), indent);
+        }
+        if (!select.groupBy().isEmpty()) {
+            newline(indent);
+            text.append("GROUP BY ");
+            list(select.groupBy(), indent);
+        }
+        if (!select.orderBy().isEmpty()) {
+            newline(indent);
+            text.append("ORDER BY ");
+            for (int index = 0; index < select.orderBy().size(); index++) {
+                if (index > 0) {
+                    text.append(", ");
+                }
+                SqlOrderItem item = select.orderBy().get(index);
+                expression(item.expression(), indent);
+                if (item.ascending()) {
+                    text.append(" ASC");
+                } else {
+                    text.append(" DESC");
+                }
+                if (item.nullsFirst()) {
+                    text.append(" NULLS FIRST");
+                } else {
+                    text.append(" NULLS LAST");
+                }
+            }
+        }
+        if (select.limit().isPresent()) {
+            newline(indent);
+            text.append("LIMIT ").append(select.limit().getAsLong());
+        }
+    }
+
+    private void relation(SqlRelation relation, int indent) {
+        switch (relation) {
+            case SqlTable table ->
+                text.append(dialect.quoteIdentifier(table.name()))
+                        .append(" AS ")
+                        .append(dialect.quoteIdentifier(table.alias()));
+            case SqlDerivedTable derived -> {
+                text.append('(');
+                newline(indent + 1);
+                query(derived.query(), indent + 1);
+                newline(indent);
+                text.append(") AS ").append(dialect.quoteIdentifier(derived.alias()));
+            }
+            case SqlValues values -> {
+                text.append("(VALUES ");
+                for (int row = 0; row < values.rows().size(); row++) {
+                    if (row > 0) {
+                        text.append(", ");
+                    }
+                    text.append('(');
+                    list(values.rows().get(row), indent);
+                    text.append(')');
+                }
+                text.append(") AS ")
+                        .append(dialect.quoteIdentifier(values.alias()))
+                        .append('(');
+                for (int column = 0; column < values.columns().size(); column++) {
+                    if (column > 0) {
+                        text.append(", ");
+                    }
+                    text.append(dialect.quoteIdentifier(values.columns().get(column)));
+                }
+                text.append(')');
+            }
+            case SqlJoin join -> {
+                relation(join.left(), indent);
+                newline(indent);
+                text.append(join.kind().keywords()).append(' ');
+                relation(join.right(), indent);
+                text.append(" ON ");
+                expression(join.condition(), indent);
+            }
+        }
+    }
+
+    private void list(List<SqlExpression> expressions, int indent) {
+        for (int index = 0; index < expressions.size(); index++) {
+            if (index > 0) {
+                text.append(", ");
+            }
+            expression(expressions.get(index), indent);
+        }
+    }
+
+    private void expression(SqlExpression expression, int indent) {
+        switch (expression) {
+            case SqlColumn column -> {
+                if (column.qualifier().isPresent()) {
+                    text.append(dialect.quoteIdentifier(column.qualifier().get()))
+                            .append('.');
+                }
+                text.append(dialect.quoteIdentifier(column.name()));
+            }
+            case SqlParameter parameter -> {
+                parameters.add(parameter.value());
+                text.append('?');
+            }
+            case SqlLiteral literal -> text.append(literal.text());
+            case SqlCall call -> {
+                text.append(call.function()).append('(');
+                list(call.arguments(), indent);
+                text.append(')');
+            }
+            case SqlAggregate aggregate -> {
+                text.append(aggregate.function()).append('(');
+                if (aggregate.distinct()) {
+                    text.append("DISTINCT ");
+                }
+                if (aggregate.arguments().isEmpty()) {
+                    text.append('*');
+                } else {
+                    list(aggregate.arguments(), indent);
+                }
+                text.append(')');
+                if (aggregate.filter().isPresent()) {
+                    text.append(" FILTER (WHERE ");
+                    expression(aggregate.filter().get(), indent);
+                    text.append(')');
+                }
+            }
+            case SqlBinary binary -> {
+                text.append('(');
+                expression(binary.left(), indent);
+                text.append(' ').append(binary.operator()).append(' ');
+                expression(binary.right(), indent);
+                text.append(')');
+            }
+            case SqlUnary unary -> {
+                text.append('(');
+                if (unary.postfix()) {
+                    expression(unary.operand(), indent);
+                    text.append(' ').append(unary.operator());
+                } else {
+                    text.append(unary.operator()).append(' ');
+                    expression(unary.operand(), indent);
+                }
+                text.append(')');
+            }
+            case SqlCase sqlCase -> {
+                text.append("CASE");
+                for (SqlWhen when : sqlCase.whens()) {
+                    text.append(" WHEN ");
+                    expression(when.condition(), indent);
+                    text.append(" THEN ");
+                    expression(when.result(), indent);
+                }
+                if (sqlCase.otherwise().isPresent()) {
+                    text.append(" ELSE ");
+                    expression(sqlCase.otherwise().get(), indent);
+                }
+                text.append(" END");
+            }
+            case SqlCast cast -> {
+                if (cast.lenient()) {
+                    text.append("TRY_CAST(");
+                } else {
+                    text.append("CAST(");
+                }
+                expression(cast.expression(), indent);
+                text.append(" AS ").append(cast.type()).append(')');
+            }
+            case SqlInList in -> {
+                text.append('(');
+                expression(in.value(), indent);
+                if (in.negated()) {
+                    text.append(" NOT");
+                }
+                text.append(" IN (");
+                list(in.list(), indent);
+                text.append("))");
+            }
+            case SqlInQuery in -> {
+                text.append('(');
+                expression(in.value(), indent);
+                text.append(" IN (");
+                newline(indent + 1);
+                query(in.query(), indent + 1);
+                newline(indent);
+                text.append("))");
+            }
+            case SqlStar star -> text.append('*');
+        }
+    }
+}
