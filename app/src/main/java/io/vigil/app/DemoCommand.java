@@ -34,6 +34,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind;
 
+    @Mixin
+    SyslogFlags syslog;
+
     @Option(names = "--load-only", description = "Load the demo data, print the tables, and exit")
     boolean loadOnly;
 
@@ -51,6 +54,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // flags are checked before the workspace is opened and the demo day is loaded
+        SyslogOptions syslogOptions = syslog.options();
         Path logs = data.dataDir.resolve("demo-logs");
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
             if (!Files.isDirectory(logs)) {
@@ -73,14 +78,34 @@ final class DemoCommand implements Callable<Integer> {
             if (loadOnly) {
                 return 0;
             }
-            System.out.println();
-            System.out.println("KQL queries to try once the query API is in (see README, 'Status'):");
-            System.out.println(
-                    "  SigninLogs | where ResultType == \"50126\" | summarize Failures = count() by IPAddress | top 5 by Failures");
-            System.out.println("  AzureActivity | where OperationNameValue has \"roleAssignments/write\"");
-            System.out.println("  SecurityEvent | where EventID in (4697, 7045) or Activity has \"service\"");
-            ServerCommand.serve(runtime, bind, port);
+            printQueriesToTry(runtime, bind, port);
+            ServerCommand.serve(runtime, bind, port, syslogOptions);
         }
         return 0;
+    }
+
+    /** KQL that finds the steps of the demo's attack story (docs/demo.md), as curl calls of the query API. */
+    static final List<String> STORY_QUERIES = List.of(
+            "SigninLogs | where ResultType == \"50126\" | summarize Failures = count(), Users = dcount(UserPrincipalName)"
+                    + " by IPAddress | top 5 by Failures",
+            "SigninLogs | where RiskLevelDuringSignIn == \"high\" and ResultType == \"0\""
+                    + " | project TimeGenerated, UserPrincipalName, IPAddress, Location",
+            "AzureActivity | where OperationNameValue has \"roleAssignments/write\""
+                    + " | project TimeGenerated, Caller, CallerIpAddress",
+            "AzureActivity | where OperationNameValue has \"securityRules/write\" | project TimeGenerated, Caller, _ResourceId",
+            "StorageBlobLogs | where OperationName == \"GetBlob\" | summarize Downloads = count() by RequesterObjectId"
+                    + " | top 3 by Downloads",
+            "SecurityEvent | where EventID == 4697 | project TimeGenerated, Computer, ServiceName, ServiceFileName");
+
+    private static void printQueriesToTry(VigilRuntime runtime, String bind, int port) {
+        String endpoint = "http://" + bind + ":" + port + "/v1/workspaces/"
+                + runtime.workspace().workspaceId() + "/query";
+        Path key = runtime.workspace().secretsDir().resolve("admin.key");
+        System.out.println();
+        System.out.println("KQL to try (the attack story in docs/demo.md), once the server below is up:");
+        for (String query : STORY_QUERIES) {
+            System.out.println("  curl -s -H \"Authorization: Bearer $(cat " + key + ")\" \\");
+            System.out.println("    --data-urlencode 'query=" + query + "' -G " + endpoint);
+        }
     }
 }

@@ -1,7 +1,11 @@
 package io.vigil.app;
 
+import io.vigil.ingest.syslog.SyslogListener;
+import io.vigil.ingest.syslog.SyslogListeners;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -9,8 +13,10 @@ import picocli.CommandLine.Option;
 @Command(
         name = "server",
         mixinStandardHelpOptions = true,
-        description = "Run the Vigil server (HTTP APIs) on a workspace.")
+        description = "Run the Vigil server (HTTP APIs, syslog listeners) on a workspace.")
 final class ServerCommand implements Callable<Integer> {
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
+
     @Mixin
     DataOption data;
 
@@ -26,24 +32,45 @@ final class ServerCommand implements Callable<Integer> {
             description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind;
 
+    @Mixin
+    SyslogFlags syslog;
+
     @Override
     public Integer call() throws Exception {
+        // flags are checked before the workspace is opened
+        SyslogOptions syslogOptions = syslog.options();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-            serve(runtime, bind, port);
+            serve(runtime, bind, port, syslogOptions);
         }
         return 0;
     }
 
-    /** Starts the HTTP server, prints how to reach it, and runs until the process is stopped. */
+    /** Starts the HTTP server without syslog listeners; see {@link #serve(VigilRuntime, String, int, SyslogOptions)}. */
     static void serve(VigilRuntime runtime, String bind, int port) throws Exception {
+        serve(runtime, bind, port, SyslogOptions.NONE);
+    }
+
+    /**
+     * Starts the HTTP server and the syslog listeners, prints how to reach them, and runs until the process
+     * is stopped; then stops reading and waits until what was read is committed.
+     */
+    static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog) throws Exception {
         ApiKeys keys = ApiKeys.load(runtime.workspace());
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics());
-                RetentionScheduler retention = new RetentionScheduler(runtime.store())) {
+                RetentionScheduler retention = new RetentionScheduler(runtime.store());
+                SyslogListeners listeners = SyslogListeners.start(
+                        syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics())) {
             server.start();
             retention.start();
             String url = "http://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
                     + runtime.workspace().workspaceId() + ")");
+            for (SyslogListener listener : listeners.listeners()) {
+                System.out.println("vigil: " + listener.transport().input() + " listening on " + bind + ":"
+                        + listener.port() + " (" + listener.transport().description() + ")");
+            }
             keys.createdAdminKey()
                     .ifPresentOrElse(
                             path -> System.out.println("vigil: created the admin API key in " + path
@@ -52,9 +79,18 @@ final class ServerCommand implements Callable<Integer> {
                                     + runtime.workspace().secretsDir().resolve("admin.key")));
             System.out.println("vigil: try  curl " + url + "/health");
             System.out.flush();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                // the JVM exits when its hooks return: wait until the listeners have written what they read
+                try {
+                    closed.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
             stopped.await();
+        } finally {
+            closed.countDown();
         }
     }
 }

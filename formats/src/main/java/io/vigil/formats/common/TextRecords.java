@@ -67,6 +67,12 @@ public final class TextRecords {
                     raw));
             return null;
         }
+        // the lenient JDK decoder is fast and turns malformed input into U+FFFD; only text holding U+FFFD
+        // (malformed, or a rare genuine replacement character) needs the strict decoder to tell which
+        String lenient = new String(raw, StandardCharsets.UTF_8);
+        if (lenient.indexOf('\uFFFD') < 0) {
+            return lenient;
+        }
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()

@@ -118,19 +118,28 @@ final class SyslogRows {
             }
             return true;
         }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-                return false;
+        // dotted quad: four groups of one to three digits, each at most 255
+        int groups = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            if (i == host.length() || host.charAt(i) == '.') {
+                if (digits == 0 || value > 255) {
+                    return false;
+                }
+                groups++;
+                value = 0;
+                digits = 0;
+            } else {
+                char c = host.charAt(i);
+                if (c < '0' || c > '9' || digits == 3) {
+                    return false;
+                }
+                value = value * 10 + (c - '0');
+                digits++;
             }
-            if (Integer.parseInt(part) > 255) {
-                return false;
-            }
         }
-        return true;
+        return groups == 4;
     }
 
     static byte[] bytes(String text) {

@@ -1,0 +1,68 @@
+package io.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.vigil.ingest.syslog.SyslogListenerConfig;
+import io.vigil.ingest.syslog.SyslogTransport;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.VigilException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class SyslogOptionsTest {
+    @Test
+    void listenersAreOffUnlessAPortIsGiven() {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server).parseArgs();
+        assertThat(server.syslog.options()).isEqualTo(SyslogOptions.NONE);
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs();
+        assertThat(demo.syslog.options().listeners("127.0.0.1")).isEmpty();
+    }
+
+    @Test
+    void flagsBecomeListenersOnTheBindAddress() {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server)
+                .parseArgs(
+                        "--bind",
+                        "127.0.0.1",
+                        "--syslog-udp-port",
+                        "5514",
+                        "--syslog-tcp-port",
+                        "5515",
+                        "--syslog-tls-port",
+                        "6514",
+                        "--syslog-tls-keystore",
+                        "syslog.p12",
+                        "--syslog-tls-password-file",
+                        "syslog.password");
+        List<SyslogListenerConfig> listeners = server.syslog.options().listeners(server.bind);
+        assertThat(listeners)
+                .extracting(
+                        SyslogListenerConfig::transport, SyslogListenerConfig::port, SyslogListenerConfig::bindAddress)
+                .containsExactly(
+                        tuple(SyslogTransport.UDP, 5514, "127.0.0.1"),
+                        tuple(SyslogTransport.TCP, 5515, "127.0.0.1"),
+                        tuple(SyslogTransport.TLS, 6514, "127.0.0.1"));
+        assertThat(listeners.get(2).tls().orElseThrow().keystore()).isEqualTo(Path.of("syslog.p12"));
+    }
+
+    @Test
+    void tlsWithoutAKeystoreIsAConfigurationError() {
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs("--syslog-tls-port", "6514");
+        assertThatThrownBy(() -> demo.syslog.options())
+                .isInstanceOfSatisfying(
+                        VigilException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(StandardErrorCode.INVALID_CONFIGURATION))
+                .hasMessageContaining("--syslog-tls-keystore");
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server).parseArgs("--syslog-udp-port", "70000");
+        assertThatThrownBy(() -> server.syslog.options()).hasMessageContaining("--syslog-udp-port");
+    }
+}

@@ -1,0 +1,30 @@
+package io.vigil.store;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Holds every table writer of a real store before its next batch until released, so that tests outside
+ * the store module can fill its queues and watch back-pressure. Lives in the store's package to reach its
+ * test hook.
+ */
+public final class StoreWriterGate {
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    private StoreWriterGate() {}
+
+    public static StoreWriterGate hold(DuckDbStore store) {
+        StoreWriterGate gate = new StoreWriterGate();
+        store.beforeEachBatchForTesting(() -> {
+            try {
+                gate.released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return gate;
+    }
+
+    public void release() {
+        released.countDown();
+    }
+}
