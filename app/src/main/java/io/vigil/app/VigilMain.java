@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             TablesCommand.class,
             FormatsCommand.class,
             BenchCommand.class,
+            WorkspaceCommand.class,
+            DcrCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilMain {

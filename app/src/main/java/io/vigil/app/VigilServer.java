@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.ingestion.IngestionRoutes;
+import io.vigil.app.query.QueryApi;
+import io.vigil.app.query.QueryService;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,7 @@ public final class VigilServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final QueryService queries;
 
     public VigilServer(String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics) {
         requireNonNull(store, "store is null");
@@ -36,7 +40,9 @@ public final class VigilServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new Routes(store, keys, metrics));
+        this.queries = new QueryService(
+                store, java.time.Clock.systemUTC(), QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
+        server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries)));
     }
 
     public void start() throws Exception {
@@ -50,18 +56,26 @@ public final class VigilServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        server.stop();
+        try {
+            server.stop();
+        } finally {
+            queries.close();
+        }
     }
 
     private static final class Routes extends Handler.Abstract {
         private final DuckDbStore store;
         private final ApiKeys keys;
         private final Metrics metrics;
+        private final QueryApi queryApi;
+        private final IngestionRoutes ingestion;
 
-        Routes(DuckDbStore store, ApiKeys keys, Metrics metrics) {
+        Routes(DuckDbStore store, ApiKeys keys, Metrics metrics, QueryApi queryApi) {
             this.store = store;
             this.keys = keys;
             this.metrics = metrics;
+            this.queryApi = queryApi;
+            this.ingestion = IngestionRoutes.forStore(store, keys, metrics);
             metrics.describe("http_requests_total", "HTTP requests, per route and status");
         }
 
@@ -71,6 +85,10 @@ public final class VigilServer implements AutoCloseable {
             String method = request.getMethod();
             if (path.equals("/health")) {
                 return health(response, callback);
+            }
+            if (ingestion.handles(path)) {
+                // each ingestion API authenticates its own way (SharedKey, iKey, bearer)
+                return ingestion.handle(request, response, callback);
             }
             Optional<ApiKeys.Principal> principal = keys.authenticate(bearer(request));
             if (principal.isEmpty()) {
@@ -88,6 +106,11 @@ public final class VigilServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                 Content.Sink.write(response, true, metrics.renderPrometheus(), callback);
                 return true;
+            }
+            if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
+                QueryApi.Reply reply = queryApi.handle(request);
+                count("query", reply.status());
+                return json(response, callback, reply.status(), reply.body());
             }
             return error(
                     response,

@@ -48,7 +48,7 @@ public record Workspace(Path dataDir, String workspaceId, String sharedKey) {
     }
 
     /** Writes a file readable by its owner only (mode 0600), creating it with that mode. */
-    static void writePrivate(Path file, String content) throws IOException {
+    public static void writePrivate(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);

@@ -1,0 +1,209 @@
+package io.vigil.app.ingestion;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.Workspace;
+import io.vigil.ingest.IngestPipeline;
+import io.vigil.ingest.IngestResult;
+import io.vigil.store.DuckDbStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/logs?api-version=2016-04-01}, the HTTP Data Collector API. Request headers, limits,
+ * the signature and the return codes follow "Send log data to Azure Monitor by using the HTTP Data
+ * Collector API" (learn.microsoft.com/azure/azure-monitor/logs/data-collector-api); errors use that
+ * API's own body, {@code {"Error":"<code>","Message":"<text>"}}, as Azure answers it.
+ */
+final class DataCollectorEndpoint {
+    static final String PATH = "/api/logs";
+    static final String INPUT = "data_collector";
+    static final String API_VERSION = "2016-04-01";
+
+    /** "Maximum of 30 MB per post to Azure Monitor Data Collector API" (data limits). */
+    static final long MAX_BODY_BYTES = 30L * 1024 * 1024;
+
+    /** Shared Key requests older or newer than this are refused, as Azure Storage-style SharedKey does. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(15);
+
+    /** "It can contain only letters, numbers, and the underscore (_) character, and it can't exceed 100 characters." */
+    private static final Pattern LOG_TYPE = Pattern.compile("[A-Za-z0-9_]{1,100}");
+
+    private final Workspace workspace;
+    private final DuckDbStore store;
+    private final IngestPipeline pipeline;
+    private final Clock clock;
+
+    DataCollectorEndpoint(Workspace workspace, DuckDbStore store, IngestPipeline pipeline, Clock clock) {
+        this.workspace = requireNonNull(workspace, "workspace is null");
+        this.store = requireNonNull(store, "store is null");
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    boolean handle(HttpExchange exchange) throws IOException, InterruptedException {
+        if (!exchange.request().getMethod().equals("POST")) {
+            return error(exchange, 405, "MethodNotAllowed", "Only POST is supported on /api/logs.");
+        }
+        String apiVersion = apiVersion(exchange);
+        if (!API_VERSION.equals(apiVersion)) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidApiVersion",
+                    "The API version specified was not recognized by the service; use api-version=" + API_VERSION
+                            + ".");
+        }
+        Optional<String> authorization = exchange.header("Authorization");
+        if (authorization.isEmpty()) {
+            return error(exchange, 403, "InvalidAuthorization", "No Authorization header was specified");
+        }
+        if (!authorization.get().regionMatches(true, 0, "SharedKey ", 0, "SharedKey ".length())) {
+            return error(
+                    exchange,
+                    403,
+                    "InvalidAuthorization",
+                    "An invalid scheme was specified in the Authorization header");
+        }
+        String credential = authorization.get().substring("SharedKey ".length()).trim();
+        int colon = credential.indexOf(':');
+        if (colon < 0) {
+            return error(
+                    exchange,
+                    403,
+                    "InvalidAuthorization",
+                    "The Authorization header must be 'SharedKey <WorkspaceID>:<Signature>'");
+        }
+        if (!credential.substring(0, colon).equalsIgnoreCase(workspace.workspaceId())) {
+            return error(
+                    exchange,
+                    403,
+                    "InvalidAuthorization",
+                    "An invalid workspace ID was specified in the Authorization header");
+        }
+        Optional<String> date = exchange.header("x-ms-date");
+        if (date.isEmpty()) {
+            return error(exchange, 403, "InvalidAuthorization", "No x-ms-date header was specified");
+        }
+        Instant signedAt;
+        try {
+            signedAt = OffsetDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+        } catch (DateTimeParseException e) {
+            return error(
+                    exchange,
+                    403,
+                    "InvalidAuthorization",
+                    "The x-ms-date header is not an RFC 1123 date: " + date.get());
+        }
+        Instant now = clock.instant();
+        if (Duration.between(signedAt, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+            return error(
+                    exchange,
+                    403,
+                    "InvalidAuthorization",
+                    "The x-ms-date header (" + date.get()
+                            + ") is more than 15 minutes away from the server's time; check the sender's clock");
+        }
+        HttpExchange.Body body = exchange.readBody(MAX_BODY_BYTES);
+        byte[] bytes;
+        switch (body) {
+            case HttpExchange.Body.TooLarge tooLarge -> {
+                return error(
+                        exchange,
+                        413,
+                        "RequestEntityTooLarge",
+                        "The request body is larger than the limit of 30 MB per post");
+            }
+            case HttpExchange.Body.Read read -> bytes = read.bytes();
+        }
+        if (!SharedKeySignature.verify(
+                workspace.sharedKey(), bytes.length, date.get(), credential.substring(colon + 1))) {
+            return error(
+                    exchange,
+                    403,
+                    "InvalidAuthorization",
+                    "An invalid signature was specified in the Authorization header");
+        }
+        Optional<String> contentType = exchange.header("Content-Type");
+        if (contentType.isEmpty()) {
+            return error(
+                    exchange, 400, "MissingContentType", "The content type was not specified; send application/json");
+        }
+        if (!contentType.get().toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidContentType",
+                    "The content type must be application/json, not " + contentType.get());
+        }
+        Optional<String> logType = exchange.header("Log-Type");
+        if (logType.isEmpty()) {
+            return error(exchange, 400, "MissingLogType", "The value type was not specified: send the Log-Type header");
+        }
+        if (!LOG_TYPE.matcher(logType.get()).matches()) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidLogType",
+                    "The Log-Type '" + logType.get()
+                            + "' is invalid: only letters, digits and '_', at most 100 characters");
+        }
+        Optional<String> timeField = exchange.header("time-generated-field");
+        DataCollectorFormat format = new DataCollectorFormat(logType.get(), timeField, now, store::ensureCustomTable);
+        IngestResult result;
+        try {
+            result = pipeline.ingest(INPUT, PATH + " " + logType.get(), bytes, Optional.of(format));
+        } catch (io.vigil.spi.VigilException e) {
+            return IngestionRoutes.failure(exchange, e, (code, message) -> dataCollectorError(code, message));
+        }
+        if (format.rejection().isPresent()) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidDataFormat",
+                    "Invalid JSON body: " + format.rejection().get());
+        }
+        if (result.deadLetters() > 0) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidDataFormat",
+                    result.deadLetters() + " record(s) were refused: " + result.deadLettersByReason());
+        }
+        return exchange.empty(200);
+    }
+
+    private static String apiVersion(HttpExchange exchange) {
+        String query = exchange.request().getHttpURI().getQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("api-version=")) {
+                return pair.substring("api-version=".length());
+            }
+        }
+        return null;
+    }
+
+    private static boolean error(HttpExchange exchange, int status, String code, String message) {
+        return exchange.json(status, dataCollectorError(code, message));
+    }
+
+    static ObjectNode dataCollectorError(String code, String message) {
+        ObjectNode body = HttpExchange.JSON.createObjectNode();
+        body.put("Error", code);
+        body.put("Message", message);
+        return body;
+    }
+}

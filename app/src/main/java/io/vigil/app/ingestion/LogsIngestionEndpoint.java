@@ -1,0 +1,269 @@
+package io.vigil.app.ingestion;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.ApiKeys;
+import io.vigil.formats.common.JsonRecords;
+import io.vigil.ingest.IngestPipeline;
+import io.vigil.ingest.IngestResult;
+import io.vigil.spi.VigilException;
+import io.vigil.store.DuckDbStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * {@code POST /dataCollectionRules/{dcrImmutableId}/streams/{streamName}?api-version=2023-01-01}, the
+ * Logs Ingestion API ("Logs Ingestion API in Azure Monitor",
+ * learn.microsoft.com/azure/azure-monitor/logs/logs-ingestion-api-overview): a JSON array of records,
+ * optionally {@code Content-Encoding: gzip}, at most 1 MB compressed or not ("Azure Monitor service
+ * limits", Logs Ingestion API), authenticated with {@code Authorization: Bearer <token>} where the token
+ * is a Vigil API key. Answers 204 once every record is committed; errors use the Azure shape
+ * {@code {"error":{"code","message"}}}.
+ */
+final class LogsIngestionEndpoint {
+    static final String INPUT = "logs_ingestion";
+    static final Pattern PATH = Pattern.compile("/dataCollectionRules/([^/]+)/streams/([^/]+)");
+    static final Set<String> API_VERSIONS = Set.of("2023-01-01", "2021-11-01-preview");
+
+    /** "Maximum size of API call: 1 MB", for compressed and uncompressed data alike. */
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private static final Set<String> WRITER_ROLES = Set.of("admin", "contributor");
+
+    private final ApiKeys keys;
+    private final DataCollectionRules rules;
+    private final DcrTransform transform;
+    private final DuckDbStore store;
+    private final IngestPipeline pipeline;
+    private final Clock clock;
+
+    LogsIngestionEndpoint(
+            ApiKeys keys,
+            DataCollectionRules rules,
+            DcrTransform transform,
+            DuckDbStore store,
+            IngestPipeline pipeline,
+            Clock clock) {
+        this.keys = requireNonNull(keys, "keys is null");
+        this.rules = requireNonNull(rules, "rules is null");
+        this.transform = requireNonNull(transform, "transform is null");
+        this.store = requireNonNull(store, "store is null");
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    static boolean matches(String path) {
+        return PATH.matcher(path).matches();
+    }
+
+    boolean handle(HttpExchange exchange, String path) throws IOException, InterruptedException {
+        Matcher matcher = PATH.matcher(path);
+        if (!matcher.matches()) {
+            return error(exchange, 404, "NotFound", "The requested path does not exist: " + path);
+        }
+        if (!exchange.request().getMethod().equals("POST")) {
+            return error(exchange, 405, "MethodNotAllowed", "Only POST is supported on the Logs Ingestion API");
+        }
+        Optional<ApiKeys.Principal> principal = keys.authenticate(bearer(exchange));
+        if (principal.isEmpty()) {
+            exchange.header(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            return error(
+                    exchange,
+                    401,
+                    "InvalidAuthenticationToken",
+                    "Valid authentication was not provided: send 'Authorization: Bearer <api key>'.");
+        }
+        if (!WRITER_ROLES.contains(principal.get().role())) {
+            return error(
+                    exchange,
+                    403,
+                    "InsufficientAccessError",
+                    "Principal '" + principal.get().name() + "' (role "
+                            + principal.get().role() + ") may not ingest data; a contributor or admin key is needed.");
+        }
+        Optional<String> apiVersion = queryParameter(exchange, "api-version");
+        if (apiVersion.isEmpty()) {
+            return error(
+                    exchange,
+                    400,
+                    "MissingApiVersionParameter",
+                    "The api-version query parameter is required, e.g. api-version=2023-01-01");
+        }
+        if (!API_VERSIONS.contains(apiVersion.get())) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidApiVersionParameter",
+                    "The api-version '" + apiVersion.get() + "' is not supported; supported versions: "
+                            + new java.util.TreeSet<>(API_VERSIONS));
+        }
+        byte[] bytes;
+        switch (exchange.readBody(MAX_BODY_BYTES)) {
+            case HttpExchange.Body.TooLarge tooLarge -> {
+                return tooLarge(exchange);
+            }
+            case HttpExchange.Body.Read read -> bytes = read.bytes();
+        }
+        boolean gzip = exchange.header("Content-Encoding")
+                .map(value -> value.toLowerCase(Locale.ROOT).contains("gzip"))
+                .orElse(false);
+        if (gzip) {
+            try {
+                switch (HttpExchange.gunzip(bytes, MAX_BODY_BYTES)) {
+                    case HttpExchange.Body.TooLarge tooLarge -> {
+                        return tooLarge(exchange);
+                    }
+                    case HttpExchange.Body.Read read -> bytes = read.bytes();
+                }
+            } catch (IOException e) {
+                return error(
+                        exchange,
+                        400,
+                        "InvalidContentEncoding",
+                        "Content-Encoding is gzip but the body is not valid gzip: " + e.getMessage());
+            }
+        }
+        String immutableId = matcher.group(1);
+        String stream = matcher.group(2);
+        Optional<DataCollectionRule> rule = rules.find(immutableId);
+        if (rule.isEmpty()) {
+            return error(
+                    exchange,
+                    404,
+                    "NotFound",
+                    "Data collection rule with immutable Id '" + immutableId + "' not found.");
+        }
+        List<io.vigil.spi.Column> declared = rule.get().streams().get(stream);
+        if (declared == null) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidStream",
+                    "Stream '" + stream + "' is not declared in data collection rule " + immutableId + "; declared: "
+                            + rule.get().streams().keySet());
+        }
+        List<DataCollectionRule.DataFlow> flows = rule.get().flowsOf(stream);
+        if (flows.isEmpty()) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidStream",
+                    "No data flow of data collection rule " + immutableId + " reads stream '" + stream + "'.");
+        }
+        List<ObjectNode> records = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = JsonRecords.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            return error(exchange, 400, "InvalidPayload", "The body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (!(root instanceof ArrayNode array)) {
+            return error(exchange, 400, "InvalidPayload", "The body must be a JSON array of records.");
+        }
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof ObjectNode record)) {
+                return error(exchange, 400, "InvalidPayload", "Record [" + i + "] is not a JSON object.");
+            }
+            records.add(record);
+        }
+        // every flow's transform must run before anything is stored, so a refusal stores nothing
+        List<List<ObjectNode>> outputs = new ArrayList<>();
+        for (DataCollectionRule.DataFlow flow : flows) {
+            switch (transform.apply(flow.transformKql(), declared, records)) {
+                case DcrTransform.Refused refused -> {
+                    return error(
+                            exchange,
+                            400,
+                            "InvalidTransformQuery",
+                            "Data flow to " + flow.outputStream() + ": " + refused.message());
+                }
+                case DcrTransform.Transformed transformed -> outputs.add(transformed.records());
+            }
+        }
+        Instant now = clock.instant();
+        long rows = 0;
+        long deadLetters = 0;
+        String source = "/dataCollectionRules/" + immutableId + "/streams/" + stream;
+        for (int i = 0; i < flows.size(); i++) {
+            DcrFlowFormat format =
+                    new DcrFlowFormat(flows.get(i), declared, outputs.get(i), now, store::ensureCustomTable);
+            byte[] counted = bytes;
+            if (i > 0) {
+                counted = new byte[0];
+            }
+            IngestResult result;
+            try {
+                result = pipeline.ingest(INPUT, source, counted, Optional.of(format));
+            } catch (VigilException e) {
+                return IngestionRoutes.failure(exchange, e, HttpExchange::azureError);
+            }
+            rows += result.rows();
+            deadLetters += result.deadLetters();
+        }
+        if (rows == 0 && deadLetters > 0) {
+            return error(
+                    exchange,
+                    400,
+                    "InvalidPayload",
+                    "None of the " + records.size()
+                            + " record(s) matched the declared column types of stream '" + stream
+                            + "'; they are kept in the dead-letter table");
+        }
+        return exchange.empty(204);
+    }
+
+    private static boolean tooLarge(HttpExchange exchange) {
+        return error(
+                exchange,
+                413,
+                "ContentLengthLimitExceeded",
+                "The request body is larger than the limit of 1 MB (compressed or uncompressed); send smaller batches.");
+    }
+
+    private static String bearer(HttpExchange exchange) {
+        Optional<String> header = exchange.header("Authorization");
+        if (header.isPresent() && header.get().regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
+            return header.get().substring("Bearer ".length());
+        }
+        return null;
+    }
+
+    static Optional<String> queryParameter(HttpExchange exchange, String name) {
+        String query = exchange.request().getHttpURI().getQuery();
+        if (query == null) {
+            return Optional.empty();
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return Optional.of(java.net.URLDecoder.decode(
+                        pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean error(HttpExchange exchange, int status, String code, String message) {
+        return exchange.json(status, HttpExchange.azureError(code, message));
+    }
+
+    private static String firstLine(String message) {
+        String text = String.valueOf(message);
+        int newline = text.indexOf('\n');
+        if (newline >= 0) {
+            return text.substring(0, newline);
+        }
+        return text;
+    }
+}

@@ -1,0 +1,33 @@
+package io.vigil.app.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.spi.ColumnType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A query's result table as the Log Analytics API returns it: typed columns and rows of JSON-ready
+ * values (strings, numbers, booleans, nulls; datetimes as ISO-8601 UTC strings, dynamic as JSON text).
+ * {@code warning} is set when the result was cut at the row limit.
+ */
+public record QueryResult(List<ResultColumn> columns, List<List<Object>> rows, Optional<String> warning) {
+    public QueryResult {
+        columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        List<List<Object>> copies = new ArrayList<>();
+        for (List<Object> row : requireNonNull(rows, "rows is null")) {
+            copies.add(Collections.unmodifiableList(new ArrayList<>(row)));
+        }
+        rows = Collections.unmodifiableList(copies);
+        requireNonNull(warning, "warning is null");
+    }
+
+    public record ResultColumn(String name, ColumnType type) {
+        public ResultColumn {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+        }
+    }
+}

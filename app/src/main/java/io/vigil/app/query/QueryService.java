@@ -1,0 +1,296 @@
+package io.vigil.app.query;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.kql.binder.BindOptions;
+import io.vigil.kql.binder.Binder;
+import io.vigil.kql.binder.BoundQuery;
+import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.kql.syntax.DiagnosticCode;
+import io.vigil.kql.syntax.KqlParser;
+import io.vigil.kql.syntax.ParseResult;
+import io.vigil.kql.syntax.Span;
+import io.vigil.plan.PlanColumn;
+import io.vigil.plan.PlanNode;
+import io.vigil.spi.ColumnType;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.sql.DuckDbDialect;
+import io.vigil.sql.PlanToSql;
+import io.vigil.sql.SqlStatement;
+import io.vigil.store.DuckDbStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs KQL against the store: parse, bind, plan, render DuckDB SQL, execute on a query connection with
+ * a timeout, and read the rows back as Log Analytics returns them. Results beyond the row limit are
+ * cut and reported as partial, like the service's 500,000-record limit.
+ */
+public final class QueryService implements AutoCloseable {
+    /** Log Analytics' record limit of a query result. */
+    public static final int DEFAULT_MAX_ROWS = 500_000;
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
+
+    private static final Pattern INTERVAL = Pattern.compile(
+            "(?:(-?\\d+) years? ?)?(?:(-?\\d+) mons? ?)?(?:(-?\\d+) days? ?)?(?:(-)?(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?)?");
+
+    private final DuckDbStore store;
+    private final StoreQueryCatalog catalog;
+    private final Clock clock;
+    private final Duration timeout;
+    private final int maxRows;
+    private final ScheduledExecutorService timer;
+
+    public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows) {
+        this.store = requireNonNull(store, "store is null");
+        this.catalog = new StoreQueryCatalog(store);
+        this.clock = requireNonNull(clock, "clock is null");
+        this.timeout = requireNonNull(timeout, "timeout is null");
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be positive");
+        }
+        this.maxRows = maxRows;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "vigil-query-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The plan and SQL of a query, or its diagnostics; for tests and {@code explain}. */
+    public record Compiled(PlanNode plan, SqlStatement sql) {}
+
+    public Compiled compile(String query, Optional<String> timespan) {
+        Instant now = clock.instant();
+        Optional<BindOptions.TimeRange> range = Optional.empty();
+        if (timespan.isPresent() && !timespan.get().isBlank()) {
+            range = Timespans.parse(timespan.get(), now);
+            if (range.isEmpty()) {
+                throw new QueryException(
+                        StandardErrorCode.INVALID_ARGUMENT,
+                        "Invalid timespan '" + timespan.get() + "': expected an ISO 8601 duration or interval",
+                        List.of());
+            }
+        }
+        ParseResult parsed = KqlParser.parse(query);
+        BoundQuery bound = Binder.bind(query, parsed, catalog, new BindOptions(now, range));
+        if (bound.hasErrors() || bound.plan().isEmpty()) {
+            List<Diagnostic> errors =
+                    bound.diagnostics().stream().filter(Diagnostic::isError).toList();
+            if (errors.isEmpty()) {
+                errors = List.of(Diagnostic.create(query, DiagnosticCode.NO_QUERY, Span.empty(query.length())));
+            }
+            throw new QueryException(
+                    StandardErrorCode.INVALID_ARGUMENT, errors.get(0).message(), errors);
+        }
+        PlanNode plan = bound.plan().get();
+        try {
+            return new Compiled(plan, PlanToSql.render(plan, DuckDbDialect.INSTANCE));
+        } catch (UnsupportedOperationException exception) {
+            throw new QueryException(StandardErrorCode.INTERNAL_ERROR, exception.getMessage(), exception);
+        }
+    }
+
+    /** Runs a query; user errors throw a {@link QueryException} with diagnostics. */
+    public QueryResult execute(String query, Optional<String> timespan) throws InterruptedException {
+        Compiled compiled = compile(query, timespan);
+        List<PlanColumn> columns = compiled.plan().columns();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        try (Connection connection = store.newQueryConnection()) {
+            try (Statement settings = connection.createStatement()) {
+                // casts of text with offsets go through TIMESTAMPTZ, which must mean UTC
+                settings.execute("SET TimeZone = 'UTC'");
+            }
+            try (PreparedStatement statement =
+                    connection.prepareStatement(compiled.sql().sql())) {
+                List<Object> parameters = compiled.sql().parameters();
+                for (int index = 0; index < parameters.size(); index++) {
+                    statement.setObject(index + 1, parameters.get(index));
+                }
+                ScheduledFuture<?> cancel = timer.schedule(
+                        () -> {
+                            timedOut.set(true);
+                            try {
+                                statement.cancel();
+                            } catch (SQLException ignored) {
+                                // the statement finished meanwhile
+                            }
+                        },
+                        timeout.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return read(rows, columns);
+                } finally {
+                    cancel.cancel(false);
+                }
+            }
+        } catch (SQLException exception) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("query interrupted");
+            }
+            if (timedOut.get()) {
+                throw new QueryException(
+                        StandardErrorCode.INGEST_OVERLOADED,
+                        "Query exceeded the timeout of " + timeout.toSeconds() + " seconds",
+                        exception);
+            }
+            throw new QueryException(
+                    StandardErrorCode.STORE_FAILURE, "Query failed in the store: " + exception.getMessage(), exception);
+        }
+    }
+
+    private QueryResult read(ResultSet rows, List<PlanColumn> columns) throws SQLException {
+        List<QueryResult.ResultColumn> resultColumns = new ArrayList<>();
+        for (PlanColumn column : columns) {
+            resultColumns.add(new QueryResult.ResultColumn(column.name(), column.type()));
+        }
+        List<List<Object>> values = new ArrayList<>();
+        Optional<String> warning = Optional.empty();
+        while (rows.next()) {
+            if (values.size() == maxRows) {
+                warning = Optional.of("Query result set has exceeded the record count limit of " + maxRows
+                        + " records; the result was truncated");
+                break;
+            }
+            List<Object> row = new ArrayList<>(columns.size());
+            for (int index = 0; index < columns.size(); index++) {
+                row.add(value(rows, index + 1, columns.get(index).type()));
+            }
+            values.add(row);
+        }
+        return new QueryResult(resultColumns, values, warning);
+    }
+
+    private static Object value(ResultSet rows, int index, ColumnType type) throws SQLException {
+        return switch (type) {
+            case STRING -> {
+                String text = rows.getString(index);
+                if (text == null) {
+                    yield "";
+                }
+                yield text;
+            }
+            case GUID, DYNAMIC -> rows.getString(index);
+            case INT -> {
+                int value = rows.getInt(index);
+                if (rows.wasNull()) {
+                    yield null;
+                }
+                yield value;
+            }
+            case LONG -> {
+                long value = rows.getLong(index);
+                if (rows.wasNull()) {
+                    yield null;
+                }
+                yield value;
+            }
+            case REAL -> {
+                double value = rows.getDouble(index);
+                if (rows.wasNull()) {
+                    yield null;
+                }
+                yield value;
+            }
+            case BOOL -> {
+                boolean value = rows.getBoolean(index);
+                if (rows.wasNull()) {
+                    yield null;
+                }
+                yield value;
+            }
+            case DATETIME -> {
+                LocalDateTime value = rows.getObject(index, LocalDateTime.class);
+                if (value == null) {
+                    yield null;
+                }
+                yield value.toInstant(ZoneOffset.UTC).toString();
+            }
+            case TIMESPAN -> {
+                String value = rows.getString(index);
+                if (value == null) {
+                    yield null;
+                }
+                yield formatTimespan(parseInterval(value));
+            }
+        };
+    }
+
+    /** DuckDB's interval text ({@code 1 day 02:00:00.5}); a month counts 30 days, as DuckDB compares them. */
+    static Duration parseInterval(String text) {
+        Matcher matcher = INTERVAL.matcher(text.strip());
+        if (!matcher.matches()) {
+            throw new IllegalStateException("unexpected interval text " + text);
+        }
+        Duration duration = Duration.ZERO;
+        if (matcher.group(1) != null) {
+            duration = duration.plusDays(360L * Long.parseLong(matcher.group(1)));
+        }
+        if (matcher.group(2) != null) {
+            duration = duration.plusDays(30L * Long.parseLong(matcher.group(2)));
+        }
+        if (matcher.group(3) != null) {
+            duration = duration.plusDays(Long.parseLong(matcher.group(3)));
+        }
+        if (matcher.group(5) != null) {
+            Duration clockPart = Duration.ofHours(Long.parseLong(matcher.group(5)))
+                    .plusMinutes(Long.parseLong(matcher.group(6)))
+                    .plusSeconds(Long.parseLong(matcher.group(7)));
+            if (matcher.group(8) != null) {
+                String nanos = (matcher.group(8) + "000000000").substring(0, 9);
+                clockPart = clockPart.plusNanos(Long.parseLong(nanos));
+            }
+            if (matcher.group(4) != null) {
+                clockPart = clockPart.negated();
+            }
+            duration = duration.plus(clockPart);
+        }
+        return duration;
+    }
+
+    /** KQL's timespan text: {@code [-][d.]hh:mm:ss[.fffffff]} (scalar-data-types/timespan). */
+    static String formatTimespan(Duration duration) {
+        StringBuilder text = new StringBuilder();
+        Duration value = duration;
+        if (value.isNegative()) {
+            text.append('-');
+            value = value.negated();
+        }
+        long days = value.toDays();
+        if (days > 0) {
+            text.append(days).append('.');
+        }
+        text.append(String.format(
+                Locale.ROOT, "%02d:%02d:%02d", value.toHoursPart(), value.toMinutesPart(), value.toSecondsPart()));
+        long ticks = value.toNanosPart() / 100;
+        if (ticks > 0) {
+            text.append(String.format(Locale.ROOT, ".%07d", ticks));
+        }
+        return text.toString();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,67 @@
+package io.vigil.app.ingestion;
+
+import io.vigil.app.ApiKeys;
+import io.vigil.app.VigilRuntime;
+import io.vigil.app.VigilServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The real server on 127.0.0.1 over a fresh workspace, as the ingestion tests use it. */
+final class IngestionTestServer implements AutoCloseable {
+    final VigilRuntime runtime;
+    final ApiKeys keys;
+    final String adminKey;
+    final VigilServer server;
+
+    IngestionTestServer(Path dataDir) throws Exception {
+        this.runtime = VigilRuntime.open(dataDir);
+        this.keys = ApiKeys.load(runtime.workspace());
+        this.adminKey = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
+        this.server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics());
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    long count(String sql) throws Exception {
+        try (Connection connection = runtime.store().newQueryConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    List<List<Object>> rows(String sql) throws Exception {
+        List<List<Object>> result = new ArrayList<>();
+        try (Connection connection = runtime.store().newQueryConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(sql)) {
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.add(rows.getObject(i));
+                }
+                result.add(row);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.close();
+        } finally {
+            runtime.close();
+        }
+    }
+}
