@@ -334,5 +334,11 @@ final class TableWriter implements AutoCloseable {
     public void close() throws InterruptedException {
         closing = true;
         thread.join();
+        // a submit racing with close may have queued after the writer's last look: refuse it, never strand it
+        Pending late;
+        while ((late = queue.poll()) != null) {
+            late.done().completeExceptionally(new VigilException(StandardErrorCode.INGEST_CLOSED, "store is closing"));
+            queuedRows.release(late.rows().size());
+        }
     }
 }
