@@ -181,7 +181,69 @@ public final class DuckDbDialect implements SqlDialect {
                                 new SqlCast(SqlCall.of("json_array_length", arguments.get(0)), "BIGINT", false))),
                         Optional.empty());
             case BIN -> bin(arguments, types.get(0));
+            case ROUND -> SqlCall.of("round", arguments.get(0), new SqlCast(arguments.get(1), "INTEGER", false));
+            case ABS -> SqlCall.of("abs", arguments.get(0));
+            // the pattern is a bound parameter wrapped here, so user text never becomes SQL text
+            case REGEX_TRIM_START ->
+                SqlCall.of(
+                        "regexp_replace",
+                        arguments.get(0),
+                        new SqlCall(
+                                "concat",
+                                List.of(SqlLiteral.ofString("^(?:"), arguments.get(1), SqlLiteral.ofString(")+"))),
+                        SqlLiteral.ofString(""));
+            case REGEX_TRIM_END ->
+                SqlCall.of(
+                        "regexp_replace",
+                        arguments.get(0),
+                        new SqlCall(
+                                "concat",
+                                List.of(SqlLiteral.ofString("(?:"), arguments.get(1), SqlLiteral.ofString(")+$"))),
+                        SqlLiteral.ofString(""));
+            case REGEX_REPLACE ->
+                new SqlCall(
+                        "regexp_replace",
+                        List.of(arguments.get(0), arguments.get(1), arguments.get(2), SqlLiteral.ofString("g")));
+            case COUNT_OF -> countOf(arguments.get(0), arguments.get(1));
+            case REGEX_COUNT -> SqlCall.of("len", SqlCall.of("regexp_extract_all", arguments.get(0), arguments.get(1)));
+            case DATETIME_DIFF -> SqlCall.of("date_diff", arguments.get(0), arguments.get(2), arguments.get(1));
+            case BAG_PACK -> new SqlCall("json_object", arguments);
+            case ARRAY_PACK -> new SqlCall("json_array", arguments);
+            case SPLIT_PART ->
+                SqlCall.of(
+                        "to_json",
+                        SqlCall.of(
+                                "list_slice",
+                                SqlCall.of("string_split", arguments.get(0), arguments.get(1)),
+                                new SqlBinary("+", arguments.get(2), SqlLiteral.of(1L)),
+                                new SqlBinary("+", arguments.get(2), SqlLiteral.of(1L))));
         };
+    }
+
+    /** Non-overlapping occurrences: the length removed by deleting them, over the needle's length (countof-function). */
+    private static SqlExpression countOf(SqlExpression text, SqlExpression needle) {
+        SqlExpression removed = new SqlBinary(
+                "-",
+                SqlCall.of("length", text),
+                SqlCall.of("length", SqlCall.of("replace", text, needle, SqlLiteral.ofString(""))));
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        new SqlBinary("=", SqlCall.of("length", needle), SqlLiteral.of(0L)), SqlLiteral.of(0L))),
+                Optional.of(new SqlCast(new SqlBinary("//", removed, SqlCall.of("length", needle)), "BIGINT", false)));
+    }
+
+    /** make_set / make_list; a second argument is maxSize, the most elements kept (make-set-aggregate-function). */
+    private static SqlExpression collect(List<SqlExpression> arguments, boolean distinct) {
+        SqlExpression list = new SqlAggregate(
+                "list",
+                distinct,
+                List.of(arguments.get(0)),
+                Optional.of(new SqlUnary("IS NOT NULL", arguments.get(0), true)));
+        if (arguments.size() == 2) {
+            list = SqlCall.of("list_slice", list, SqlLiteral.of(1L), arguments.get(1));
+        }
+        return SqlCall.of(
+                "coalesce", SqlCall.of("to_json", list), new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
     }
 
     private static SqlExpression chain(String operator, List<SqlExpression> arguments) {
@@ -478,28 +540,8 @@ public final class DuckDbDialect implements SqlDialect {
             case AVG -> SqlAggregate.of("avg", arguments.get(0));
             case MIN -> SqlAggregate.of("min", arguments.get(0));
             case MAX -> SqlAggregate.of("max", arguments.get(0));
-            case MAKE_SET ->
-                SqlCall.of(
-                        "coalesce",
-                        SqlCall.of(
-                                "to_json",
-                                new SqlAggregate(
-                                        "list",
-                                        true,
-                                        arguments,
-                                        Optional.of(new SqlUnary("IS NOT NULL", arguments.get(0), true)))),
-                        new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
-            case MAKE_LIST ->
-                SqlCall.of(
-                        "coalesce",
-                        SqlCall.of(
-                                "to_json",
-                                new SqlAggregate(
-                                        "list",
-                                        false,
-                                        arguments,
-                                        Optional.of(new SqlUnary("IS NOT NULL", arguments.get(0), true)))),
-                        new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
+            case MAKE_SET -> collect(arguments, true);
+            case MAKE_LIST -> collect(arguments, false);
             case ANY -> SqlAggregate.of("any_value", arguments.get(0));
             // arg_max_null takes the value of the chosen row even when it is null, keeping columns of one row
             case ARG_MAX -> SqlAggregate.of("arg_max_null", arguments.get(0), arguments.get(1));

@@ -55,7 +55,7 @@ public final class Binder {
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Map<String, Binding> lets = new HashMap<>();
 
-    /** A let variable: a tabular value, a scalar value, or a function (not supported yet). */
+    /** A let variable: a tabular value, a scalar value, a user-defined function, or a let that failed. */
     private sealed interface Binding {}
 
     private record TabularBinding(PlanNode plan) implements Binding {}
@@ -64,7 +64,21 @@ public final class Binder {
     private record ScalarBinding(ScalarExpression value, Optional<List<ScalarExpression>> elements)
             implements Binding {}
 
-    private record FunctionBinding() implements Binding {}
+    /**
+     * {@code let f = (params) { body }}: expanded inline at every call site, in the lets visible where it
+     * was declared ({@code closure}) plus its parameters, as lexical scoping asks (let-statement).
+     */
+    private record FunctionBinding(
+            Expression.FunctionDeclaration declaration, Map<String, Binding> closure, boolean tabular)
+            implements Binding {}
+
+    /** A let whose value failed to bind; its diagnostic is already recorded, so uses stop silently. */
+    private record FailedBinding() implements Binding {}
+
+    /** How deep user functions may call each other before binding gives up (guards expansion blow-up). */
+    private static final int MAXIMUM_EXPANSION_DEPTH = 32;
+
+    private int expansionDepth;
 
     /** The columns an expression can refer to; {@code leftCount} splits a join's two sides, or is -1. */
     private record RowScope(List<PlanColumn> columns, int leftCount) {
@@ -125,7 +139,7 @@ public final class Binder {
                 }
             } catch (BindError error) {
                 if (statement instanceof Statement.LetStatement let) {
-                    lets.put(let.name(), new FunctionBinding());
+                    lets.put(let.name(), new FailedBinding());
                 }
                 if (statement instanceof Statement.ExpressionStatement) {
                     sawQuery = true;
@@ -142,9 +156,10 @@ public final class Binder {
 
     private void let(Statement.LetStatement let) {
         Expression value = let.value();
-        if (value instanceof Expression.FunctionDeclaration) {
-            // user functions bind at their call sites, which are not supported yet
-            lets.put(let.name(), new FunctionBinding());
+        if (value instanceof Expression.FunctionDeclaration declaration) {
+            // user functions bind at their call sites, where the arguments are known
+            Map<String, Binding> closure = new HashMap<>(lets);
+            lets.put(let.name(), new FunctionBinding(declaration, closure, returnsTabular(declaration, closure)));
             return;
         }
         if (isTabular(value)) {
@@ -179,13 +194,215 @@ public final class Binder {
             case Expression.Parenthesized parenthesized -> isTabular(parenthesized.expression());
             case Expression.NameReference name ->
                 lets.get(name.name()) instanceof TabularBinding
+                        || (lets.get(name.name()) instanceof FunctionBinding function && function.tabular())
                         || (!lets.containsKey(name.name())
                                 && catalog.table(name.name()).isPresent());
             case Expression.WildcardName wildcard -> true;
             case Expression.FunctionCall call ->
-                call.name().equals("table") || call.name().equals("materialize");
+                call.name().equals("table")
+                        || call.name().equals("materialize")
+                        || (lets.get(call.name()) instanceof FunctionBinding function && function.tabular());
             default -> false;
         };
+    }
+
+    /**
+     * Whether a user function returns a table, judged from its last statement with its tabular
+     * parameters ({@code T:(*)}) and its own tabular lets in view.
+     */
+    private boolean returnsTabular(Expression.FunctionDeclaration declaration, Map<String, Binding> closure) {
+        Map<String, Binding> saved = new HashMap<>(lets);
+        try {
+            lets.clear();
+            lets.putAll(closure);
+            PlanNode placeholder = new PlanNode.Values(List.of(), List.of());
+            for (Clause.FunctionParameter parameter : declaration.parameters()) {
+                if (parameter.type() instanceof Clause.TabularSchema) {
+                    lets.put(parameter.name(), new TabularBinding(placeholder));
+                } else {
+                    lets.put(
+                            parameter.name(), new ScalarBinding(Constant.nullOf(ColumnType.DYNAMIC), Optional.empty()));
+                }
+            }
+            boolean tabular = false;
+            for (Statement statement : declaration.body().statements()) {
+                switch (statement) {
+                    case Statement.LetStatement let -> {
+                        if (let.value() instanceof Expression.FunctionDeclaration nested) {
+                            Map<String, Binding> visible = new HashMap<>(lets);
+                            lets.put(let.name(), new FunctionBinding(nested, visible, returnsTabular(nested, visible)));
+                        } else if (isTabular(let.value())) {
+                            lets.put(let.name(), new TabularBinding(placeholder));
+                        } else {
+                            lets.put(
+                                    let.name(),
+                                    new ScalarBinding(Constant.nullOf(ColumnType.DYNAMIC), Optional.empty()));
+                        }
+                    }
+                    case Statement.SetStatement set -> {
+                        // no effect on the result kind
+                    }
+                    case Statement.ExpressionStatement expression -> tabular = isTabular(expression.expression());
+                }
+            }
+            return tabular;
+        } finally {
+            lets.clear();
+            lets.putAll(saved);
+        }
+    }
+
+    /** The result of expanding a user function: a plan for a tabular function, else a scalar. */
+    private record Expansion(Optional<PlanNode> plan, Optional<ScalarExpression> value) {}
+
+    /**
+     * Expands a call of a user function inline: arguments bind in the caller's scope, the body in the
+     * function's closure plus its parameters; {@code piped} is the input of {@code T | invoke f()},
+     * which becomes the first parameter (invoke-operator).
+     */
+    private Expansion expand(
+            String name,
+            FunctionBinding function,
+            List<Expression> arguments,
+            Optional<PlanNode> piped,
+            RowScope scope,
+            Span span) {
+        List<Clause.FunctionParameter> parameters = function.declaration().parameters();
+        int offset = 0;
+        if (piped.isPresent()) {
+            offset = 1;
+        }
+        int required = 0;
+        for (Clause.FunctionParameter parameter : parameters) {
+            if (parameter.defaultValue().isEmpty()) {
+                required++;
+            }
+        }
+        int given = arguments.size() + offset;
+        if (given < required || given > parameters.size()) {
+            String expected = Integer.toString(required);
+            if (required != parameters.size()) {
+                expected = required + " to " + parameters.size();
+            }
+            throw error(DiagnosticCode.WRONG_ARGUMENT_COUNT, span, name, expected, given);
+        }
+        if (expansionDepth >= MAXIMUM_EXPANSION_DEPTH) {
+            throw error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    span,
+                    "user functions nested deeper than " + MAXIMUM_EXPANSION_DEPTH);
+        }
+        Map<String, Binding> bound = new HashMap<>();
+        for (int index = 0; index < parameters.size(); index++) {
+            Clause.FunctionParameter parameter = parameters.get(index);
+            boolean tabularParameter = parameter.type() instanceof Clause.TabularSchema;
+            if (index == 0 && piped.isPresent()) {
+                bound.put(parameter.name(), new TabularBinding(piped.get()));
+                continue;
+            }
+            int position = index - offset;
+            if (position < arguments.size()) {
+                Expression argument = arguments.get(position);
+                if (tabularParameter) {
+                    bound.put(parameter.name(), new TabularBinding(tabular(argument)));
+                } else {
+                    bound.put(
+                            parameter.name(),
+                            new ScalarBinding(
+                                    parameterValue(parameter, scalar(argument, scope)), dynamicElements(argument)));
+                }
+                continue;
+            }
+            // defaults bind where the function was declared
+            Map<String, Binding> saved = new HashMap<>(lets);
+            try {
+                lets.clear();
+                lets.putAll(function.closure());
+                Expression defaultValue = parameter.defaultValue().orElseThrow();
+                if (tabularParameter) {
+                    bound.put(parameter.name(), new TabularBinding(tabular(defaultValue)));
+                } else {
+                    bound.put(
+                            parameter.name(),
+                            new ScalarBinding(
+                                    parameterValue(parameter, scalar(defaultValue, RowScope.EMPTY)),
+                                    dynamicElements(defaultValue)));
+                }
+            } finally {
+                lets.clear();
+                lets.putAll(saved);
+            }
+        }
+        Map<String, Binding> saved = new HashMap<>(lets);
+        expansionDepth++;
+        try {
+            lets.clear();
+            lets.putAll(function.closure());
+            lets.putAll(bound);
+            Optional<PlanNode> plan = Optional.empty();
+            Optional<ScalarExpression> value = Optional.empty();
+            for (Statement statement : function.declaration().body().statements()) {
+                switch (statement) {
+                    case Statement.LetStatement let -> let(let);
+                    case Statement.SetStatement set -> {
+                        // query options do not change results here
+                    }
+                    case Statement.ExpressionStatement expression -> {
+                        if (function.tabular()) {
+                            plan = Optional.of(tabular(expression.expression()));
+                        } else {
+                            value = Optional.of(scalar(expression.expression(), RowScope.EMPTY));
+                        }
+                    }
+                }
+            }
+            if (plan.isEmpty() && value.isEmpty()) {
+                throw error(
+                        DiagnosticCode.NO_QUERY, function.declaration().body().span());
+            }
+            return new Expansion(plan, value);
+        } finally {
+            expansionDepth--;
+            lets.clear();
+            lets.putAll(saved);
+        }
+    }
+
+    /** A scalar argument converted to its declared parameter type when the two differ. */
+    private ScalarExpression parameterValue(Clause.FunctionParameter parameter, ScalarExpression value) {
+        if (parameter.type() instanceof Clause.TypeReference type) {
+            ColumnType declared = typeName(type);
+            if (declared != value.type()
+                    && !(value instanceof Constant constant
+                            && constant.value() == null
+                            && constant.type() != declared)) {
+                return convert(value, declared);
+            }
+            if (value instanceof Constant constant && constant.value() == null) {
+                return Constant.nullOf(declared);
+            }
+        }
+        return value;
+    }
+
+    private PlanNode tabularCall(
+            String name, FunctionBinding function, List<Expression> arguments, Optional<PlanNode> piped, Span span) {
+        if (!function.tabular()) {
+            throw error(DiagnosticCode.EXPECTED_TABULAR, span);
+        }
+        return expand(name, function, arguments, piped, RowScope.EMPTY, span)
+                .plan()
+                .orElseThrow();
+    }
+
+    private ScalarExpression scalarCall(
+            String name, FunctionBinding function, List<Expression> arguments, RowScope scope, Span span) {
+        if (function.tabular()) {
+            throw error(DiagnosticCode.EXPECTED_SCALAR, span);
+        }
+        return expand(name, function, arguments, Optional.empty(), scope, span)
+                .value()
+                .orElseThrow();
     }
 
     private PlanNode visibleOnly(PlanNode plan) {
@@ -226,6 +443,9 @@ public final class Binder {
                     && call.arguments().size() == 1
                     && call.arguments().get(0) instanceof Expression.Literal literal
                     && literal.kind() == LiteralKind.STRING -> table(literal.value(), call.span());
+            case Expression.FunctionCall call
+            when lets.get(call.name()) instanceof FunctionBinding function ->
+                tabularCall(call.name(), function, call.arguments(), Optional.empty(), call.span());
             default -> throw error(DiagnosticCode.EXPECTED_TABULAR, expression.span());
         };
     }
@@ -235,8 +455,12 @@ public final class Binder {
         if (binding instanceof TabularBinding tabular) {
             return tabular.plan();
         }
-        if (binding instanceof FunctionBinding) {
-            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, span, "user-defined function '" + name + "'");
+        if (binding instanceof FunctionBinding function) {
+            // a function without parameters may be named without parentheses
+            return tabularCall(name, function, List.of(), Optional.empty(), span);
+        }
+        if (binding instanceof FailedBinding) {
+            throw new BindError();
         }
         if (binding instanceof ScalarBinding) {
             throw error(DiagnosticCode.EXPECTED_TABULAR, span);
@@ -289,6 +513,9 @@ public final class Binder {
             case QueryOperator.UnionOperator union -> union(Optional.empty(), union);
             case QueryOperator.PrintOperator print -> print(print);
             case QueryOperator.DataTableOperator datatable -> datatable(datatable);
+            // a self-hosted SIEM must not fetch what a rule names (externaldata-operator reads blobs and URLs)
+            case QueryOperator.ExternalDataOperator external ->
+                throw error(DiagnosticCode.NO_OUTBOUND_NETWORK, external.span(), "externaldata");
             default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
         };
     }
@@ -320,6 +547,11 @@ public final class Binder {
             case QueryOperator.JoinOperator join -> join(input, join);
             case QueryOperator.MvExpandOperator expand -> mvExpand(input, expand);
             case QueryOperator.GetSchemaOperator getSchema -> getSchema(input);
+            case QueryOperator.InvokeOperator invoke -> invoke(input, invoke);
+            case QueryOperator.ParseOperator parse ->
+                parse(input, parse.parameters(), parse.source(), parse.pattern(), false);
+            case QueryOperator.ParseWhereOperator parse ->
+                parse(input, parse.parameters(), parse.source(), parse.pattern(), true);
             // presentation and naming only: rows pass through (render-operator, as-operator, serialize-operator)
             case QueryOperator.RenderOperator render -> input;
             case QueryOperator.AsOperator as -> input;
@@ -372,6 +604,179 @@ public final class Binder {
             case QueryOperator.ForkOperator o -> "fork";
             case QueryOperator.BadOperator o -> o.text();
         };
+    }
+
+    /**
+     * {@code parse [kind=simple|relaxed|regex] source with pattern} as one RE2 regular expression whose
+     * groups are the columns (parse-operator): {@code *} matches lazily, a string column lazily unless it
+     * ends the pattern, numbers by their digits; text is escaped except in regex kind, where it is a
+     * regular expression itself. The pattern is a bound parameter, never SQL text. simple and regex leave
+     * every column empty or null when the row does not match; relaxed keeps what the expression matched,
+     * which here is the same because one expression matches all columns at once. {@code parse-where}
+     * drops the rows that do not match (parse-where-operator).
+     */
+    private PlanNode parse(
+            PlanNode input,
+            List<Clause.OperatorParameter> parameters,
+            Expression sourceExpression,
+            List<Clause.ParsePatternElement> pattern,
+            boolean whereOnly) {
+        String kind = "simple";
+        for (Clause.OperatorParameter parameter : parameters) {
+            if (parameter.name().equals("kind")) {
+                kind = sourceText(parameter.value().span()).strip().toLowerCase(java.util.Locale.ROOT);
+            } else {
+                throw error(
+                        DiagnosticCode.UNSUPPORTED_FEATURE,
+                        parameter.span(),
+                        "parse parameter '" + parameter.name() + "'");
+            }
+        }
+        if (!kind.equals("simple") && !kind.equals("relaxed") && !kind.equals("regex")) {
+            throw error(DiagnosticCode.INVALID_VALUE, parameters.get(0).span(), "parse kind", kind);
+        }
+        RowScope scope = new RowScope(input.columns());
+        ScalarExpression text = asString(scalar(sourceExpression, scope));
+        // pieces of the expression; a column's piece is its group body, captured only in its own copy
+        List<String> pieces = new ArrayList<>();
+        List<Integer> columnPieces = new ArrayList<>();
+        List<Clause.PatternColumn> columns = new ArrayList<>();
+        for (int index = 0; index < pattern.size(); index++) {
+            boolean last = index == pattern.size() - 1;
+            switch (pattern.get(index)) {
+                case Clause.PatternWildcard wildcard -> pieces.add(".*?");
+                case Clause.PatternText literal -> {
+                    if (kind.equals("regex")) {
+                        pieces.add("(?:" + literal.literal().value() + ")");
+                    } else {
+                        pieces.add(escapeRegex(literal.literal().value()));
+                    }
+                }
+                case Clause.PatternColumn column -> {
+                    ColumnType type = column.type().map(this::typeName).orElse(ColumnType.STRING);
+                    String group = switch (type) {
+                        case INT, LONG -> "-?\\d+";
+                        case REAL -> "-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?";
+                        case BOOL -> "true|false|True|False|TRUE|FALSE";
+                        case STRING, GUID, DATETIME, TIMESPAN, DYNAMIC -> {
+                            if (last) {
+                                yield ".*";
+                            }
+                            yield ".*?";
+                        }
+                    };
+                    columnPieces.add(pieces.size());
+                    pieces.add(group);
+                    columns.add(column);
+                }
+            }
+        }
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < input.columns().size(); index++) {
+            outputs.add(new Output(input.columns().get(index), reference(input, index)));
+        }
+        for (int group = 0; group < columns.size(); group++) {
+            Clause.PatternColumn column = columns.get(group);
+            ColumnType type = column.type().map(this::typeName).orElse(ColumnType.STRING);
+            // one capturing group per copy (DuckDB extracts groups 0 to 9 only), after any groups that
+            // regex-kind text opens before it
+            int captured = columnPieces.get(group);
+            int groupNumber = 1;
+            for (int index = 0; index < captured; index++) {
+                if (!columnPieces.contains(index)) {
+                    groupNumber += capturingGroups(pieces.get(index));
+                }
+            }
+            if (groupNumber > 9) {
+                throw error(
+                        DiagnosticCode.UNSUPPORTED_FEATURE,
+                        column.span(),
+                        "more than 9 capturing groups before a parse column");
+            }
+            ScalarExpression value = call(
+                    ScalarFunction.REGEX_EXTRACT,
+                    ColumnType.STRING,
+                    text,
+                    Constant.ofString(parseRegex(pieces, columnPieces, captured)),
+                    Constant.ofLong(groupNumber));
+            if (type != ColumnType.STRING) {
+                value = convert(value, type);
+            }
+            Output output = new Output(new PlanColumn(column.name(), type), value);
+            int existing = visibleIndex(outputs.stream().map(Output::column).toList(), column.name());
+            if (existing >= 0) {
+                outputs.set(existing, output);
+            } else {
+                outputs.add(output);
+            }
+        }
+        PlanNode source = input;
+        if (whereOnly) {
+            Constant whole = Constant.ofString(parseRegex(pieces, columnPieces, -1));
+            source = new PlanNode.Filter(input, call(ScalarFunction.REGEX_MATCH, ColumnType.BOOL, text, whole));
+        }
+        return projection(source, outputs);
+    }
+
+    /** Capturing groups a regular expression opens: {@code (} not escaped, not in a class, not {@code (?}. */
+    private static int capturingGroups(String regex) {
+        int count = 0;
+        boolean inClass = false;
+        for (int index = 0; index < regex.length(); index++) {
+            char character = regex.charAt(index);
+            if (character == '\\') {
+                index++;
+            } else if (inClass) {
+                inClass = character != ']';
+            } else if (character == '[') {
+                inClass = true;
+            } else if (character == '(' && (index + 1 >= regex.length() || regex.charAt(index + 1) != '?')) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The parse expression anchored at the start, with only the piece at {@code captured} in a group. */
+    private static String parseRegex(List<String> pieces, List<Integer> columnPieces, int captured) {
+        StringBuilder regex = new StringBuilder("^");
+        for (int index = 0; index < pieces.size(); index++) {
+            if (index == captured) {
+                regex.append('(').append(pieces.get(index)).append(')');
+            } else if (columnPieces.contains(index)) {
+                regex.append("(?:").append(pieces.get(index)).append(')');
+            } else {
+                regex.append(pieces.get(index));
+            }
+        }
+        return regex.toString();
+    }
+
+    /** RE2 text matching {@code literal} exactly. */
+    private static String escapeRegex(String literal) {
+        StringBuilder escaped = new StringBuilder();
+        for (int index = 0; index < literal.length(); index++) {
+            char character = literal.charAt(index);
+            if ("\\.^$|?*+()[]{}".indexOf(character) >= 0) {
+                escaped.append('\\');
+            }
+            escaped.append(character);
+        }
+        return escaped.toString();
+    }
+
+    /** {@code T | invoke f(args)}: T is the function's first, tabular argument (invoke-operator). */
+    private PlanNode invoke(PlanNode input, QueryOperator.InvokeOperator invoke) {
+        Expression function = invoke.function();
+        if (function instanceof Expression.FunctionCall call
+                && lets.get(call.name()) instanceof FunctionBinding binding) {
+            return tabularCall(call.name(), binding, call.arguments(), Optional.of(input), call.span());
+        }
+        if (function instanceof Expression.FunctionCall call && lets.get(call.name()) instanceof FailedBinding) {
+            throw new BindError();
+        }
+        throw error(
+                DiagnosticCode.UNSUPPORTED_FEATURE, function.span(), "invoke of a function that is not a let function");
     }
 
     private long constantCount(Expression expression) {
@@ -727,7 +1132,7 @@ public final class Binder {
         List<Expression> arguments = call.arguments();
         switch (function) {
             case "arg_max", "arg_min" -> {
-                argExtreme(input, scope, call, function.equals("arg_max"), taken, aggregates, columns);
+                argExtreme(input, scope, call, function.equals("arg_max"), declared, taken, aggregates, columns);
                 return;
             }
             default -> {
@@ -765,11 +1170,6 @@ public final class Binder {
                     Integer.toString(expected),
                     arguments.size());
         }
-        if (aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST) {
-            if (arguments.size() == 2) {
-                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, arguments.get(1).span(), "maxSize of " + function);
-            }
-        }
         List<ScalarExpression> bound = new ArrayList<>();
         if (expected == 1) {
             ScalarExpression argument = scalar(arguments.get(0), scope);
@@ -777,6 +1177,15 @@ public final class Binder {
                 argument = toBool(argument, arguments.get(0).span());
             }
             bound.add(argument);
+        }
+        if ((aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST)
+                && arguments.size() == 2) {
+            // make_set(x, maxSize) keeps at most maxSize elements (make-set-aggregate-function)
+            ScalarExpression maximum = scalar(arguments.get(1), scope);
+            if (!(maximum instanceof Constant constant) || !(constant.value() instanceof Number)) {
+                throw error(DiagnosticCode.EXPECTED_CONSTANT, arguments.get(1).span(), "maxSize");
+            }
+            bound.add(convert(maximum, ColumnType.LONG));
         }
         ColumnType type = aggregate
                 .resultType()
@@ -842,6 +1251,7 @@ public final class Binder {
             RowScope scope,
             Expression.FunctionCall call,
             boolean max,
+            Optional<String> declared,
             Set<String> taken,
             List<PlanNode.AggregateCall> aggregates,
             List<PlanColumn> columns) {
@@ -861,7 +1271,11 @@ public final class Binder {
         }
         Expression keyExpression = call.arguments().get(0);
         ScalarExpression key = scalar(keyExpression, scope);
+        // `X = arg_max(key, ...)` names the key column X (arg-max-aggregate-function)
         String keyName = resultName(keyExpression).orElse(prefix + "_");
+        if (declared.isPresent()) {
+            keyName = declared.get();
+        }
         aggregates.add(new PlanNode.AggregateCall(function, List.of(key, key), key.type()));
         columns.add(new PlanColumn(unique(keyName, taken), key.type()));
         for (Expression argument : call.arguments().subList(1, call.arguments().size())) {
@@ -1573,8 +1987,11 @@ public final class Binder {
         if (binding instanceof TabularBinding) {
             throw error(DiagnosticCode.EXPECTED_SCALAR, name.span());
         }
-        if (binding instanceof FunctionBinding) {
-            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, name.span(), "user-defined function '" + name.name() + "'");
+        if (binding instanceof FunctionBinding function) {
+            return scalarCall(name.name(), function, List.of(), scope, name.span());
+        }
+        if (binding instanceof FailedBinding) {
+            throw new BindError();
         }
         throw error(DiagnosticCode.UNKNOWN_COLUMN, name.span(), name.name());
     }
@@ -1608,6 +2025,16 @@ public final class Binder {
                 yield call(ScalarFunction.NEGATE, operand.type(), operand);
             }
         };
+    }
+
+    /**
+     * String against number under {@code ==}, {@code !=}, {@code in}, {@code !in}: Log Analytics runs these
+     * and compares the number as its text; Sentinel rules rely on it ({@code SigninLogs | where ResultType ==
+     * 50057}, where ResultType is a string, and {@code EventID in ("4688")} over the int EventID). Ordering
+     * comparisons stay errors, as in Kusto ("Cannot compare values of types string and long").
+     */
+    private static boolean isLooseEquality(ColumnType left, ColumnType right) {
+        return (left == ColumnType.STRING && isNumeric(right)) || (isNumeric(left) && right == ColumnType.STRING);
     }
 
     private static boolean isNumeric(ColumnType type) {
@@ -1781,6 +2208,11 @@ public final class Binder {
         if (common == null && left.type() == ColumnType.DATETIME && right.type() == ColumnType.STRING) {
             common = ColumnType.DATETIME;
         }
+        if (common == null
+                && (function == ScalarFunction.EQUAL || function == ScalarFunction.NOT_EQUAL)
+                && isLooseEquality(left.type(), right.type())) {
+            common = ColumnType.STRING;
+        }
         if (common == null) {
             throw error(
                     DiagnosticCode.TYPE_MISMATCH,
@@ -1908,9 +2340,17 @@ public final class Binder {
                 throw error(DiagnosticCode.EXPECTED_TABULAR, in.values().get(0).span());
             }
             ColumnType type = relation.columns().get(0).type();
+            if (type == ColumnType.DYNAMIC || isLooseEquality(left.type(), type)) {
+                // a dynamic (or loosely equal) column compares by its text, as scalar dynamic values do
+                ColumnReference first = reference(relation, 0);
+                relation = new PlanNode.Project(
+                        relation, List.of(asString(first)), List.of(new PlanColumn(first.name(), ColumnType.STRING)));
+                type = ColumnType.STRING;
+                left = asString(left);
+            }
             ColumnType common = comparisonType(left.type(), type);
             if (common == null || common != type) {
-                if (type == ColumnType.DYNAMIC || common == null) {
+                if (common == null) {
                     throw error(
                             DiagnosticCode.TYPE_MISMATCH,
                             in.span(),
@@ -1956,6 +2396,11 @@ public final class Binder {
                 ColumnType common = left.type();
                 if (ignoreCase || common == ColumnType.DYNAMIC) {
                     common = ColumnType.STRING;
+                }
+                for (ScalarExpression value : values) {
+                    if (comparisonType(common, value.type()) == null && isLooseEquality(common, value.type())) {
+                        common = ColumnType.STRING;
+                    }
                 }
                 List<ScalarExpression> arguments = new ArrayList<>();
                 arguments.add(convert(left, common));
@@ -2202,7 +2647,8 @@ public final class Binder {
                 }
                 return convert(value, ColumnType.TIMESPAN);
             }
-            case "todynamic", "parse_json", "toobject" -> {
+            // parsejson and arraylength are the deprecated spellings the corpus still uses
+            case "todynamic", "parse_json", "toobject", "parsejson" -> {
                 arity(call, 1, 1);
                 return convert(argument(call, 0, scope), ColumnType.DYNAMIC);
             }
@@ -2305,7 +2751,7 @@ public final class Binder {
                         ColumnType.BOOL,
                         toBool(argument(call, 0, scope), call.arguments().get(0).span()));
             }
-            case "array_length" -> {
+            case "array_length", "arraylength" -> {
                 arity(call, 1, 1);
                 return call(
                         ScalarFunction.ARRAY_LENGTH,
@@ -2314,11 +2760,17 @@ public final class Binder {
             }
             case "extract" -> {
                 arity(call, 3, 4);
+                Optional<ColumnType> target = Optional.empty();
                 if (call.arguments().size() == 4) {
-                    throw error(
-                            DiagnosticCode.UNSUPPORTED_FEATURE,
-                            call.arguments().get(3).span(),
-                            "the typeof argument of extract");
+                    // extract(regex, group, text, typeof(T)) converts the match (extract-function)
+                    if (!(call.arguments().get(3) instanceof Expression.TypeOf typeOf)
+                            || typeOf.types().size() != 1) {
+                        throw error(
+                                DiagnosticCode.EXPECTED_CONSTANT,
+                                call.arguments().get(3).span(),
+                                "typeof(type)");
+                    }
+                    target = Optional.of(typeName(typeOf.types().get(0)));
                 }
                 ScalarExpression pattern = asString(argument(call, 0, scope));
                 ScalarExpression group = integer(call, 1, scope);
@@ -2328,12 +2780,16 @@ public final class Binder {
                             call.arguments().get(1).span(),
                             "capture group");
                 }
-                return call(
+                ScalarExpression match = call(
                         ScalarFunction.REGEX_EXTRACT,
                         ColumnType.STRING,
                         asString(argument(call, 2, scope)),
                         pattern,
                         group);
+                if (target.isPresent() && target.get() != ColumnType.STRING) {
+                    return convert(match, target.get());
+                }
+                return match;
             }
             case "split" -> {
                 arity(call, 2, 3);
@@ -2344,10 +2800,12 @@ public final class Binder {
                         asString(argument(call, 1, scope)));
                 if (call.arguments().size() == 3) {
                     // split(s, d, i) is an array of the one part, as the split-function page says
-                    throw error(
-                            DiagnosticCode.UNSUPPORTED_FEATURE,
-                            call.arguments().get(2).span(),
-                            "the index argument of split");
+                    return call(
+                            ScalarFunction.SPLIT_PART,
+                            ColumnType.DYNAMIC,
+                            asString(argument(call, 0, scope)),
+                            asString(argument(call, 1, scope)),
+                            integer(call, 2, scope));
                 }
                 return parts;
             }
@@ -2359,6 +2817,162 @@ public final class Binder {
                         asString(argument(call, 0, scope)),
                         asString(argument(call, 1, scope)),
                         asString(argument(call, 2, scope)));
+            }
+            case "round" -> {
+                // round(number, precision = 0) (round-function)
+                arity(call, 1, 2);
+                ScalarExpression precision = Constant.ofLong(0L);
+                if (call.arguments().size() == 2) {
+                    precision = integer(call, 1, scope);
+                }
+                return call(ScalarFunction.ROUND, ColumnType.REAL, number(call, 0, scope), precision);
+            }
+            case "abs" -> {
+                arity(call, 1, 1);
+                ScalarExpression value = argument(call, 0, scope);
+                if (value.type() == ColumnType.DYNAMIC) {
+                    value = convert(value, ColumnType.REAL);
+                }
+                if (!isNumeric(value.type()) && value.type() != ColumnType.TIMESPAN) {
+                    throw error(DiagnosticCode.TYPE_MISMATCH, call.span(), "abs() takes a number or a timespan");
+                }
+                return call(ScalarFunction.ABS, value.type(), value);
+            }
+            case "trim", "trim_start", "trim_end" -> {
+                // trim(regex, text) removes leading and trailing matches of the regex (trim-function)
+                arity(call, 2, 2);
+                ScalarExpression pattern = asString(argument(call, 0, scope));
+                ScalarExpression text = asString(argument(call, 1, scope));
+                if (!name.equals("trim_end")) {
+                    text = call(ScalarFunction.REGEX_TRIM_START, ColumnType.STRING, text, pattern);
+                }
+                if (!name.equals("trim_start")) {
+                    text = call(ScalarFunction.REGEX_TRIM_END, ColumnType.STRING, text, pattern);
+                }
+                return text;
+            }
+            case "replace", "replace_regex" -> {
+                // replace(regex, rewrite, text) is the older spelling of replace_regex(text, regex, rewrite)
+                arity(call, 3, 3);
+                int text = 0;
+                int pattern = 1;
+                int rewrite = 2;
+                if (name.equals("replace")) {
+                    text = 2;
+                    pattern = 0;
+                    rewrite = 1;
+                }
+                return call(
+                        ScalarFunction.REGEX_REPLACE,
+                        ColumnType.STRING,
+                        asString(argument(call, text, scope)),
+                        asString(argument(call, pattern, scope)),
+                        asString(argument(call, rewrite, scope)));
+            }
+            case "countof" -> {
+                // countof(text, search, kind = "normal" | "regex") (countof-function)
+                arity(call, 2, 3);
+                ScalarFunction function = ScalarFunction.COUNT_OF;
+                if (call.arguments().size() == 3) {
+                    String kind = constantString(call, 2, scope, "countof kind");
+                    if (kind.equals("regex")) {
+                        function = ScalarFunction.REGEX_COUNT;
+                    } else if (!kind.equals("normal")) {
+                        throw error(
+                                DiagnosticCode.INVALID_VALUE,
+                                call.arguments().get(2).span(),
+                                "countof kind",
+                                kind);
+                    }
+                }
+                return call(
+                        function,
+                        ColumnType.LONG,
+                        asString(argument(call, 0, scope)),
+                        asString(argument(call, 1, scope)));
+            }
+            case "datetime_diff" -> {
+                // datetime_diff(period, a, b): period boundaries from b to a (datetime-diff-function)
+                arity(call, 3, 3);
+                String period =
+                        constantString(call, 0, scope, "datetime_diff period").toLowerCase(java.util.Locale.ROOT);
+                String part = switch (period) {
+                    case "year" -> "year";
+                    case "quarter" -> "quarter";
+                    case "month" -> "month";
+                    case "week" -> "week";
+                    case "day" -> "day";
+                    case "hour" -> "hour";
+                    case "minute" -> "minute";
+                    case "second" -> "second";
+                    case "millisecond" -> "millisecond";
+                    case "microsecond" -> "microsecond";
+                    default ->
+                        throw error(
+                                DiagnosticCode.INVALID_VALUE,
+                                call.arguments().get(0).span(),
+                                "datetime_diff period",
+                                period);
+                };
+                return call(
+                        ScalarFunction.DATETIME_DIFF,
+                        ColumnType.LONG,
+                        Constant.ofString(part),
+                        convert(argument(call, 1, scope), ColumnType.DATETIME),
+                        convert(argument(call, 2, scope), ColumnType.DATETIME));
+            }
+            case "endofday" -> {
+                // the last tick of the day; timespans here keep microseconds (endofday-function)
+                arity(call, 1, 1);
+                ScalarExpression day = call(
+                        ScalarFunction.BIN,
+                        ColumnType.DATETIME,
+                        convert(argument(call, 0, scope), ColumnType.DATETIME),
+                        new Constant(ColumnType.TIMESPAN, Duration.ofDays(1)));
+                return call(
+                        ScalarFunction.ADD,
+                        ColumnType.DATETIME,
+                        day,
+                        new Constant(ColumnType.TIMESPAN, Duration.ofDays(1).minusNanos(1000)));
+            }
+            case "pack", "bag_pack", "pack_dictionary" -> {
+                // alternating keys and values (bag-pack-function); keys are strings
+                if (call.arguments().size() % 2 != 0) {
+                    throw error(
+                            DiagnosticCode.WRONG_ARGUMENT_COUNT,
+                            call.span(),
+                            name,
+                            "an even number of",
+                            call.arguments().size());
+                }
+                List<ScalarExpression> arguments = new ArrayList<>();
+                for (int index = 0; index < call.arguments().size(); index++) {
+                    ScalarExpression value = argument(call, index, scope);
+                    if (index % 2 == 0) {
+                        value = asString(value);
+                    }
+                    arguments.add(value);
+                }
+                return new Call(ScalarFunction.BAG_PACK, arguments, ColumnType.DYNAMIC);
+            }
+            case "pack_array" -> {
+                arity(call, 1, 64);
+                List<ScalarExpression> arguments = new ArrayList<>();
+                for (int index = 0; index < call.arguments().size(); index++) {
+                    arguments.add(argument(call, index, scope));
+                }
+                return new Call(ScalarFunction.ARRAY_PACK, arguments, ColumnType.DYNAMIC);
+            }
+            case "column_ifexists", "columnifexists" -> {
+                // the column when the input has it, else the default (column-ifexists-function)
+                arity(call, 2, 2);
+                String column = constantString(call, 0, scope, "column name");
+                int index = visibleIndex(scope.columns(), column);
+                if (index >= 0) {
+                    PlanColumn found = scope.columns().get(index);
+                    return new ColumnReference(index, found.name(), found.type());
+                }
+                return argument(call, 1, scope);
             }
             case "ingestion_time" -> {
                 arity(call, 0, 0);
@@ -2390,9 +3004,11 @@ public final class Binder {
                                 .contains(name)) {
                     throw error(DiagnosticCode.AGGREGATE_OUTSIDE_SUMMARIZE, call.span(), name);
                 }
-                if (lets.get(name) instanceof FunctionBinding) {
-                    throw error(
-                            DiagnosticCode.UNSUPPORTED_FEATURE, call.span(), "user-defined function '" + name + "'");
+                if (lets.get(name) instanceof FunctionBinding function) {
+                    return scalarCall(name, function, call.arguments(), scope, call.span());
+                }
+                if (lets.get(name) instanceof FailedBinding) {
+                    throw new BindError();
                 }
                 if (KnownFunctions.isKnown(name)) {
                     throw error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), name);
@@ -2400,6 +3016,26 @@ public final class Binder {
                 throw error(DiagnosticCode.UNKNOWN_FUNCTION, call.span(), name);
             }
         }
+    }
+
+    private ScalarExpression number(Expression.FunctionCall call, int index, RowScope scope) {
+        ScalarExpression value = argument(call, index, scope);
+        if (isNumeric(value.type()) || value.type() == ColumnType.DYNAMIC) {
+            return convert(value, ColumnType.REAL);
+        }
+        throw error(
+                DiagnosticCode.TYPE_MISMATCH,
+                call.arguments().get(index).span(),
+                "Expected a number, got " + value.type().kqlName());
+    }
+
+    private String constantString(Expression.FunctionCall call, int index, RowScope scope, String what) {
+        ScalarExpression value = argument(call, index, scope);
+        if (value instanceof Constant constant && constant.value() instanceof String text) {
+            return text;
+        }
+        throw error(
+                DiagnosticCode.EXPECTED_CONSTANT, call.arguments().get(index).span(), what);
     }
 
     private ScalarExpression integer(Expression.FunctionCall call, int index, RowScope scope) {

@@ -92,7 +92,8 @@ final class LiteralValues {
 
     /** ISO 8601 datetimes; without an offset they are UTC. source: https://learn.microsoft.com/kusto/query/scalar-data-types/datetime */
     static Optional<Instant> datetime(String text) {
-        String value = text.strip().replace(' ', 'T');
+        // datetime("2019-01-18T10:36:07Z") may quote its value like a string (datetime type page)
+        String value = unquote(text.strip()).strip().replace(' ', 'T');
         try {
             if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
                 return Optional.of(LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC));
@@ -105,5 +106,14 @@ final class LiteralValues {
         } catch (DateTimeParseException exception) {
             return Optional.empty();
         }
+    }
+
+    private static String unquote(String text) {
+        if (text.length() >= 2
+                && (text.charAt(0) == '\'' || text.charAt(0) == '"')
+                && text.charAt(text.length() - 1) == text.charAt(0)) {
+            return text.substring(1, text.length() - 1);
+        }
+        return text;
     }
 }

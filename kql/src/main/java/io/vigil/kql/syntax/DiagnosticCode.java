@@ -34,7 +34,12 @@ public enum DiagnosticCode {
     INVALID_VALUE("KQL213", Severity.ERROR, "Invalid %s value '%s'"),
     UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
     UNSUPPORTED_FUNCTION("KQL251", Severity.ERROR, "Unsupported function '%s'"),
-    UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s");
+    UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s"),
+    /** externaldata and similar: Vigil never fetches URLs named in a query. */
+    NO_OUTBOUND_NETWORK(
+            "KQL253",
+            Severity.ERROR,
+            "Not supported: '%s' reads from a URL, and Vigil opens no outbound network connections");
 
     private final String code;
     private final Severity severity;

@@ -90,9 +90,11 @@ class BinderDiagnosticsTest {
         covered.add(
                 first("SigninLogs | make-series count() on TimeGenerated step 1h", DiagnosticCode.UNSUPPORTED_OPERATOR)
                         .code());
-        covered.add(
-                first("print round(1.5)", DiagnosticCode.UNSUPPORTED_FUNCTION).code());
-        covered.add(first("let f = (x:long) { x }; print f(1)", DiagnosticCode.UNSUPPORTED_FEATURE)
+        covered.add(first("print hash_sha256('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
+                .code());
+        covered.add(first("SigninLogs | mv-expand a = Status, b = Status", DiagnosticCode.UNSUPPORTED_FEATURE)
+                .code());
+        covered.add(first("externaldata(a:string) [\"https://example.com/a.csv\"]", DiagnosticCode.NO_OUTBOUND_NETWORK)
                 .code());
         List<DiagnosticCode> binderCodes = Arrays.stream(DiagnosticCode.values())
                 .filter(code -> code.code().startsWith("KQL2"))
