@@ -69,8 +69,8 @@ public final class AzureResourceLogFormat implements LogFormat, AzureRecordMappe
     public int detect(byte[] head) {
         String text = new String(head, StandardCharsets.UTF_8);
         if (AzureCategories.kindsIn(text).size() > 1) {
-            // a mixed message: only the dispatcher takes every record
-            return 60;
+            // a mixed message: only the dispatcher takes every record, so it must win over each specific format
+            return 100;
         }
         if (text.contains("\"resourceId\"") && text.contains("\"category\"")) {
             return 50;
