@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Formats.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Formats.class, QueryBenchCommand.class})
 final class BenchCommand {
     @Command(
             name = "ingest",

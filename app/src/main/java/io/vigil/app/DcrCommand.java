@@ -62,8 +62,7 @@ final class DcrCommand {
             for (DataCollectionRule.DataFlow flow : rule.dataFlows()) {
                 System.out.println("  " + String.join(",", flow.streams()) + " -> " + flow.outputTable());
                 if (!DcrTransform.isIdentity(flow.transformKql())) {
-                    System.out.println("  warning: transformKql '" + flow.transformKql()
-                            + "' needs the KQL engine; ingestion into this flow is refused until it is available");
+                    System.out.println("  transformKql: " + flow.transformKql());
                 }
             }
             return 0;

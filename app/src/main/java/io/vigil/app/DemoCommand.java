@@ -37,6 +37,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     SyslogFlags syslog;
 
+    @Mixin
+    FeedFlags feeds;
+
     @Option(names = "--load-only", description = "Load the demo data, print the tables, and exit")
     boolean loadOnly;
 
@@ -56,6 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened and the demo day is loaded
         SyslogOptions syslogOptions = syslog.options();
+        FeedOptions feedOptions = feeds.options();
         Path logs = data.dataDir.resolve("demo-logs");
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
             if (!Files.isDirectory(logs)) {
@@ -79,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
             printQueriesToTry(runtime, bind, port);
-            ServerCommand.serve(runtime, bind, port, syslogOptions);
+            ServerCommand.serve(runtime, bind, port, syslogOptions, feedOptions);
         }
         return 0;
     }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "server",
         mixinStandardHelpOptions = true,
-        description = "Run the Vigil server (HTTP APIs, syslog listeners) on a workspace.")
+        description = "Run the Vigil server (HTTP APIs, syslog listeners, Kafka / Event Hubs consumer) on a workspace.")
 final class ServerCommand implements Callable<Integer> {
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
 
@@ -35,12 +35,16 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     SyslogFlags syslog;
 
+    @Mixin
+    FeedFlags feeds;
+
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
         SyslogOptions syslogOptions = syslog.options();
+        FeedOptions feedOptions = feeds.options();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-            serve(runtime, bind, port, syslogOptions);
+            serve(runtime, bind, port, syslogOptions, feedOptions);
         }
         return 0;
     }
@@ -55,13 +59,20 @@ final class ServerCommand implements Callable<Integer> {
      * is stopped; then stops reading and waits until what was read is committed.
      */
     static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog) throws Exception {
+        serve(runtime, bind, port, syslog, FeedOptions.NONE);
+    }
+
+    /** As {@link #serve(VigilRuntime, String, int, SyslogOptions)}, also consuming the given feeds. */
+    static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog, FeedOptions feeds)
+            throws Exception {
         ApiKeys keys = ApiKeys.load(runtime.workspace());
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics());
                 RetentionScheduler retention = new RetentionScheduler(runtime.store());
                 SyslogListeners listeners = SyslogListeners.start(
-                        syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics())) {
+                        syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics());
+                FeedOptions.Feeds running = feeds.start(runtime)) {
             server.start();
             retention.start();
             String url = "http://" + bind + ":" + server.port();
@@ -70,6 +81,9 @@ final class ServerCommand implements Callable<Integer> {
             for (SyslogListener listener : listeners.listeners()) {
                 System.out.println("vigil: " + listener.transport().input() + " listening on " + bind + ":"
                         + listener.port() + " (" + listener.transport().description() + ")");
+            }
+            for (String feed : running.descriptions()) {
+                System.out.println("vigil: " + feed);
             }
             keys.createdAdminKey()
                     .ifPresentOrElse(

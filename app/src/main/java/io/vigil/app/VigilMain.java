@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             WorkspaceCommand.class,
             DcrCommand.class,
+            QueryCommand.class,
+            RulesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilMain {

@@ -6,11 +6,13 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.Workspace;
+import io.vigil.spi.Column;
 import io.vigil.spi.TableCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,12 +50,34 @@ public final class DataCollectionRules {
         new SecureRandom().nextBytes(random);
         String immutableId = "dcr-" + HexFormat.of().formatHex(random);
         DataCollectionRule rule = DataCollectionRule.parse(immutableId, definition, builtIn);
+        validateTransforms(rule);
         Files.createDirectories(directory);
         Workspace.writePrivate(
                 directory.resolve(immutableId + ".json"),
                 HttpExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(definition) + "\n");
         cache.put(immutableId, rule);
         return rule;
+    }
+
+    /**
+     * Compiles every flow's transform against each declared input stream, as Azure refuses a rule whose
+     * transformKql does not compile when it is created; streams without a declaration are not checked.
+     */
+    private static void validateTransforms(DataCollectionRule rule) {
+        KqlDcrTransform compiler = new KqlDcrTransform(Clock.systemUTC());
+        for (DataCollectionRule.DataFlow flow : rule.dataFlows()) {
+            for (String stream : flow.streams()) {
+                List<Column> declared = rule.streams().get(stream);
+                if (declared == null) {
+                    continue;
+                }
+                Optional<String> error = compiler.validate(flow.transformKql(), declared);
+                if (error.isPresent()) {
+                    throw new IllegalArgumentException(
+                            "data flow " + stream + " -> " + flow.outputStream() + ": " + error.get());
+                }
+            }
+        }
     }
 
     /** The rule with this immutable id, if the workspace has one. */

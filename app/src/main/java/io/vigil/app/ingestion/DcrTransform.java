@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * The {@code transformKql} of a data collection rule's data flow, applied to the records of one
- * request before they are typed for the output table. This is the seam for the KQL engine; until it is
- * plugged in, {@link #identityOnly()} supports only {@code source} ("Data collection transformations in
- * Azure Monitor", learn.microsoft.com/azure/azure-monitor/essentials/data-collection-transformations:
+ * request before they are typed for the output table. {@link KqlDcrTransform} runs any transform with
+ * the KQL engine; {@link #identityOnly()} supports only {@code source} ("Data collection transformations
+ * in Azure Monitor", learn.microsoft.com/azure/azure-monitor/essentials/data-collection-transformations:
  * the input stream is a virtual table named {@code source}).
  */
 public interface DcrTransform {
@@ -26,10 +26,16 @@ public interface DcrTransform {
     /** What a transform made of the records, or why it could not run. */
     sealed interface Result permits Transformed, Refused {}
 
-    /** The records for the output table. */
-    record Transformed(List<ObjectNode> records) implements Result {
+    /**
+     * The records for the output table.
+     *
+     * @param columns the columns the transform produced: the declared ones for {@code source}, else the
+     *     transform's result columns (a new custom output table gets these)
+     */
+    record Transformed(List<ObjectNode> records, List<Column> columns) implements Result {
         public Transformed {
             records = List.copyOf(records);
+            columns = List.copyOf(columns);
         }
     }
 
@@ -44,7 +50,7 @@ public interface DcrTransform {
     static DcrTransform identityOnly() {
         return (transformKql, declaredColumns, records) -> {
             if (isIdentity(transformKql)) {
-                return new Transformed(records);
+                return new Transformed(records, declaredColumns);
             }
             return new Refused("transformKql '" + transformKql
                     + "' needs the KQL engine, which is not plugged into ingestion yet; only 'source' runs for now");

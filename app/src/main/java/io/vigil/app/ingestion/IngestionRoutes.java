@@ -56,7 +56,7 @@ public final class IngestionRoutes {
 
     /**
      * The routes for the workspace a store belongs to, creating the workspace's instrumentation key on
-     * first start; data collection rules run with the identity transform only.
+     * first start; data collection rules' transforms run with the KQL engine.
      */
     public static IngestionRoutes forStore(DuckDbStore store, ApiKeys keys, Metrics metrics) {
         try {
@@ -69,7 +69,7 @@ public final class IngestionRoutes {
                     keys,
                     InstrumentationKeys.loadOrCreate(workspace),
                     DataCollectionRules.of(workspace),
-                    DcrTransform.identityOnly(),
+                    new KqlDcrTransform(clock),
                     clock,
                     metrics);
         } catch (IOException e) {

@@ -179,7 +179,7 @@ final class LogsIngestionEndpoint {
             records.add(record);
         }
         // every flow's transform must run before anything is stored, so a refusal stores nothing
-        List<List<ObjectNode>> outputs = new ArrayList<>();
+        List<DcrTransform.Transformed> outputs = new ArrayList<>();
         for (DataCollectionRule.DataFlow flow : flows) {
             switch (transform.apply(flow.transformKql(), declared, records)) {
                 case DcrTransform.Refused refused -> {
@@ -189,7 +189,7 @@ final class LogsIngestionEndpoint {
                             "InvalidTransformQuery",
                             "Data flow to " + flow.outputStream() + ": " + refused.message());
                 }
-                case DcrTransform.Transformed transformed -> outputs.add(transformed.records());
+                case DcrTransform.Transformed transformed -> outputs.add(transformed);
             }
         }
         Instant now = clock.instant();
@@ -197,8 +197,8 @@ final class LogsIngestionEndpoint {
         long deadLetters = 0;
         String source = "/dataCollectionRules/" + immutableId + "/streams/" + stream;
         for (int i = 0; i < flows.size(); i++) {
-            DcrFlowFormat format =
-                    new DcrFlowFormat(flows.get(i), declared, outputs.get(i), now, store::ensureCustomTable);
+            DcrFlowFormat format = new DcrFlowFormat(
+                    flows.get(i), outputs.get(i).columns(), outputs.get(i).records(), now, store::ensureCustomTable);
             byte[] counted = bytes;
             if (i > 0) {
                 counted = new byte[0];

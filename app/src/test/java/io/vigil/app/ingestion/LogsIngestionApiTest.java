@@ -56,14 +56,31 @@ class LogsIngestionApiTest {
                   },
                   "Custom-Filtered": {
                     "columns": [{"name": "Computer", "type": "string"}]
+                  },
+                  "Custom-AppEvents": {
+                    "columns": [
+                      {"name": "Time", "type": "string"},
+                      {"name": "Level", "type": "string"},
+                      {"name": "Message", "type": "string"},
+                      {"name": "Payload", "type": "string"}
+                    ]
                   }
                 },
                 "destinations": {"logAnalytics": [{"workspaceResourceId": "ignored", "name": "vigil"}]},
                 "dataFlows": [
                   {"streams": ["Custom-AppAudit"], "destinations": ["vigil"], "transformKql": "source",
                    "outputStream": "Custom-AppAudit_CL"},
+                  {"streams": ["Custom-AppAudit"], "destinations": ["vigil"],
+                   "transformKql": "source | where Attempts >= 1998 and Succeeded | project TimeGenerated, Computer, Details, LatencyMs",
+                   "outputStream": "Custom-AppAuditTop_CL"},
                   {"streams": ["Custom-Filtered"], "destinations": ["vigil"],
-                   "transformKql": "source | where Computer != 'noise'", "outputStream": "Custom-Filtered_CL"}
+                   "transformKql": "source | where Computer != 'noise'", "outputStream": "Custom-Filtered_CL"},
+                  {"streams": ["Custom-AppEvents"], "destinations": ["vigil"],
+                   "transformKql": "source | where Level != \\"debug\\" | extend TimeGenerated = todatetime(Time) | project-away Time",
+                   "outputStream": "Custom-AppEvents_CL"},
+                  {"streams": ["Custom-AppEvents"], "destinations": ["vigil"],
+                   "transformKql": "source | extend Body = parse_json(Payload) | project TimeGenerated = todatetime(Time), Level, User = tostring(Body.user), Attempts = toint(Body.attempts)",
+                   "outputStream": "Custom-AppEventUsers_CL"}
                 ]
               }
             }
@@ -88,7 +105,7 @@ class LogsIngestionApiTest {
         List<String> output = cli("dcr", "create", "--data", dataDir.toString(), rule.toString());
         ruleId = output.getFirst();
         assertThat(ruleId).matches("dcr-[0-9a-f]{32}");
-        assertThat(output).anyMatch(line -> line.contains("warning: transformKql"));
+        assertThat(output).anyMatch(line -> line.contains("transformKql: source | where Level"));
         assertThat(cli("dcr", "list", "--data", dataDir.toString())).contains(ruleId + " dcr-app-audit");
     }
 
@@ -150,10 +167,15 @@ class LogsIngestionApiTest {
         assertThat(server.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'AppAudit_CL'"
                         + " AND column_name = 'Undeclared'"))
                 .isZero();
+        // a second flow of the same stream, through a transform: typed datetime, dynamic and real survive it
+        assertThat(server.rows("SELECT Computer, Details->>'batch', LatencyMs, strftime(TimeGenerated,"
+                        + " '%Y-%m-%dT%H:%M:%SZ') FROM AppAuditTop_CL"))
+                .containsExactly(List.of("vm-8", "19", 499.5, "2026-11-25T10:00:00Z"));
         assertThat(server.runtime
                         .metrics()
                         .value("events_received_total", "input", "logs_ingestion", "format", "logs_ingestion"))
-                .isEqualTo(2_000);
+                .as("2,000 rows of the identity flow and 1 of the transformed one")
+                .isEqualTo(2_001);
     }
 
     @Test
@@ -166,9 +188,6 @@ class LogsIngestionApiTest {
             assertThat(uploadError(client, ruleId, "Custom-Unknown", one))
                     .startsWith("400 ")
                     .contains("InvalidStream");
-            assertThat(uploadError(client, ruleId, "Custom-Filtered", one))
-                    .startsWith("400 ")
-                    .contains("needs the KQL engine");
         }
         try (LogsIngestionClient stranger = client("vgl_not-a-key")) {
             assertThat(uploadError(stranger, ruleId, "Custom-AppAudit", List.of(Map.of("Computer", "x"))))
@@ -195,7 +214,6 @@ class LogsIngestionApiTest {
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(wrongType.body()).contains("dead-letter");
 
-        assertThat(server.runtime.store().catalog().table("Filtered_CL")).isEmpty();
         assertThat(server.count("SELECT count(*) FROM VigilDeadLetter WHERE Format = 'logs_ingestion'"))
                 .isEqualTo(1);
 
@@ -204,6 +222,71 @@ class LogsIngestionApiTest {
                 .isEqualTo(204);
         assertThat(server.count("SELECT count(*) FROM AppAudit_CL WHERE Computer = 'vm-ok'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void transformKqlRunsThroughTheKqlEngine() throws Exception {
+        List<Object> events = List.of(
+                Map.of(
+                        "Time",
+                        "2026-11-25T10:00:00Z",
+                        "Level",
+                        "info",
+                        "Message",
+                        "started",
+                        "Payload",
+                        "{\"user\":\"alice\",\"attempts\":1}"),
+                Map.of(
+                        "Time",
+                        "2026-11-25T10:00:01Z",
+                        "Level",
+                        "debug",
+                        "Message",
+                        "noise",
+                        "Payload",
+                        "{\"user\":\"bob\",\"attempts\":2}"),
+                Map.of(
+                        "Time",
+                        "2026-11-25T10:00:02.5Z",
+                        "Level",
+                        "error",
+                        "Message",
+                        "failed",
+                        "Payload",
+                        "{\"user\":\"carol\",\"attempts\":3}"));
+        try (LogsIngestionClient client = client(server.adminKey)) {
+            client.upload(ruleId, "Custom-AppEvents", events);
+            client.upload(ruleId, "Custom-Filtered", List.of(Map.of("Computer", "noise"), Map.of("Computer", "vm-1")));
+        }
+        assertThat(server.rows("SELECT Level, Message, strftime(TimeGenerated, '%Y-%m-%dT%H:%M:%S.%gZ'), Type"
+                        + " FROM AppEvents_CL ORDER BY TimeGenerated"))
+                .containsExactly(
+                        List.of("info", "started", "2026-11-25T10:00:00.000Z", "AppEvents_CL"),
+                        List.of("error", "failed", "2026-11-25T10:00:02.500Z", "AppEvents_CL"));
+        // project-away removed the column, so the output table never got one
+        assertThat(server.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'AppEvents_CL'"
+                        + " AND column_name = 'Time'"))
+                .isZero();
+        assertThat(server.rows("SELECT User, Attempts FROM AppEventUsers_CL ORDER BY Attempts"))
+                .containsExactly(List.of("alice", 1), List.of("bob", 2), List.of("carol", 3));
+        assertThat(server.rows("SELECT Computer FROM Filtered_CL")).containsExactly(List.of("vm-1"));
+    }
+
+    @Test
+    void aTransformThatDoesNotCompileIsRefusedWhenTheRuleIsCreated() throws Exception {
+        Path rule = files.resolve("bad-rule.json");
+        Files.writeString(rule, RULE.replace("source | where Computer != 'noise'", "source | where NoSuchColumn > 1"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(errors, true, UTF_8));
+        int exit;
+        try {
+            exit = VigilMain.run("dcr", "create", "--data", dataDir.toString(), rule.toString());
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(exit).isNotZero();
+        assertThat(errors.toString(UTF_8)).contains("Custom-Filtered", "NoSuchColumn");
     }
 
     /** The status and body of the request the client's upload failed with. */
