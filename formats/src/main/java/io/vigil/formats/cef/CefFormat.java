@@ -38,21 +38,7 @@ public final class CefFormat implements LogFormat {
 
     @Override
     public int detect(byte[] head) {
-        for (String line : TextRecords.headLines(head, 4)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            int index = SyslogEnvelope.find(line, MARKER);
-            if (index == 0) {
-                return 95;
-            }
-            if (index > 0) {
-                // over syslog: above both syslog formats, which give way when they see CEF:
-                return 90;
-            }
-            return 0;
-        }
-        return 0;
+        return SyslogEnvelope.detect(head, MARKER);
     }
 
     @Override

@@ -62,20 +62,7 @@ public final class LeefFormat implements LogFormat {
 
     @Override
     public int detect(byte[] head) {
-        for (String line : TextRecords.headLines(head, 4)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            int index = SyslogEnvelope.find(line, MARKER);
-            if (index == 0) {
-                return 95;
-            }
-            if (index > 0) {
-                return 90;
-            }
-            return 0;
-        }
-        return 0;
+        return SyslogEnvelope.detect(head, MARKER);
     }
 
     @Override

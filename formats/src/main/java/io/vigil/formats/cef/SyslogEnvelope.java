@@ -2,6 +2,7 @@ package io.vigil.formats.cef;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.formats.common.TextRecords;
 import io.vigil.formats.syslog.SyslogMessage;
 import io.vigil.formats.syslog.SyslogParser;
 import io.vigil.spi.ParseContext;
@@ -59,5 +60,27 @@ record SyslogEnvelope(Optional<Instant> time, Optional<String> host) {
             }
             from = index + 1;
         }
+    }
+
+    /**
+     * Detection score for a format whose messages carry {@code marker} ("CEF:", "LEEF:"): 95 when the
+     * first non-blank line starts with it, 90 when a syslog header precedes it (above both syslog
+     * formats, which give way when they see the marker), else 0.
+     */
+    static int detect(byte[] head, String marker) {
+        for (String line : TextRecords.headLines(head, 4)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            int index = find(line, marker);
+            if (index == 0) {
+                return 95;
+            }
+            if (index > 0) {
+                return 90;
+            }
+            return 0;
+        }
+        return 0;
     }
 }
