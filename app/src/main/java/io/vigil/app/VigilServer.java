@@ -108,7 +108,7 @@ public final class VigilServer implements AutoCloseable {
                 return true;
             }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
-                QueryApi.Reply reply = queryApi.handle(request);
+                QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
                 count("query", reply.status());
                 return json(response, callback, reply.status(), reply.body());
             }

@@ -41,7 +41,8 @@ public final class QueryApi {
         return PATH.matcher(path).matches();
     }
 
-    public Reply handle(Request request) {
+    /** Answers a query request of an authenticated principal, who is recorded in LAQueryLogs. */
+    public Reply handle(Request request, String principal) {
         String query;
         Optional<String> timespan;
         try {
@@ -70,7 +71,12 @@ public final class QueryApi {
             return badArgument("The request has no 'query'", List.of());
         }
         try {
-            return new Reply(200, tables(service.execute(query, timespan)));
+            String clientApp = request.getHeaders().get("User-Agent");
+            if (clientApp == null) {
+                clientApp = "";
+            }
+            return new Reply(
+                    200, tables(service.execute(query, timespan, new QueryService.Caller(principal, clientApp))));
         } catch (QueryException exception) {
             if (exception.errorCode().category() == ErrorCategory.USER) {
                 return badArgument(exception.getMessage(), exception.diagnostics());

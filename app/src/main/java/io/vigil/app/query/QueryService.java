@@ -13,7 +13,9 @@ import io.vigil.kql.syntax.Span;
 import io.vigil.plan.PlanColumn;
 import io.vigil.plan.PlanNode;
 import io.vigil.spi.ColumnType;
+import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.VigilException;
 import io.vigil.sql.DuckDbDialect;
 import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
@@ -32,11 +34,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +51,8 @@ import java.util.regex.Pattern;
  * cut and reported as partial, like the service's 500,000-record limit.
  */
 public final class QueryService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(QueryService.class.getName());
+
     /** Log Analytics' record limit of a query result. */
     public static final int DEFAULT_MAX_ROWS = 500_000;
 
@@ -111,8 +118,86 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    /** Runs a query; user errors throw a {@link QueryException} with diagnostics. */
+    /** Who asked for a query and through what, recorded in LAQueryLogs. */
+    public record Caller(String principal, String clientApp) {
+        public static final Caller LOCAL = new Caller("", "vigil");
+
+        public Caller {
+            requireNonNull(principal, "principal is null");
+            requireNonNull(clientApp, "clientApp is null");
+        }
+    }
+
+    /** Runs a query on behalf of this process (CLI, benchmarks); see {@link #execute(String, Optional, Caller)}. */
     public QueryResult execute(String query, Optional<String> timespan) throws InterruptedException {
+        return execute(query, timespan, Caller.LOCAL);
+    }
+
+    /**
+     * Runs a query and records it in LAQueryLogs, as Log Analytics audits every query (text, caller,
+     * time range, response code, duration, row count); user errors throw a {@link QueryException} with
+     * diagnostics. The audit row is queued, not awaited: a query never waits for its own audit commit.
+     */
+    public QueryResult execute(String query, Optional<String> timespan, Caller caller) throws InterruptedException {
+        Instant started = clock.instant();
+        long startedNanos = System.nanoTime();
+        int responseCode = 200;
+        int rowCount = 0;
+        try {
+            QueryResult result = executeUnaudited(query, timespan);
+            rowCount = result.rows().size();
+            return result;
+        } catch (QueryException exception) {
+            responseCode = responseCode(exception);
+            throw exception;
+        } finally {
+            audit(query, timespan, caller, started, (System.nanoTime() - startedNanos) / 1e6, responseCode, rowCount);
+        }
+    }
+
+    private static int responseCode(QueryException exception) {
+        return switch (exception.errorCode().category()) {
+            case USER -> 400;
+            case RESOURCE -> 504;
+            case INTERNAL, EXTERNAL -> 500;
+        };
+    }
+
+    private void audit(
+            String query,
+            Optional<String> timespan,
+            Caller caller,
+            Instant started,
+            double durationMs,
+            int responseCode,
+            int rowCount)
+            throws InterruptedException {
+        Row.Builder row = store.catalog()
+                .require("LAQueryLogs")
+                .newRow()
+                .set("TimeGenerated", started)
+                .set("QueryText", query)
+                .set("ResponseCode", responseCode)
+                .set("ResponseDurationMs", durationMs)
+                .set("ResponseRowCount", rowCount)
+                .set("RequestClientApp", caller.clientApp())
+                .set("AADEmail", caller.principal())
+                .set("CorrelationId", UUID.randomUUID().toString())
+                .set("IsBillableQuery", Boolean.FALSE)
+                .set("SourceSystem", "Vigil");
+        timespan.filter(text -> !text.isBlank())
+                .flatMap(text -> Timespans.parse(text, started))
+                .ifPresent(
+                        range -> row.set("QueryTimeRangeStart", range.start()).set("QueryTimeRangeEnd", range.end()));
+        try {
+            store.write(List.of(row.build()));
+        } catch (VigilException exception) {
+            // an overloaded or closing store must not turn a finished query into an error; say so loudly
+            LOG.log(Level.WARNING, "could not queue the LAQueryLogs row of a query: " + exception.getMessage());
+        }
+    }
+
+    private QueryResult executeUnaudited(String query, Optional<String> timespan) throws InterruptedException {
         Compiled compiled = compile(query, timespan);
         List<PlanColumn> columns = compiled.plan().columns();
         AtomicBoolean timedOut = new AtomicBoolean();
