@@ -104,11 +104,7 @@ public final class WindowsEventJsonFormat implements LogFormat {
 
     @Override
     public List<String> outputTables() {
-        return switch (routing) {
-            case AGENT_DEFAULT ->
-                List.of(WindowsEventRows.SECURITY_EVENT, WindowsEventRows.EVENT, WindowsEventRows.WINDOWS_EVENT);
-            case WINDOWS_EVENT_STREAM -> List.of(WindowsEventRows.WINDOWS_EVENT);
-        };
+        return routing.outputTables();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.vigil.formats.windows;
 
+import java.util.List;
+
 /**
  * Which table a Windows event goes to, the choice the Azure Monitor Agent makes by data collection rule
  * stream.
@@ -13,5 +15,14 @@ public enum WindowsEventRouting {
      */
     AGENT_DEFAULT,
     /** Everything to WindowsEvent, as a data collection rule sending all events to Microsoft-WindowsEvent does. */
-    WINDOWS_EVENT_STREAM
+    WINDOWS_EVENT_STREAM;
+
+    /** The tables events can go to under this routing. */
+    public List<String> outputTables() {
+        return switch (this) {
+            case AGENT_DEFAULT ->
+                List.of(WindowsEventRows.SECURITY_EVENT, WindowsEventRows.EVENT, WindowsEventRows.WINDOWS_EVENT);
+            case WINDOWS_EVENT_STREAM -> List.of(WindowsEventRows.WINDOWS_EVENT);
+        };
+    }
 }
