@@ -110,20 +110,21 @@ public final class NsgFlowFormat implements LogFormat, AzureRecordMapper {
                     if (subscription != null && !subscription.isEmpty()) {
                         row.set("Subscription1_g", subscription);
                     }
-                    String problem = nsgTuple(tuple.asText(""), row);
-                    if (problem != null) {
-                        sink.deadLetter(new DeadLetter(
-                                source,
-                                NAME,
-                                DeadLetterReason.MALFORMED_LINE,
-                                problem,
-                                tuple.asText("").getBytes(UTF_8)));
-                        continue;
-                    }
-                    sink.row(row.build());
+                    String text = tuple.asText("");
+                    emit(source, text, nsgTuple(text, row), row, sink);
                 }
             }
         }
+    }
+
+    /** Emits the row of one tuple, or dead-letters the tuple when filling the row found a problem. */
+    private static void emit(String source, String tuple, String problem, AzureRow row, RecordSink sink) {
+        if (problem != null) {
+            sink.deadLetter(
+                    new DeadLetter(source, NAME, DeadLetterReason.MALFORMED_LINE, problem, tuple.getBytes(UTF_8)));
+            return;
+        }
+        sink.row(row.build());
     }
 
     /** Fills the row from one NSG tuple; returns what is wrong with it, or null. */
@@ -192,17 +193,8 @@ public final class NsgFlowFormat implements LogFormat, AzureRecordMapper {
                     row.set("MacAddress", mac);
                     row.set("AclGroup", aclId);
                     row.set("AclRule", rule);
-                    String problem = vnetTuple(tuple.asText(""), row);
-                    if (problem != null) {
-                        sink.deadLetter(new DeadLetter(
-                                source,
-                                NAME,
-                                DeadLetterReason.MALFORMED_LINE,
-                                problem,
-                                tuple.asText("").getBytes(UTF_8)));
-                        continue;
-                    }
-                    sink.row(row.build());
+                    String text = tuple.asText("");
+                    emit(source, text, vnetTuple(text, row), row, sink);
                 }
             }
         }
