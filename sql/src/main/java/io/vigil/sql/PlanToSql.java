@@ -22,6 +22,7 @@ import io.vigil.sql.SqlQuery.SqlTable;
 import io.vigil.sql.SqlQuery.SqlUnionAll;
 import io.vigil.sql.SqlQuery.SqlValues;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,15 +38,17 @@ import java.util.OptionalLong;
  */
 public final class PlanToSql {
     private final SqlDialect dialect;
+    private final ColumnDemand demand;
     private int aliases;
 
-    private PlanToSql(SqlDialect dialect) {
+    private PlanToSql(SqlDialect dialect, ColumnDemand demand) {
         this.dialect = requireNonNull(dialect, "dialect is null");
+        this.demand = requireNonNull(demand, "demand is null");
     }
 
     /** The SQL of a plan; result columns are in the order of {@code plan.columns()}. */
     public static SqlStatement render(PlanNode plan, SqlDialect dialect) {
-        PlanToSql renderer = new PlanToSql(dialect);
+        PlanToSql renderer = new PlanToSql(dialect, ColumnDemand.of(plan));
         return SqlWriter.write(renderer.query(plan), dialect);
     }
 
@@ -95,11 +98,15 @@ public final class PlanToSql {
         return new Source(new SqlDerivedTable(query, alias), columns);
     }
 
-    private List<SqlSelectItem> items(List<SqlExpression> expressions, List<PlanColumn> columns) {
-        List<String> names = sqlNames(columns);
+    /** The select list of {@code node}: its columns some consumer reads, under their unique names. */
+    private List<SqlSelectItem> items(PlanNode node, List<SqlExpression> expressions) {
+        List<String> names = sqlNames(node.columns());
+        BitSet read = demand.columnsOf(node);
         List<SqlSelectItem> items = new ArrayList<>();
         for (int index = 0; index < expressions.size(); index++) {
-            items.add(new SqlSelectItem(expressions.get(index), names.get(index)));
+            if (read.get(index)) {
+                items.add(new SqlSelectItem(expressions.get(index), names.get(index)));
+            }
         }
         return items;
     }
@@ -112,12 +119,12 @@ public final class PlanToSql {
         return switch (node) {
             case PlanNode.TableScan scan -> {
                 Source source = source(scan);
-                yield select(items(source.columns(), scan.columns()), source.relation());
+                yield select(items(scan, source.columns()), source.relation());
             }
             case PlanNode.Values values -> values(values);
             case PlanNode.Filter filter -> {
                 Source source = source(filter.input());
-                SqlSelect select = select(items(source.columns(), filter.columns()), source.relation());
+                SqlSelect select = select(items(filter, source.columns()), source.relation());
                 yield new SqlSelect(
                         List.of(),
                         select.items(),
@@ -134,7 +141,7 @@ public final class PlanToSql {
                 for (ScalarExpression expression : project.expressions()) {
                     expressions.add(expression(expression, source.columns()));
                 }
-                yield select(items(expressions, project.columns()), source.relation());
+                yield select(items(project, expressions), source.relation());
             }
             case PlanNode.Aggregate aggregate -> aggregate(aggregate);
             case PlanNode.Sort sort -> {
@@ -146,7 +153,7 @@ public final class PlanToSql {
                 }
                 yield new SqlSelect(
                         List.of(),
-                        items(source.columns(), sort.columns()),
+                        items(sort, source.columns()),
                         Optional.of(source.relation()),
                         Optional.empty(),
                         List.of(),
@@ -158,7 +165,7 @@ public final class PlanToSql {
                 Source source = source(limit.input());
                 yield new SqlSelect(
                         List.of(),
-                        items(source.columns(), limit.columns()),
+                        items(limit, source.columns()),
                         Optional.of(source.relation()),
                         Optional.empty(),
                         List.of(),
@@ -177,7 +184,7 @@ public final class PlanToSql {
                 }
                 yield new SqlSelect(
                         keys,
-                        items(source.columns(), deduplicate.columns()),
+                        items(deduplicate, source.columns()),
                         Optional.of(source.relation()),
                         Optional.empty(),
                         List.of(),
@@ -190,7 +197,7 @@ public final class PlanToSql {
                 List<SqlQuery> parts = new ArrayList<>();
                 for (PlanNode input : union.inputs()) {
                     Source source = source(input);
-                    parts.add(select(items(source.columns(), union.columns()), source.relation()));
+                    parts.add(select(items(union, source.columns()), source.relation()));
                 }
                 yield new SqlUnionAll(parts);
             }
@@ -209,7 +216,7 @@ public final class PlanToSql {
                             SqlLiteral.of(unnest.limit().getAsLong()));
                 }
                 expressions.set(unnest.column(), SqlCall.of("unnest", elements));
-                yield select(items(expressions, unnest.columns()), source.relation());
+                yield select(items(unnest, expressions), source.relation());
             }
         };
     }
@@ -223,7 +230,7 @@ public final class PlanToSql {
             }
             return new SqlSelect(
                     List.of(),
-                    items(nulls, columns),
+                    items(values, nulls),
                     Optional.empty(),
                     Optional.empty(),
                     List.of(),
@@ -238,7 +245,7 @@ public final class PlanToSql {
             }
             return new SqlSelect(
                     List.of(),
-                    items(expressions, columns),
+                    items(values, expressions),
                     Optional.empty(),
                     Optional.empty(),
                     List.of(),
@@ -264,7 +271,7 @@ public final class PlanToSql {
         for (String name : names) {
             references.add(SqlColumn.of(alias, name));
         }
-        return select(items(references, columns), new SqlValues(rows, alias, names));
+        return select(items(values, references), new SqlValues(rows, alias, names));
     }
 
     private SqlQuery aggregate(PlanNode.Aggregate aggregate) {
@@ -289,7 +296,7 @@ public final class PlanToSql {
         }
         return new SqlSelect(
                 List.of(),
-                items(expressions, aggregate.columns()),
+                items(aggregate, expressions),
                 Optional.of(source.relation()),
                 Optional.empty(),
                 groupBy,
@@ -319,7 +326,7 @@ public final class PlanToSql {
             }
             output = left.columns();
         }
-        return select(items(output, join.columns()), new SqlJoin(kind, left.relation(), right.relation(), condition));
+        return select(items(join, output), new SqlJoin(kind, left.relation(), right.relation(), condition));
     }
 
     private SqlExpression expression(ScalarExpression expression, List<SqlExpression> columns) {

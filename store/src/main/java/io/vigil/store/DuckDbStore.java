@@ -101,6 +101,9 @@ public final class DuckDbStore implements AutoCloseable {
                     "jdbc:duckdb:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
             TableCatalog catalog = TableCatalog.builtIn();
             try (Statement statement = connection.createStatement()) {
+                // KQL datetimes are UTC: text with an offset is cast through TIMESTAMPTZ, which must mean
+                // UTC on every connection whatever the host's zone (set once, inherited by duplicates)
+                statement.execute("SET GLOBAL TimeZone = 'UTC'");
                 for (String ddl : StoreTables.BOOKKEEPING_DDL) {
                     statement.execute(ddl);
                 }

@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -202,10 +201,6 @@ public final class QueryService implements AutoCloseable {
         List<PlanColumn> columns = compiled.plan().columns();
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Connection connection = store.newQueryConnection()) {
-            try (Statement settings = connection.createStatement()) {
-                // casts of text with offsets go through TIMESTAMPTZ, which must mean UTC
-                settings.execute("SET TimeZone = 'UTC'");
-            }
             try (PreparedStatement statement =
                     connection.prepareStatement(compiled.sql().sql())) {
                 List<Object> parameters = compiled.sql().parameters();

@@ -1,0 +1,134 @@
+package io.vigil.sql;
+
+import io.vigil.plan.PlanNode;
+import io.vigil.plan.ScalarExpression;
+import java.util.BitSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Which output columns of each plan node some consumer reads, so that every SELECT lists only
+ * those. A KQL table scan exposes all of a table's columns (80 for SigninLogs, each wrapped in
+ * KQL's null-to-empty-string rule); without pruning, DuckDB binds and plans every one of them on
+ * every query, which costs more than running a selective query.
+ *
+ * <p>Demand flows from the root (all of its columns are the result) down to the inputs. A node
+ * shared by several consumers (a {@code let} used twice) gets the union of their demands. Node
+ * kinds without a rule here demand every column of their inputs, which is always correct.
+ */
+final class ColumnDemand {
+    private final Map<PlanNode, BitSet> demand = new IdentityHashMap<>();
+
+    private ColumnDemand() {}
+
+    static ColumnDemand of(PlanNode root) {
+        ColumnDemand analysis = new ColumnDemand();
+        analysis.require(root, all(root));
+        return analysis;
+    }
+
+    /** The columns of {@code node} to render; a node the analysis never reached keeps all. */
+    BitSet columnsOf(PlanNode node) {
+        BitSet columns = demand.get(node);
+        if (columns == null) {
+            return all(node);
+        }
+        return columns;
+    }
+
+    private void require(PlanNode node, BitSet columns) {
+        BitSet known = demand.get(node);
+        BitSet wanted = (BitSet) columns.clone();
+        wanted.or(forced(node));
+        if (wanted.isEmpty() && !node.columns().isEmpty()) {
+            // a SELECT needs at least one item, even under count()
+            wanted.set(0);
+        }
+        if (known != null) {
+            BitSet grown = (BitSet) known.clone();
+            grown.or(wanted);
+            if (grown.equals(known)) {
+                return;
+            }
+            wanted = grown;
+        }
+        demand.put(node, wanted);
+        propagate(node, wanted);
+    }
+
+    /** Columns a node renders whatever its consumers read, because dropping them changes the rows. */
+    private static BitSet forced(PlanNode node) {
+        BitSet columns = new BitSet();
+        switch (node) {
+            case PlanNode.Aggregate aggregate ->
+                columns.set(0, aggregate.columns().size()); // GROUP BY ordinals
+            case PlanNode.Unnest unnest -> columns.set(unnest.column());
+            default -> {}
+        }
+        return columns;
+    }
+
+    private void propagate(PlanNode node, BitSet wanted) {
+        switch (node) {
+            case PlanNode.TableScan ignored -> {}
+            case PlanNode.Values ignored -> {}
+            case PlanNode.Filter filter -> require(filter.input(), with(wanted, filter.condition()));
+            case PlanNode.Project project -> {
+                BitSet input = new BitSet();
+                wanted.stream()
+                        .forEach(index -> addReferences(project.expressions().get(index), input));
+                require(project.input(), input);
+            }
+            case PlanNode.Aggregate aggregate -> {
+                BitSet input = new BitSet();
+                aggregate.groupKeys().forEach(key -> addReferences(key, input));
+                aggregate
+                        .aggregates()
+                        .forEach(call -> call.arguments().forEach(argument -> addReferences(argument, input)));
+                require(aggregate.input(), input);
+            }
+            case PlanNode.Sort sort -> {
+                BitSet input = (BitSet) wanted.clone();
+                sort.keys().forEach(key -> addReferences(key.expression(), input));
+                require(sort.input(), input);
+            }
+            case PlanNode.Limit limit -> require(limit.input(), wanted);
+            case PlanNode.Deduplicate deduplicate -> {
+                BitSet input = (BitSet) wanted.clone();
+                deduplicate.keys().forEach(input::set);
+                require(deduplicate.input(), input);
+            }
+            case PlanNode.Unnest unnest -> require(unnest.input(), wanted);
+            case PlanNode.Union union -> union.inputs().forEach(input -> require(input, wanted));
+            case PlanNode.Join join -> {
+                int leftWidth = join.left().columns().size();
+                BitSet both = with(wanted, join.condition());
+                require(join.left(), both.get(0, leftWidth));
+                require(join.right(), both.get(leftWidth, Math.max(leftWidth, both.length())));
+            }
+            default -> node.inputs().forEach(input -> require(input, all(input)));
+        }
+    }
+
+    private static BitSet with(BitSet columns, ScalarExpression expression) {
+        BitSet result = (BitSet) columns.clone();
+        addReferences(expression, result);
+        return result;
+    }
+
+    private static void addReferences(ScalarExpression expression, BitSet into) {
+        switch (expression) {
+            case ScalarExpression.ColumnReference reference -> into.set(reference.index());
+            case ScalarExpression.Constant ignored -> {}
+            case ScalarExpression.Call call -> call.arguments().forEach(argument -> addReferences(argument, into));
+            // the subquery is rendered on its own, with all its columns
+            case ScalarExpression.InRelation in -> addReferences(in.value(), into);
+        }
+    }
+
+    private static BitSet all(PlanNode node) {
+        BitSet columns = new BitSet();
+        columns.set(0, node.columns().size());
+        return columns;
+    }
+}
