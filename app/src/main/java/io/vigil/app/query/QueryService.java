@@ -57,6 +57,9 @@ public final class QueryService implements AutoCloseable {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
 
+    /** Log Analytics' size limit of a query result: 64 MB (about 100 MB of JSON on the wire). */
+    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+
     private static final Pattern INTERVAL = Pattern.compile(
             "(?:(-?\\d+) years? ?)?(?:(-?\\d+) mons? ?)?(?:(-?\\d+) days? ?)?(?:(-)?(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?)?");
 
@@ -65,9 +68,19 @@ public final class QueryService implements AutoCloseable {
     private final Clock clock;
     private final Duration timeout;
     private final int maxRows;
+    private final long maxBytes;
     private final ScheduledExecutorService timer;
 
     public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows) {
+        this(store, clock, timeout, maxRows, DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param maxRows rows returned at most; more are cut and reported as a partial result
+     * @param maxBytes approximate result size at most (text counted in UTF-16 units, other values as 8
+     *     bytes), also cut and reported as partial
+     */
+    public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows, long maxBytes) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = new StoreQueryCatalog(store);
         this.clock = requireNonNull(clock, "clock is null");
@@ -76,6 +89,10 @@ public final class QueryService implements AutoCloseable {
             throw new IllegalArgumentException("maxRows must be positive");
         }
         this.maxRows = maxRows;
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        this.maxBytes = maxBytes;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "vigil-query-timeout");
             thread.setDaemon(true);
@@ -246,6 +263,7 @@ public final class QueryService implements AutoCloseable {
         }
         List<List<Object>> values = new ArrayList<>();
         Optional<String> warning = Optional.empty();
+        long bytes = 0;
         while (rows.next()) {
             if (values.size() == maxRows) {
                 warning = Optional.of("Query result set has exceeded the record count limit of " + maxRows
@@ -254,11 +272,25 @@ public final class QueryService implements AutoCloseable {
             }
             List<Object> row = new ArrayList<>(columns.size());
             for (int index = 0; index < columns.size(); index++) {
-                row.add(value(rows, index + 1, columns.get(index).type()));
+                Object value = value(rows, index + 1, columns.get(index).type());
+                bytes += sizeOf(value);
+                row.add(value);
+            }
+            if (bytes > maxBytes) {
+                warning = Optional.of("Query result set has exceeded the internal data size limit of " + maxBytes
+                        + " bytes; the result was truncated after " + values.size() + " records");
+                break;
             }
             values.add(row);
         }
         return new QueryResult(resultColumns, values, warning);
+    }
+
+    private static long sizeOf(Object value) {
+        if (value instanceof String text) {
+            return text.length();
+        }
+        return 8;
     }
 
     private static Object value(ResultSet rows, int index, ColumnType type) throws SQLException {
