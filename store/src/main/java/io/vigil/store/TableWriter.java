@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -54,7 +55,9 @@ final class TableWriter implements AutoCloseable {
     private final Runnable beforeEachBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Semaphore queuedRows;
-    private final Map<TableSchema, String> insertSqlBySchema = new IdentityHashMap<>();
+    /** Prepared once per schema: planning a load of a wide table costs more than loading a small batch. */
+    private final Map<TableSchema, PreparedStatement> insertBySchema = new IdentityHashMap<>();
+
     private final String tenantId;
     private final CsvBatchEncoder encoder = new CsvBatchEncoder();
     private final Thread thread;
@@ -125,6 +128,7 @@ final class TableWriter implements AutoCloseable {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
+                        closeStatements();
                         return;
                     }
                     continue;
@@ -231,14 +235,10 @@ final class TableWriter implements AutoCloseable {
             encoder.writeTo(out);
         }
         Instant ingestionTime = clock.instant();
-        String insert = insertSql(schema)
-                .replace("${path}", SqlNames.quoteLiteral(staged.toString()))
-                .replace("${ingestion}", Long.toString(CsvBatchEncoder.epochMicros(ingestionTime)))
-                .replace("${batch}", Long.toString(batchId));
         try {
             execute("BEGIN TRANSACTION");
             try {
-                execute(insert);
+                insert(schema, staged, CsvBatchEncoder.epochMicros(ingestionTime), batchId);
                 execute("INSERT INTO " + StoreTables.BATCHES + " VALUES (" + batchId + ", "
                         + SqlNames.quoteLiteral(tableName) + ", " + rows.size() + ", " + firstSequence
                         + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "))");
@@ -265,8 +265,38 @@ final class TableWriter implements AutoCloseable {
         }
     }
 
-    private String insertSql(TableSchema schema) {
-        return insertSqlBySchema.computeIfAbsent(schema, this::buildInsertSql);
+    private void insert(TableSchema schema, Path staged, long ingestionMicros, long batchId) throws SQLException {
+        PreparedStatement insert = insertBySchema.get(schema);
+        if (insert == null) {
+            insert = connection.prepareStatement(buildInsertSql(schema));
+            insertBySchema.put(schema, insert);
+        }
+        try {
+            insert.setString(1, staged.toString());
+            insert.setLong(2, ingestionMicros);
+            insert.setLong(3, batchId);
+            insert.execute();
+        } catch (SQLException e) {
+            // DuckDB closes a statement whose execution failed; prepare it afresh next time
+            insertBySchema.remove(schema);
+            try {
+                insert.close();
+            } catch (SQLException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void closeStatements() {
+        for (PreparedStatement statement : insertBySchema.values()) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                LOG.log(Level.FINE, "closing an insert statement of " + tableName + " failed", e);
+            }
+        }
+        insertBySchema.clear();
     }
 
     private String buildInsertSql(TableSchema schema) {
@@ -293,7 +323,7 @@ final class TableWriter implements AutoCloseable {
             };
             if (column.name().equals("TimeGenerated") && column.type() == ColumnType.DATETIME) {
                 // Log Analytics sets TimeGenerated to the ingestion time when a record has none
-                value = "coalesce(" + value + ", make_timestamp(${ingestion}))";
+                value = "coalesce(" + value + ", make_timestamp($2))";
             } else if (column.name().equals("Type") && column.type() == ColumnType.STRING) {
                 value = "coalesce(" + value + ", " + SqlNames.quoteLiteral(schema.name()) + ")";
             } else if (column.name().equals("TenantId") && column.type() == ColumnType.STRING && !tenantId.isEmpty()) {
@@ -305,10 +335,10 @@ final class TableWriter implements AutoCloseable {
             target.append(SqlNames.quoteIdentifier(hidden)).append(", ");
         }
         target.setLength(target.length() - 2);
-        select.append("make_timestamp(${ingestion}), ${batch}, seq");
+        select.append("make_timestamp($2), $3, seq");
         csvColumns.append("'seq': 'BIGINT'");
         return "INSERT INTO " + SqlNames.quoteIdentifier(schema.name()) + " (" + target + ") SELECT " + select
-                + " FROM read_csv(${path}, header = false, auto_detect = false, delim = ',', quote = '\"',"
+                + " FROM read_csv($1, header = false, auto_detect = false, delim = ',', quote = '\"',"
                 + " escape = '\"', new_line = '\\n', allow_quoted_nulls = false, max_line_size = 67108864,"
                 + " buffer_size = 134217728, columns = {" + csvColumns + "})";
     }
