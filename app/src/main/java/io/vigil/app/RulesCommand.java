@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.detect.SentinelRuleFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.vigil.app.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.detect.SentinelRuleFiles;
 import io.vigil.kql.binder.BindOptions;
 import io.vigil.kql.binder.Binder;
 import io.vigil.kql.binder.BoundQuery;
@@ -9,7 +10,6 @@ import io.vigil.kql.syntax.KqlParser;
 import io.vigil.kql.syntax.ParseResult;
 import io.vigil.store.DuckDbStore;
 import io.vigil.testing.SharedCorpus;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +20,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * The Sentinel rules and hunting queries of the shared corpus through parse, bind and a run against an
@@ -113,15 +110,8 @@ class SentinelCorpusQueryTest {
 
     /** The {@code query:} of a rule; the one upstream file that is not valid YAML is skipped here. */
     private static Optional<String> query(Path file) throws Exception {
-        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-        try {
-            Object document = new Load(LoadSettings.builder().build()).loadFromString(text);
-            if (document instanceof Map<?, ?> map && map.get("query") instanceof String query) {
-                return Optional.of(query);
-            }
-            return Optional.empty();
-        } catch (YamlEngineException exception) {
-            return Optional.empty();
-        }
+        return SentinelRuleFiles.read(file.toString(), Files.readAllBytes(file))
+                .filter(rule -> rule.yamlProblem().isEmpty())
+                .flatMap(SentinelRuleFiles.Rule::query);
     }
 }

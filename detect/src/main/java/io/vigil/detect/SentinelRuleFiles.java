@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.detect;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,15 +29,15 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * Azure-Sentinel repository. A file whose YAML does not load is kept as a rule with its YAML problem, and
  * with the query cut out of its {@code query: |} block by hand when it has one.
  */
-final class SentinelRuleFiles {
+public final class SentinelRuleFiles {
     private static final Pattern PERIOD = Pattern.compile("(\\d+)([smhd])");
     private static final Pattern PERIOD_LINE = Pattern.compile("(?m)^queryPeriod:\\s*['\"]?(\\w+)");
 
     private SentinelRuleFiles() {}
 
     /** A YAML problem: its text and 1-based position, 0 when unknown. */
-    record YamlProblem(String message, int line, int column) {
-        YamlProblem {
+    public record YamlProblem(String message, int line, int column) {
+        public YamlProblem {
             requireNonNull(message, "message is null");
         }
     }
@@ -46,9 +46,9 @@ final class SentinelRuleFiles {
      * One rule file. {@code query} is empty when the YAML did not load and no query block could be cut
      * out; {@code yamlProblem} is present exactly when the YAML did not load.
      */
-    record Rule(
+    public record Rule(
             String path, Optional<String> query, Optional<Duration> queryPeriod, Optional<YamlProblem> yamlProblem) {
-        Rule {
+        public Rule {
             requireNonNull(path, "path is null");
             requireNonNull(query, "query is null");
             requireNonNull(queryPeriod, "queryPeriod is null");
@@ -61,7 +61,7 @@ final class SentinelRuleFiles {
      * YAML files without a {@code query} are not rules and are left out. Paths are shown relative to the
      * folder given, or as given for a file.
      */
-    static List<Rule> find(List<Path> paths) throws IOException {
+    public static List<Rule> find(List<Path> paths) throws IOException {
         Map<Path, String> files = new LinkedHashMap<>();
         for (Path path : paths) {
             if (!Files.exists(path)) {
@@ -95,7 +95,7 @@ final class SentinelRuleFiles {
         return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
-    static Optional<Rule> read(String path, byte[] bytes) {
+    public static Optional<Rule> read(String path, byte[] bytes) {
         String text = decode(bytes);
         Object document;
         try {
@@ -137,7 +137,7 @@ final class SentinelRuleFiles {
     }
 
     /** Sentinel's {@code queryPeriod}: a count and a unit, {@code 5m}, {@code 1h}, {@code 14d}. */
-    static Optional<Duration> parsePeriod(String value) {
+    public static Optional<Duration> parsePeriod(String value) {
         Matcher matcher = PERIOD.matcher(value.strip());
         if (!matcher.matches()) {
             return Optional.empty();
@@ -157,7 +157,7 @@ final class SentinelRuleFiles {
      * Decodes leniently: malformed bytes become U+FFFD rather than losing the rule. Many upstream files
      * start with a byte-order mark, which the YAML loader drops.
      */
-    static String decode(byte[] bytes) {
+    public static String decode(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
@@ -175,7 +175,7 @@ final class SentinelRuleFiles {
      * that follow it. One upstream rule is invalid YAML only after its query (a misindented list), so
      * its query can still be checked.
      */
-    static Optional<String> extractQueryBlock(String text) {
+    public static Optional<String> extractQueryBlock(String text) {
         List<String> lines = text.replace("\uFEFF", "").lines().toList();
         int start = -1;
         for (int index = 0; index < lines.size(); index++) {
