@@ -22,7 +22,12 @@ public enum AggregateFunction {
     MAKE_LIST("make_list", 1, ColumnType.DYNAMIC, "Array of the non-null values"),
     ANY("any", 1, null, "Some value of the group"),
     ARG_MAX("arg_max", 2, null, "The value (first argument) of a row whose key (second argument) is largest"),
-    ARG_MIN("arg_min", 2, null, "The value (first argument) of a row whose key (second argument) is smallest");
+    ARG_MIN("arg_min", 2, null, "The value (first argument) of a row whose key (second argument) is smallest"),
+    SERIES_ENTRIES(
+            "series_entries",
+            2,
+            ColumnType.DYNAMIC,
+            "Object of the values (second argument) keyed by their make-series bin index (first argument)");
 
     private final String functionName;
     private final int arity;

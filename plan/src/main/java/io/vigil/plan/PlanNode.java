@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -224,18 +225,35 @@ public sealed interface PlanNode {
     }
 
     /**
-     * One row per element of the dynamic array in column {@code column}, which holds the element
-     * (dynamic) in the output; rows whose value is not a non-empty array are dropped.
+     * One row per element of the dynamic arrays in {@code columns}, expanded in lockstep: the i-th row
+     * holds the i-th element (dynamic) of each array, null where an array is shorter (mv-expand-operator).
+     * Rows whose values are all empty or not arrays are dropped. With {@code withItemIndex}, a long column
+     * of that name holding the 0-based element index is appended.
      */
-    record Unnest(PlanNode input, int column, OptionalLong limit) implements PlanNode {
+    record Unnest(PlanNode input, List<Integer> expanded, OptionalLong limit, Optional<String> withItemIndex)
+            implements PlanNode {
         public Unnest {
             requireNonNull(input, "input is null");
+            expanded = List.copyOf(requireNonNull(expanded, "expanded is null"));
             requireNonNull(limit, "limit is null");
+            requireNonNull(withItemIndex, "withItemIndex is null");
+            if (expanded.isEmpty()) {
+                throw new IllegalArgumentException("nothing to expand");
+            }
+        }
+
+        public Unnest(PlanNode input, int column, OptionalLong limit) {
+            this(input, List.of(column), limit, Optional.empty());
         }
 
         @Override
         public List<PlanColumn> columns() {
-            return input.columns();
+            if (withItemIndex.isEmpty()) {
+                return input.columns();
+            }
+            List<PlanColumn> columns = new ArrayList<>(input.columns());
+            columns.add(new PlanColumn(withItemIndex.get(), io.vigil.spi.ColumnType.LONG));
+            return List.copyOf(columns);
         }
 
         @Override

@@ -91,7 +91,11 @@ public final class PlanPrinter {
                         + " " + columns(join.columns());
             case PlanNode.Union union -> "Union " + columns(union.columns());
             case PlanNode.Unnest unnest ->
-                "Unnest #" + unnest.column()
+                "Unnest "
+                        + unnest.expanded().stream().map(index -> "#" + index).collect(Collectors.joining(", "))
+                        + unnest.withItemIndex()
+                                .map(name -> " with_itemindex=" + name)
+                                .orElse("")
                         + (unnest.limit().isPresent()
                                 ? " limit=" + unnest.limit().getAsLong()
                                 : "");

@@ -362,7 +362,84 @@ public enum ScalarFunction {
             ResultRule.FIRST_ARGUMENT,
             "Value rounded down to a multiple of the bin size",
             ParameterType.ORDERED,
-            ParameterType.ORDERED);
+            ParameterType.ORDERED),
+    // time series: make-series, range and the series_* functions (series-analysis functions)
+    SERIES_BIN_INDEX(
+            "series_bin_index",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "Index of the make-series bin holding a value: floor((value - start) / step)",
+            ParameterType.ORDERED,
+            ParameterType.ORDERED,
+            ParameterType.ORDERED),
+    SERIES_BIN_COUNT(
+            "series_bin_count",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "Number of make-series bins from start (inclusive) to stop (exclusive): ceil((stop - start) / step)",
+            ParameterType.ORDERED,
+            ParameterType.ORDERED,
+            ParameterType.ORDERED),
+    SERIES_FILL(
+            "series_fill",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Array of a length: the values of an object keyed by bin index, the default where a bin has none",
+            ParameterType.DYNAMIC,
+            ParameterType.LONG,
+            ParameterType.ANY),
+    SERIES_AXIS(
+            "series_axis",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Array start, start + step, ... of a length (the make-series axis)",
+            ParameterType.ORDERED,
+            ParameterType.ORDERED,
+            ParameterType.LONG),
+    RANGE_ARRAY(
+            "range_array",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Array start, start + step, ... up to stop inclusive",
+            ParameterType.ORDERED,
+            ParameterType.ORDERED,
+            ParameterType.ORDERED),
+    SERIES_FIT_LINE(
+            "series_fit_line",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Linear regression of a numeric array: object of rsquare, slope, variance, rvariance, interception, line_fit",
+            ParameterType.DYNAMIC),
+    SERIES_STATS(
+            "series_stats",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Statistics of a numeric array (ignoring non-finite values or not): min, min_idx, max, max_idx, avg, stdev,"
+                    + " variance, sum, len",
+            ParameterType.DYNAMIC,
+            ParameterType.BOOL),
+    SERIES_OUTLIERS(
+            "series_outliers",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Tukey fence scores of a numeric array (series, kind, ignore value, min and max percentile)",
+            ParameterType.DYNAMIC,
+            ParameterType.STRING,
+            ParameterType.REAL,
+            ParameterType.REAL,
+            ParameterType.REAL),
+    SERIES_DECOMPOSE_ANOMALIES(
+            "series_decompose_anomalies",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Anomalies of a numeric array after seasonal and trend decomposition: object of ad_flag, ad_score, baseline",
+            ParameterType.DYNAMIC,
+            ParameterType.REAL,
+            ParameterType.LONG,
+            ParameterType.STRING,
+            ParameterType.LONG,
+            ParameterType.STRING,
+            ParameterType.REAL);
 
     private static final Map<String, ScalarFunction> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(ScalarFunction::functionName, Function.identity()));

@@ -62,7 +62,13 @@ final class ColumnDemand {
         switch (node) {
             case PlanNode.Aggregate aggregate ->
                 columns.set(0, aggregate.columns().size()); // GROUP BY ordinals
-            case PlanNode.Unnest unnest -> columns.set(unnest.column());
+            case PlanNode.Unnest unnest -> {
+                // every expanded column and the item index decide how many rows come out
+                unnest.expanded().forEach(columns::set);
+                if (unnest.withItemIndex().isPresent()) {
+                    columns.set(unnest.input().columns().size());
+                }
+            }
             default -> {}
         }
         return columns;
@@ -98,7 +104,8 @@ final class ColumnDemand {
                 deduplicate.keys().forEach(input::set);
                 require(deduplicate.input(), input);
             }
-            case PlanNode.Unnest unnest -> require(unnest.input(), wanted);
+            case PlanNode.Unnest unnest ->
+                require(unnest.input(), wanted.get(0, unnest.input().columns().size()));
             case PlanNode.Union union -> union.inputs().forEach(input -> require(input, wanted));
             case PlanNode.Join join -> {
                 int leftWidth = join.left().columns().size();

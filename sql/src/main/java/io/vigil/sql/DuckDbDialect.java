@@ -217,7 +217,114 @@ public final class DuckDbDialect implements SqlDialect {
                                 SqlCall.of("string_split", arguments.get(0), arguments.get(1)),
                                 new SqlBinary("+", arguments.get(2), SqlLiteral.of(1L)),
                                 new SqlBinary("+", arguments.get(2), SqlLiteral.of(1L))));
+            case SERIES_BIN_INDEX ->
+                new SqlCast(
+                        SqlCall.of("floor", binsBetween(arguments.get(1), arguments.get(0), arguments.get(2), types)),
+                        "BIGINT",
+                        false);
+            case SERIES_BIN_COUNT ->
+                new SqlCast(
+                        SqlCall.of(
+                                "greatest",
+                                SqlCall.of(
+                                        "ceil",
+                                        binsBetween(arguments.get(0), arguments.get(1), arguments.get(2), types)),
+                                SqlLiteral.of(0L)),
+                        "BIGINT",
+                        false);
+            case SERIES_FILL -> seriesFill(arguments.get(0), arguments.get(1), arguments.get(2));
+            case SERIES_AXIS -> seriesAxis(arguments.get(0), arguments.get(1), arguments.get(2), types.get(0));
+            case RANGE_ARRAY -> rangeArray(arguments, types.get(0));
+            case SERIES_FIT_LINE -> seriesUdf("vigil_series_fit_line", arguments);
+            case SERIES_STATS -> seriesUdf("vigil_series_stats", arguments);
+            case SERIES_OUTLIERS -> seriesUdf("vigil_series_outliers", arguments);
+            case SERIES_DECOMPOSE_ANOMALIES -> seriesUdf("vigil_series_decompose_anomalies", arguments);
         };
+    }
+
+    /** Datetimes and timespans as microseconds, so that bin arithmetic is plain number arithmetic. */
+    private static SqlExpression ordinal(SqlExpression value, ColumnType type) {
+        if (type == ColumnType.DATETIME || type == ColumnType.TIMESPAN) {
+            return SqlCall.of("epoch_us", value);
+        }
+        return value;
+    }
+
+    /** (to - from) / step in steps, a real number. */
+    private static SqlExpression binsBetween(
+            SqlExpression from, SqlExpression to, SqlExpression step, List<ColumnType> types) {
+        SqlExpression distance = new SqlBinary("-", ordinal(to, types.get(0)), ordinal(from, types.get(0)));
+        return new SqlBinary(
+                "/", new SqlCast(distance, "DOUBLE", false), new SqlCast(ordinal(step, types.get(2)), "DOUBLE", false));
+    }
+
+    /** Bin i of the array is the entry keyed {@code "i"} of the object, else the default (make-series-operator). */
+    private static SqlExpression seriesFill(SqlExpression entries, SqlExpression length, SqlExpression fallback) {
+        SqlExpression path = new SqlCall(
+                "concat",
+                List.of(
+                        SqlLiteral.ofString("$.\""),
+                        new SqlExpression.SqlColumn(Optional.empty(), "bin"),
+                        SqlLiteral.ofString("\"")));
+        SqlExpression element =
+                SqlCall.of("coalesce", SqlCall.of("json_extract", entries, path), SqlCall.of("to_json", fallback));
+        return SqlCall.of(
+                "to_json",
+                SqlCall.of("list_transform", SqlCall.of("range", length), new SqlExpression.SqlLambda("bin", element)));
+    }
+
+    private static SqlExpression seriesAxis(
+            SqlExpression start, SqlExpression step, SqlExpression length, ColumnType type) {
+        SqlExpression value = new SqlBinary(
+                "+", start, new SqlBinary("*", new SqlExpression.SqlColumn(Optional.empty(), "bin"), step));
+        return SqlCall.of(
+                "to_json",
+                SqlCall.of(
+                        "list_transform",
+                        SqlCall.of("range", length),
+                        new SqlExpression.SqlLambda("bin", dynamicElement(value, type))));
+    }
+
+    /** KQL prints dynamic datetimes in ISO 8601 with a Z (scalar-data-types/datetime). */
+    private static SqlExpression dynamicElement(SqlExpression value, ColumnType type) {
+        if (type == ColumnType.DATETIME) {
+            return SqlCall.of("strftime", value, SqlLiteral.ofString("%Y-%m-%dT%H:%M:%S.%fZ"));
+        }
+        return value;
+    }
+
+    /** range(start, stop, step): stop included when a step lands on it (range-function). */
+    private static SqlExpression rangeArray(List<SqlExpression> arguments, ColumnType type) {
+        if (type == ColumnType.TIMESPAN) {
+            SqlExpression micros = SqlCall.of(
+                    "generate_series",
+                    SqlCall.of("epoch_us", arguments.get(0)),
+                    SqlCall.of("epoch_us", arguments.get(1)),
+                    SqlCall.of("epoch_us", arguments.get(2)));
+            SqlExpression element = SqlCall.of("to_microseconds", new SqlExpression.SqlColumn(Optional.empty(), "bin"));
+            return SqlCall.of(
+                    "to_json", SqlCall.of("list_transform", micros, new SqlExpression.SqlLambda("bin", element)));
+        }
+        SqlExpression series = SqlCall.of("generate_series", arguments.get(0), arguments.get(1), arguments.get(2));
+        if (type == ColumnType.DATETIME) {
+            SqlExpression element = dynamicElement(new SqlExpression.SqlColumn(Optional.empty(), "bin"), type);
+            return SqlCall.of(
+                    "to_json", SqlCall.of("list_transform", series, new SqlExpression.SqlLambda("bin", element)));
+        }
+        return SqlCall.of("to_json", series);
+    }
+
+    /**
+     * The series_* functions run as Java scalar functions that the store registers on every DuckDB
+     * database ({@code io.vigil.store.series.DuckDbSeriesFunctions}): the series and a JSON array of the
+     * other arguments as text in, a JSON document as text out.
+     */
+    private static SqlExpression seriesUdf(String name, List<SqlExpression> arguments) {
+        SqlExpression options = SqlLiteral.ofString("[]");
+        if (arguments.size() > 1) {
+            options = new SqlCast(new SqlCall("json_array", arguments.subList(1, arguments.size())), "VARCHAR", false);
+        }
+        return new SqlCast(SqlCall.of(name, new SqlCast(arguments.get(0), "VARCHAR", false), options), "JSON", false);
     }
 
     /** Non-overlapping occurrences: the length removed by deleting them, over the needle's length (countof-function). */
@@ -305,6 +412,7 @@ public final class DuckDbDialect implements SqlDialect {
             case SqlInList in -> false;
             case SqlExpression.SqlInQuery in -> false;
             case SqlExpression.SqlStar star -> false;
+            case SqlExpression.SqlLambda lambda -> false;
         };
     }
 
@@ -555,6 +663,14 @@ public final class DuckDbDialect implements SqlDialect {
             // arg_max_null takes the value of the chosen row even when it is null, keeping columns of one row
             case ARG_MAX -> SqlAggregate.of("arg_max_null", arguments.get(0), arguments.get(1));
             case ARG_MIN -> SqlAggregate.of("arg_min_null", arguments.get(0), arguments.get(1));
+            // {"bin index": value}; the two lists of one group are built in the same row order
+            case SERIES_ENTRIES ->
+                SqlCall.of(
+                        "to_json",
+                        SqlCall.of(
+                                "map",
+                                SqlAggregate.of("list", new SqlCast(arguments.get(0), "VARCHAR", false)),
+                                SqlAggregate.of("list", arguments.get(1))));
         };
     }
 }

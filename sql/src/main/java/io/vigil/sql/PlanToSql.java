@@ -201,24 +201,41 @@ public final class PlanToSql {
                 }
                 yield new SqlUnionAll(parts);
             }
-            case PlanNode.Unnest unnest -> {
-                Source source = source(unnest.input());
-                List<SqlExpression> expressions = new ArrayList<>(source.columns());
-                SqlExpression elements = new SqlCast(
-                        SqlCall.of("json_extract", source.columns().get(unnest.column()), SqlLiteral.ofString("$[*]")),
-                        "JSON[]",
-                        false);
-                if (unnest.limit().isPresent()) {
-                    elements = SqlCall.of(
-                            "list_slice",
-                            elements,
-                            SqlLiteral.of(1),
-                            SqlLiteral.of(unnest.limit().getAsLong()));
-                }
-                expressions.set(unnest.column(), SqlCall.of("unnest", elements));
-                yield select(items(unnest, expressions), source.relation());
-            }
+            case PlanNode.Unnest unnest -> unnest(unnest);
         };
+    }
+
+    /**
+     * DuckDB unnests several lists in one SELECT in lockstep, padding the shorter ones with NULL, which is
+     * how KQL's mv-expand of several columns behaves; the item index unnests a range of the longest length.
+     */
+    private SqlQuery unnest(PlanNode.Unnest unnest) {
+        Source source = source(unnest.input());
+        List<SqlExpression> expressions = new ArrayList<>(source.columns());
+        List<SqlExpression> lengths = new ArrayList<>();
+        for (int column : unnest.expanded()) {
+            SqlExpression elements = new SqlCast(
+                    SqlCall.of("json_extract", source.columns().get(column), SqlLiteral.ofString("$[*]")),
+                    "JSON[]",
+                    false);
+            if (unnest.limit().isPresent()) {
+                elements = SqlCall.of(
+                        "list_slice",
+                        elements,
+                        SqlLiteral.of(1),
+                        SqlLiteral.of(unnest.limit().getAsLong()));
+            }
+            lengths.add(SqlCall.of("len", elements));
+            expressions.set(column, SqlCall.of("unnest", elements));
+        }
+        if (unnest.withItemIndex().isPresent()) {
+            SqlExpression longest = lengths.get(0);
+            if (lengths.size() > 1) {
+                longest = new SqlCall("greatest", lengths);
+            }
+            expressions.add(SqlCall.of("unnest", SqlCall.of("range", longest)));
+        }
+        return select(items(unnest, expressions), source.relation());
     }
 
     private SqlQuery values(PlanNode.Values values) {

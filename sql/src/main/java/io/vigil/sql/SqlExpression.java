@@ -182,4 +182,12 @@ public sealed interface SqlExpression {
 
     /** {@code *}. */
     record SqlStar() implements SqlExpression {}
+
+    /** {@code lambda x: body} (DuckDB list functions); the body names the parameter as an unqualified column. */
+    record SqlLambda(String parameter, SqlExpression body) implements SqlExpression {
+        public SqlLambda {
+            requireNonNull(parameter, "parameter is null");
+            requireNonNull(body, "body is null");
+        }
+    }
 }

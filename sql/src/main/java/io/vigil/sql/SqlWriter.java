@@ -276,6 +276,12 @@ public final class SqlWriter {
                 text.append("))");
             }
             case SqlStar star -> text.append('*');
+            case SqlExpression.SqlLambda lambda -> {
+                text.append("lambda ")
+                        .append(dialect.quoteIdentifier(lambda.parameter()))
+                        .append(": ");
+                expression(lambda.body(), indent);
+            }
         }
     }
 }

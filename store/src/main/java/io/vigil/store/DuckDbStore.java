@@ -10,6 +10,7 @@ import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
+import io.vigil.store.series.DuckDbSeriesFunctions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -100,6 +101,7 @@ public final class DuckDbStore implements AutoCloseable {
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(
                     "jdbc:duckdb:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
             TableCatalog catalog = TableCatalog.builtIn();
+            DuckDbSeriesFunctions.register(connection);
             try (Statement statement = connection.createStatement()) {
                 // KQL datetimes are UTC: text with an offset is cast through TIMESTAMPTZ, which must mean
                 // UTC on every connection whatever the host's zone (set once, inherited by duplicates)

@@ -513,6 +513,7 @@ public final class Binder {
             case QueryOperator.UnionOperator union -> union(Optional.empty(), union);
             case QueryOperator.PrintOperator print -> print(print);
             case QueryOperator.DataTableOperator datatable -> datatable(datatable);
+            case QueryOperator.RangeOperator range -> range(range);
             // a self-hosted SIEM must not fetch what a rule names (externaldata-operator reads blobs and URLs)
             case QueryOperator.ExternalDataOperator external ->
                 throw error(DiagnosticCode.NO_OUTBOUND_NETWORK, external.span(), "externaldata");
@@ -546,6 +547,8 @@ public final class Binder {
             case QueryOperator.UnionOperator union -> union(Optional.of(input), union);
             case QueryOperator.JoinOperator join -> join(input, join);
             case QueryOperator.MvExpandOperator expand -> mvExpand(input, expand);
+            case QueryOperator.MvApplyOperator apply -> mvApply(input, apply);
+            case QueryOperator.MakeSeriesOperator makeSeries -> makeSeries(input, makeSeries);
             case QueryOperator.GetSchemaOperator getSchema -> getSchema(input);
             case QueryOperator.InvokeOperator invoke -> invoke(input, invoke);
             case QueryOperator.ParseOperator parse ->
@@ -1059,15 +1062,20 @@ public final class Binder {
             taken.add(column.name());
         }
         for (Expression item : items) {
-            NamedValue named = named(item, scope, taken, outputs.size());
-            Output output =
-                    new Output(new PlanColumn(named.name(), named.value().type()), named.value());
-            int existing = visibleIndex(outputs.stream().map(Output::column).toList(), named.name());
-            if (existing >= 0) {
-                outputs.set(existing, output);
-            } else {
-                outputs.add(output);
-                taken.add(named.name());
+            List<NamedValue> values = seriesColumns(item, scope).orElse(null);
+            if (values == null) {
+                values = List.of(named(item, scope, taken, outputs.size()));
+            }
+            for (NamedValue named : values) {
+                Output output =
+                        new Output(new PlanColumn(named.name(), named.value().type()), named.value());
+                int existing = visibleIndex(outputs.stream().map(Output::column).toList(), named.name());
+                if (existing >= 0) {
+                    outputs.set(existing, output);
+                } else {
+                    outputs.add(output);
+                    taken.add(named.name());
+                }
             }
         }
         return projection(input, outputs);
@@ -1238,7 +1246,7 @@ public final class Binder {
             }
             case MIN, MAX, ANY, ARG_MAX, ARG_MIN -> argument;
             case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
-            case MAKE_SET, MAKE_LIST -> ColumnType.DYNAMIC;
+            case MAKE_SET, MAKE_LIST, SERIES_ENTRIES -> ColumnType.DYNAMIC;
         };
     }
 
@@ -1604,67 +1612,473 @@ public final class Binder {
         return Optional.empty();
     }
 
-    /** mv-expand of one array column (mv-expand-operator); several columns expand together in KQL. */
+    /** mv-expand (mv-expand-operator): several arrays expand in lockstep, see {@link PlanNode.Unnest}. */
     private PlanNode mvExpand(PlanNode input, QueryOperator.MvExpandOperator expand) {
-        if (expand.items().size() != 1) {
-            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, expand.span(), "mv-expand of several columns");
-        }
-        for (Clause.OperatorParameter parameter : expand.parameters()) {
-            if (!parameter.name().toLowerCase(Locale.ROOT).startsWith("bagexpansion")
-                    || !sourceText(parameter.value().span()).equalsIgnoreCase("array")) {
-                if (!parameter.name().toLowerCase(Locale.ROOT).startsWith("bagexpansion")) {
-                    throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "mv-expand " + parameter.name());
-                }
+        return expandArrays(input, expand.parameters(), expand.items(), expand.limit(), "mv-expand");
+    }
+
+    private PlanNode expandArrays(
+            PlanNode input,
+            List<Clause.OperatorParameter> parameters,
+            List<Clause.MvExpandItem> items,
+            Optional<Expression> limitSyntax,
+            String operatorName) {
+        Optional<String> itemIndex = Optional.empty();
+        for (Clause.OperatorParameter parameter : parameters) {
+            String name = parameter.name().toLowerCase(Locale.ROOT);
+            if (name.equals("with_itemindex") && parameter.value() instanceof Expression.NameReference index) {
+                itemIndex = Optional.of(index.name());
+            } else if (!name.startsWith("bagexpansion") && !name.equals("kind")) {
+                throw error(
+                        DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), operatorName + " " + parameter.name());
+            } else if (!sourceText(parameter.value().span()).equalsIgnoreCase("array")
+                    && !name.startsWith("bagexpansion")) {
+                throw error(
+                        DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), operatorName + " " + parameter.name());
             }
         }
-        Clause.MvExpandItem item = expand.items().get(0);
         OptionalLong limit = OptionalLong.empty();
-        if (expand.limit().isPresent()) {
-            limit = OptionalLong.of(constantCount(expand.limit().get()));
+        if (limitSyntax.isPresent()) {
+            limit = OptionalLong.of(constantCount(limitSyntax.get()));
         }
         PlanNode extended = input;
-        int column;
-        if (item.expression() instanceof Expression.NameReference name
-                && visibleIndex(input.columns(), name.name()) >= 0
-                && input.columns()
-                                .get(visibleIndex(input.columns(), name.name()))
-                                .type()
-                        == ColumnType.DYNAMIC) {
-            column = visibleIndex(input.columns(), name.name());
-        } else {
-            extended = extend(input, List.of(item.expression()));
-            NamedValue named = named(item.expression(), new RowScope(input.columns()), new HashSet<>(), 0);
-            column = visibleIndex(extended.columns(), named.name());
-            if (extended.columns().get(column).type() != ColumnType.DYNAMIC) {
-                List<Output> outputs = new ArrayList<>();
-                for (int index = 0; index < extended.columns().size(); index++) {
-                    PlanColumn current = extended.columns().get(index);
-                    ScalarExpression value = reference(extended, index);
-                    if (index == column) {
-                        value = convert(value, ColumnType.DYNAMIC);
-                        current = new PlanColumn(current.name(), ColumnType.DYNAMIC);
-                    }
-                    outputs.add(new Output(current, value));
+        List<Integer> expanded = new ArrayList<>();
+        for (Clause.MvExpandItem item : items) {
+            int column;
+            if (item.expression() instanceof Expression.NameReference name
+                    && visibleIndex(extended.columns(), name.name()) >= 0
+                    && extended.columns()
+                                    .get(visibleIndex(extended.columns(), name.name()))
+                                    .type()
+                            == ColumnType.DYNAMIC) {
+                column = visibleIndex(extended.columns(), name.name());
+            } else {
+                PlanNode before = extended;
+                extended = extend(before, List.of(item.expression()));
+                NamedValue named = named(item.expression(), new RowScope(before.columns()), new HashSet<>(), 0);
+                column = visibleIndex(extended.columns(), named.name());
+                if (extended.columns().get(column).type() != ColumnType.DYNAMIC) {
+                    extended = retype(extended, column, ColumnType.DYNAMIC);
                 }
-                extended = projection(extended, outputs);
+            }
+            if (expanded.contains(column)) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, item.span(), operatorName + " of one column twice");
+            }
+            expanded.add(column);
+        }
+        if (itemIndex.isPresent() && visibleIndex(extended.columns(), itemIndex.get()) >= 0) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    parameters.get(0).span(),
+                    "with_itemindex names an existing column '" + itemIndex.get() + "'");
+        }
+        PlanNode result = new PlanNode.Unnest(extended, expanded, limit, itemIndex);
+        for (int position = 0; position < items.size(); position++) {
+            if (items.get(position).toType().isPresent()) {
+                result = retype(
+                        result,
+                        expanded.get(position),
+                        typeName(items.get(position).toType().get()));
             }
         }
-        PlanNode expanded = new PlanNode.Unnest(extended, column, limit);
-        if (item.toType().isEmpty()) {
-            return expanded;
-        }
-        ColumnType target = typeName(item.toType().get());
+        return result;
+    }
+
+    /** The same columns with one converted to {@code target}. */
+    private PlanNode retype(PlanNode input, int column, ColumnType target) {
         List<Output> outputs = new ArrayList<>();
-        for (int index = 0; index < expanded.columns().size(); index++) {
-            PlanColumn current = expanded.columns().get(index);
-            ScalarExpression value = reference(expanded, index);
+        for (int index = 0; index < input.columns().size(); index++) {
+            PlanColumn current = input.columns().get(index);
+            ScalarExpression value = reference(input, index);
             if (index == column) {
                 value = convert(value, target);
-                current = new PlanColumn(current.name(), target);
+                current = new PlanColumn(current.name(), target, current.hidden());
             }
             outputs.add(new Output(current, value));
         }
-        return projection(expanded, outputs);
+        return projection(input, outputs);
+    }
+
+    /**
+     * mv-apply (mv-apply-operator) whose subquery works row by row ({@code where}, {@code extend}): then
+     * applying it to each row's expansion is the same as expanding all rows and applying it once.
+     * Subqueries that aggregate or reorder the expansion of one row need a row identity and are KQL252.
+     */
+    private PlanNode mvApply(PlanNode input, QueryOperator.MvApplyOperator apply) {
+        PlanNode expanded = expandArrays(input, apply.parameters(), apply.items(), apply.limit(), "mv-apply");
+        return applyRowWise(expanded, apply.subquery());
+    }
+
+    private PlanNode applyRowWise(PlanNode input, Expression subquery) {
+        return switch (subquery) {
+            case Expression.Parenthesized parenthesized -> applyRowWise(input, parenthesized.expression());
+            case Expression.Pipe pipe -> rowWiseOperator(applyRowWise(input, pipe.source()), pipe.operator());
+            case Expression.OperatorExpression operator -> rowWiseOperator(input, operator.operator());
+            default -> throw error(DiagnosticCode.EXPECTED_TABULAR, subquery.span());
+        };
+    }
+
+    private PlanNode rowWiseOperator(PlanNode input, QueryOperator operator) {
+        return switch (operator) {
+            case QueryOperator.WhereOperator where -> operator(input, where);
+            case QueryOperator.ExtendOperator extend -> operator(input, extend);
+            default ->
+                throw error(
+                        DiagnosticCode.UNSUPPORTED_FEATURE,
+                        operator.span(),
+                        "mv-apply subquery with " + operatorName(operator) + " (only where and extend)");
+        };
+    }
+
+    /** range (range-operator): one column of start, start + step, ... up to stop inclusive. */
+    private PlanNode range(QueryOperator.RangeOperator range) {
+        ScalarExpression start = scalar(range.from(), RowScope.EMPTY);
+        ScalarExpression stop = scalar(range.to(), RowScope.EMPTY);
+        ScalarExpression step = scalar(range.step(), RowScope.EMPTY);
+        ColumnType type = rangeType(start, stop, step, range.span());
+        if (isNumeric(type)) {
+            step = convert(step, type);
+        }
+        ScalarExpression array =
+                call(ScalarFunction.RANGE_ARRAY, ColumnType.DYNAMIC, convert(start, type), convert(stop, type), step);
+        PlanNode values = new PlanNode.Values(
+                List.of(new PlanColumn(range.column(), ColumnType.DYNAMIC)), List.of(List.of(array)));
+        return retype(new PlanNode.Unnest(values, 0, OptionalLong.empty()), 0, type);
+    }
+
+    /** The element type of a range: long for integers, real if any bound is real, or datetime / timespan. */
+    private ColumnType rangeType(ScalarExpression start, ScalarExpression stop, ScalarExpression step, Span span) {
+        if (isNumeric(start.type()) && isNumeric(stop.type()) && isNumeric(step.type())) {
+            if (start.type() == ColumnType.REAL || stop.type() == ColumnType.REAL || step.type() == ColumnType.REAL) {
+                return ColumnType.REAL;
+            }
+            return ColumnType.LONG;
+        }
+        if (start.type() == ColumnType.DATETIME
+                && stop.type() == ColumnType.DATETIME
+                && step.type() == ColumnType.TIMESPAN) {
+            return ColumnType.DATETIME;
+        }
+        if (start.type() == ColumnType.TIMESPAN
+                && stop.type() == ColumnType.TIMESPAN
+                && step.type() == ColumnType.TIMESPAN) {
+            return ColumnType.TIMESPAN;
+        }
+        throw error(
+                DiagnosticCode.TYPE_MISMATCH,
+                span,
+                "range needs numbers, or datetimes with a timespan step, or timespans; got "
+                        + start.type().kqlName() + ", " + stop.type().kqlName() + ", "
+                        + step.type().kqlName());
+    }
+
+    /**
+     * make-series (make-series-operator) with its start, end and step: bound here, lowered by
+     * {@link MakeSeries}. Without {@code from} and {@code to} KQL takes each series' own first and last
+     * bins, which is not done here (KQL252).
+     */
+    private PlanNode makeSeries(PlanNode input, QueryOperator.MakeSeriesOperator makeSeries) {
+        for (Clause.OperatorParameter parameter : makeSeries.parameters()) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "make-series " + parameter.name());
+        }
+        if (makeSeries.range().isEmpty()) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, makeSeries.span(), "make-series without a step");
+        }
+        Expression startSyntax;
+        Expression stopSyntax;
+        Expression stepSyntax;
+        switch (makeSeries.range().get()) {
+            case Clause.MakeSeriesInRange in -> {
+                startSyntax = in.start();
+                stopSyntax = in.stop();
+                stepSyntax = in.step();
+            }
+            case Clause.MakeSeriesFromTo fromTo -> {
+                if (fromTo.from().isEmpty() || fromTo.to().isEmpty()) {
+                    throw error(
+                            DiagnosticCode.UNSUPPORTED_FEATURE,
+                            fromTo.span(),
+                            "make-series without both from and to (per-series bounds)");
+                }
+                startSyntax = fromTo.from().get();
+                stopSyntax = fromTo.to().get();
+                stepSyntax = fromTo.step();
+            }
+        }
+        RowScope scope = new RowScope(input.columns());
+        ScalarExpression axis = scalar(makeSeries.axis(), scope);
+        ScalarExpression start = scalar(startSyntax, RowScope.EMPTY);
+        ScalarExpression stop = scalar(stopSyntax, RowScope.EMPTY);
+        ScalarExpression step = scalar(stepSyntax, RowScope.EMPTY);
+        ColumnType axisType =
+                rangeType(start, stop, step, makeSeries.range().get().span());
+        boolean compatible = axis.type() == axisType || (isNumeric(axis.type()) && isNumeric(axisType));
+        if (!compatible) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    makeSeries.axis().span(),
+                    "make-series axis of type " + axis.type().kqlName() + " with a " + axisType.kqlName() + " range");
+        }
+        String axisName = resultName(makeSeries.axis()).orElse("Column1");
+        Set<String> taken = new HashSet<>();
+        List<ScalarExpression> keys = new ArrayList<>();
+        List<PlanColumn> keyColumns = new ArrayList<>();
+        for (Expression item : makeSeries.groupBy()) {
+            NamedValue named = named(item, scope, taken, keyColumns.size());
+            keys.add(named.value());
+            keyColumns.add(
+                    new PlanColumn(unique(named.name(), taken), named.value().type()));
+        }
+        List<PlanNode.AggregateCall> aggregates = new ArrayList<>();
+        List<PlanColumn> aggregateColumns = new ArrayList<>();
+        List<ScalarExpression> defaults = new ArrayList<>();
+        for (Clause.MakeSeriesAggregate item : makeSeries.aggregates()) {
+            Optional<String> declared = Optional.empty();
+            Expression value = item.aggregate();
+            if (value instanceof Expression.NamedExpression named
+                    && named.names().size() == 1) {
+                declared = Optional.of(named.names().get(0));
+                value = named.value();
+            }
+            while (value instanceof Expression.Parenthesized parenthesized) {
+                value = parenthesized.expression();
+            }
+            if (!(value instanceof Expression.FunctionCall call)) {
+                throw error(DiagnosticCode.EXPECTED_AGGREGATE, value.span());
+            }
+            aggregate(input, scope, call, declared, taken, aggregates, aggregateColumns);
+            ColumnType type = aggregateColumns.get(aggregateColumns.size() - 1).type();
+            if (!isNumeric(type) && type != ColumnType.DATETIME && type != ColumnType.TIMESPAN) {
+                throw error(
+                        DiagnosticCode.TYPE_MISMATCH,
+                        call.span(),
+                        "make-series takes aggregates with numeric results, not " + type.kqlName());
+            }
+            ScalarExpression fallback = Constant.ofLong(0);
+            if (item.defaultValue().isPresent()) {
+                fallback = scalar(item.defaultValue().get(), RowScope.EMPTY);
+                if (!(fallback instanceof Constant)) {
+                    throw error(
+                            DiagnosticCode.EXPECTED_CONSTANT,
+                            item.defaultValue().get().span(),
+                            "default");
+                }
+            }
+            defaults.add(fallback);
+        }
+        if (taken.contains(axisName)) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    makeSeries.axis().span(),
+                    "make-series names two columns " + axisName);
+        }
+        if (isNumeric(axisType)) {
+            axis = convert(axis, axisType);
+            start = convert(start, axisType);
+            stop = convert(stop, axisType);
+            step = convert(step, axisType);
+        }
+        return MakeSeries.lower(
+                input,
+                new MakeSeries.Axis(axis, axisName, start, stop, step),
+                keys,
+                keyColumns,
+                aggregates,
+                aggregateColumns,
+                defaults);
+    }
+
+    /** series_* functions that are one value (series_stats_dynamic, series_outliers) and range(). */
+    private ScalarExpression seriesFunction(Expression.FunctionCall call, RowScope scope) {
+        switch (call.name()) {
+            case "series_stats_dynamic" -> {
+                arity(call, 1, 2);
+                ScalarExpression ignore = Constant.ofBool(false);
+                if (call.arguments().size() > 1) {
+                    ignore = toBool(
+                            argument(call, 1, scope), call.arguments().get(1).span());
+                }
+                return call(ScalarFunction.SERIES_STATS, ColumnType.DYNAMIC, series(call, scope), ignore);
+            }
+            case "series_outliers" -> {
+                arity(call, 1, 5);
+                String kind = optionalChoice(call, 1, scope, "ctukey", Set.of("ctukey", "tukey"), "kind");
+                ScalarExpression ignore = nullOf(ColumnType.REAL);
+                if (call.arguments().size() > 2) {
+                    ignore = number(call, 2, scope);
+                }
+                ScalarExpression minimum = new Constant(ColumnType.REAL, 10.0);
+                ScalarExpression maximum = new Constant(ColumnType.REAL, 90.0);
+                if (call.arguments().size() > 3) {
+                    minimum = number(call, 3, scope);
+                }
+                if (call.arguments().size() > 4) {
+                    maximum = number(call, 4, scope);
+                }
+                return call(
+                        ScalarFunction.SERIES_OUTLIERS,
+                        ColumnType.DYNAMIC,
+                        series(call, scope),
+                        Constant.ofString(kind),
+                        ignore,
+                        minimum,
+                        maximum);
+            }
+            case "range" -> {
+                arity(call, 2, 3);
+                ScalarExpression start = argument(call, 0, scope);
+                ScalarExpression stop = argument(call, 1, scope);
+                ScalarExpression step = Constant.ofLong(1);
+                if (call.arguments().size() > 2) {
+                    step = argument(call, 2, scope);
+                }
+                ColumnType type = rangeType(start, stop, step, call.span());
+                if (isNumeric(type)) {
+                    step = convert(step, type);
+                }
+                return call(
+                        ScalarFunction.RANGE_ARRAY,
+                        ColumnType.DYNAMIC,
+                        convert(start, type),
+                        convert(stop, type),
+                        step);
+            }
+            default ->
+                throw error(
+                        DiagnosticCode.TYPE_MISMATCH,
+                        call.span(),
+                        call.name() + " returns several columns: use extend (a, b, ...) = " + call.name() + "(...)");
+        }
+    }
+
+    private ScalarExpression series(Expression.FunctionCall call, RowScope scope) {
+        ScalarExpression series = argument(call, 0, scope);
+        if (series.type() != ColumnType.DYNAMIC) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    call.arguments().get(0).span(),
+                    call.name() + " takes a dynamic array, got " + series.type().kqlName());
+        }
+        return series;
+    }
+
+    private String optionalChoice(
+            Expression.FunctionCall call,
+            int index,
+            RowScope scope,
+            String fallback,
+            Set<String> choices,
+            String what) {
+        if (call.arguments().size() <= index) {
+            return fallback;
+        }
+        String value = constantString(call, index, scope, what).toLowerCase(Locale.ROOT);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        if (!choices.contains(value)) {
+            throw error(
+                    DiagnosticCode.INVALID_VALUE, call.arguments().get(index).span(), what, value);
+        }
+        return value;
+    }
+
+    /**
+     * The columns of a series function that returns several (series_fit_line, series_stats,
+     * series_decompose_anomalies): {@code (a, b) = f(x)} names the first ones, an unnamed {@code f(x)}
+     * gives {@code f_x_field} (series-fit-line-function, series-stats-function). Empty for other items.
+     */
+    private Optional<List<NamedValue>> seriesColumns(Expression item, RowScope scope) {
+        List<String> names = List.of();
+        Expression value = item;
+        if (item instanceof Expression.NamedExpression named) {
+            names = named.names();
+            value = named.value();
+        }
+        if (!(value instanceof Expression.FunctionCall call)
+                || SeriesFunctions.fields(call.name()).isEmpty()) {
+            return Optional.empty();
+        }
+        List<SeriesFunctions.Field> fields = SeriesFunctions.fields(call.name()).get();
+        if (names.size() == 1) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    item.span(),
+                    call.name() + " returns several columns: name them as (a, b, ...) = " + call.name() + "(...)");
+        }
+        if (names.size() > fields.size()) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    item.span(),
+                    call.name() + " returns " + fields.size() + " columns, not " + names.size());
+        }
+        ScalarExpression result = seriesObject(call, scope);
+        String prefix = call.name() + "_" + resultName(call.arguments().get(0)).orElse("") + "_";
+        List<NamedValue> columns = new ArrayList<>();
+        int count = names.isEmpty() ? fields.size() : names.size();
+        for (int index = 0; index < count; index++) {
+            SeriesFunctions.Field field = fields.get(index);
+            String name = prefix + field.name();
+            if (!names.isEmpty()) {
+                name = names.get(index);
+            }
+            ScalarExpression member =
+                    call(ScalarFunction.DYNAMIC_MEMBER, ColumnType.DYNAMIC, result, Constant.ofString(field.name()));
+            columns.add(new NamedValue(name, convert(member, field.type())));
+        }
+        return Optional.of(columns);
+    }
+
+    /** The object a several-column series function computes, one member per column. */
+    private ScalarExpression seriesObject(Expression.FunctionCall call, RowScope scope) {
+        switch (call.name()) {
+            case "series_fit_line" -> {
+                arity(call, 1, 1);
+                return call(ScalarFunction.SERIES_FIT_LINE, ColumnType.DYNAMIC, series(call, scope));
+            }
+            case "series_stats" -> {
+                arity(call, 1, 2);
+                ScalarExpression ignore = Constant.ofBool(false);
+                if (call.arguments().size() > 1) {
+                    ignore = toBool(
+                            argument(call, 1, scope), call.arguments().get(1).span());
+                }
+                return call(ScalarFunction.SERIES_STATS, ColumnType.DYNAMIC, series(call, scope), ignore);
+            }
+            default -> {
+                // series_decompose_anomalies(Series, Threshold, Seasonality, Trend, Test_points, AD_method,
+                // Seasonality_threshold); an empty or missing argument takes its default
+                arity(call, 1, 7);
+                ScalarExpression threshold = new Constant(ColumnType.REAL, 1.5);
+                if (call.arguments().size() > 1) {
+                    threshold = number(call, 1, scope);
+                }
+                ScalarExpression seasonality = Constant.ofLong(-1);
+                if (call.arguments().size() > 2) {
+                    seasonality = integer(call, 2, scope);
+                }
+                String trend = optionalChoice(call, 3, scope, "avg", Set.of("avg", "linefit", "none"), "trend");
+                ScalarExpression testPoints = Constant.ofLong(0);
+                if (call.arguments().size() > 4) {
+                    testPoints = integer(call, 4, scope);
+                }
+                String method = optionalChoice(call, 5, scope, "ctukey", Set.of("ctukey", "tukey"), "AD_method");
+                ScalarExpression seasonalityThreshold = new Constant(ColumnType.REAL, 0.6);
+                if (call.arguments().size() > 6) {
+                    seasonalityThreshold = number(call, 6, scope);
+                }
+                return call(
+                        ScalarFunction.SERIES_DECOMPOSE_ANOMALIES,
+                        ColumnType.DYNAMIC,
+                        series(call, scope),
+                        threshold,
+                        seasonality,
+                        Constant.ofString(trend),
+                        testPoints,
+                        Constant.ofString(method),
+                        seasonalityThreshold);
+            }
+        }
     }
 
     private ColumnType typeName(Clause.TypeReference type) {
@@ -2536,6 +2950,14 @@ public final class Binder {
     private ScalarExpression function(Expression.FunctionCall call, RowScope scope) {
         String name = call.name();
         switch (name) {
+            case "series_stats_dynamic",
+                    "series_outliers",
+                    "range",
+                    "series_fit_line",
+                    "series_stats",
+                    "series_decompose_anomalies" -> {
+                return seriesFunction(call, scope);
+            }
             case "ago" -> {
                 arity(call, 1, 1);
                 ScalarExpression span = argument(call, 0, scope);

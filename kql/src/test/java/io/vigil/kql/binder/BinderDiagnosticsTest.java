@@ -87,12 +87,11 @@ class BinderDiagnosticsTest {
                         .code());
         covered.add(first("print datetime(2026-13-45)", DiagnosticCode.INVALID_VALUE)
                 .code());
-        covered.add(
-                first("SigninLogs | make-series count() on TimeGenerated step 1h", DiagnosticCode.UNSUPPORTED_OPERATOR)
-                        .code());
+        covered.add(first("SigninLogs | sample 10", DiagnosticCode.UNSUPPORTED_OPERATOR)
+                .code());
         covered.add(first("print hash_sha256('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
                 .code());
-        covered.add(first("SigninLogs | mv-expand a = Status, b = Status", DiagnosticCode.UNSUPPORTED_FEATURE)
+        covered.add(first("SigninLogs | mv-apply s = Status on (summarize count())", DiagnosticCode.UNSUPPORTED_FEATURE)
                 .code());
         covered.add(first("externaldata(a:string) [\"https://example.com/a.csv\"]", DiagnosticCode.NO_OUTBOUND_NETWORK)
                 .code());
