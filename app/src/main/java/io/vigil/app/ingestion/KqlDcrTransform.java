@@ -22,6 +22,7 @@ import io.vigil.sql.DuckDbDialect;
 import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
 import io.vigil.store.SchemaDdl;
+import io.vigil.store.series.DuckDbSeriesFunctions;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -80,6 +81,8 @@ public final class KqlDcrTransform implements DcrTransform {
             try (Statement settings = connection.createStatement()) {
                 settings.execute("SET TimeZone = 'UTC'");
             }
+            // a transform may call the series functions, which the store registers on its own database only
+            DuckDbSeriesFunctions.register(connection);
             load(connection, declaredColumns, records);
             return run(connection, compiled.plan().orElseThrow(), compiled.sql().orElseThrow());
         } catch (SQLException e) {
