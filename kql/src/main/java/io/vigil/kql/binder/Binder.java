@@ -80,6 +80,9 @@ public final class Binder {
 
     private int expansionDepth;
 
+    /** The window functions of the extend or project being bound, or null. */
+    private WindowCollector windows;
+
     /** The columns an expression can refer to; {@code leftCount} splits a join's two sides, or is -1. */
     private record RowScope(List<PlanColumn> columns, int leftCount) {
         static final RowScope EMPTY = new RowScope(List.of(), -1);
@@ -524,12 +527,12 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where ->
                 new PlanNode.Filter(input, condition(where.predicate(), new RowScope(input.columns())));
-            case QueryOperator.ProjectOperator project -> project(input, project.columns());
+            case QueryOperator.ProjectOperator project -> withWindows(input, rows -> project(rows, project.columns()));
             case QueryOperator.ProjectAwayOperator away -> projectAway(input, away.columns());
             case QueryOperator.ProjectKeepOperator keep -> projectKeep(input, keep.columns());
             case QueryOperator.ProjectRenameOperator rename -> projectRename(input, rename.columns());
             case QueryOperator.ProjectReorderOperator reorder -> projectReorder(input, reorder.columns());
-            case QueryOperator.ExtendOperator extend -> extend(input, extend.columns());
+            case QueryOperator.ExtendOperator extend -> withWindows(input, rows -> extend(rows, extend.columns()));
             case QueryOperator.SummarizeOperator summarize -> summarize(input, summarize);
             case QueryOperator.CountOperator count ->
                 new PlanNode.Aggregate(
@@ -545,6 +548,7 @@ public final class Binder {
             case QueryOperator.DistinctOperator distinct -> distinct(input, distinct.columns());
             case QueryOperator.UnionOperator union -> union(Optional.of(input), union);
             case QueryOperator.JoinOperator join -> join(input, join);
+            case QueryOperator.LookupOperator lookup -> lookup(input, lookup);
             case QueryOperator.MvExpandOperator expand -> mvExpand(input, expand);
             case QueryOperator.GetSchemaOperator getSchema -> getSchema(input);
             case QueryOperator.InvokeOperator invoke -> invoke(input, invoke);
@@ -555,8 +559,14 @@ public final class Binder {
             // presentation and naming only: rows pass through (render-operator, as-operator, serialize-operator)
             case QueryOperator.RenderOperator render -> input;
             case QueryOperator.AsOperator as -> input;
-            case QueryOperator.SerializeOperator serialize
-            when serialize.columns().isEmpty() -> input;
+            // serialize marks the rows as ordered (a window of no functions), then extends (serialize-operator)
+            case QueryOperator.SerializeOperator serialize -> {
+                PlanNode serialized = new PlanNode.Window(input, List.of(), input.columns());
+                if (serialize.columns().isEmpty()) {
+                    yield serialized;
+                }
+                yield withWindows(serialized, rows -> extend(rows, serialize.columns()));
+            }
             default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
         };
     }
@@ -956,6 +966,7 @@ public final class Binder {
             case "make_set", "makeset" -> "set";
             case "make_list", "makelist" -> "list";
             case "any", "take_any" -> "any";
+            case "make_bag", "make_bag_if" -> "bag";
             case "bin", "floor" -> "";
             default -> null;
         };
@@ -1150,6 +1161,8 @@ public final class Binder {
             case "make_set", "makeset" -> AggregateFunction.MAKE_SET;
             case "make_list", "makelist" -> AggregateFunction.MAKE_LIST;
             case "any", "take_any" -> AggregateFunction.ANY;
+            case "make_bag" -> AggregateFunction.MAKE_BAG;
+            case "make_bag_if" -> AggregateFunction.MAKE_BAG_IF;
             default -> {
                 if (isKnownAggregate(function)) {
                     throw error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), function);
@@ -1158,6 +1171,18 @@ public final class Binder {
             }
         };
         int expected = aggregate.arity();
+        if (aggregate == AggregateFunction.COUNT && arguments.size() == 1) {
+            // count(x) counts the rows where x is not null (count-aggregate-function); strings are never null
+            ScalarExpression value = scalar(arguments.get(0), scope);
+            String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
+            aggregates.add(new PlanNode.AggregateCall(
+                    AggregateFunction.COUNT_IF,
+                    List.of(call(
+                            ScalarFunction.NOT, ColumnType.BOOL, call(ScalarFunction.IS_NULL, ColumnType.BOOL, value))),
+                    ColumnType.LONG));
+            columns.add(new PlanColumn(unique(name, taken), ColumnType.LONG));
+            return;
+        }
         // dcount(x, accuracy) and make_set(x, maxSize) take an optional second argument
         boolean optionalSecond = aggregate == AggregateFunction.COUNT_DISTINCT
                 || aggregate == AggregateFunction.MAKE_SET
@@ -1176,7 +1201,15 @@ public final class Binder {
             if (aggregate == AggregateFunction.COUNT_IF) {
                 argument = toBool(argument, arguments.get(0).span());
             }
+            if (aggregate == AggregateFunction.MAKE_BAG) {
+                argument = convert(argument, ColumnType.DYNAMIC);
+            }
             bound.add(argument);
+        }
+        if (aggregate == AggregateFunction.MAKE_BAG_IF) {
+            // make_bag_if(bag, predicate) (make-bag-if-aggregate-function)
+            bound.add(convert(scalar(arguments.get(0), scope), ColumnType.DYNAMIC));
+            bound.add(toBool(scalar(arguments.get(1), scope), arguments.get(1).span()));
         }
         if ((aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST)
                 && arguments.size() == 2) {
@@ -1238,7 +1271,7 @@ public final class Binder {
             }
             case MIN, MAX, ANY, ARG_MAX, ARG_MIN -> argument;
             case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
-            case MAKE_SET, MAKE_LIST -> ColumnType.DYNAMIC;
+            case MAKE_SET, MAKE_LIST, MAKE_BAG, MAKE_BAG_IF -> ColumnType.DYNAMIC;
         };
     }
 
@@ -1541,6 +1574,82 @@ public final class Binder {
             }
         }
         return new PlanNode.Join(joinKind, left, right, condition, columns);
+    }
+
+    /**
+     * {@code lookup [kind=leftouter|inner] (Dimension) on ...}: like a join of every matching pair, but
+     * the right side's key columns are not repeated and leftouter is the default (lookup-operator).
+     * Right columns whose names the left already has get a numeric suffix, as join names them.
+     */
+    private PlanNode lookup(PlanNode left, QueryOperator.LookupOperator lookup) {
+        PlanNode.JoinKind joinKind = PlanNode.JoinKind.LEFT_OUTER;
+        for (Clause.OperatorParameter parameter : lookup.parameters()) {
+            if (!parameter.name().equalsIgnoreCase("kind")) {
+                continue;
+            }
+            String kind = sourceText(parameter.value().span()).toLowerCase(Locale.ROOT);
+            joinKind = switch (kind) {
+                case "leftouter" -> PlanNode.JoinKind.LEFT_OUTER;
+                case "inner" -> PlanNode.JoinKind.INNER;
+                default ->
+                    throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "lookup kind", kind);
+            };
+        }
+        PlanNode right = visibleOnly(tabular(lookup.right()));
+        left = visibleOnly(left);
+        List<int[]> pairs = new ArrayList<>();
+        for (Expression condition : lookup.on()) {
+            joinCondition(condition, left, right, pairs);
+        }
+        if (pairs.isEmpty()) {
+            throw error(DiagnosticCode.INVALID_JOIN_CONDITION, lookup.span(), "no 'on' columns");
+        }
+        int leftCount = left.columns().size();
+        List<ScalarExpression> conditions = new ArrayList<>();
+        Set<Integer> rightKeys = new HashSet<>();
+        for (int[] pair : pairs) {
+            rightKeys.add(pair[1]);
+            ScalarExpression leftKey = reference(left, pair[0]);
+            PlanColumn rightColumn = right.columns().get(pair[1]);
+            ScalarExpression rightKey =
+                    new ColumnReference(leftCount + pair[1], rightColumn.name(), rightColumn.type());
+            if (leftKey.type() != rightKey.type()) {
+                ColumnType common = comparisonType(leftKey.type(), rightKey.type());
+                if (common == null) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            lookup.span(),
+                            "Cannot compare " + leftKey.type().kqlName() + " with "
+                                    + rightKey.type().kqlName());
+                }
+                leftKey = convert(leftKey, common);
+                rightKey = convert(rightKey, common);
+            }
+            conditions.add(call(ScalarFunction.KEY_EQUAL, ColumnType.BOOL, leftKey, rightKey));
+        }
+        ScalarExpression condition = conditions.get(0);
+        if (conditions.size() > 1) {
+            condition = new Call(ScalarFunction.AND, conditions, ColumnType.BOOL);
+        }
+        List<PlanColumn> joined = new ArrayList<>(left.columns());
+        joined.addAll(right.columns());
+        PlanNode join = new PlanNode.Join(joinKind, left, right, condition, joined);
+        List<Output> outputs = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (int index = 0; index < leftCount; index++) {
+            outputs.add(new Output(left.columns().get(index), reference(left, index)));
+            taken.add(left.columns().get(index).name());
+        }
+        for (int index = 0; index < right.columns().size(); index++) {
+            if (rightKeys.contains(index)) {
+                continue;
+            }
+            PlanColumn column = right.columns().get(index);
+            outputs.add(new Output(
+                    new PlanColumn(unique(column.name(), taken), column.type()),
+                    new ColumnReference(leftCount + index, column.name(), column.type())));
+        }
+        return projection(join, outputs);
     }
 
     /** One {@code on} item: a column name on both sides, or {@code $left.a == $right.b}, or an and of them. */
@@ -2372,6 +2481,15 @@ public final class Binder {
             // nothing is in an empty list
             return Constant.ofBool(negated);
         }
+        List<ScalarExpression> arrays = new ArrayList<>();
+        for (ScalarExpression value : values) {
+            if (value.type() == ColumnType.DYNAMIC) {
+                arrays.add(value);
+            }
+        }
+        if (!arrays.isEmpty()) {
+            return dynamicIn(in, left, values, arrays, ignoreCase, negated);
+        }
         ScalarExpression result;
         switch (in.operator()) {
             case HAS_ANY, HAS_ALL -> {
@@ -2406,7 +2524,8 @@ public final class Binder {
                 arguments.add(convert(left, common));
                 for (ScalarExpression value : values) {
                     ColumnType type = comparisonType(common, value.type());
-                    if (type == null) {
+                    // a number listed against a string column compares as its text, as == does
+                    if (type == null && !isLooseEquality(common, value.type())) {
                         throw error(
                                 DiagnosticCode.TYPE_MISMATCH,
                                 in.span(),
@@ -2429,6 +2548,57 @@ public final class Binder {
         return result;
     }
 
+    /**
+     * {@code x in (d)} where {@code d} is a dynamic value that is not a literal array (a column, a function
+     * parameter, a non-array constant): {@code x} is in it when
+     * its text equals an element's (or the value's, for a scalar), as the in operator spreads dynamic
+     * arrays (in-operator). Other list values then compare by text too.
+     */
+    private ScalarExpression dynamicIn(
+            Expression.In in,
+            ScalarExpression left,
+            List<ScalarExpression> values,
+            List<ScalarExpression> arrays,
+            boolean ignoreCase,
+            boolean negated) {
+        if (in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY
+                || in.operator() == io.vigil.kql.syntax.InOperator.HAS_ALL) {
+            throw error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    in.span(),
+                    "a dynamic array that is not a constant in '"
+                            + in.operator().text() + "'");
+        }
+        ScalarExpression text = asString(left);
+        ScalarFunction contains = ScalarFunction.DYNAMIC_CONTAINS;
+        ScalarFunction listed = ScalarFunction.IN;
+        if (ignoreCase) {
+            contains = ScalarFunction.DYNAMIC_CONTAINS_IGNORE_CASE;
+            listed = ScalarFunction.IN_IGNORE_CASE;
+        }
+        List<ScalarExpression> tests = new ArrayList<>();
+        List<ScalarExpression> others = new ArrayList<>();
+        others.add(text);
+        for (ScalarExpression value : values) {
+            if (arrays.contains(value)) {
+                tests.add(call(contains, ColumnType.BOOL, value, text));
+            } else {
+                others.add(asString(value));
+            }
+        }
+        if (others.size() > 1) {
+            tests.add(new Call(listed, others, ColumnType.BOOL));
+        }
+        ScalarExpression result = tests.get(0);
+        if (tests.size() > 1) {
+            result = new Call(ScalarFunction.OR, tests, ColumnType.BOOL);
+        }
+        if (negated) {
+            return call(ScalarFunction.NOT, ColumnType.BOOL, result);
+        }
+        return result;
+    }
+
     /** The values one item of an in-list stands for: a dynamic array constant spreads into its elements. */
     private List<ScalarExpression> listValues(Expression value, RowScope scope) {
         Optional<List<ScalarExpression>> elements = dynamicElements(value);
@@ -2441,14 +2611,8 @@ public final class Binder {
                 && binding.elements().isPresent()) {
             return binding.elements().get();
         }
-        ScalarExpression scalar = scalar(value, scope);
-        if (scalar.type() == ColumnType.DYNAMIC) {
-            throw error(
-                    DiagnosticCode.UNSUPPORTED_FEATURE,
-                    value.span(),
-                    "a dynamic array that is not a constant in" + " a list");
-        }
-        return List.of(scalar);
+        // a dynamic value that is not a constant array (a column, a function parameter) is matched at run time
+        return List.of(scalar(value, scope));
     }
 
     /** {@code x between (a .. b)}: inclusive; a timespan upper bound counts from the lower (between-operator). */
@@ -2986,6 +3150,10 @@ public final class Binder {
                 return Constant.nullOf(ColumnType.DATETIME);
             }
             default -> {
+                Optional<ScalarExpression> more = new MoreFunctions(access(scope)).bind(call);
+                if (more.isPresent()) {
+                    return more.get();
+                }
                 if (isKnownAggregate(name)
                         || Set.of(
                                         "count",
@@ -3015,6 +3183,65 @@ public final class Binder {
                 }
                 throw error(DiagnosticCode.UNKNOWN_FUNCTION, call.span(), name);
             }
+        }
+    }
+
+    /** This binder as the function families outside it see it, in one row scope. */
+    private BindAccess access(RowScope scope) {
+        return new BindAccess() {
+            @Override
+            public ScalarExpression argument(Expression.FunctionCall call, int index) {
+                return Binder.this.argument(call, index, scope);
+            }
+
+            @Override
+            public void arity(Expression.FunctionCall call, int minimum, int maximum) {
+                Binder.this.arity(call, minimum, maximum);
+            }
+
+            @Override
+            public ScalarExpression convert(ScalarExpression value, ColumnType target) {
+                return Binder.this.convert(value, target);
+            }
+
+            @Override
+            public ScalarExpression asString(ScalarExpression value) {
+                return Binder.this.asString(value);
+            }
+
+            @Override
+            public ColumnType typeName(Clause.TypeReference type) {
+                return Binder.this.typeName(type);
+            }
+
+            @Override
+            public RuntimeException error(DiagnosticCode code, Span span, Object... arguments) {
+                return Binder.this.error(code, span, arguments);
+            }
+
+            @Override
+            public Optional<WindowCollector> windows() {
+                return Optional.ofNullable(windows);
+            }
+        };
+    }
+
+    /** Binds the items of an extend or project with window functions collected under them. */
+    private PlanNode withWindows(PlanNode input, java.util.function.Function<PlanNode, PlanNode> bind) {
+        WindowCollector saved = windows;
+        windows = new WindowCollector(input);
+        try {
+            PlanNode projection = bind.apply(input);
+            if (!(projection instanceof PlanNode.Project project) || project.input() != input) {
+                return projection;
+            }
+            PlanNode windowed = windows.wrap();
+            if (windowed == input) {
+                return projection;
+            }
+            return new PlanNode.Project(windowed, project.expressions(), project.columns());
+        } finally {
+            windows = saved;
         }
     }
 
