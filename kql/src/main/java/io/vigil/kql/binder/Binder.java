@@ -516,6 +516,7 @@ public final class Binder {
             case QueryOperator.UnionOperator union -> union(Optional.empty(), union);
             case QueryOperator.PrintOperator print -> print(print);
             case QueryOperator.DataTableOperator datatable -> datatable(datatable);
+            case QueryOperator.SearchOperator search -> search(Optional.empty(), search);
             // a self-hosted SIEM must not fetch what a rule names (externaldata-operator reads blobs and URLs)
             case QueryOperator.ExternalDataOperator external ->
                 throw error(DiagnosticCode.NO_OUTBOUND_NETWORK, external.span(), "externaldata");
@@ -549,6 +550,7 @@ public final class Binder {
             case QueryOperator.UnionOperator union -> union(Optional.of(input), union);
             case QueryOperator.JoinOperator join -> join(input, join);
             case QueryOperator.LookupOperator lookup -> lookup(input, lookup);
+            case QueryOperator.SearchOperator search -> search(Optional.of(input), search);
             case QueryOperator.MvExpandOperator expand -> mvExpand(input, expand);
             case QueryOperator.GetSchemaOperator getSchema -> getSchema(input);
             case QueryOperator.InvokeOperator invoke -> invoke(input, invoke);
@@ -967,7 +969,25 @@ public final class Binder {
             case "make_list", "makelist" -> "list";
             case "any", "take_any" -> "any";
             case "make_bag", "make_bag_if" -> "bag";
-            case "bin", "floor" -> "";
+            case "sumif" -> "sumif";
+            case "avgif" -> "avgif";
+            case "minif" -> "minif";
+            case "maxif" -> "maxif";
+            case "make_set_if" -> "set";
+            case "make_list_if" -> "list";
+            // a conversion keeps its argument's name: "by tostring(tld)" groups into a column tld
+            case "bin",
+                    "floor",
+                    "tostring",
+                    "toint",
+                    "tolong",
+                    "toreal",
+                    "todouble",
+                    "tobool",
+                    "todatetime",
+                    "totimespan",
+                    "todynamic",
+                    "toguid" -> "";
             default -> null;
         };
         if (prefix == null) {
@@ -1161,6 +1181,8 @@ public final class Binder {
             case "make_set", "makeset" -> AggregateFunction.MAKE_SET;
             case "make_list", "makelist" -> AggregateFunction.MAKE_LIST;
             case "any", "take_any" -> AggregateFunction.ANY;
+            case "sumif", "avgif", "minif", "maxif", "dcountif", "make_set_if", "make_list_if" ->
+                CONDITIONAL_AGGREGATES.get(function);
             case "make_bag" -> AggregateFunction.MAKE_BAG;
             case "make_bag_if" -> AggregateFunction.MAKE_BAG_IF;
             default -> {
@@ -1171,6 +1193,10 @@ public final class Binder {
             }
         };
         int expected = aggregate.arity();
+        if (CONDITIONAL_AGGREGATES.containsKey(function)) {
+            conditionalAggregate(call, scope, declared, taken, aggregates, columns);
+            return;
+        }
         if (aggregate == AggregateFunction.COUNT && arguments.size() == 1) {
             // count(x) counts the rows where x is not null (count-aggregate-function); strings are never null
             ScalarExpression value = scalar(arguments.get(0), scope);
@@ -1223,6 +1249,56 @@ public final class Binder {
         ColumnType type = aggregate
                 .resultType()
                 .orElseGet(() -> aggregateType(aggregate, bound.get(0).type()));
+        String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
+        aggregates.add(new PlanNode.AggregateCall(aggregate, bound, type));
+        columns.add(new PlanColumn(unique(name, taken), type));
+    }
+
+    /** {@code sumif(x, predicate)} and friends: the aggregate over the rows where the predicate holds. */
+    private static final Map<String, AggregateFunction> CONDITIONAL_AGGREGATES = Map.of(
+            "sumif", AggregateFunction.SUM,
+            "avgif", AggregateFunction.AVG,
+            "minif", AggregateFunction.MIN,
+            "maxif", AggregateFunction.MAX,
+            "dcountif", AggregateFunction.COUNT_DISTINCT,
+            "make_set_if", AggregateFunction.MAKE_SET,
+            "make_list_if", AggregateFunction.MAKE_LIST);
+
+    /**
+     * The value is null where the predicate does not hold, which every aggregate here skips
+     * (sumif-aggregate-function, dcountif-aggregate-function, make-set-if-aggregate-function...).
+     */
+    private void conditionalAggregate(
+            Expression.FunctionCall call,
+            RowScope scope,
+            Optional<String> declared,
+            Set<String> taken,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> columns) {
+        AggregateFunction aggregate = CONDITIONAL_AGGREGATES.get(call.name());
+        boolean sized = aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST;
+        boolean accuracy = aggregate == AggregateFunction.COUNT_DISTINCT;
+        int maximum = 2;
+        if (sized || accuracy) {
+            maximum = 3;
+        }
+        arity(call, 2, maximum);
+        ScalarExpression value = scalar(call.arguments().get(0), scope);
+        ScalarExpression predicate = toBool(
+                scalar(call.arguments().get(1), scope), call.arguments().get(1).span());
+        List<ScalarExpression> bound = new ArrayList<>();
+        bound.add(call(ScalarFunction.IF, value.type(), predicate, value, Constant.nullOf(value.type())));
+        if (sized && call.arguments().size() == 3) {
+            ScalarExpression size = scalar(call.arguments().get(2), scope);
+            if (!(size instanceof Constant constant) || !(constant.value() instanceof Number)) {
+                throw error(
+                        DiagnosticCode.EXPECTED_CONSTANT,
+                        call.arguments().get(2).span(),
+                        "maxSize");
+            }
+            bound.add(convert(size, ColumnType.LONG));
+        }
+        ColumnType type = aggregate.resultType().orElseGet(() -> aggregateType(aggregate, value.type()));
         String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
         aggregates.add(new PlanNode.AggregateCall(aggregate, bound, type));
         columns.add(new PlanColumn(unique(name, taken), type));
@@ -1650,6 +1726,89 @@ public final class Binder {
                     new ColumnReference(leftCount + index, column.name(), column.type())));
         }
         return projection(join, outputs);
+    }
+
+    /**
+     * {@code search [kind=case_sensitive] [in (T1, T2)] predicate} and {@code T | search predicate}: a
+     * string term matches rows where any column has it as a term, like {@code has} (search-operator);
+     * {@code and}, {@code or} and parentheses combine terms; other predicates are ordinary conditions.
+     * Without a piped input the tables (all of them when none is named) are unioned with their name in
+     * {@code $table}.
+     */
+    private PlanNode search(Optional<PlanNode> input, QueryOperator.SearchOperator search) {
+        boolean caseSensitive = false;
+        for (Clause.OperatorParameter parameter : search.parameters()) {
+            if (parameter.name().equalsIgnoreCase("kind")) {
+                String kind = sourceText(parameter.value().span()).toLowerCase(Locale.ROOT);
+                caseSensitive = switch (kind) {
+                    case "case_sensitive" -> true;
+                    case "case_insensitive", "default" -> false;
+                    default ->
+                        throw error(
+                                DiagnosticCode.INVALID_VALUE, parameter.value().span(), "search kind", kind);
+                };
+            }
+        }
+        PlanNode rows;
+        if (input.isPresent()) {
+            if (!search.tables().isEmpty()) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, search.span(), "search in (...) after '|'");
+            }
+            rows = input.get();
+        } else {
+            List<Expression> tables = search.tables();
+            if (tables.isEmpty()) {
+                tables = List.of(new Expression.WildcardName(search.span(), "*"));
+            }
+            Clause.OperatorParameter withSource = new Clause.OperatorParameter(
+                    search.span(), "withsource", new Expression.NameReference(search.span(), "$table"));
+            rows = union(Optional.empty(), new QueryOperator.UnionOperator(search.span(), List.of(withSource), tables));
+        }
+        return new PlanNode.Filter(rows, searchPredicate(search.predicate(), rows, caseSensitive));
+    }
+
+    private ScalarExpression searchPredicate(Expression predicate, PlanNode rows, boolean caseSensitive) {
+        if (predicate instanceof Expression.Parenthesized parenthesized) {
+            return searchPredicate(parenthesized.expression(), rows, caseSensitive);
+        }
+        if (predicate instanceof Expression.Binary binary
+                && (binary.operator() == BinaryOperator.AND || binary.operator() == BinaryOperator.OR)) {
+            ScalarFunction function = ScalarFunction.AND;
+            if (binary.operator() == BinaryOperator.OR) {
+                function = ScalarFunction.OR;
+            }
+            return call(
+                    function,
+                    ColumnType.BOOL,
+                    searchPredicate(binary.left(), rows, caseSensitive),
+                    searchPredicate(binary.right(), rows, caseSensitive));
+        }
+        if (!(predicate instanceof Expression.Literal literal) || literal.kind() != LiteralKind.STRING) {
+            return condition(predicate, new RowScope(rows.columns()));
+        }
+        String term = literal.value();
+        if (term.contains("*")) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, predicate.span(), "wildcards in search terms");
+        }
+        ScalarFunction has = ScalarFunction.HAS;
+        if (caseSensitive) {
+            has = ScalarFunction.HAS_CS;
+        }
+        List<ScalarExpression> tests = new ArrayList<>();
+        for (int index = 0; index < rows.columns().size(); index++) {
+            PlanColumn column = rows.columns().get(index);
+            if (column.hidden() || column.name().equals("$table")) {
+                continue;
+            }
+            tests.add(call(has, ColumnType.BOOL, asString(reference(rows, index)), Constant.ofString(term)));
+        }
+        if (tests.isEmpty()) {
+            return Constant.ofBool(false);
+        }
+        if (tests.size() == 1) {
+            return tests.get(0);
+        }
+        return new Call(ScalarFunction.OR, tests, ColumnType.BOOL);
     }
 
     /** One {@code on} item: a column name on both sides, or {@code $left.a == $right.b}, or an and of them. */

@@ -173,7 +173,11 @@ final class MoreFunctions {
                         "non-negative offset");
             }
         }
+        // strings are never null in KQL: past the first or last row a string is empty
         ScalarExpression fallback = Constant.nullOf(value.type());
+        if (value.type() == ColumnType.STRING) {
+            fallback = Constant.ofString("");
+        }
         if (call.arguments().size() > 2) {
             fallback = access.convert(access.argument(call, 2), value.type());
         }
