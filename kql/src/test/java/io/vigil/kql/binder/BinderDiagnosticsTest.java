@@ -87,6 +87,8 @@ class BinderDiagnosticsTest {
                         .code());
         covered.add(first("print datetime(2026-13-45)", DiagnosticCode.INVALID_VALUE)
                 .code());
+        covered.add(first("SigninLogs | extend p = prev(UserPrincipalName)", DiagnosticCode.NOT_SERIALIZED)
+                .code());
         covered.add(
                 first("SigninLogs | make-series count() on TimeGenerated step 1h", DiagnosticCode.UNSUPPORTED_OPERATOR)
                         .code());
