@@ -21,6 +21,8 @@ public enum AggregateFunction {
     MAKE_SET("make_set", 1, ColumnType.DYNAMIC, "Array of the distinct non-null values"),
     MAKE_LIST("make_list", 1, ColumnType.DYNAMIC, "Array of the non-null values"),
     ANY("any", 1, null, "Some value of the group"),
+    MAKE_BAG("make_bag", 1, ColumnType.DYNAMIC, "Property bag of all keys of the bags of the group"),
+    MAKE_BAG_IF("make_bag_if", 2, ColumnType.DYNAMIC, "make_bag over the rows where the predicate is true"),
     ARG_MAX("arg_max", 2, null, "The value (first argument) of a row whose key (second argument) is largest"),
     ARG_MIN("arg_min", 2, null, "The value (first argument) of a row whose key (second argument) is smallest"),
     SERIES_ENTRIES(

@@ -261,4 +261,33 @@ public sealed interface PlanNode {
             return List.of(input);
         }
     }
+
+    /** A window function call over the input's columns. */
+    record WindowCall(WindowFunction function, List<ScalarExpression> arguments, io.vigil.spi.ColumnType type) {
+        public WindowCall {
+            requireNonNull(function, "function is null");
+            arguments = List.copyOf(requireNonNull(arguments, "arguments is null"));
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    /**
+     * The input's columns then one column per window function, computed over the input rows in their
+     * order (KQL's serialized row set); the rows keep that order.
+     */
+    record Window(PlanNode input, List<WindowCall> functions, List<PlanColumn> columns) implements PlanNode {
+        public Window {
+            requireNonNull(input, "input is null");
+            functions = List.copyOf(requireNonNull(functions, "functions is null"));
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            if (input.columns().size() + functions.size() != columns.size()) {
+                throw new IllegalArgumentException("the input's columns then one column per window function");
+            }
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
 }

@@ -99,6 +99,15 @@ public final class PlanPrinter {
                         + (unnest.limit().isPresent()
                                 ? " limit=" + unnest.limit().getAsLong()
                                 : "");
+            case PlanNode.Window window ->
+                "Window "
+                        + window.functions().stream()
+                                .map(call -> call.function().functionName()
+                                        + call.arguments().stream()
+                                                .map(PlanPrinter::expression)
+                                                .collect(Collectors.joining(", ", "(", ")"))
+                                        + ":" + call.type().kqlName())
+                                .collect(Collectors.joining(", ", "[", "]"));
         };
     }
 

@@ -63,7 +63,8 @@ public final class TableCatalog {
             "Anomalies",
             "Usage",
             "Operation",
-            "AzureNetworkAnalytics_CL");
+            "AzureNetworkAnalytics_CL",
+            "OfficeActivity");
 
     /**
      * Standard columns every Log Analytics table has, added where the reference page leaves them out

@@ -239,6 +239,29 @@ public final class DuckDbDialect implements SqlDialect {
             case SERIES_STATS -> seriesUdf("vigil_series_stats", arguments);
             case SERIES_OUTLIERS -> seriesUdf("vigil_series_outliers", arguments);
             case SERIES_DECOMPOSE_ANOMALIES -> seriesUdf("vigil_series_decompose_anomalies", arguments);
+            case BAG_MERGE -> bagMerge(arguments);
+            case BAG_KEYS ->
+                new SqlCase(
+                        List.of(new SqlWhen(
+                                isJsonType(arguments.get(0), "OBJECT"),
+                                SqlCall.of("to_json", SqlCall.of("json_keys", arguments.get(0))))),
+                        Optional.empty());
+            case DYNAMIC_CONTAINS -> dynamicContains(arguments.get(0), arguments.get(1), false);
+            case DYNAMIC_CONTAINS_IGNORE_CASE -> dynamicContains(arguments.get(0), arguments.get(1), true);
+            // json_extract fails on text that is not JSON, where extract_json is null (extractjsonfunction)
+            case JSON_PATH ->
+                SqlCall.of(
+                        "json_extract",
+                        new SqlCase(
+                                List.of(new SqlWhen(SqlCall.of("json_valid", arguments.get(1)), arguments.get(1))),
+                                Optional.empty()),
+                        arguments.get(0));
+            case ARRAY_SLICE -> arraySlice(arguments);
+            case PARSE_URL -> parseUrl(arguments.get(0));
+            case PARSE_URL_QUERY ->
+                SqlCall.of("json_object", SqlLiteral.ofString("Query Parameters"), queryParameters(arguments.get(0)));
+            case IPV4_COMPARE -> ipv4Compare(arguments.get(0), arguments.get(1), arguments.get(2));
+            case IPV4_IS_IN_RANGE -> ipv4InRange(arguments.get(0), arguments.get(1));
         };
     }
 
@@ -327,6 +350,225 @@ public final class DuckDbDialect implements SqlDialect {
         return new SqlCast(SqlCall.of(name, new SqlCast(arguments.get(0), "VARCHAR", false), options), "JSON", false);
     }
 
+    private static SqlExpression isJsonType(SqlExpression value, String type) {
+        return new SqlBinary("=", SqlCall.of("json_type", value), SqlLiteral.ofString(type));
+    }
+
+    /** A JSON object as a map of its top-level keys; anything else as the empty map. */
+    private static SqlExpression asMap(SqlExpression value) {
+        return SqlCall.of(
+                "coalesce",
+                new SqlCase(
+                        List.of(new SqlWhen(
+                                isJsonType(value, "OBJECT"), new SqlCast(value, "MAP(VARCHAR, JSON)", true))),
+                        Optional.empty()),
+                new SqlCast(new SqlCast(SqlLiteral.ofString("{}"), "JSON", false), "MAP(VARCHAR, JSON)", false));
+    }
+
+    /** bag_merge: on a key in several bags the first bag wins (bag-merge-function); map_concat lets the last win. */
+    private static SqlExpression bagMerge(List<SqlExpression> arguments) {
+        List<SqlExpression> maps = new ArrayList<>();
+        for (int index = arguments.size() - 1; index >= 0; index--) {
+            maps.add(asMap(arguments.get(index)));
+        }
+        if (maps.size() == 1) {
+            return SqlCall.of("to_json", maps.get(0));
+        }
+        return SqlCall.of("to_json", new SqlCall("map_concat", maps));
+    }
+
+    /** {@code x in (dynamicArray)}: the elements compare by their text; a dynamic scalar compares as one value. */
+    private static SqlExpression dynamicContains(SqlExpression dynamic, SqlExpression text, boolean ignoreCase) {
+        SqlExpression elements = SqlCall.of("json_extract_string", dynamic, SqlLiteral.ofString("$[*]"));
+        SqlExpression scalar = SqlCall.of("json_extract_string", dynamic, SqlLiteral.ofString("$"));
+        if (ignoreCase) {
+            elements = SqlCall.of(
+                    "list_transform",
+                    elements,
+                    new SqlExpression.SqlLambda(
+                            List.of("e"), SqlCall.of("lower", new SqlExpression.SqlColumn(Optional.empty(), "e"))));
+            scalar = lower(scalar);
+            text = lower(text);
+        }
+        return SqlCall.of(
+                "coalesce",
+                new SqlCase(
+                        List.of(new SqlWhen(isJsonType(dynamic, "ARRAY"), SqlCall.of("list_contains", elements, text))),
+                        Optional.of(new SqlBinary("=", scalar, text))),
+                SqlLiteral.FALSE);
+    }
+
+    /** array_slice(array, start, end): inclusive 0-based bounds, negative ones from the end (array-slice-function). */
+    private static SqlExpression arraySlice(List<SqlExpression> arguments) {
+        SqlExpression list =
+                new SqlCast(SqlCall.of("json_extract", arguments.get(0), SqlLiteral.ofString("$[*]")), "JSON[]", false);
+        SqlExpression length = SqlCall.of("len", list);
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        isJsonType(arguments.get(0), "ARRAY"),
+                        SqlCall.of(
+                                "to_json",
+                                SqlCall.of(
+                                        "list_slice",
+                                        list,
+                                        slicePosition(arguments.get(1), length),
+                                        slicePosition(arguments.get(2), length))))),
+                Optional.empty());
+    }
+
+    private static SqlExpression slicePosition(SqlExpression index, SqlExpression length) {
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        new SqlBinary("<", index, SqlLiteral.of(0L)),
+                        new SqlBinary("+", new SqlBinary("+", length, index), SqlLiteral.of(1L)))),
+                Optional.of(new SqlBinary("+", index, SqlLiteral.of(1L))));
+    }
+
+    /** The parts of a URL by the generic-syntax expression of RFC 3986, appendix B. */
+    private static final String URL_PATTERN = "^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$";
+
+    private static SqlExpression urlPart(SqlExpression url, int group) {
+        return SqlCall.of("regexp_extract", url, SqlLiteral.ofString(URL_PATTERN), SqlLiteral.of(group));
+    }
+
+    /** parse_url: Scheme, Host, Port, Path, Username, Password, Query Parameters, Fragment (parse-url-function). */
+    private static SqlExpression parseUrl(SqlExpression url) {
+        SqlExpression authority = urlPart(url, 2);
+        SqlExpression userInfo =
+                SqlCall.of("regexp_extract", authority, SqlLiteral.ofString("^([^@]*)@"), SqlLiteral.of(1L));
+        SqlExpression hostAndPort =
+                SqlCall.of("regexp_replace", authority, SqlLiteral.ofString("^[^@]*@"), SqlLiteral.ofString(""));
+        SqlExpression host = SqlCall.of(
+                "regexp_extract", hostAndPort, SqlLiteral.ofString("^(\\[[^\\]]*\\]|[^:]*)"), SqlLiteral.of(1L));
+        SqlExpression port =
+                SqlCall.of("regexp_extract", hostAndPort, SqlLiteral.ofString(":([0-9]*)$"), SqlLiteral.of(1L));
+        SqlExpression user = SqlCall.of("regexp_extract", userInfo, SqlLiteral.ofString("^([^:]*)"), SqlLiteral.of(1L));
+        SqlExpression password =
+                SqlCall.of("regexp_extract", userInfo, SqlLiteral.ofString(":(.*)$"), SqlLiteral.of(1L));
+        return new SqlCall(
+                "json_object",
+                List.of(
+                        SqlLiteral.ofString("Scheme"),
+                        urlPart(url, 1),
+                        SqlLiteral.ofString("Host"),
+                        host,
+                        SqlLiteral.ofString("Port"),
+                        port,
+                        SqlLiteral.ofString("Path"),
+                        urlPart(url, 3),
+                        SqlLiteral.ofString("Username"),
+                        user,
+                        SqlLiteral.ofString("Password"),
+                        password,
+                        SqlLiteral.ofString("Query Parameters"),
+                        queryParameters(urlPart(url, 4)),
+                        SqlLiteral.ofString("Fragment"),
+                        urlPart(url, 5)));
+    }
+
+    /**
+     * The key=value pairs of a query string as a bag of decoded strings (parse-urlquery-function); a key
+     * given twice keeps its last value.
+     */
+    private static SqlExpression queryParameters(SqlExpression query) {
+        SqlExpression pair = new SqlExpression.SqlColumn(Optional.empty(), "p");
+        SqlExpression pairs = SqlCall.of(
+                "list_filter",
+                SqlCall.of(
+                        "string_split",
+                        SqlCall.of("regexp_replace", query, SqlLiteral.ofString("^\\?"), SqlLiteral.ofString("")),
+                        SqlLiteral.ofString("&")),
+                new SqlExpression.SqlLambda(List.of("p"), new SqlBinary("<>", pair, SqlLiteral.ofString(""))));
+        SqlExpression key = SqlCall.of("split_part", pair, SqlLiteral.ofString("="), SqlLiteral.of(1L));
+        SqlExpression value =
+                SqlCall.of("substr", pair, new SqlBinary("+", SqlCall.of("length", key), SqlLiteral.of(2L)));
+        SqlExpression keys = SqlCall.of(
+                "list_transform", pairs, new SqlExpression.SqlLambda(List.of("p"), SqlCall.of("url_decode", key)));
+        SqlExpression entries = SqlCall.of(
+                "list_transform",
+                pairs,
+                new SqlExpression.SqlLambda(
+                        List.of("p"),
+                        SqlCall.of("row", SqlCall.of("url_decode", key), SqlCall.of("url_decode", value))));
+        // map keys must be unique: keep an entry only when no later entry has its key
+        SqlExpression entry = new SqlExpression.SqlColumn(Optional.empty(), "e");
+        SqlExpression position = new SqlExpression.SqlColumn(Optional.empty(), "i");
+        SqlExpression lastOfKey = SqlCall.of(
+                "list_filter",
+                entries,
+                new SqlExpression.SqlLambda(
+                        List.of("e", "i"),
+                        new SqlUnary(
+                                "NOT",
+                                SqlCall.of(
+                                        "list_contains",
+                                        SqlCall.of(
+                                                "list_slice",
+                                                keys,
+                                                new SqlBinary("+", position, SqlLiteral.of(1L)),
+                                                SqlCall.of("len", keys)),
+                                        SqlCall.of("struct_extract", entry, SqlLiteral.of(1L))),
+                                false)));
+        return SqlCall.of(
+                "coalesce",
+                SqlCall.of("to_json", SqlCall.of("map_from_entries", lastOfKey)),
+                new SqlCast(SqlLiteral.ofString("{}"), "JSON", false));
+    }
+
+    /** The address part of an IPv4 string with an optional /prefix, as a number; null when it does not parse. */
+    private static SqlExpression ipv4Number(SqlExpression text) {
+        SqlExpression address = SqlCall.of("split_part", text, SqlLiteral.ofString("/"), SqlLiteral.of(1L));
+        String octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+        SqlExpression value = SqlLiteral.of(0L);
+        for (int index = 1; index <= 4; index++) {
+            SqlExpression part = new SqlCast(
+                    SqlCall.of("split_part", address, SqlLiteral.ofString("."), SqlLiteral.of(index)), "BIGINT", true);
+            value = new SqlBinary("+", new SqlBinary("*", value, SqlLiteral.of(256L)), part);
+        }
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        SqlCall.of("regexp_full_match", address, SqlLiteral.ofString(octet + "(\\." + octet + "){3}")),
+                        value)),
+                Optional.empty());
+    }
+
+    /** The /prefix of an IPv4 string (32 without one); null when it is not 0 to 32. */
+    private static SqlExpression ipv4Prefix(SqlExpression text) {
+        SqlExpression given = new SqlCast(
+                SqlCall.of("split_part", text, SqlLiteral.ofString("/"), SqlLiteral.of(2L)), "BIGINT", true);
+        return new SqlCase(
+                List.of(
+                        new SqlWhen(
+                                new SqlUnary("NOT", SqlCall.of("contains", text, SqlLiteral.ofString("/")), false),
+                                SqlLiteral.of(32L)),
+                        new SqlWhen(
+                                new SqlBinary(
+                                        "AND",
+                                        new SqlBinary(">=", given, SqlLiteral.of(0L)),
+                                        new SqlBinary("<=", given, SqlLiteral.of(32L))),
+                                given)),
+                Optional.empty());
+    }
+
+    private static SqlExpression masked(SqlExpression number, SqlExpression prefix) {
+        return new SqlBinary(">>", number, new SqlBinary("-", SqlLiteral.of(32L), prefix));
+    }
+
+    /** ipv4_compare(a, b, prefix): both masked by the smallest of their prefixes and the argument (ipv4-compare-function). */
+    private static SqlExpression ipv4Compare(SqlExpression left, SqlExpression right, SqlExpression prefix) {
+        SqlExpression bits = SqlCall.of("least", ipv4Prefix(left), ipv4Prefix(right), prefix);
+        return new SqlCast(
+                SqlCall.of("sign", new SqlBinary("-", masked(ipv4Number(left), bits), masked(ipv4Number(right), bits))),
+                "BIGINT",
+                false);
+    }
+
+    /** ipv4_is_in_range(address, range): the address masked by the range's prefix (ipv4-is-in-range-function). */
+    private static SqlExpression ipv4InRange(SqlExpression address, SqlExpression range) {
+        SqlExpression bits = ipv4Prefix(range);
+        return new SqlBinary("=", masked(ipv4Number(address), bits), masked(ipv4Number(range), bits));
+    }
+
     /** Non-overlapping occurrences: the length removed by deleting them, over the needle's length (countof-function). */
     private static SqlExpression countOf(SqlExpression text, SqlExpression needle) {
         SqlExpression removed = new SqlBinary(
@@ -351,6 +593,30 @@ public final class DuckDbDialect implements SqlDialect {
         }
         return SqlCall.of(
                 "coalesce", SqlCall.of("to_json", list), new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
+    }
+
+    /**
+     * make_bag: the union of the group's property bags; other values are ignored, and a key in several bags
+     * gets one of its values (make-bag-aggregate-function).
+     */
+    private static SqlExpression makeBag(SqlExpression bag, Optional<SqlExpression> predicate) {
+        SqlExpression filter = isJsonType(bag, "OBJECT");
+        if (predicate.isPresent()) {
+            filter = new SqlBinary("AND", predicate.get(), filter);
+        }
+        SqlExpression maps = new SqlAggregate(
+                "list", false, List.of(new SqlCast(bag, "MAP(VARCHAR, JSON)", true)), Optional.of(filter));
+        SqlExpression merged = SqlCall.of(
+                "list_reduce",
+                maps,
+                new SqlExpression.SqlLambda(
+                        List.of("a", "b"),
+                        SqlCall.of(
+                                "map_concat",
+                                new SqlExpression.SqlColumn(Optional.empty(), "a"),
+                                new SqlExpression.SqlColumn(Optional.empty(), "b"))));
+        return SqlCall.of(
+                "coalesce", SqlCall.of("to_json", merged), new SqlCast(SqlLiteral.ofString("{}"), "JSON", false));
     }
 
     private static SqlExpression chain(String operator, List<SqlExpression> arguments) {
@@ -413,6 +679,7 @@ public final class DuckDbDialect implements SqlDialect {
             case SqlExpression.SqlInQuery in -> false;
             case SqlExpression.SqlStar star -> false;
             case SqlExpression.SqlLambda lambda -> false;
+            case SqlExpression.SqlWindow window -> false;
         };
     }
 
@@ -660,6 +927,8 @@ public final class DuckDbDialect implements SqlDialect {
             case MAKE_SET -> collect(arguments, true);
             case MAKE_LIST -> collect(arguments, false);
             case ANY -> SqlAggregate.of("any_value", arguments.get(0));
+            case MAKE_BAG -> makeBag(arguments.get(0), Optional.empty());
+            case MAKE_BAG_IF -> makeBag(arguments.get(0), Optional.of(arguments.get(1)));
             // arg_max_null takes the value of the chosen row even when it is null, keeping columns of one row
             case ARG_MAX -> SqlAggregate.of("arg_max_null", arguments.get(0), arguments.get(1));
             case ARG_MIN -> SqlAggregate.of("arg_min_null", arguments.get(0), arguments.get(1));

@@ -6,11 +6,15 @@ import io.vigil.plan.PlanColumn;
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
 import io.vigil.spi.ColumnType;
+import io.vigil.sql.SqlExpression.SqlBinary;
 import io.vigil.sql.SqlExpression.SqlCall;
+import io.vigil.sql.SqlExpression.SqlCase;
 import io.vigil.sql.SqlExpression.SqlCast;
 import io.vigil.sql.SqlExpression.SqlColumn;
 import io.vigil.sql.SqlExpression.SqlInQuery;
 import io.vigil.sql.SqlExpression.SqlLiteral;
+import io.vigil.sql.SqlExpression.SqlUnary;
+import io.vigil.sql.SqlExpression.SqlWhen;
 import io.vigil.sql.SqlQuery.SqlDerivedTable;
 import io.vigil.sql.SqlQuery.SqlJoin;
 import io.vigil.sql.SqlQuery.SqlJoinKind;
@@ -202,6 +206,187 @@ public final class PlanToSql {
                 yield new SqlUnionAll(parts);
             }
             case PlanNode.Unnest unnest -> unnest(unnest);
+            case PlanNode.Window window -> window(window);
+        };
+    }
+
+    private static final List<SqlOrderItem> NO_ORDER = List.of();
+
+    private static SqlExpression running(SqlExpression function, List<SqlExpression> partition, SqlExpression row) {
+        List<SqlOrderItem> order = NO_ORDER;
+        if (row != null) {
+            order = List.of(new SqlOrderItem(row, true, false));
+        }
+        return new SqlExpression.SqlWindow(function, partition, order, true);
+    }
+
+    private static SqlExpression overRows(SqlExpression function, SqlExpression row) {
+        List<SqlOrderItem> order = NO_ORDER;
+        if (row != null) {
+            order = List.of(new SqlOrderItem(row, true, false));
+        }
+        return new SqlExpression.SqlWindow(function, List.of(), order, false);
+    }
+
+    private static boolean restarts(PlanNode.WindowCall call) {
+        return switch (call.function()) {
+            case PREVIOUS, NEXT -> false;
+            case ROW_NUMBER, ROW_CUMSUM -> call.arguments().size() > 1;
+            case ROW_WINDOW_SESSION -> true;
+        };
+    }
+
+    /**
+     * Window functions over the input order. Functions without restarts are written with an empty
+     * {@code OVER ()}, which DuckDB computes as a streaming window in the order the rows arrive, keeping it.
+     * Restarting ones (and session windows) need the row order as data: the first level numbers the rows
+     * and computes per-row helpers, the second numbers the restart groups, the third computes the functions
+     * per group and orders the rows back.
+     */
+    private SqlQuery window(PlanNode.Window window) {
+        Source source = source(window.input());
+        List<SqlExpression> expressions = new ArrayList<>(source.columns());
+        List<PlanNode.WindowCall> calls = window.functions();
+        if (calls.stream().noneMatch(PlanToSql::restarts)) {
+            for (PlanNode.WindowCall call : calls) {
+                expressions.add(simpleWindow(call, source.columns()));
+            }
+            return select(items(window, expressions), source.relation());
+        }
+        List<String> names = new ArrayList<>(sqlNames(window.input().columns()));
+        List<SqlSelectItem> first = new ArrayList<>(items(window.input(), source.columns()));
+        first.add(new SqlSelectItem(overRows(SqlCall.of("row_number"), null), "$window_row"));
+        for (int index = 0; index < calls.size(); index++) {
+            PlanNode.WindowCall call = calls.get(index);
+            List<SqlExpression> arguments = new ArrayList<>();
+            for (ScalarExpression argument : call.arguments()) {
+                arguments.add(expression(argument, source.columns()));
+            }
+            if (!restarts(call)) {
+                first.add(new SqlSelectItem(simpleWindow(call, source.columns()), "$window_value" + index));
+                continue;
+            }
+            switch (call.function()) {
+                case ROW_NUMBER -> {
+                    first.add(new SqlSelectItem(arguments.get(0), "$window_term" + index));
+                    first.add(new SqlSelectItem(arguments.get(1), "$window_break" + index));
+                }
+                case ROW_CUMSUM -> {
+                    first.add(new SqlSelectItem(arguments.get(0), "$window_term" + index));
+                    first.add(new SqlSelectItem(arguments.get(1), "$window_break" + index));
+                }
+                case ROW_WINDOW_SESSION -> {
+                    // a session starts at the first row, after a restart, or after a gap to the previous row
+                    SqlExpression previous = overRows(SqlCall.of("lag", arguments.get(0), SqlLiteral.of(1L)), null);
+                    SqlExpression gap =
+                            new SqlBinary(">", new SqlBinary("-", arguments.get(0), previous), arguments.get(2));
+                    SqlExpression newSession = new SqlBinary("OR", new SqlUnary("IS NULL", previous, true), gap);
+                    if (arguments.size() > 3) {
+                        newSession = new SqlBinary(
+                                "OR", SqlCall.of("coalesce", arguments.get(3), SqlLiteral.FALSE), newSession);
+                    }
+                    first.add(new SqlSelectItem(arguments.get(0), "$window_term" + index));
+                    first.add(new SqlSelectItem(newSession, "$window_break" + index));
+                    first.add(new SqlSelectItem(arguments.get(1), "$window_limit" + index));
+                }
+                case PREVIOUS, NEXT -> throw new IllegalStateException("prev and next never restart");
+            }
+        }
+        String level1 = nextAlias();
+        SqlExpression row = SqlColumn.of(level1, "$window_row");
+        List<SqlSelectItem> second = new ArrayList<>();
+        for (SqlSelectItem item : first) {
+            second.add(new SqlSelectItem(SqlColumn.of(level1, item.alias()), item.alias()));
+        }
+        for (int index = 0; index < calls.size(); index++) {
+            if (restarts(calls.get(index))) {
+                SqlExpression breaks = new SqlCase(
+                        List.of(new SqlWhen(SqlColumn.of(level1, "$window_break" + index), SqlLiteral.of(1L))),
+                        Optional.of(SqlLiteral.of(0L)));
+                second.add(
+                        new SqlSelectItem(running(SqlCall.of("sum", breaks), List.of(), row), "$window_group" + index));
+            }
+        }
+        SqlRelation firstLevel = new SqlDerivedTable(SqlSelect.of(first, source.relation()), level1);
+        String level2 = nextAlias();
+        SqlRelation secondLevel = new SqlDerivedTable(SqlSelect.of(second, firstLevel), level2);
+        List<SqlExpression> output = new ArrayList<>();
+        for (String name : names) {
+            output.add(SqlColumn.of(level2, name));
+        }
+        SqlExpression orderedRow = SqlColumn.of(level2, "$window_row");
+        for (int index = 0; index < calls.size(); index++) {
+            PlanNode.WindowCall call = calls.get(index);
+            if (!restarts(call)) {
+                output.add(SqlColumn.of(level2, "$window_value" + index));
+                continue;
+            }
+            List<SqlExpression> group = List.of(SqlColumn.of(level2, "$window_group" + index));
+            SqlExpression term = SqlColumn.of(level2, "$window_term" + index);
+            output.add(
+                    switch (call.function()) {
+                        case ROW_NUMBER ->
+                            new SqlBinary(
+                                    "+",
+                                    new SqlExpression.SqlWindow(
+                                            SqlCall.of("row_number"),
+                                            group,
+                                            List.of(new SqlOrderItem(orderedRow, true, false)),
+                                            false),
+                                    new SqlBinary("-", term, SqlLiteral.of(1L)));
+                        case ROW_CUMSUM ->
+                            new SqlCast(
+                                    running(SqlCall.of("sum", term), group, orderedRow),
+                                    dialect.typeName(call.type()),
+                                    false);
+                        case ROW_WINDOW_SESSION -> {
+                            // the session start moves to a row that is too far from the current start
+                            SqlExpression start = new SqlExpression.SqlColumn(Optional.empty(), "s");
+                            SqlExpression value = new SqlExpression.SqlColumn(Optional.empty(), "x");
+                            SqlExpression limit = SqlColumn.of(level2, "$window_limit" + index);
+                            SqlExpression step = new SqlCase(
+                                    List.of(new SqlWhen(
+                                            new SqlBinary(">", new SqlBinary("-", value, start), limit), value)),
+                                    Optional.of(start));
+                            yield SqlCall.of(
+                                    "list_reduce",
+                                    running(SqlCall.of("list", term), group, orderedRow),
+                                    new SqlExpression.SqlLambda(List.of("s", "x"), step));
+                        }
+                        case PREVIOUS, NEXT -> throw new IllegalStateException("prev and next never restart");
+                    });
+        }
+        return new SqlSelect(
+                List.of(),
+                items(window, output),
+                Optional.of(secondLevel),
+                Optional.empty(),
+                List.of(),
+                false,
+                List.of(new SqlOrderItem(orderedRow, true, false)),
+                OptionalLong.empty());
+    }
+
+    /** prev, next, row_number and row_cumsum without restarts, over the rows as they arrive. */
+    private SqlExpression simpleWindow(PlanNode.WindowCall call, List<SqlExpression> columns) {
+        List<SqlExpression> arguments = new ArrayList<>();
+        for (ScalarExpression argument : call.arguments()) {
+            arguments.add(expression(argument, columns));
+        }
+        return switch (call.function()) {
+            case PREVIOUS -> overRows(new SqlCall("lag", arguments), null);
+            case NEXT -> overRows(new SqlCall("lead", arguments), null);
+            case ROW_NUMBER ->
+                new SqlBinary(
+                        "+",
+                        overRows(SqlCall.of("row_number"), null),
+                        new SqlBinary("-", arguments.get(0), SqlLiteral.of(1L)));
+            case ROW_CUMSUM ->
+                new SqlCast(
+                        running(SqlCall.of("sum", arguments.get(0)), List.of(), null),
+                        dialect.typeName(call.type()),
+                        false);
+            case ROW_WINDOW_SESSION -> throw new IllegalStateException("session windows restart");
         };
     }
 

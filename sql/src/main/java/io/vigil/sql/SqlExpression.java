@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public sealed interface SqlExpression {
     Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     Pattern OPERATOR = Pattern.compile("[-+*/%<>=!|&~^]{1,3}|[A-Z]+( [A-Z]+)*");
-    Pattern TYPE = Pattern.compile("[A-Z]+(\\[\\])?");
+    Pattern TYPE = Pattern.compile("[A-Z]+(\\[\\])?|MAP\\(VARCHAR, JSON\\)");
 
     /** A column of a relation in scope, optionally qualified by the relation's alias. */
     record SqlColumn(Optional<String> qualifier, String name) implements SqlExpression {
@@ -183,11 +183,37 @@ public sealed interface SqlExpression {
     /** {@code *}. */
     record SqlStar() implements SqlExpression {}
 
-    /** {@code lambda x: body} (DuckDB list functions); the body names the parameter as an unqualified column. */
-    record SqlLambda(String parameter, SqlExpression body) implements SqlExpression {
+    /** {@code lambda a, b: body}; parameters are dialect words, referred to by unqualified columns. */
+    record SqlLambda(List<String> parameters, SqlExpression body) implements SqlExpression {
         public SqlLambda {
-            requireNonNull(parameter, "parameter is null");
+            parameters = List.copyOf(requireNonNull(parameters, "parameters is null"));
             requireNonNull(body, "body is null");
+            for (String parameter : parameters) {
+                if (!WORD.matcher(parameter).matches()) {
+                    throw new IllegalArgumentException("not a parameter name: " + parameter);
+                }
+            }
+        }
+
+        public SqlLambda(String parameter, SqlExpression body) {
+            this(List.of(parameter), body);
+        }
+    }
+
+    /**
+     * {@code f(args) OVER ([PARTITION BY ...] [ORDER BY ...] [ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW])};
+     * {@code function} is a {@link SqlCall} or {@link SqlAggregate}.
+     */
+    record SqlWindow(
+            SqlExpression function,
+            List<SqlExpression> partitionBy,
+            List<SqlQuery.SqlOrderItem> orderBy,
+            boolean runningFrame)
+            implements SqlExpression {
+        public SqlWindow {
+            requireNonNull(function, "function is null");
+            partitionBy = List.copyOf(requireNonNull(partitionBy, "partitionBy is null"));
+            orderBy = List.copyOf(requireNonNull(orderBy, "orderBy is null"));
         }
     }
 }

@@ -278,9 +278,33 @@ public final class SqlWriter {
             case SqlStar star -> text.append('*');
             case SqlExpression.SqlLambda lambda -> {
                 text.append("lambda ")
-                        .append(dialect.quoteIdentifier(lambda.parameter()))
+                        .append(String.join(", ", lambda.parameters()))
                         .append(": ");
                 expression(lambda.body(), indent);
+            }
+            case SqlExpression.SqlWindow window -> {
+                expression(window.function(), indent);
+                text.append(" OVER (");
+                String separator = "";
+                if (!window.partitionBy().isEmpty()) {
+                    text.append("PARTITION BY ");
+                    list(window.partitionBy(), indent);
+                    separator = " ";
+                }
+                if (!window.orderBy().isEmpty()) {
+                    text.append(separator).append("ORDER BY ");
+                    for (int index = 0; index < window.orderBy().size(); index++) {
+                        if (index > 0) {
+                            text.append(", ");
+                        }
+                        expression(window.orderBy().get(index).expression(), indent);
+                    }
+                    separator = " ";
+                }
+                if (window.runningFrame()) {
+                    text.append(separator).append("ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW");
+                }
+                text.append(')');
             }
         }
     }

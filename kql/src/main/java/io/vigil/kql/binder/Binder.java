@@ -80,6 +80,9 @@ public final class Binder {
 
     private int expansionDepth;
 
+    /** The window functions of the extend or project being bound, or null. */
+    private WindowCollector windows;
+
     /** The columns an expression can refer to; {@code leftCount} splits a join's two sides, or is -1. */
     private record RowScope(List<PlanColumn> columns, int leftCount) {
         static final RowScope EMPTY = new RowScope(List.of(), -1);
@@ -514,6 +517,7 @@ public final class Binder {
             case QueryOperator.PrintOperator print -> print(print);
             case QueryOperator.DataTableOperator datatable -> datatable(datatable);
             case QueryOperator.RangeOperator range -> range(range);
+            case QueryOperator.SearchOperator search -> search(Optional.empty(), search);
             // a self-hosted SIEM must not fetch what a rule names (externaldata-operator reads blobs and URLs)
             case QueryOperator.ExternalDataOperator external ->
                 throw error(DiagnosticCode.NO_OUTBOUND_NETWORK, external.span(), "externaldata");
@@ -525,12 +529,12 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where ->
                 new PlanNode.Filter(input, condition(where.predicate(), new RowScope(input.columns())));
-            case QueryOperator.ProjectOperator project -> project(input, project.columns());
+            case QueryOperator.ProjectOperator project -> withWindows(input, rows -> project(rows, project.columns()));
             case QueryOperator.ProjectAwayOperator away -> projectAway(input, away.columns());
             case QueryOperator.ProjectKeepOperator keep -> projectKeep(input, keep.columns());
             case QueryOperator.ProjectRenameOperator rename -> projectRename(input, rename.columns());
             case QueryOperator.ProjectReorderOperator reorder -> projectReorder(input, reorder.columns());
-            case QueryOperator.ExtendOperator extend -> extend(input, extend.columns());
+            case QueryOperator.ExtendOperator extend -> withWindows(input, rows -> extend(rows, extend.columns()));
             case QueryOperator.SummarizeOperator summarize -> summarize(input, summarize);
             case QueryOperator.CountOperator count ->
                 new PlanNode.Aggregate(
@@ -546,6 +550,8 @@ public final class Binder {
             case QueryOperator.DistinctOperator distinct -> distinct(input, distinct.columns());
             case QueryOperator.UnionOperator union -> union(Optional.of(input), union);
             case QueryOperator.JoinOperator join -> join(input, join);
+            case QueryOperator.LookupOperator lookup -> lookup(input, lookup);
+            case QueryOperator.SearchOperator search -> search(Optional.of(input), search);
             case QueryOperator.MvExpandOperator expand -> mvExpand(input, expand);
             case QueryOperator.MvApplyOperator apply -> mvApply(input, apply);
             case QueryOperator.MakeSeriesOperator makeSeries -> makeSeries(input, makeSeries);
@@ -558,8 +564,14 @@ public final class Binder {
             // presentation and naming only: rows pass through (render-operator, as-operator, serialize-operator)
             case QueryOperator.RenderOperator render -> input;
             case QueryOperator.AsOperator as -> input;
-            case QueryOperator.SerializeOperator serialize
-            when serialize.columns().isEmpty() -> input;
+            // serialize marks the rows as ordered (a window of no functions), then extends (serialize-operator)
+            case QueryOperator.SerializeOperator serialize -> {
+                PlanNode serialized = new PlanNode.Window(input, List.of(), input.columns());
+                if (serialize.columns().isEmpty()) {
+                    yield serialized;
+                }
+                yield withWindows(serialized, rows -> extend(rows, serialize.columns()));
+            }
             default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
         };
     }
@@ -959,7 +971,26 @@ public final class Binder {
             case "make_set", "makeset" -> "set";
             case "make_list", "makelist" -> "list";
             case "any", "take_any" -> "any";
-            case "bin", "floor" -> "";
+            case "make_bag", "make_bag_if" -> "bag";
+            case "sumif" -> "sumif";
+            case "avgif" -> "avgif";
+            case "minif" -> "minif";
+            case "maxif" -> "maxif";
+            case "make_set_if" -> "set";
+            case "make_list_if" -> "list";
+            // a conversion keeps its argument's name: "by tostring(tld)" groups into a column tld
+            case "bin",
+                    "floor",
+                    "tostring",
+                    "toint",
+                    "tolong",
+                    "toreal",
+                    "todouble",
+                    "tobool",
+                    "todatetime",
+                    "totimespan",
+                    "todynamic",
+                    "toguid" -> "";
             default -> null;
         };
         if (prefix == null) {
@@ -1158,6 +1189,10 @@ public final class Binder {
             case "make_set", "makeset" -> AggregateFunction.MAKE_SET;
             case "make_list", "makelist" -> AggregateFunction.MAKE_LIST;
             case "any", "take_any" -> AggregateFunction.ANY;
+            case "sumif", "avgif", "minif", "maxif", "dcountif", "make_set_if", "make_list_if" ->
+                CONDITIONAL_AGGREGATES.get(function);
+            case "make_bag" -> AggregateFunction.MAKE_BAG;
+            case "make_bag_if" -> AggregateFunction.MAKE_BAG_IF;
             default -> {
                 if (isKnownAggregate(function)) {
                     throw error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), function);
@@ -1166,6 +1201,22 @@ public final class Binder {
             }
         };
         int expected = aggregate.arity();
+        if (CONDITIONAL_AGGREGATES.containsKey(function)) {
+            conditionalAggregate(call, scope, declared, taken, aggregates, columns);
+            return;
+        }
+        if (aggregate == AggregateFunction.COUNT && arguments.size() == 1) {
+            // count(x) counts the rows where x is not null (count-aggregate-function); strings are never null
+            ScalarExpression value = scalar(arguments.get(0), scope);
+            String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
+            aggregates.add(new PlanNode.AggregateCall(
+                    AggregateFunction.COUNT_IF,
+                    List.of(call(
+                            ScalarFunction.NOT, ColumnType.BOOL, call(ScalarFunction.IS_NULL, ColumnType.BOOL, value))),
+                    ColumnType.LONG));
+            columns.add(new PlanColumn(unique(name, taken), ColumnType.LONG));
+            return;
+        }
         // dcount(x, accuracy) and make_set(x, maxSize) take an optional second argument
         boolean optionalSecond = aggregate == AggregateFunction.COUNT_DISTINCT
                 || aggregate == AggregateFunction.MAKE_SET
@@ -1184,7 +1235,15 @@ public final class Binder {
             if (aggregate == AggregateFunction.COUNT_IF) {
                 argument = toBool(argument, arguments.get(0).span());
             }
+            if (aggregate == AggregateFunction.MAKE_BAG) {
+                argument = convert(argument, ColumnType.DYNAMIC);
+            }
             bound.add(argument);
+        }
+        if (aggregate == AggregateFunction.MAKE_BAG_IF) {
+            // make_bag_if(bag, predicate) (make-bag-if-aggregate-function)
+            bound.add(convert(scalar(arguments.get(0), scope), ColumnType.DYNAMIC));
+            bound.add(toBool(scalar(arguments.get(1), scope), arguments.get(1).span()));
         }
         if ((aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST)
                 && arguments.size() == 2) {
@@ -1198,6 +1257,56 @@ public final class Binder {
         ColumnType type = aggregate
                 .resultType()
                 .orElseGet(() -> aggregateType(aggregate, bound.get(0).type()));
+        String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
+        aggregates.add(new PlanNode.AggregateCall(aggregate, bound, type));
+        columns.add(new PlanColumn(unique(name, taken), type));
+    }
+
+    /** {@code sumif(x, predicate)} and friends: the aggregate over the rows where the predicate holds. */
+    private static final Map<String, AggregateFunction> CONDITIONAL_AGGREGATES = Map.of(
+            "sumif", AggregateFunction.SUM,
+            "avgif", AggregateFunction.AVG,
+            "minif", AggregateFunction.MIN,
+            "maxif", AggregateFunction.MAX,
+            "dcountif", AggregateFunction.COUNT_DISTINCT,
+            "make_set_if", AggregateFunction.MAKE_SET,
+            "make_list_if", AggregateFunction.MAKE_LIST);
+
+    /**
+     * The value is null where the predicate does not hold, which every aggregate here skips
+     * (sumif-aggregate-function, dcountif-aggregate-function, make-set-if-aggregate-function...).
+     */
+    private void conditionalAggregate(
+            Expression.FunctionCall call,
+            RowScope scope,
+            Optional<String> declared,
+            Set<String> taken,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> columns) {
+        AggregateFunction aggregate = CONDITIONAL_AGGREGATES.get(call.name());
+        boolean sized = aggregate == AggregateFunction.MAKE_SET || aggregate == AggregateFunction.MAKE_LIST;
+        boolean accuracy = aggregate == AggregateFunction.COUNT_DISTINCT;
+        int maximum = 2;
+        if (sized || accuracy) {
+            maximum = 3;
+        }
+        arity(call, 2, maximum);
+        ScalarExpression value = scalar(call.arguments().get(0), scope);
+        ScalarExpression predicate = toBool(
+                scalar(call.arguments().get(1), scope), call.arguments().get(1).span());
+        List<ScalarExpression> bound = new ArrayList<>();
+        bound.add(call(ScalarFunction.IF, value.type(), predicate, value, Constant.nullOf(value.type())));
+        if (sized && call.arguments().size() == 3) {
+            ScalarExpression size = scalar(call.arguments().get(2), scope);
+            if (!(size instanceof Constant constant) || !(constant.value() instanceof Number)) {
+                throw error(
+                        DiagnosticCode.EXPECTED_CONSTANT,
+                        call.arguments().get(2).span(),
+                        "maxSize");
+            }
+            bound.add(convert(size, ColumnType.LONG));
+        }
+        ColumnType type = aggregate.resultType().orElseGet(() -> aggregateType(aggregate, value.type()));
         String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
         aggregates.add(new PlanNode.AggregateCall(aggregate, bound, type));
         columns.add(new PlanColumn(unique(name, taken), type));
@@ -1246,7 +1355,7 @@ public final class Binder {
             }
             case MIN, MAX, ANY, ARG_MAX, ARG_MIN -> argument;
             case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
-            case MAKE_SET, MAKE_LIST, SERIES_ENTRIES -> ColumnType.DYNAMIC;
+            case MAKE_SET, MAKE_LIST, SERIES_ENTRIES, MAKE_BAG, MAKE_BAG_IF -> ColumnType.DYNAMIC;
         };
     }
 
@@ -1549,6 +1658,165 @@ public final class Binder {
             }
         }
         return new PlanNode.Join(joinKind, left, right, condition, columns);
+    }
+
+    /**
+     * {@code lookup [kind=leftouter|inner] (Dimension) on ...}: like a join of every matching pair, but
+     * the right side's key columns are not repeated and leftouter is the default (lookup-operator).
+     * Right columns whose names the left already has get a numeric suffix, as join names them.
+     */
+    private PlanNode lookup(PlanNode left, QueryOperator.LookupOperator lookup) {
+        PlanNode.JoinKind joinKind = PlanNode.JoinKind.LEFT_OUTER;
+        for (Clause.OperatorParameter parameter : lookup.parameters()) {
+            if (!parameter.name().equalsIgnoreCase("kind")) {
+                continue;
+            }
+            String kind = sourceText(parameter.value().span()).toLowerCase(Locale.ROOT);
+            joinKind = switch (kind) {
+                case "leftouter" -> PlanNode.JoinKind.LEFT_OUTER;
+                case "inner" -> PlanNode.JoinKind.INNER;
+                default ->
+                    throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "lookup kind", kind);
+            };
+        }
+        PlanNode right = visibleOnly(tabular(lookup.right()));
+        left = visibleOnly(left);
+        List<int[]> pairs = new ArrayList<>();
+        for (Expression condition : lookup.on()) {
+            joinCondition(condition, left, right, pairs);
+        }
+        if (pairs.isEmpty()) {
+            throw error(DiagnosticCode.INVALID_JOIN_CONDITION, lookup.span(), "no 'on' columns");
+        }
+        int leftCount = left.columns().size();
+        List<ScalarExpression> conditions = new ArrayList<>();
+        Set<Integer> rightKeys = new HashSet<>();
+        for (int[] pair : pairs) {
+            rightKeys.add(pair[1]);
+            ScalarExpression leftKey = reference(left, pair[0]);
+            PlanColumn rightColumn = right.columns().get(pair[1]);
+            ScalarExpression rightKey =
+                    new ColumnReference(leftCount + pair[1], rightColumn.name(), rightColumn.type());
+            if (leftKey.type() != rightKey.type()) {
+                ColumnType common = comparisonType(leftKey.type(), rightKey.type());
+                if (common == null) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            lookup.span(),
+                            "Cannot compare " + leftKey.type().kqlName() + " with "
+                                    + rightKey.type().kqlName());
+                }
+                leftKey = convert(leftKey, common);
+                rightKey = convert(rightKey, common);
+            }
+            conditions.add(call(ScalarFunction.KEY_EQUAL, ColumnType.BOOL, leftKey, rightKey));
+        }
+        ScalarExpression condition = conditions.get(0);
+        if (conditions.size() > 1) {
+            condition = new Call(ScalarFunction.AND, conditions, ColumnType.BOOL);
+        }
+        List<PlanColumn> joined = new ArrayList<>(left.columns());
+        joined.addAll(right.columns());
+        PlanNode join = new PlanNode.Join(joinKind, left, right, condition, joined);
+        List<Output> outputs = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (int index = 0; index < leftCount; index++) {
+            outputs.add(new Output(left.columns().get(index), reference(left, index)));
+            taken.add(left.columns().get(index).name());
+        }
+        for (int index = 0; index < right.columns().size(); index++) {
+            if (rightKeys.contains(index)) {
+                continue;
+            }
+            PlanColumn column = right.columns().get(index);
+            outputs.add(new Output(
+                    new PlanColumn(unique(column.name(), taken), column.type()),
+                    new ColumnReference(leftCount + index, column.name(), column.type())));
+        }
+        return projection(join, outputs);
+    }
+
+    /**
+     * {@code search [kind=case_sensitive] [in (T1, T2)] predicate} and {@code T | search predicate}: a
+     * string term matches rows where any column has it as a term, like {@code has} (search-operator);
+     * {@code and}, {@code or} and parentheses combine terms; other predicates are ordinary conditions.
+     * Without a piped input the tables (all of them when none is named) are unioned with their name in
+     * {@code $table}.
+     */
+    private PlanNode search(Optional<PlanNode> input, QueryOperator.SearchOperator search) {
+        boolean caseSensitive = false;
+        for (Clause.OperatorParameter parameter : search.parameters()) {
+            if (parameter.name().equalsIgnoreCase("kind")) {
+                String kind = sourceText(parameter.value().span()).toLowerCase(Locale.ROOT);
+                caseSensitive = switch (kind) {
+                    case "case_sensitive" -> true;
+                    case "case_insensitive", "default" -> false;
+                    default ->
+                        throw error(
+                                DiagnosticCode.INVALID_VALUE, parameter.value().span(), "search kind", kind);
+                };
+            }
+        }
+        PlanNode rows;
+        if (input.isPresent()) {
+            if (!search.tables().isEmpty()) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, search.span(), "search in (...) after '|'");
+            }
+            rows = input.get();
+        } else {
+            List<Expression> tables = search.tables();
+            if (tables.isEmpty()) {
+                tables = List.of(new Expression.WildcardName(search.span(), "*"));
+            }
+            Clause.OperatorParameter withSource = new Clause.OperatorParameter(
+                    search.span(), "withsource", new Expression.NameReference(search.span(), "$table"));
+            rows = union(Optional.empty(), new QueryOperator.UnionOperator(search.span(), List.of(withSource), tables));
+        }
+        return new PlanNode.Filter(rows, searchPredicate(search.predicate(), rows, caseSensitive));
+    }
+
+    private ScalarExpression searchPredicate(Expression predicate, PlanNode rows, boolean caseSensitive) {
+        if (predicate instanceof Expression.Parenthesized parenthesized) {
+            return searchPredicate(parenthesized.expression(), rows, caseSensitive);
+        }
+        if (predicate instanceof Expression.Binary binary
+                && (binary.operator() == BinaryOperator.AND || binary.operator() == BinaryOperator.OR)) {
+            ScalarFunction function = ScalarFunction.AND;
+            if (binary.operator() == BinaryOperator.OR) {
+                function = ScalarFunction.OR;
+            }
+            return call(
+                    function,
+                    ColumnType.BOOL,
+                    searchPredicate(binary.left(), rows, caseSensitive),
+                    searchPredicate(binary.right(), rows, caseSensitive));
+        }
+        if (!(predicate instanceof Expression.Literal literal) || literal.kind() != LiteralKind.STRING) {
+            return condition(predicate, new RowScope(rows.columns()));
+        }
+        String term = literal.value();
+        if (term.contains("*")) {
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, predicate.span(), "wildcards in search terms");
+        }
+        ScalarFunction has = ScalarFunction.HAS;
+        if (caseSensitive) {
+            has = ScalarFunction.HAS_CS;
+        }
+        List<ScalarExpression> tests = new ArrayList<>();
+        for (int index = 0; index < rows.columns().size(); index++) {
+            PlanColumn column = rows.columns().get(index);
+            if (column.hidden() || column.name().equals("$table")) {
+                continue;
+            }
+            tests.add(call(has, ColumnType.BOOL, asString(reference(rows, index)), Constant.ofString(term)));
+        }
+        if (tests.isEmpty()) {
+            return Constant.ofBool(false);
+        }
+        if (tests.size() == 1) {
+            return tests.get(0);
+        }
+        return new Call(ScalarFunction.OR, tests, ColumnType.BOOL);
     }
 
     /** One {@code on} item: a column name on both sides, or {@code $left.a == $right.b}, or an and of them. */
@@ -2786,6 +3054,15 @@ public final class Binder {
             // nothing is in an empty list
             return Constant.ofBool(negated);
         }
+        List<ScalarExpression> arrays = new ArrayList<>();
+        for (ScalarExpression value : values) {
+            if (value.type() == ColumnType.DYNAMIC) {
+                arrays.add(value);
+            }
+        }
+        if (!arrays.isEmpty()) {
+            return dynamicIn(in, left, values, arrays, ignoreCase, negated);
+        }
         ScalarExpression result;
         switch (in.operator()) {
             case HAS_ANY, HAS_ALL -> {
@@ -2820,7 +3097,8 @@ public final class Binder {
                 arguments.add(convert(left, common));
                 for (ScalarExpression value : values) {
                     ColumnType type = comparisonType(common, value.type());
-                    if (type == null) {
+                    // a number listed against a string column compares as its text, as == does
+                    if (type == null && !isLooseEquality(common, value.type())) {
                         throw error(
                                 DiagnosticCode.TYPE_MISMATCH,
                                 in.span(),
@@ -2843,6 +3121,57 @@ public final class Binder {
         return result;
     }
 
+    /**
+     * {@code x in (d)} where {@code d} is a dynamic value that is not a literal array (a column, a function
+     * parameter, a non-array constant): {@code x} is in it when
+     * its text equals an element's (or the value's, for a scalar), as the in operator spreads dynamic
+     * arrays (in-operator). Other list values then compare by text too.
+     */
+    private ScalarExpression dynamicIn(
+            Expression.In in,
+            ScalarExpression left,
+            List<ScalarExpression> values,
+            List<ScalarExpression> arrays,
+            boolean ignoreCase,
+            boolean negated) {
+        if (in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY
+                || in.operator() == io.vigil.kql.syntax.InOperator.HAS_ALL) {
+            throw error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    in.span(),
+                    "a dynamic array that is not a constant in '"
+                            + in.operator().text() + "'");
+        }
+        ScalarExpression text = asString(left);
+        ScalarFunction contains = ScalarFunction.DYNAMIC_CONTAINS;
+        ScalarFunction listed = ScalarFunction.IN;
+        if (ignoreCase) {
+            contains = ScalarFunction.DYNAMIC_CONTAINS_IGNORE_CASE;
+            listed = ScalarFunction.IN_IGNORE_CASE;
+        }
+        List<ScalarExpression> tests = new ArrayList<>();
+        List<ScalarExpression> others = new ArrayList<>();
+        others.add(text);
+        for (ScalarExpression value : values) {
+            if (arrays.contains(value)) {
+                tests.add(call(contains, ColumnType.BOOL, value, text));
+            } else {
+                others.add(asString(value));
+            }
+        }
+        if (others.size() > 1) {
+            tests.add(new Call(listed, others, ColumnType.BOOL));
+        }
+        ScalarExpression result = tests.get(0);
+        if (tests.size() > 1) {
+            result = new Call(ScalarFunction.OR, tests, ColumnType.BOOL);
+        }
+        if (negated) {
+            return call(ScalarFunction.NOT, ColumnType.BOOL, result);
+        }
+        return result;
+    }
+
     /** The values one item of an in-list stands for: a dynamic array constant spreads into its elements. */
     private List<ScalarExpression> listValues(Expression value, RowScope scope) {
         Optional<List<ScalarExpression>> elements = dynamicElements(value);
@@ -2855,14 +3184,8 @@ public final class Binder {
                 && binding.elements().isPresent()) {
             return binding.elements().get();
         }
-        ScalarExpression scalar = scalar(value, scope);
-        if (scalar.type() == ColumnType.DYNAMIC) {
-            throw error(
-                    DiagnosticCode.UNSUPPORTED_FEATURE,
-                    value.span(),
-                    "a dynamic array that is not a constant in" + " a list");
-        }
-        return List.of(scalar);
+        // a dynamic value that is not a constant array (a column, a function parameter) is matched at run time
+        return List.of(scalar(value, scope));
     }
 
     /** {@code x between (a .. b)}: inclusive; a timespan upper bound counts from the lower (between-operator). */
@@ -3408,6 +3731,10 @@ public final class Binder {
                 return Constant.nullOf(ColumnType.DATETIME);
             }
             default -> {
+                Optional<ScalarExpression> more = new MoreFunctions(access(scope)).bind(call);
+                if (more.isPresent()) {
+                    return more.get();
+                }
                 if (isKnownAggregate(name)
                         || Set.of(
                                         "count",
@@ -3437,6 +3764,65 @@ public final class Binder {
                 }
                 throw error(DiagnosticCode.UNKNOWN_FUNCTION, call.span(), name);
             }
+        }
+    }
+
+    /** This binder as the function families outside it see it, in one row scope. */
+    private BindAccess access(RowScope scope) {
+        return new BindAccess() {
+            @Override
+            public ScalarExpression argument(Expression.FunctionCall call, int index) {
+                return Binder.this.argument(call, index, scope);
+            }
+
+            @Override
+            public void arity(Expression.FunctionCall call, int minimum, int maximum) {
+                Binder.this.arity(call, minimum, maximum);
+            }
+
+            @Override
+            public ScalarExpression convert(ScalarExpression value, ColumnType target) {
+                return Binder.this.convert(value, target);
+            }
+
+            @Override
+            public ScalarExpression asString(ScalarExpression value) {
+                return Binder.this.asString(value);
+            }
+
+            @Override
+            public ColumnType typeName(Clause.TypeReference type) {
+                return Binder.this.typeName(type);
+            }
+
+            @Override
+            public RuntimeException error(DiagnosticCode code, Span span, Object... arguments) {
+                return Binder.this.error(code, span, arguments);
+            }
+
+            @Override
+            public Optional<WindowCollector> windows() {
+                return Optional.ofNullable(windows);
+            }
+        };
+    }
+
+    /** Binds the items of an extend or project with window functions collected under them. */
+    private PlanNode withWindows(PlanNode input, java.util.function.Function<PlanNode, PlanNode> bind) {
+        WindowCollector saved = windows;
+        windows = new WindowCollector(input);
+        try {
+            PlanNode projection = bind.apply(input);
+            if (!(projection instanceof PlanNode.Project project) || project.input() != input) {
+                return projection;
+            }
+            PlanNode windowed = windows.wrap();
+            if (windowed == input) {
+                return projection;
+            }
+            return new PlanNode.Project(windowed, project.expressions(), project.columns());
+        } finally {
+            windows = saved;
         }
     }
 

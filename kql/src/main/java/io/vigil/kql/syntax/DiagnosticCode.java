@@ -32,6 +32,11 @@ public enum DiagnosticCode {
     NO_QUERY("KQL211", Severity.ERROR, "The query has no tabular expression statement"),
     INVALID_JOIN_CONDITION("KQL212", Severity.ERROR, "Invalid join condition: %s"),
     INVALID_VALUE("KQL213", Severity.ERROR, "Invalid %s value '%s'"),
+    /** prev(), next(), row_number()...: the rows need an order (window-functions, serialize-operator). */
+    NOT_SERIALIZED(
+            "KQL214",
+            Severity.ERROR,
+            "Function '%s' needs serialized rows: put sort, order by, top or serialize before this operator"),
     UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
     UNSUPPORTED_FUNCTION("KQL251", Severity.ERROR, "Unsupported function '%s'"),
     UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s"),

@@ -89,6 +89,8 @@ class BinderDiagnosticsTest {
                 .code());
         covered.add(first("SigninLogs | sample 10", DiagnosticCode.UNSUPPORTED_OPERATOR)
                 .code());
+        covered.add(first("SigninLogs | extend p = prev(UserPrincipalName)", DiagnosticCode.NOT_SERIALIZED)
+                .code());
         covered.add(first("print hash_sha256('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
                 .code());
         covered.add(first("SigninLogs | mv-apply s = Status on (summarize count())", DiagnosticCode.UNSUPPORTED_FEATURE)

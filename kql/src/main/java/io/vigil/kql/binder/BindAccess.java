@@ -1,0 +1,33 @@
+package io.vigil.kql.binder;
+
+import io.vigil.kql.syntax.Clause;
+import io.vigil.kql.syntax.DiagnosticCode;
+import io.vigil.kql.syntax.Expression;
+import io.vigil.kql.syntax.Span;
+import io.vigil.plan.ScalarExpression;
+import io.vigil.spi.ColumnType;
+import java.util.Optional;
+
+/**
+ * What the function binders outside {@link Binder} may use of it: arguments bound in the current row
+ * scope, its conversions, and its diagnostics. Keeps families of functions in their own classes.
+ */
+interface BindAccess {
+    /** The argument at {@code index}, bound in the scope of the call. */
+    ScalarExpression argument(Expression.FunctionCall call, int index);
+
+    /** Checks the argument count; reports KQL204 otherwise. */
+    void arity(Expression.FunctionCall call, int minimum, int maximum);
+
+    ScalarExpression convert(ScalarExpression value, ColumnType target);
+
+    ScalarExpression asString(ScalarExpression value);
+
+    ColumnType typeName(Clause.TypeReference type);
+
+    /** Records a diagnostic; the caller throws what it returns to stop binding the statement. */
+    RuntimeException error(DiagnosticCode code, Span span, Object... arguments);
+
+    /** The window functions of the extend or project being bound; empty elsewhere. */
+    Optional<WindowCollector> windows();
+}
