@@ -3,9 +3,11 @@ package io.vigil.app;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +35,9 @@ final class ServerCommand implements Callable<Integer> {
     String bind;
 
     @Mixin
+    HttpTlsFlags tls;
+
+    @Mixin
     SyslogFlags syslog;
 
     @Mixin
@@ -41,10 +46,11 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
+        Optional<SSLContext> tlsContext = tls.context();
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-            serve(runtime, bind, port, syslogOptions, feedOptions);
+            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions);
         }
         return 0;
     }
@@ -65,17 +71,29 @@ final class ServerCommand implements Callable<Integer> {
     /** As {@link #serve(VigilRuntime, String, int, SyslogOptions)}, also consuming the given feeds. */
     static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog, FeedOptions feeds)
             throws Exception {
+        serve(runtime, bind, port, Optional.empty(), syslog, feeds);
+    }
+
+    /** As {@link #serve(VigilRuntime, String, int, SyslogOptions, FeedOptions)}, over HTTPS with {@code tls}. */
+    static void serve(
+            VigilRuntime runtime,
+            String bind,
+            int port,
+            Optional<SSLContext> tls,
+            SyslogOptions syslog,
+            FeedOptions feeds)
+            throws Exception {
         ApiKeys keys = ApiKeys.load(runtime.workspace());
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics());
+        try (VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls);
                 RetentionScheduler retention = new RetentionScheduler(runtime.store());
                 SyslogListeners listeners = SyslogListeners.start(
                         syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics());
                 FeedOptions.Feeds running = feeds.start(runtime)) {
             server.start();
             retention.start();
-            String url = "http://" + bind + ":" + server.port();
+            String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
                     + runtime.workspace().workspaceId() + ")");
             for (SyslogListener listener : listeners.listeners()) {
@@ -91,7 +109,11 @@ final class ServerCommand implements Callable<Integer> {
                                     + " (mode 0600); send it as 'Authorization: Bearer <key>'"),
                             () -> System.out.println("vigil: admin API key: "
                                     + runtime.workspace().secretsDir().resolve("admin.key")));
-            System.out.println("vigil: try  curl " + url + "/health");
+            if (tls.isPresent()) {
+                System.out.println("vigil: try  curl --cacert <CA or certificate PEM> " + url + "/health");
+            } else {
+                System.out.println("vigil: try  curl " + url + "/health");
+            }
             System.out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.countDown();

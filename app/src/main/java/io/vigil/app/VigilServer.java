@@ -12,15 +12,22 @@ import io.vigil.store.DuckDbStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The HTTP server: {@code GET /health} without auth, everything else behind an API key
@@ -31,12 +38,24 @@ public final class VigilServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final String scheme;
     private final QueryService queries;
 
     public VigilServer(String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics) {
+        this(host, port, store, keys, metrics, Optional.empty());
+    }
+
+    /**
+     * A server whose port speaks HTTPS when {@code tls} is present (every API, {@code /health} included),
+     * plain HTTP otherwise.
+     */
+    public VigilServer(
+            String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics, Optional<SSLContext> tls) {
         requireNonNull(store, "store is null");
+        requireNonNull(tls, "tls is null");
         this.server = new Server();
-        this.connector = new ServerConnector(server);
+        this.scheme = tls.isPresent() ? "https" : "http";
+        this.connector = connector(server, tls);
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
@@ -45,8 +64,30 @@ public final class VigilServer implements AutoCloseable {
         server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries)));
     }
 
+    private static ServerConnector connector(Server server, Optional<SSLContext> tls) {
+        if (tls.isEmpty()) {
+            return new ServerConnector(server);
+        }
+        HttpConfiguration configuration = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // clients reach a self-hosted server by IP literal too, which sends no SNI to check against the certificate
+        secure.setSniHostCheck(false);
+        configuration.addCustomizer(secure);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls.get());
+        return new ServerConnector(
+                server,
+                new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(configuration));
+    }
+
     public void start() throws Exception {
         server.start();
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return scheme;
     }
 
     /** The port actually bound (useful with port 0). */
