@@ -20,6 +20,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -95,6 +96,18 @@ public final class PemFiles {
 
     /** A TLS server context presenting the certificate chain of {@code certificateFile} with its key. */
     public static SSLContext serverContext(Path certificateFile, Path keyFile) {
+        KeyManager[] keys = keyManagers(certificateFile, keyFile);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw invalid("cannot build a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** Key managers presenting the certificate chain of {@code certificateFile} with its key. */
+    public static KeyManager[] keyManagers(Path certificateFile, Path keyFile) {
         List<X509Certificate> chain = certificates(certificateFile);
         PrivateKey key = privateKey(keyFile);
         try {
@@ -103,9 +116,7 @@ public final class PemFiles {
             store.setKeyEntry("server", key, IN_MEMORY_PASSWORD, chain.toArray(new Certificate[0]));
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, IN_MEMORY_PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            return keys.getKeyManagers();
         } catch (IOException | GeneralSecurityException e) {
             // e.g. a key that does not match the certificate's algorithm
             throw invalid(
