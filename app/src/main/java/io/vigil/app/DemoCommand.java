@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +36,9 @@ final class DemoCommand implements Callable<Integer> {
     String bind;
 
     @Mixin
+    HttpTlsFlags tls;
+
+    @Mixin
     SyslogFlags syslog;
 
     @Mixin
@@ -58,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened and the demo day is loaded
+        Optional<SSLContext> tlsContext = tls.context();
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
         Path logs = data.dataDir.resolve("demo-logs");
@@ -82,8 +87,8 @@ final class DemoCommand implements Callable<Integer> {
             if (loadOnly) {
                 return 0;
             }
-            printQueriesToTry(runtime, bind, port);
-            ServerCommand.serve(runtime, bind, port, syslogOptions, feedOptions);
+            printQueriesToTry(runtime, tlsContext.isPresent(), bind, port);
+            ServerCommand.serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions);
         }
         return 0;
     }
@@ -101,8 +106,12 @@ final class DemoCommand implements Callable<Integer> {
                     + " | top 3 by Downloads",
             "SecurityEvent | where EventID == 4697 | project TimeGenerated, Computer, ServiceName, ServiceFileName");
 
-    private static void printQueriesToTry(VigilRuntime runtime, String bind, int port) {
-        String endpoint = "http://" + bind + ":" + port + "/v1/workspaces/"
+    private static void printQueriesToTry(VigilRuntime runtime, boolean https, String bind, int port) {
+        String scheme = "http";
+        if (https) {
+            scheme = "https";
+        }
+        String endpoint = scheme + "://" + bind + ":" + port + "/v1/workspaces/"
                 + runtime.workspace().workspaceId() + "/query";
         Path key = runtime.workspace().secretsDir().resolve("admin.key");
         System.out.println();

@@ -26,31 +26,52 @@ record FeedOptions(Optional<KafkaInputConfig> kafka, List<Path> watch) {
     Feeds start(VigilRuntime runtime) throws InterruptedException {
         List<AutoCloseable> started = new ArrayList<>();
         List<String> descriptions = new ArrayList<>();
+        List<Source> sources = new ArrayList<>();
         try {
             if (kafka.isPresent()) {
                 KafkaInputConfig config = kafka.get();
                 started.add(KafkaInput.start(config, runtime.pipeline(), runtime.clock(), runtime.metrics()));
                 descriptions.add("kafka consuming " + String.join(",", config.topics()) + " from "
                         + config.bootstrapServers() + " (group " + config.groupId() + ")");
+                for (String topic : config.topics()) {
+                    sources.add(new Source(
+                            KafkaInput.INPUT,
+                            topic,
+                            "Kafka topic from " + config.bootstrapServers() + " (group " + config.groupId() + ")"));
+                }
             }
             if (!watch.isEmpty()) {
                 FolderWatcher watcher = new FolderWatcher(
                         watch, FolderWatcher.DEFAULT_INTERVAL, runtime.pipeline(), runtime.clock(), runtime.metrics());
                 started.add(watcher.start());
                 descriptions.add("watching " + watch + " every " + FolderWatcher.DEFAULT_INTERVAL.toSeconds() + " s");
+                for (Path folder : watch) {
+                    sources.add(new Source(FolderWatcher.INPUT, folder.toString(), "watched folder"));
+                }
             }
         } catch (RuntimeException e) {
-            new Feeds(started, descriptions).close();
+            new Feeds(started, descriptions, sources).close();
             throw e;
         }
-        return new Feeds(started, descriptions);
+        return new Feeds(started, descriptions, sources);
+    }
+
+    /** A feed's entry in the per-source health view: its metric labels and what it is. */
+    record Source(String input, String source, String description) {
+        Source {
+            requireNonNull(input, "input is null");
+            requireNonNull(source, "source is null");
+            requireNonNull(description, "description is null");
+        }
     }
 
     /** Running feeds, closed in reverse order of starting; each finishes and commits what it read. */
-    record Feeds(List<AutoCloseable> running, List<String> descriptions) implements AutoCloseable {
+    record Feeds(List<AutoCloseable> running, List<String> descriptions, List<Source> sources)
+            implements AutoCloseable {
         Feeds {
             running = List.copyOf(running);
             descriptions = List.copyOf(descriptions);
+            sources = List.copyOf(sources);
         }
 
         @Override

@@ -3,9 +3,11 @@ package io.vigil.app;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +35,9 @@ final class ServerCommand implements Callable<Integer> {
     String bind;
 
     @Mixin
+    HttpTlsFlags tls;
+
+    @Mixin
     SyslogFlags syslog;
 
     @Mixin
@@ -41,10 +46,11 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
+        Optional<SSLContext> tlsContext = tls.context();
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-            serve(runtime, bind, port, syslogOptions, feedOptions);
+            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions);
         }
         return 0;
     }
@@ -65,33 +71,44 @@ final class ServerCommand implements Callable<Integer> {
     /** As {@link #serve(VigilRuntime, String, int, SyslogOptions)}, also consuming the given feeds. */
     static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog, FeedOptions feeds)
             throws Exception {
-        ApiKeys keys = ApiKeys.load(runtime.workspace());
+        serve(runtime, bind, port, Optional.empty(), syslog, feeds);
+    }
+
+    /** As {@link #serve(VigilRuntime, String, int, SyslogOptions, FeedOptions)}, over HTTPS with {@code tls}. */
+    static void serve(
+            VigilRuntime runtime,
+            String bind,
+            int port,
+            Optional<SSLContext> tls,
+            SyslogOptions syslog,
+            FeedOptions feeds)
+            throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics());
-                RetentionScheduler retention = new RetentionScheduler(runtime.store());
-                SyslogListeners listeners = SyslogListeners.start(
-                        syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics());
-                FeedOptions.Feeds running = feeds.start(runtime)) {
-            server.start();
-            retention.start();
-            String url = "http://" + bind + ":" + server.port();
+        try (Running running = start(runtime, bind, port, tls, syslog, feeds)) {
+            VigilServer server = running.server();
+            String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
                     + runtime.workspace().workspaceId() + ")");
-            for (SyslogListener listener : listeners.listeners()) {
+            for (SyslogListener listener : running.listeners().listeners()) {
                 System.out.println("vigil: " + listener.transport().input() + " listening on " + bind + ":"
                         + listener.port() + " (" + listener.transport().description() + ")");
             }
-            for (String feed : running.descriptions()) {
+            for (String feed : running.feeds().descriptions()) {
                 System.out.println("vigil: " + feed);
             }
-            keys.createdAdminKey()
+            running.keys()
+                    .createdAdminKey()
                     .ifPresentOrElse(
                             path -> System.out.println("vigil: created the admin API key in " + path
                                     + " (mode 0600); send it as 'Authorization: Bearer <key>'"),
                             () -> System.out.println("vigil: admin API key: "
                                     + runtime.workspace().secretsDir().resolve("admin.key")));
-            System.out.println("vigil: try  curl " + url + "/health");
+            if (tls.isPresent()) {
+                System.out.println("vigil: try  curl --cacert <CA or certificate PEM> " + url + "/health");
+            } else {
+                System.out.println("vigil: try  curl " + url + "/health");
+            }
             System.out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopped.countDown();
@@ -105,6 +122,67 @@ final class ServerCommand implements Callable<Integer> {
             stopped.await();
         } finally {
             closed.countDown();
+        }
+    }
+
+    /**
+     * Starts everything {@code vigil server} runs (HTTP server, retention, syslog listeners, feeds) and
+     * returns at once; tests start a server this way. Each listener and feed is registered with the
+     * per-source health view. If one part cannot start, those already started are closed again.
+     */
+    static Running start(
+            VigilRuntime runtime,
+            String bind,
+            int port,
+            Optional<SSLContext> tls,
+            SyslogOptions syslog,
+            FeedOptions feeds)
+            throws Exception {
+        ApiKeys keys = ApiKeys.load(runtime.workspace());
+        VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls);
+        RetentionScheduler retention = null;
+        SyslogListeners listeners = null;
+        FeedOptions.Feeds running = null;
+        try {
+            retention = new RetentionScheduler(runtime.store());
+            listeners =
+                    SyslogListeners.start(syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics());
+            running = feeds.start(runtime);
+            for (SyslogListener listener : listeners.listeners()) {
+                server.registerSource(
+                        listener.transport().input(),
+                        "",
+                        "syslog on " + bind + ":" + listener.port() + " ("
+                                + listener.transport().description() + ")");
+            }
+            for (FeedOptions.Source source : running.sources()) {
+                server.registerSource(source.input(), source.source(), source.description());
+            }
+            server.start();
+            retention.start();
+            return new Running(keys, server, retention, listeners, running);
+        } catch (Exception e) {
+            new Running(keys, server, retention, listeners, running).close();
+            throw e;
+        }
+    }
+
+    /** What {@link #start} started, closed in reverse order: feeds, listeners, retention, HTTP server. */
+    record Running(
+            ApiKeys keys,
+            VigilServer server,
+            RetentionScheduler retention,
+            SyslogListeners listeners,
+            FeedOptions.Feeds feeds)
+            implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (VigilServer closedLast = server;
+                    RetentionScheduler closedThird = retention;
+                    SyslogListeners closedSecond = listeners;
+                    FeedOptions.Feeds closedFirst = feeds) {
+                // try-with-resources closes them in reverse, skipping those never started (null)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.ingest.syslog.SyslogTlsConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -29,6 +30,25 @@ final class SyslogFlags {
     int tlsPort;
 
     @Option(
+            names = "--syslog-tls-cert",
+            paramLabel = "PEM",
+            description = "PEM certificate chain (leaf first) of the TLS listener")
+    Path tlsCertificate;
+
+    @Option(
+            names = "--syslog-tls-key",
+            paramLabel = "PEM",
+            description = "Unencrypted PKCS#8 PEM private key of --syslog-tls-cert")
+    Path tlsKey;
+
+    @Option(
+            names = "--syslog-tls-client-ca",
+            paramLabel = "PEM",
+            description = "Require client certificates signed by a CA of this PEM bundle (RFC 5425 mutual"
+                    + " authentication); without it clients are not asked for one")
+    Path tlsClientCa;
+
+    @Option(
             names = "--syslog-tls-keystore",
             paramLabel = "FILE",
             description = "PKCS12 keystore with the TLS listener's key and certificate")
@@ -41,7 +61,32 @@ final class SyslogFlags {
     Path tlsPasswordFile;
 
     SyslogOptions options() {
-        return new SyslogOptions(
-                udpPort, tcpPort, tlsPort, Optional.ofNullable(tlsKeystore), Optional.ofNullable(tlsPasswordFile));
+        return new SyslogOptions(udpPort, tcpPort, tlsPort, tls());
+    }
+
+    private Optional<SyslogTlsConfig> tls() {
+        boolean pem = tlsCertificate != null || tlsKey != null;
+        boolean keystore = tlsKeystore != null || tlsPasswordFile != null;
+        if (pem && keystore) {
+            throw SyslogOptions.invalid("give the syslog TLS identity as PEM (--syslog-tls-cert, --syslog-tls-key)"
+                    + " or as PKCS12 (--syslog-tls-keystore, --syslog-tls-password-file), not both");
+        }
+        Optional<SyslogTlsConfig.Identity> identity = Optional.empty();
+        if (pem) {
+            if (tlsCertificate == null || tlsKey == null) {
+                throw SyslogOptions.invalid("--syslog-tls-cert and --syslog-tls-key go together");
+            }
+            identity = Optional.of(new SyslogTlsConfig.Identity.Pem(tlsCertificate, tlsKey));
+        }
+        if (keystore) {
+            if (tlsKeystore == null || tlsPasswordFile == null) {
+                throw SyslogOptions.invalid("--syslog-tls-keystore needs --syslog-tls-password-file");
+            }
+            identity = Optional.of(new SyslogTlsConfig.Identity.Keystore(tlsKeystore, tlsPasswordFile));
+        }
+        if (tlsClientCa != null && identity.isEmpty()) {
+            throw SyslogOptions.invalid("--syslog-tls-client-ca needs the TLS listener's identity");
+        }
+        return identity.map(present -> new SyslogTlsConfig(present, Optional.ofNullable(tlsClientCa)));
     }
 }

@@ -7,27 +7,25 @@ import io.vigil.ingest.syslog.SyslogTlsConfig;
 import io.vigil.ingest.syslog.SyslogTransport;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Which syslog listeners a server runs: a port per transport (0 = off) and the TLS listener's keystore.
+ * Which syslog listeners a server runs: a port per transport (0 = off) and the TLS listener's settings.
  * They bind to the server's address.
  */
-record SyslogOptions(
-        int udpPort, int tcpPort, int tlsPort, Optional<Path> tlsKeystore, Optional<Path> tlsPasswordFile) {
-    static final SyslogOptions NONE = new SyslogOptions(0, 0, 0, Optional.empty(), Optional.empty());
+record SyslogOptions(int udpPort, int tcpPort, int tlsPort, Optional<SyslogTlsConfig> tls) {
+    static final SyslogOptions NONE = new SyslogOptions(0, 0, 0, Optional.empty());
 
     SyslogOptions {
-        requireNonNull(tlsKeystore, "tlsKeystore is null");
-        requireNonNull(tlsPasswordFile, "tlsPasswordFile is null");
+        requireNonNull(tls, "tls is null");
         checkPort("--syslog-udp-port", udpPort);
         checkPort("--syslog-tcp-port", tcpPort);
         checkPort("--syslog-tls-port", tlsPort);
-        if (tlsPort > 0 && (tlsKeystore.isEmpty() || tlsPasswordFile.isEmpty())) {
-            throw invalid("--syslog-tls-port needs --syslog-tls-keystore and --syslog-tls-password-file");
+        if (tlsPort > 0 && tls.isEmpty()) {
+            throw invalid("--syslog-tls-port needs --syslog-tls-cert and --syslog-tls-key (PEM), or"
+                    + " --syslog-tls-keystore and --syslog-tls-password-file (PKCS12)");
         }
     }
 
@@ -41,8 +39,7 @@ record SyslogOptions(
             configs.add(SyslogListenerConfig.of(SyslogTransport.TCP, bind, tcpPort));
         }
         if (tlsPort > 0) {
-            configs.add(SyslogListenerConfig.tls(
-                    bind, tlsPort, new SyslogTlsConfig(tlsKeystore.orElseThrow(), tlsPasswordFile.orElseThrow())));
+            configs.add(SyslogListenerConfig.tls(bind, tlsPort, tls.orElseThrow()));
         }
         return configs;
     }
@@ -53,7 +50,7 @@ record SyslogOptions(
         }
     }
 
-    private static VigilException invalid(String message) {
+    static VigilException invalid(String message) {
         return new VigilException(StandardErrorCode.INVALID_CONFIGURATION, message);
     }
 }

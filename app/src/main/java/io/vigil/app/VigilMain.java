@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DcrCommand.class,
             QueryCommand.class,
             RulesCommand.class,
+            SourcesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilMain {

@@ -3,6 +3,7 @@ package io.vigil.app;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
@@ -10,17 +11,25 @@ import io.vigil.app.query.QueryService;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The HTTP server: {@code GET /health} without auth, everything else behind an API key
@@ -31,22 +40,68 @@ public final class VigilServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final String scheme;
     private final QueryService queries;
+    private final SourceHealth sources;
 
     public VigilServer(String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics) {
+        this(host, port, store, keys, metrics, Optional.empty());
+    }
+
+    /**
+     * A server whose port speaks HTTPS when {@code tls} is present (every API, {@code /health} included),
+     * plain HTTP otherwise.
+     */
+    public VigilServer(
+            String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics, Optional<SSLContext> tls) {
         requireNonNull(store, "store is null");
+        requireNonNull(tls, "tls is null");
         this.server = new Server();
-        this.connector = new ServerConnector(server);
+        this.scheme = tls.isPresent() ? "https" : "http";
+        this.connector = connector(server, tls);
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        this.queries = new QueryService(
-                store, java.time.Clock.systemUTC(), QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
-        server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries)));
+        this.queries =
+                new QueryService(store, Clock.systemUTC(), QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
+        this.sources = new SourceHealth(metrics, Clock.systemUTC(), SourceHealth.DEFAULT_SAMPLE_INTERVAL);
+        // the HTTP ingestion APIs are always served; listeners and feeds are registered by whoever starts them
+        sources.register("data_collector", "", "HTTP Data Collector API, POST /api/logs");
+        sources.register("appinsights", "", "Application Insights, POST /v2/track and /v2.1/track");
+        sources.register("logs_ingestion", "", "Logs Ingestion API, POST /dataCollectionRules/{id}/streams/{stream}");
+        server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries), sources));
+    }
+
+    /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
+    public void registerSource(String input, String source, String description) {
+        sources.register(input, source, description);
+    }
+
+    private static ServerConnector connector(Server server, Optional<SSLContext> tls) {
+        if (tls.isEmpty()) {
+            return new ServerConnector(server);
+        }
+        HttpConfiguration configuration = new HttpConfiguration();
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // clients reach a self-hosted server by IP literal too, which sends no SNI to check against the certificate
+        secure.setSniHostCheck(false);
+        configuration.addCustomizer(secure);
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls.get());
+        return new ServerConnector(
+                server,
+                new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(configuration));
     }
 
     public void start() throws Exception {
+        sources.start();
         server.start();
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return scheme;
     }
 
     /** The port actually bound (useful with port 0). */
@@ -59,6 +114,7 @@ public final class VigilServer implements AutoCloseable {
         try {
             server.stop();
         } finally {
+            sources.close();
             queries.close();
         }
     }
@@ -69,8 +125,10 @@ public final class VigilServer implements AutoCloseable {
         private final Metrics metrics;
         private final QueryApi queryApi;
         private final IngestionRoutes ingestion;
+        private final SourceHealth sources;
 
-        Routes(DuckDbStore store, ApiKeys keys, Metrics metrics, QueryApi queryApi) {
+        Routes(DuckDbStore store, ApiKeys keys, Metrics metrics, QueryApi queryApi, SourceHealth sources) {
+            this.sources = sources;
             this.store = store;
             this.keys = keys;
             this.metrics = metrics;
@@ -107,6 +165,10 @@ public final class VigilServer implements AutoCloseable {
                 Content.Sink.write(response, true, metrics.renderPrometheus(), callback);
                 return true;
             }
+            if (path.equals("/v1/sources") && method.equals("GET")) {
+                count("sources", 200);
+                return json(response, callback, 200, sourcesBody());
+            }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
                 QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
                 count("query", reply.status());
@@ -118,6 +180,38 @@ public final class VigilServer implements AutoCloseable {
                     HttpStatus.NOT_FOUND_404,
                     "PathNotFoundError",
                     "The requested path does not exist: " + method + " " + path);
+        }
+
+        private ObjectNode sourcesBody() {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("window", SourceHealth.RATE_WINDOW.toString());
+            ArrayNode list = body.putArray("sources");
+            for (SourceHealth.Report report : sources.reports()) {
+                ObjectNode source = list.addObject();
+                source.put("input", report.key().input());
+                source.put("source", report.key().source());
+                source.put("description", report.description());
+                source.put("eventsTotal", report.eventsTotal());
+                // two decimals: a rate, not a count
+                source.put("eventsPerSecond", Math.round(report.eventsPerSecond() * 100) / 100.0);
+                source.put("bytesTotal", report.bytesTotal());
+                source.put("failuresTotal", report.failuresTotal());
+                ObjectNode failures = source.putObject("failures");
+                report.failures().forEach(failures::put);
+                if (report.lastEventTime().isPresent()) {
+                    source.put("lastEventTime", report.lastEventTime().get().toString());
+                } else {
+                    source.putNull("lastEventTime");
+                }
+                if (report.lag().isPresent()) {
+                    ObjectNode lag = source.putObject("lag");
+                    lag.put("unit", report.lag().get().unit());
+                    lag.put("value", report.lag().get().value());
+                } else {
+                    source.putNull("lag");
+                }
+            }
+            return body;
         }
 
         private boolean health(Response response, Callback callback) {

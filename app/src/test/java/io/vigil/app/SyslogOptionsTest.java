@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.ingest.syslog.SyslogListenerConfig;
+import io.vigil.ingest.syslog.SyslogTlsConfig;
 import io.vigil.ingest.syslog.SyslogTransport;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -49,7 +51,40 @@ class SyslogOptionsTest {
                         tuple(SyslogTransport.UDP, 5514, "127.0.0.1"),
                         tuple(SyslogTransport.TCP, 5515, "127.0.0.1"),
                         tuple(SyslogTransport.TLS, 6514, "127.0.0.1"));
-        assertThat(listeners.get(2).tls().orElseThrow().keystore()).isEqualTo(Path.of("syslog.p12"));
+        assertThat(listeners.get(2).tls().orElseThrow())
+                .isEqualTo(new SyslogTlsConfig(Path.of("syslog.p12"), Path.of("syslog.password")));
+    }
+
+    @Test
+    void pemIdentityWithAClientCaRequiresClientCertificates() {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server)
+                .parseArgs(
+                        "--syslog-tls-port",
+                        "6514",
+                        "--syslog-tls-cert",
+                        "server.pem",
+                        "--syslog-tls-key",
+                        "server.key",
+                        "--syslog-tls-client-ca",
+                        "ca.pem");
+        assertThat(server.syslog.options().tls())
+                .contains(new SyslogTlsConfig(
+                        new SyslogTlsConfig.Identity.Pem(Path.of("server.pem"), Path.of("server.key")),
+                        Optional.of(Path.of("ca.pem"))));
+        ServerCommand both = new ServerCommand();
+        new CommandLine(both)
+                .parseArgs(
+                        "--syslog-tls-cert",
+                        "server.pem",
+                        "--syslog-tls-key",
+                        "server.key",
+                        "--syslog-tls-keystore",
+                        "syslog.p12");
+        assertThatThrownBy(() -> both.syslog.options()).hasMessageContaining("not both");
+        ServerCommand caAlone = new ServerCommand();
+        new CommandLine(caAlone).parseArgs("--syslog-tls-client-ca", "ca.pem");
+        assertThatThrownBy(() -> caAlone.syslog.options()).hasMessageContaining("--syslog-tls-client-ca needs");
     }
 
     @Test

@@ -72,22 +72,27 @@ public final class IngestPipeline {
      */
     public IngestResult ingest(String input, String source, byte[] bytes, Optional<LogFormat> forced)
             throws InterruptedException {
-        metrics.counter("bytes_received_total", "input", input).add(bytes.length);
+        return ingest(IngestInput.of(input), source, bytes, forced);
+    }
+
+    /**
+     * As {@link #ingest(String, String, byte[], Optional)}, counted under the input's endpoint too (a DCR
+     * stream, a Kafka topic, a watched folder), so the per-source health view can tell them apart.
+     */
+    public IngestResult ingest(IngestInput input, String source, byte[] bytes, Optional<LogFormat> forced)
+            throws InterruptedException {
+        requireNonNull(input, "input is null");
+        metrics.counter("bytes_received_total", input.labels()).add(bytes.length);
         Optional<LogFormat> format = chooseFormat(bytes, forced);
         if (format.isEmpty()) {
             DeadLetter unknown = new DeadLetter(
                     source, "", DeadLetterReason.UNKNOWN_FORMAT, "no format recognises this input", bytes);
             await(store.deadLetter(List.of(unknown)));
-            metrics.counter("events_received_total", "input", input, "format", "")
-                    .increment();
+            metrics.counter("events_received_total", input.labels("format", "")).increment();
             metrics.counter(
                             "events_failed_total",
-                            "input",
-                            input,
-                            "format",
-                            "",
-                            "reason",
-                            unknown.reason().code())
+                            input.labels(
+                                    "format", "", "reason", unknown.reason().code()))
                     .increment();
             return IngestResult.deadLettered(unknown.reason());
         }
@@ -113,7 +118,7 @@ public final class IngestPipeline {
 
     /** Buffers what a format emits and hands it to the store in bounded chunks. */
     private final class StoringSink implements RecordSink {
-        private final String input;
+        private final IngestInput input;
         private final String format;
         private final List<Row> rows = new ArrayList<>();
         private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -122,7 +127,7 @@ public final class IngestPipeline {
         private final TreeMap<String, Long> deadLettersByReason = new TreeMap<>();
         private final TreeMap<String, Long> repairsByReason = new TreeMap<>();
 
-        StoringSink(String input, String format) {
+        StoringSink(IngestInput input, String format) {
             this.input = input;
             this.format = format;
         }
@@ -140,30 +145,29 @@ public final class IngestPipeline {
         public void deadLetter(DeadLetter deadLetter) {
             deadLetters.add(deadLetter);
             deadLettersByReason.merge(deadLetter.reason().code(), 1L, Long::sum);
-            metrics.counter("events_received_total", "input", input, "format", format)
+            metrics.counter("events_received_total", input.labels("format", format))
                     .increment();
             metrics.counter(
                             "events_failed_total",
-                            "input",
-                            input,
-                            "format",
-                            format,
-                            "reason",
-                            deadLetter.reason().code())
+                            input.labels(
+                                    "format",
+                                    format,
+                                    "reason",
+                                    deadLetter.reason().code()))
                     .increment();
         }
 
         @Override
         public void repaired(String reason) {
             repairsByReason.merge(reason, 1L, Long::sum);
-            metrics.counter("repairs_total", "input", input, "format", format, "reason", reason)
+            metrics.counter("repairs_total", input.labels("format", format, "reason", reason))
                     .increment();
         }
 
         void flush() {
             try {
                 if (!rows.isEmpty()) {
-                    metrics.counter("events_received_total", "input", input, "format", format)
+                    metrics.counter("events_received_total", input.labels("format", format))
                             .add(rows.size());
                     commits.add(store.write(List.copyOf(rows)));
                     rows.clear();

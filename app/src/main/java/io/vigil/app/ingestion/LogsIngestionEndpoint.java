@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.ApiKeys;
 import io.vigil.formats.common.JsonRecords;
+import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
 import io.vigil.spi.VigilException;
@@ -205,7 +206,8 @@ final class LogsIngestionEndpoint {
             }
             IngestResult result;
             try {
-                result = pipeline.ingest(INPUT, source, counted, Optional.of(format));
+                result = pipeline.ingest(
+                        new IngestInput(INPUT, immutableId + "/" + stream), source, counted, Optional.of(format));
             } catch (VigilException e) {
                 return IngestionRoutes.failure(exchange, e, HttpExchange::azureError);
             }

@@ -173,8 +173,15 @@ class LogsIngestionApiTest {
                 .containsExactly(List.of("vm-8", "19", 499.5, "2026-11-25T10:00:00Z"));
         assertThat(server.runtime
                         .metrics()
-                        .value("events_received_total", "input", "logs_ingestion", "format", "logs_ingestion"))
-                .as("2,000 rows of the identity flow and 1 of the transformed one")
+                        .value(
+                                "events_received_total",
+                                "input",
+                                "logs_ingestion",
+                                "source",
+                                ruleId + "/Custom-AppAudit",
+                                "format",
+                                "logs_ingestion"))
+                .as("2,000 rows of the identity flow and 1 of the transformed one, counted per DCR stream")
                 .isEqualTo(2_001);
     }
 

@@ -2,6 +2,7 @@ package io.vigil.ingest.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.kafka.KafkaOffsetLedger.PartitionKey;
 import io.vigil.spi.LogFormat;
@@ -27,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -228,7 +228,7 @@ public final class KafkaInput implements AutoCloseable {
                         // a tombstone or an empty event: stored as a dead letter like any unreadable input
                         value = new byte[0];
                     }
-                    pipeline.ingest(INPUT, source(record), value, formatFor(value));
+                    pipeline.ingest(new IngestInput(INPUT, record.topic()), source(record), value, formatFor(value));
                     return null;
                 }));
             }
@@ -272,16 +272,15 @@ public final class KafkaInput implements AutoCloseable {
         for (TopicPartition partition : consumer.assignment()) {
             OptionalLong lag = consumer.currentLag(partition);
             if (lag.isPresent()) {
-                LongAdder series = metrics.counter(
-                        "kafka_consumer_lag",
-                        "group",
-                        config.groupId(),
-                        "topic",
-                        partition.topic(),
-                        "partition",
-                        Integer.toString(partition.partition()));
-                series.reset();
-                series.add(lag.getAsLong());
+                metrics.gauge(
+                                "kafka_consumer_lag",
+                                "group",
+                                config.groupId(),
+                                "topic",
+                                partition.topic(),
+                                "partition",
+                                Integer.toString(partition.partition()))
+                        .set(lag.getAsLong());
             }
         }
     }

@@ -86,9 +86,11 @@ final class SyslogStreamListener implements SyslogListener {
         ServerSocket socket;
         if (config.tls().isPresent()) {
             // built before binding, so that a bad keystore fails at start and not at the first client
+            SyslogTlsConfig settings = config.tls().get();
             SSLServerSocket tls = (SSLServerSocket)
-                    config.tls().get().serverContext().getServerSocketFactory().createServerSocket();
-            tls.setNeedClientAuth(false);
+                    settings.serverContext().getServerSocketFactory().createServerSocket();
+            // with a client CA, a client without a certificate of that CA fails the handshake (RFC 5425 §5.2)
+            tls.setNeedClientAuth(settings.requiresClientCertificates());
             socket = tls;
         } else {
             socket = new ServerSocket();

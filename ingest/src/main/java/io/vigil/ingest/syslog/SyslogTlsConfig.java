@@ -2,6 +2,7 @@ package io.vigil.ingest.syslog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.ingest.tls.PemFiles;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.io.IOException;
@@ -13,24 +14,84 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
- * The server identity of the TLS listener (RFC 5425): a PKCS12 keystore holding a private key and its
- * certificate chain, and a file holding the keystore's password (its first line), so that the password
- * is in neither the command line nor the environment.
+ * The TLS listener's settings (RFC 5425): its server identity, and optionally the CA whose client
+ * certificates it requires (mutual authentication, RFC 5425 §5.2's certificate-based peer authentication).
+ *
+ * @param identity the server's key and certificate chain
+ * @param clientCa when present, PEM CA bundle: a client must present a certificate chain ending at one of
+ *     these CAs, else the handshake fails; when empty, clients are not asked for a certificate
  */
-public record SyslogTlsConfig(Path keystore, Path passwordFile) {
+public record SyslogTlsConfig(Identity identity, Optional<Path> clientCa) {
     public SyslogTlsConfig {
-        requireNonNull(keystore, "keystore is null");
-        requireNonNull(passwordFile, "passwordFile is null");
+        requireNonNull(identity, "identity is null");
+        requireNonNull(clientCa, "clientCa is null");
     }
 
-    /** Loads the keystore and builds the server's TLS context; fails with INVALID_CONFIGURATION. */
+    /** A keystore identity without client certificates. */
+    public SyslogTlsConfig(Path keystore, Path passwordFile) {
+        this(new Identity.Keystore(keystore, passwordFile), Optional.empty());
+    }
+
+    /** The same identity, requiring client certificates signed by a CA of {@code caFile}. */
+    public SyslogTlsConfig requiringClientCertificates(Path caFile) {
+        return new SyslogTlsConfig(identity, Optional.of(caFile));
+    }
+
+    /** Where the listener's key and certificate come from. */
+    public sealed interface Identity {
+        /**
+         * A PKCS12 keystore holding a private key and its chain, and a file holding its password (first
+         * line), so that the password is in neither the command line nor the environment.
+         */
+        record Keystore(Path keystore, Path passwordFile) implements Identity {
+            public Keystore {
+                requireNonNull(keystore, "keystore is null");
+                requireNonNull(passwordFile, "passwordFile is null");
+            }
+        }
+
+        /** A PEM certificate chain and its unencrypted PKCS#8 PEM key, as openssl and most CAs write them. */
+        record Pem(Path certificate, Path key) implements Identity {
+            public Pem {
+                requireNonNull(certificate, "certificate is null");
+                requireNonNull(key, "key is null");
+            }
+        }
+    }
+
+    /** Builds the server's TLS context; fails with INVALID_CONFIGURATION. */
     SSLContext serverContext() {
-        char[] password = readPassword();
-        try (InputStream in = Files.newInputStream(keystore)) {
+        TrustManager[] trust = null;
+        if (clientCa.isPresent()) {
+            trust = PemFiles.trustManagers(clientCa.get()).getTrustManagers();
+        }
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            switch (identity) {
+                case Identity.Keystore keystore -> context.init(keyManagers(keystore), trust, null);
+                case Identity.Pem pem -> context.init(PemFiles.keyManagers(pem.certificate(), pem.key()), trust, null);
+            }
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw invalid("cannot build the TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the listener asks for, and requires, a client certificate. */
+    boolean requiresClientCertificates() {
+        return clientCa.isPresent();
+    }
+
+    private static KeyManager[] keyManagers(Identity.Keystore identity) {
+        char[] password = readPassword(identity.passwordFile());
+        try (InputStream in = Files.newInputStream(identity.keystore())) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
             boolean hasKey = false;
@@ -38,21 +99,19 @@ public record SyslogTlsConfig(Path keystore, Path passwordFile) {
                 hasKey |= store.isKeyEntry(alias);
             }
             if (!hasKey) {
-                throw invalid("keystore " + keystore + " holds no private key", null);
+                throw invalid("keystore " + identity.keystore() + " holds no private key", null);
             }
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            return keys.getKeyManagers();
         } catch (IOException | GeneralSecurityException e) {
-            throw invalid("cannot load the PKCS12 keystore " + keystore + ": " + e.getMessage(), e);
+            throw invalid("cannot load the PKCS12 keystore " + identity.keystore() + ": " + e.getMessage(), e);
         } finally {
             Arrays.fill(password, '\0');
         }
     }
 
-    private char[] readPassword() {
+    private static char[] readPassword(Path passwordFile) {
         try {
             String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
             int end = text.indexOf('\n');

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vigil.ingest.FileImporter;
+import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
 import io.vigil.ingest.watch.WatchLedger.FileProgress;
@@ -20,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -113,6 +115,7 @@ public final class FolderWatcher implements AutoCloseable {
         this.wholeFiles = new FileImporter(pipeline, Optional.empty(), Optional.empty());
         metrics.describe("watch_scans_total", "Scans of the watched folders");
         metrics.describe("watch_parts_imported_total", "New parts of watched files stored, per mode");
+        metrics.describe("watch_bytes_behind", "Bytes of a watched folder's files not stored yet, at the last scan");
         this.thread = Thread.ofPlatform().name("vigil-watch").unstarted(this::run);
     }
 
@@ -160,16 +163,36 @@ public final class FolderWatcher implements AutoCloseable {
                         .sorted()
                         .toList();
             }
+            IngestInput input = new IngestInput(INPUT, folder.toString());
             for (Path file : files) {
                 if (!running) {
                     return;
                 }
-                scanFile(file);
+                scanFile(input, file);
             }
+            metrics.gauge("watch_bytes_behind", input.labels()).set(bytesBehind(files));
         }
     }
 
-    private void scanFile(Path file) throws IOException, InterruptedException {
+    /** What the ledger has not stored yet of these files, as they are now (a file that vanished counts 0). */
+    private long bytesBehind(List<Path> files) throws IOException {
+        long behind = 0;
+        for (Path file : files) {
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            long stored = ledger.progress(file.toAbsolutePath().normalize().toString())
+                    .map(FileProgress::importedBytes)
+                    .orElse(0L);
+            behind += Math.max(0, size - stored);
+        }
+        return behind;
+    }
+
+    private void scanFile(IngestInput input, Path file) throws IOException, InterruptedException {
         String path = file.toAbsolutePath().normalize().toString();
         long size = Files.size(file);
         Long previousSize = sizeAtLastScan.put(file, size);
@@ -188,8 +211,8 @@ public final class FolderWatcher implements AutoCloseable {
             mode = modeOf(file);
         }
         switch (mode) {
-            case LINES -> importLines(file, path, size, stored);
-            case RECORDS -> importRecords(file, path, size, stored);
+            case LINES -> importLines(input, file, path, size, stored);
+            case RECORDS -> importRecords(input, file, path, size, stored);
             case WHOLE -> {
                 // a gzip file is complete only when its writer is done: wait for a stable size
                 if (previousSize != null && previousSize == size) {
@@ -222,7 +245,7 @@ public final class FolderWatcher implements AutoCloseable {
         return size < length || !headFingerprint(file, length).equals(fingerprint);
     }
 
-    private void importLines(Path file, String path, long size, Optional<FileProgress> stored)
+    private void importLines(IngestInput input, Path file, String path, long size, Optional<FileProgress> stored)
             throws IOException, InterruptedException {
         long offset = stored.map(FileProgress::importedBytes).orElse(0L);
         byte[] part = read(file, offset, (int) Math.min(size - offset, MAX_PART_BYTES));
@@ -237,7 +260,7 @@ public final class FolderWatcher implements AutoCloseable {
         Optional<LogFormat> format = stored.map(FileProgress::format)
                 .filter(name -> !name.isEmpty())
                 .flatMap(name -> pipeline.formats().byName(name));
-        IngestResult result = pipeline.ingest(INPUT, path + "@" + offset, lines, format);
+        IngestResult result = pipeline.ingest(input, path + "@" + offset, lines, format);
         long imported = offset + end;
         ledger.record(
                 path, new FileProgress(WatchMode.LINES, result.format(), imported, 0, headFingerprint(file, imported)));
@@ -245,7 +268,7 @@ public final class FolderWatcher implements AutoCloseable {
                 .increment();
     }
 
-    private void importRecords(Path file, String path, long size, Optional<FileProgress> stored)
+    private void importRecords(IngestInput input, Path file, String path, long size, Optional<FileProgress> stored)
             throws IOException, InterruptedException {
         if (size > MAX_PART_BYTES) {
             // far beyond an hour of one resource's logs: leave it to vigil import, which dead-letters it
@@ -280,7 +303,7 @@ public final class FolderWatcher implements AutoCloseable {
             }
             document.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
             IngestResult result = pipeline.ingest(
-                    INPUT,
+                    input,
                     path + "#" + done,
                     document.toByteArray(),
                     pipeline.formats().byName(RECORDS_FORMAT));

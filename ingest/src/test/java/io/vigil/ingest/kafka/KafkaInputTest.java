@@ -101,7 +101,8 @@ class KafkaInputTest {
             assertThat(input.messagesStored()).isEqualTo(3);
             assertThat(input.failure()).isEmpty();
             assertThat(metrics.renderPrometheus())
-                    .contains("events_received_total{input=\"kafka\",format=\"azure_resource_log\"} 5")
+                    .contains(
+                            "events_received_total{input=\"kafka\",source=\"insights-activity\",format=\"azure_resource_log\"} 5")
                     .contains(
                             "kafka_consumer_lag{group=\"vigil-basic\",topic=\"insights-activity\",partition=\"0\"} 0");
         }

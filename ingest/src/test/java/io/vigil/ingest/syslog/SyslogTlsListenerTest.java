@@ -6,6 +6,7 @@ import static io.vigil.ingest.syslog.SyslogTestPeers.query;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.spi.Metrics;
 import io.vigil.spi.StandardErrorCode;
@@ -101,9 +102,8 @@ class SyslogTlsListenerTest {
 
     @Test
     void opensslClientIsASecondPeer() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/openssl"))) {
-            return;
-        }
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed (apt-get install openssl)");
         String message = "<13>1 2026-11-25T10:00:00Z opensslhost sclient 77 - - sent by openssl s_client";
         byte[] frame = (message.length() + " " + message).getBytes(UTF_8);
         Process process = new ProcessBuilder(
@@ -160,7 +160,7 @@ class SyslogTlsListenerTest {
         Path wrong = temp.resolve("wrong.password");
         Files.writeString(wrong, "not the password\n");
         assertThatThrownBy(() -> SyslogListener.start(
-                        SyslogListenerConfig.tls(LOOPBACK, 0, new SyslogTlsConfig(keystore.keystore(), wrong)),
+                        SyslogListenerConfig.tls(LOOPBACK, 0, new SyslogTlsConfig(keystorePath(), wrong)),
                         store,
                         Clock.systemUTC(),
                         metrics))
@@ -171,7 +171,7 @@ class SyslogTlsListenerTest {
 
     private SSLContext clientContext() throws Exception {
         KeyStore server = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore.keystore())) {
+        try (InputStream in = Files.newInputStream(keystorePath())) {
             server.load(in, PASSWORD.toCharArray());
         }
         KeyStore trusted = KeyStore.getInstance("PKCS12");
@@ -182,5 +182,12 @@ class SyslogTlsListenerTest {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust.getTrustManagers(), null);
         return context;
+    }
+
+    private Path keystorePath() {
+        return switch (keystore.identity()) {
+            case SyslogTlsConfig.Identity.Keystore file -> file.keystore();
+            case SyslogTlsConfig.Identity.Pem pem -> throw new IllegalStateException("this test uses a keystore");
+        };
     }
 }
