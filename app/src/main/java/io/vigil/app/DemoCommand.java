@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.query.QueryLimits;
 import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;
@@ -88,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
             printQueriesToTry(runtime, tlsContext.isPresent(), bind, port);
-            ServerCommand.serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions);
+            ServerCommand.serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, QueryLimits.DEFAULT);
         }
         return 0;
     }

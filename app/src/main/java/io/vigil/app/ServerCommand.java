@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.query.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import java.time.Duration;
@@ -43,49 +44,39 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     FeedFlags feeds;
 
+    @Mixin
+    QueryFlags queries;
+
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
         Optional<SSLContext> tlsContext = tls.context();
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
+        QueryLimits queryLimits = queries.limits();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions);
+            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, queryLimits);
         }
         return 0;
     }
 
-    /** Starts the HTTP server without syslog listeners; see {@link #serve(VigilRuntime, String, int, SyslogOptions)}. */
-    static void serve(VigilRuntime runtime, String bind, int port) throws Exception {
-        serve(runtime, bind, port, SyslogOptions.NONE);
-    }
-
     /**
-     * Starts the HTTP server and the syslog listeners, prints how to reach them, and runs until the process
-     * is stopped; then stops reading and waits until what was read is committed.
+     * Starts the HTTP server (over HTTPS when {@code tls} is present, with {@code queryLimits} on every API
+     * query), the syslog listeners and the feeds, prints how to reach them, and runs until the process is
+     * stopped; then stops reading and waits until what was read is committed.
      */
-    static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog) throws Exception {
-        serve(runtime, bind, port, syslog, FeedOptions.NONE);
-    }
-
-    /** As {@link #serve(VigilRuntime, String, int, SyslogOptions)}, also consuming the given feeds. */
-    static void serve(VigilRuntime runtime, String bind, int port, SyslogOptions syslog, FeedOptions feeds)
-            throws Exception {
-        serve(runtime, bind, port, Optional.empty(), syslog, feeds);
-    }
-
-    /** As {@link #serve(VigilRuntime, String, int, SyslogOptions, FeedOptions)}, over HTTPS with {@code tls}. */
     static void serve(
             VigilRuntime runtime,
             String bind,
             int port,
             Optional<SSLContext> tls,
             SyslogOptions syslog,
-            FeedOptions feeds)
+            FeedOptions feeds,
+            QueryLimits queryLimits)
             throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Running running = start(runtime, bind, port, tls, syslog, feeds)) {
+        try (Running running = start(runtime, bind, port, tls, syslog, feeds, queryLimits)) {
             VigilServer server = running.server();
             String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
@@ -138,8 +129,20 @@ final class ServerCommand implements Callable<Integer> {
             SyslogOptions syslog,
             FeedOptions feeds)
             throws Exception {
+        return start(runtime, bind, port, tls, syslog, feeds, QueryLimits.DEFAULT);
+    }
+
+    static Running start(
+            VigilRuntime runtime,
+            String bind,
+            int port,
+            Optional<SSLContext> tls,
+            SyslogOptions syslog,
+            FeedOptions feeds,
+            QueryLimits queryLimits)
+            throws Exception {
         ApiKeys keys = ApiKeys.load(runtime.workspace());
-        VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls);
+        VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls, queryLimits);
         RetentionScheduler retention = null;
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;

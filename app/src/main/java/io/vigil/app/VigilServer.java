@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
+import io.vigil.app.query.QueryLimits;
 import io.vigil.app.query.QueryService;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
@@ -54,6 +55,18 @@ public final class VigilServer implements AutoCloseable {
      */
     public VigilServer(
             String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics, Optional<SSLContext> tls) {
+        this(host, port, store, keys, metrics, tls, QueryLimits.DEFAULT);
+    }
+
+    /** As above, with the limits of every query the API runs. */
+    public VigilServer(
+            String host,
+            int port,
+            DuckDbStore store,
+            ApiKeys keys,
+            Metrics metrics,
+            Optional<SSLContext> tls,
+            QueryLimits queryLimits) {
         requireNonNull(store, "store is null");
         requireNonNull(tls, "tls is null");
         this.server = new Server();
@@ -62,8 +75,7 @@ public final class VigilServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        this.queries =
-                new QueryService(store, Clock.systemUTC(), QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
+        this.queries = new QueryService(store, Clock.systemUTC(), queryLimits);
         this.sources = new SourceHealth(metrics, Clock.systemUTC(), SourceHealth.DEFAULT_SAMPLE_INTERVAL);
         // the HTTP ingestion APIs are always served; listeners and feeds are registered by whoever starts them
         sources.register("data_collector", "", "HTTP Data Collector API, POST /api/logs");

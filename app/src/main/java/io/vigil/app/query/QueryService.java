@@ -53,12 +53,9 @@ public final class QueryService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(QueryService.class.getName());
 
     /** Log Analytics' record limit of a query result. */
-    public static final int DEFAULT_MAX_ROWS = 500_000;
+    public static final int DEFAULT_MAX_ROWS = QueryLimits.DEFAULT.maxRows();
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(3);
-
-    /** Log Analytics' size limit of a query result: 64 MB (about 100 MB of JSON on the wire). */
-    public static final long DEFAULT_MAX_BYTES = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_TIMEOUT = QueryLimits.DEFAULT.timeout();
 
     private static final Pattern INTERVAL = Pattern.compile(
             "(?:(-?\\d+) years? ?)?(?:(-?\\d+) mons? ?)?(?:(-?\\d+) days? ?)?(?:(-)?(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?)?");
@@ -72,27 +69,17 @@ public final class QueryService implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows) {
-        this(store, clock, timeout, maxRows, DEFAULT_MAX_BYTES);
+        this(store, clock, new QueryLimits(timeout, maxRows, QueryLimits.DEFAULT.maxBytes()));
     }
 
-    /**
-     * @param maxRows rows returned at most; more are cut and reported as a partial result
-     * @param maxBytes approximate result size at most (text counted in UTF-16 units, other values as 8
-     *     bytes), also cut and reported as partial
-     */
-    public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows, long maxBytes) {
+    public QueryService(DuckDbStore store, Clock clock, QueryLimits limits) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = new StoreQueryCatalog(store);
         this.clock = requireNonNull(clock, "clock is null");
-        this.timeout = requireNonNull(timeout, "timeout is null");
-        if (maxRows < 1) {
-            throw new IllegalArgumentException("maxRows must be positive");
-        }
-        this.maxRows = maxRows;
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("maxBytes must be positive");
-        }
-        this.maxBytes = maxBytes;
+        requireNonNull(limits, "limits is null");
+        this.timeout = limits.timeout();
+        this.maxRows = limits.maxRows();
+        this.maxBytes = limits.maxBytes();
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "vigil-query-timeout");
             thread.setDaemon(true);

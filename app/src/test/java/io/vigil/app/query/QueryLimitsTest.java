@@ -34,8 +34,8 @@ class QueryLimitsTest {
     }
 
     private static QueryResult run(int maxRows, long maxBytes, String query) throws InterruptedException {
-        try (QueryService service =
-                new QueryService(store, QueryFixtures.CLOCK, QueryService.DEFAULT_TIMEOUT, maxRows, maxBytes)) {
+        try (QueryService service = new QueryService(
+                store, QueryFixtures.CLOCK, new QueryLimits(QueryService.DEFAULT_TIMEOUT, maxRows, maxBytes))) {
             return service.execute(query, Optional.empty());
         }
     }
@@ -50,7 +50,7 @@ class QueryLimitsTest {
 
     @Test
     void rowsBeyondTheRecordLimitAreCut() throws Exception {
-        QueryResult result = run(3, QueryService.DEFAULT_MAX_BYTES, FOUR_ROWS);
+        QueryResult result = run(3, QueryLimits.DEFAULT.maxBytes(), FOUR_ROWS);
 
         assertThat(result.rows())
                 .containsExactly(
