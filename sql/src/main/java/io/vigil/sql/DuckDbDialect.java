@@ -121,10 +121,10 @@ public final class DuckDbDialect implements SqlDialect {
             case ADD -> binary("+", arguments);
             case SUBTRACT -> binary("-", arguments);
             case MULTIPLY -> binary("*", arguments);
-            case DIVIDE -> divide(arguments, resultType);
+            case DIVIDE -> divide(arguments, types, resultType);
             case MODULO -> binary("%", arguments);
             case NEGATE -> new SqlUnary("-", arguments.get(0), false);
-            case IS_NULL -> new SqlUnary("IS NULL", arguments.get(0), true);
+            case IS_NULL -> isNull(arguments.get(0), types.get(0));
             case IS_EMPTY -> isEmpty(arguments.get(0), types.get(0));
             case EQUAL_IGNORE_CASE -> new SqlBinary("=", lower(arguments.get(0)), lower(arguments.get(1)));
             case HAS -> terms(arguments.get(0), List.of(arguments.get(1)), true, true, true);
@@ -182,7 +182,7 @@ public final class DuckDbDialect implements SqlDialect {
                         Optional.empty());
             case BIN -> bin(arguments, types.get(0));
             case ROUND -> SqlCall.of("round", arguments.get(0), new SqlCast(arguments.get(1), "INTEGER", false));
-            case ABS -> SqlCall.of("abs", arguments.get(0));
+            case ABS -> abs(arguments.get(0), types.get(0));
             // the pattern is a bound parameter wrapped here, so user text never becomes SQL text
             case REGEX_TRIM_START ->
                 SqlCall.of(
@@ -206,7 +206,7 @@ public final class DuckDbDialect implements SqlDialect {
                         List.of(arguments.get(0), arguments.get(1), arguments.get(2), SqlLiteral.ofString("g")));
             case COUNT_OF -> countOf(arguments.get(0), arguments.get(1));
             case REGEX_COUNT -> SqlCall.of("len", SqlCall.of("regexp_extract_all", arguments.get(0), arguments.get(1)));
-            case DATETIME_DIFF -> SqlCall.of("date_diff", arguments.get(0), arguments.get(2), arguments.get(1));
+            case DATETIME_DIFF -> datetimeDiff(arguments);
             case BAG_PACK -> new SqlCall("json_object", arguments);
             case ARRAY_PACK -> new SqlCall("json_array", arguments);
             case SPLIT_PART ->
@@ -569,6 +569,32 @@ public final class DuckDbDialect implements SqlDialect {
         return new SqlBinary("=", masked(ipv4Number(address), bits), masked(ipv4Number(range), bits));
     }
 
+    /**
+     * datetime_diff counts period boundaries from the second datetime to the first. KQL's weeks start on
+     * Sunday, DuckDB's on Monday, so weeks count the days between the Sundays that start them
+     * (datetime-diff-function: 2017-10-29 minus 2017-09-30 23:59 is 5 weeks).
+     */
+    private static SqlExpression datetimeDiff(List<SqlExpression> arguments) {
+        if (arguments.get(0) instanceof SqlParameter parameter && "week".equals(parameter.value())) {
+            return new SqlBinary(
+                    "//",
+                    SqlCall.of(
+                            "date_diff",
+                            SqlLiteral.ofString("day"),
+                            sunday(arguments.get(2)),
+                            sunday(arguments.get(1))),
+                    SqlLiteral.of(7L));
+        }
+        return SqlCall.of("date_diff", arguments.get(0), arguments.get(2), arguments.get(1));
+    }
+
+    /** The Sunday starting the week of a datetime: DuckDB's Monday-based week of the next day, less a day. */
+    private static SqlExpression sunday(SqlExpression value) {
+        SqlExpression oneDay = new SqlLiteral("INTERVAL '1 day'");
+        return new SqlBinary(
+                "-", SqlCall.of("date_trunc", SqlLiteral.ofString("week"), new SqlBinary("+", value, oneDay)), oneDay);
+    }
+
     /** Non-overlapping occurrences: the length removed by deleting them, over the needle's length (countof-function). */
     private static SqlExpression countOf(SqlExpression text, SqlExpression needle) {
         SqlExpression removed = new SqlBinary(
@@ -684,17 +710,51 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     /** Integer division truncates for integers (arithmetic operators), real division otherwise. */
-    private static SqlExpression divide(List<SqlExpression> arguments, ColumnType resultType) {
+    private static SqlExpression divide(List<SqlExpression> arguments, List<ColumnType> types, ColumnType resultType) {
+        if (types.get(0) == ColumnType.TIMESPAN && types.get(1) == ColumnType.TIMESPAN) {
+            // the ratio of two timespans is a real (datetime-timespan-arithmetic); DuckDB cannot divide intervals
+            return new SqlBinary(
+                    "/",
+                    new SqlCast(SqlCall.of("epoch_us", arguments.get(0)), "DOUBLE", false),
+                    SqlCall.of("epoch_us", arguments.get(1)));
+        }
         if (resultType == ColumnType.INT || resultType == ColumnType.LONG) {
             return binary("//", arguments);
         }
         return binary("/", arguments);
     }
 
+    /** A dynamic JSON null is null too: isnull(dynamic(null)) is true (isnull-function). */
+    private static SqlExpression isNull(SqlExpression value, ColumnType type) {
+        SqlExpression sqlNull = new SqlUnary("IS NULL", value, true);
+        if (type != ColumnType.DYNAMIC) {
+            return sqlNull;
+        }
+        return new SqlBinary(
+                "OR", sqlNull, new SqlBinary("=", SqlCall.of("json_type", value), SqlLiteral.ofString("NULL")));
+    }
+
+    /** DuckDB has no abs of an INTERVAL; abs(-1h) is 1h (abs-function). */
+    private static SqlExpression abs(SqlExpression value, ColumnType type) {
+        if (type != ColumnType.TIMESPAN) {
+            return SqlCall.of("abs", value);
+        }
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        new SqlBinary("<", value, new SqlLiteral("INTERVAL '0 seconds'")),
+                        new SqlUnary("-", value, false))),
+                Optional.of(value));
+    }
+
     /** isempty: null or the empty string (isempty-function). */
     private static SqlExpression isEmpty(SqlExpression value, ColumnType type) {
         if (type == ColumnType.STRING) {
             return new SqlBinary("=", value, SqlLiteral.ofString(""));
+        }
+        if (type == ColumnType.DYNAMIC) {
+            // a dynamic empty string or null is empty, an empty array or bag is not: isempty(parse_json("")) is true
+            return new SqlBinary(
+                    "=", SqlCall.of("coalesce", jsonText(value), SqlLiteral.ofString("")), SqlLiteral.ofString(""));
         }
         return new SqlBinary(
                 "=",
@@ -785,9 +845,21 @@ public final class DuckDbDialect implements SqlDialect {
         return new SqlCall("coalesce", values);
     }
 
-    /** substring(text, start[, length]) with a 0-based start (substring-function). */
+    /**
+     * substring(text, start[, length]) with a 0-based start; a negative start counts from the end of the
+     * text, substring("123456", -2, 2) is "56" (substring-function).
+     */
     private static SqlExpression substring(List<SqlExpression> arguments) {
-        SqlExpression start = new SqlBinary("+", arguments.get(1), SqlLiteral.of(1));
+        SqlExpression fromEnd = SqlCall.of(
+                "greatest",
+                new SqlBinary("+", SqlCall.of("length", arguments.get(0)), arguments.get(1)),
+                SqlLiteral.of(0));
+        SqlExpression start = new SqlBinary(
+                "+",
+                new SqlCase(
+                        List.of(new SqlWhen(new SqlBinary("<", arguments.get(1), SqlLiteral.of(0)), fromEnd)),
+                        Optional.of(arguments.get(1))),
+                SqlLiteral.of(1));
         if (arguments.size() > 2) {
             return SqlCall.of("substring", arguments.get(0), start, arguments.get(2));
         }
@@ -826,6 +898,10 @@ public final class DuckDbDialect implements SqlDialect {
     private static SqlExpression convert(SqlExpression value, ColumnType type, String target) {
         if (type == ColumnType.DYNAMIC) {
             return new SqlCast(jsonText(value), target, true);
+        }
+        if (type == ColumnType.REAL && (target.equals("INTEGER") || target.equals("BIGINT"))) {
+            // toint and tolong truncate the fraction, toint(-2.9) is -2; DuckDB's cast rounds (toint-function)
+            return new SqlCast(SqlCall.of("trunc", value), target, true);
         }
         return new SqlCast(value, target, true);
     }
@@ -918,7 +994,8 @@ public final class DuckDbDialect implements SqlDialect {
             AggregateFunction function, List<SqlExpression> arguments, List<ColumnType> types, ColumnType resultType) {
         return switch (function) {
             case COUNT -> new SqlAggregate("count", false, List.of(), Optional.empty());
-            case COUNT_IF -> SqlAggregate.of("count_if", arguments.get(0));
+            // DuckDB's count_if of no rows is null; KQL's countif is 0 (summarize-operator#aggregates-default-values)
+            case COUNT_IF -> SqlCall.of("coalesce", SqlAggregate.of("count_if", arguments.get(0)), SqlLiteral.of(0L));
             case COUNT_DISTINCT -> new SqlAggregate("count", true, arguments, Optional.empty());
             case SUM -> new SqlCast(SqlAggregate.of("sum", arguments.get(0)), typeName(resultType), false);
             case AVG -> SqlAggregate.of("avg", arguments.get(0));

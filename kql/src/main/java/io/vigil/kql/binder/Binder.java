@@ -2975,6 +2975,11 @@ public final class Binder {
                 && (operator == BinaryOperator.ADD || operator == BinaryOperator.SUBTRACT)) {
             type = ColumnType.TIMESPAN;
         } else if (leftType == ColumnType.TIMESPAN
+                && rightType == ColumnType.TIMESPAN
+                && operator == BinaryOperator.DIVIDE) {
+            // a timespan over a timespan is their real ratio, 1d / 1h == 24 (datetime-timespan-arithmetic)
+            type = ColumnType.REAL;
+        } else if (leftType == ColumnType.TIMESPAN
                 && isNumeric(rightType)
                 && (operator == BinaryOperator.MULTIPLY || operator == BinaryOperator.DIVIDE)) {
             type = ColumnType.TIMESPAN;
