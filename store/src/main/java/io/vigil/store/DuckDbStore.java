@@ -106,6 +106,10 @@ public final class DuckDbStore implements AutoCloseable {
                 // KQL datetimes are UTC: text with an offset is cast through TIMESTAMPTZ, which must mean
                 // UTC on every connection whatever the host's zone (set once, inherited by duplicates)
                 statement.execute("SET GLOBAL TimeZone = 'UTC'");
+                // DuckDB checkpoints when the WAL passes 16 MB by default, which under sustained ingest
+                // stalls the writers every few seconds; a larger WAL checkpoints less often (restart
+                // replays it; every commit is in it either way)
+                statement.execute("SET checkpoint_threshold = '256MB'");
                 for (String ddl : StoreTables.BOOKKEEPING_DDL) {
                     statement.execute(ddl);
                 }
