@@ -60,6 +60,11 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Starts what this command's flags describe on {@code runtime} and returns at once (tests use it). */
+    Running start(VigilRuntime runtime) throws Exception {
+        return start(runtime, bind, port, tls.context(), syslog.options(), feeds.options(), queries.limits());
+    }
+
     /**
      * Starts the HTTP server (over HTTPS when {@code tls} is present, with {@code queryLimits} on every API
      * query), the syslog listeners and the feeds, prints how to reach them, and runs until the process is

@@ -105,13 +105,7 @@ class KafkaServerEndToEndTest {
         ServerCommand command = new ServerCommand();
         new CommandLine(command).parseArgs(flags);
         try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir);
-                ServerCommand.Running running = ServerCommand.start(
-                        runtime,
-                        command.bind,
-                        command.port,
-                        command.tls.context(),
-                        command.syslog.options(),
-                        command.feeds.options())) {
+                ServerCommand.Running running = command.start(runtime)) {
             String base = "http://127.0.0.1:" + running.server().port();
             String key = Files.readString(command.data.dataDir.resolve("secrets/admin.key"))
                     .trim();

@@ -28,14 +28,7 @@ class ServerQueryLimitsTest {
     void theRowLimitFlagCutsApiResults() throws Exception {
         ServerCommand command = parse("--data", dataDir.toString(), "--port", "0", "--query-max-rows", "2");
         try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir);
-                ServerCommand.Running running = ServerCommand.start(
-                        runtime,
-                        command.bind,
-                        command.port,
-                        command.tls.context(),
-                        command.syslog.options(),
-                        command.feeds.options(),
-                        command.queries.limits())) {
+                ServerCommand.Running running = command.start(runtime)) {
             String key = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                             + running.server().port() + "/v1/workspaces/"

@@ -1629,24 +1629,7 @@ public final class Binder {
             }
             left = new PlanNode.Deduplicate(left, keys);
         }
-        int leftCount = left.columns().size();
-        List<ScalarExpression> conditions = new ArrayList<>();
-        for (int[] pair : pairs) {
-            ScalarExpression leftKey = reference(left, pair[0]);
-            PlanColumn rightColumn = right.columns().get(pair[1]);
-            ScalarExpression rightKey =
-                    new ColumnReference(leftCount + pair[1], rightColumn.name(), rightColumn.type());
-            if (leftKey.type() != rightKey.type()) {
-                ColumnType common = comparisonType(leftKey.type(), rightKey.type());
-                leftKey = convert(leftKey, common);
-                rightKey = convert(rightKey, common);
-            }
-            conditions.add(call(ScalarFunction.KEY_EQUAL, ColumnType.BOOL, leftKey, rightKey));
-        }
-        ScalarExpression condition = conditions.get(0);
-        if (conditions.size() > 1) {
-            condition = new Call(ScalarFunction.AND, conditions, ColumnType.BOOL);
-        }
+        ScalarExpression condition = keysEqual(left, right, pairs, join.span());
         List<PlanColumn> columns = new ArrayList<>(left.columns());
         if (joinKind != PlanNode.JoinKind.LEFT_SEMI && joinKind != PlanNode.JoinKind.LEFT_ANTI) {
             Set<String> taken = new HashSet<>();
@@ -1658,6 +1641,38 @@ public final class Binder {
             }
         }
         return new PlanNode.Join(joinKind, left, right, condition, columns);
+    }
+
+    /**
+     * The condition of an equi-join: each (left column, right column) pair equal, after converting both
+     * to a common type; the right columns are referred to after the left ones, as in a join's input.
+     */
+    private ScalarExpression keysEqual(PlanNode left, PlanNode right, List<int[]> pairs, Span span) {
+        int leftCount = left.columns().size();
+        List<ScalarExpression> conditions = new ArrayList<>();
+        for (int[] pair : pairs) {
+            ScalarExpression leftKey = reference(left, pair[0]);
+            PlanColumn rightColumn = right.columns().get(pair[1]);
+            ScalarExpression rightKey =
+                    new ColumnReference(leftCount + pair[1], rightColumn.name(), rightColumn.type());
+            if (leftKey.type() != rightKey.type()) {
+                ColumnType common = comparisonType(leftKey.type(), rightKey.type());
+                if (common == null) {
+                    throw error(
+                            DiagnosticCode.TYPE_MISMATCH,
+                            span,
+                            "Cannot compare " + leftKey.type().kqlName() + " with "
+                                    + rightKey.type().kqlName());
+                }
+                leftKey = convert(leftKey, common);
+                rightKey = convert(rightKey, common);
+            }
+            conditions.add(call(ScalarFunction.KEY_EQUAL, ColumnType.BOOL, leftKey, rightKey));
+        }
+        if (conditions.size() == 1) {
+            return conditions.get(0);
+        }
+        return new Call(ScalarFunction.AND, conditions, ColumnType.BOOL);
     }
 
     /**
@@ -1689,32 +1704,11 @@ public final class Binder {
             throw error(DiagnosticCode.INVALID_JOIN_CONDITION, lookup.span(), "no 'on' columns");
         }
         int leftCount = left.columns().size();
-        List<ScalarExpression> conditions = new ArrayList<>();
         Set<Integer> rightKeys = new HashSet<>();
         for (int[] pair : pairs) {
             rightKeys.add(pair[1]);
-            ScalarExpression leftKey = reference(left, pair[0]);
-            PlanColumn rightColumn = right.columns().get(pair[1]);
-            ScalarExpression rightKey =
-                    new ColumnReference(leftCount + pair[1], rightColumn.name(), rightColumn.type());
-            if (leftKey.type() != rightKey.type()) {
-                ColumnType common = comparisonType(leftKey.type(), rightKey.type());
-                if (common == null) {
-                    throw error(
-                            DiagnosticCode.TYPE_MISMATCH,
-                            lookup.span(),
-                            "Cannot compare " + leftKey.type().kqlName() + " with "
-                                    + rightKey.type().kqlName());
-                }
-                leftKey = convert(leftKey, common);
-                rightKey = convert(rightKey, common);
-            }
-            conditions.add(call(ScalarFunction.KEY_EQUAL, ColumnType.BOOL, leftKey, rightKey));
         }
-        ScalarExpression condition = conditions.get(0);
-        if (conditions.size() > 1) {
-            condition = new Call(ScalarFunction.AND, conditions, ColumnType.BOOL);
-        }
+        ScalarExpression condition = keysEqual(left, right, pairs, lookup.span());
         List<PlanColumn> joined = new ArrayList<>(left.columns());
         joined.addAll(right.columns());
         PlanNode join = new PlanNode.Join(joinKind, left, right, condition, joined);
