@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import io.vigil.app.cli.CliRun;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -205,17 +204,7 @@ class SourcesApiTest {
     }
 
     private static List<String> cli(String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(captured, true, UTF_8));
-        int exit;
-        try {
-            exit = VigilMain.run(args);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(exit).as(captured.toString(UTF_8)).isZero();
-        return captured.toString(UTF_8).lines().toList();
+        return CliRun.run(args).successLines();
     }
 
     /** An Activity-log record as diagnostic settings write it to storage, one per line. */

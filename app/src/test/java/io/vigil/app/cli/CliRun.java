@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** One run of the CLI in this JVM with its exit code and what it printed to stdout and stderr. */
-record CliRun(int exit, String out, String err) {
-    static synchronized CliRun run(String... args) {
+public record CliRun(int exit, String out, String err) {
+    public static synchronized CliRun run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream originalOut = System.out;
@@ -25,11 +25,19 @@ record CliRun(int exit, String out, String err) {
         return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    List<String> outLines() {
+    /** What a successful run printed, line by line; fails the test with its output when the exit code is not 0. */
+    public List<String> successLines() {
+        if (exit != 0) {
+            throw new AssertionError("exit " + exit + "\n" + out + err);
+        }
+        return outLines();
+    }
+
+    public List<String> outLines() {
         return out.lines().toList();
     }
 
-    List<String> errLines() {
+    public List<String> errLines() {
         return err.lines().toList();
     }
 }

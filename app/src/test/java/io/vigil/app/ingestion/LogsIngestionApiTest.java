@@ -14,6 +14,7 @@ import com.azure.monitor.ingestion.LogsIngestionClient;
 import com.azure.monitor.ingestion.LogsIngestionClientBuilder;
 import com.azure.monitor.ingestion.models.LogsUploadException;
 import io.vigil.app.VigilMain;
+import io.vigil.app.cli.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -115,17 +116,7 @@ class LogsIngestionApiTest {
     }
 
     private static List<String> cli(String... args) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(captured, true, UTF_8));
-        int exit;
-        try {
-            exit = VigilMain.run(args);
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(exit).as(String.join(" ", args)).isZero();
-        return captured.toString(UTF_8).lines().toList();
+        return CliRun.run(args).successLines();
     }
 
     private LogsIngestionClient client(String key) {
