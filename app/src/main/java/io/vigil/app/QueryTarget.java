@@ -99,12 +99,12 @@ sealed interface QueryTarget extends AutoCloseable {
      * Opens the workspace in {@code dataDir} in this process. The store takes DuckDB's file lock, so a
      * server must not be running on the same folder; queries only read.
      */
-    static Local local(Path dataDir) throws IOException {
+    static Local local(Path dataDir, Optional<Path> geoIpDatabase) throws IOException {
         if (!Files.isRegularFile(dataDir.resolve("workspace.json"))) {
             throw new VigilException(
                     StandardErrorCode.INVALID_ARGUMENT, "no workspace in " + dataDir + " (workspace.json is missing)");
         }
-        return new Local(VigilRuntime.open(dataDir));
+        return new Local(VigilRuntime.open(dataDir, geoIpDatabase));
     }
 
     final class Local implements QueryTarget {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,6 +38,9 @@ final class QueryTargetOptions {
                     + " workspace id are read. Default without --server: vigil-data")
     Path dataDir;
 
+    @Mixin
+    GeoIpFlag geoIp;
+
     @Option(
             names = "--key-file",
             paramLabel = "FILE",
@@ -59,7 +63,10 @@ final class QueryTargetOptions {
             if (dir == null) {
                 dir = Path.of("vigil-data");
             }
-            return QueryTarget.local(dir);
+            return QueryTarget.local(dir, geoIp.database());
+        }
+        if (geoIp.file != null) {
+            throw usage("--geoip-db goes with --data; a server reads the database given to vigil server --geoip-db");
         }
         if (server.getScheme() == null
                 || !(server.getScheme().equals("http") || server.getScheme().equals("https"))

@@ -3,6 +3,7 @@ package io.vigil.app;
 import io.vigil.app.query.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -47,6 +48,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     QueryFlags queries;
 
+    @Mixin
+    GeoIpFlag geoIp;
+
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
@@ -54,7 +58,8 @@ final class ServerCommand implements Callable<Integer> {
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
         QueryLimits queryLimits = queries.limits();
-        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+        Optional<Path> geoIpDatabase = geoIp.database();
+        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase)) {
             serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, queryLimits);
         }
         return 0;
@@ -93,6 +98,10 @@ final class ServerCommand implements Callable<Integer> {
             for (String feed : running.feeds().descriptions()) {
                 System.out.println("vigil: " + feed);
             }
+            runtime.store()
+                    .geoIp()
+                    .ifPresent(database -> System.out.println("vigil: geo_info_from_ip_address reads " + database.file()
+                            + " (" + database.databaseType() + ")"));
             running.keys()
                     .createdAdminKey()
                     .ifPresentOrElse(

@@ -8,6 +8,7 @@ import io.vigil.store.StoreOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /** A workspace opened for work: its identity, store, metrics and ingest pipeline, wired together. */
 public record VigilRuntime(
@@ -15,11 +16,17 @@ public record VigilRuntime(
         implements AutoCloseable {
 
     public static VigilRuntime open(Path dataDir) throws IOException {
+        return open(dataDir, Optional.empty());
+    }
+
+    /** Opens the workspace with a GeoIP database for geo_info_from_ip_address, when one is given. */
+    public static VigilRuntime open(Path dataDir, Optional<Path> geoIpDatabase) throws IOException {
         Clock clock = Clock.systemUTC();
         Workspace workspace = Workspace.open(dataDir);
         Metrics metrics = new Metrics();
-        DuckDbStore store =
-                DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()), clock, metrics);
+        StoreOptions options =
+                StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()).withGeoIpDatabase(geoIpDatabase);
+        DuckDbStore store = DuckDbStore.open(dataDir, options, clock, metrics);
         IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
         return new VigilRuntime(workspace, store, metrics, pipeline, clock);
     }

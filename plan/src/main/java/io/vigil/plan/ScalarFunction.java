@@ -405,6 +405,19 @@ public enum ScalarFunction {
             ResultRule.FIXED,
             "Bag of the decoded key=value pairs of a URL query string",
             ParameterType.STRING),
+    PARSE_XML(
+            "parse_xml",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "XML text as a bag: attributes as @name, text as #text, repeated elements as arrays; null when not XML",
+            ParameterType.STRING),
+    GEO_INFO_FROM_IP_ADDRESS(
+            "geo_info_from_ip_address",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Bag of country, state, city, latitude and longitude of an IP address from the configured GeoIP"
+                    + " database; empty when unknown, invalid or no database is configured",
+            ParameterType.STRING),
     IPV4_COMPARE(
             "ipv4_compare",
             ColumnType.LONG,

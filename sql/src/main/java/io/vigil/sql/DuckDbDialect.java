@@ -262,6 +262,8 @@ public final class DuckDbDialect implements SqlDialect {
                 SqlCall.of("json_object", SqlLiteral.ofString("Query Parameters"), queryParameters(arguments.get(0)));
             case IPV4_COMPARE -> ipv4Compare(arguments.get(0), arguments.get(1), arguments.get(2));
             case IPV4_IS_IN_RANGE -> ipv4InRange(arguments.get(0), arguments.get(1));
+            case PARSE_XML -> textUdf("vigil_parse_xml", arguments.get(0));
+            case GEO_INFO_FROM_IP_ADDRESS -> textUdf("vigil_geo_info_from_ip_address", arguments.get(0));
         };
     }
 
@@ -348,6 +350,14 @@ public final class DuckDbDialect implements SqlDialect {
             options = new SqlCast(new SqlCall("json_array", arguments.subList(1, arguments.size())), "VARCHAR", false);
         }
         return new SqlCast(SqlCall.of(name, new SqlCast(arguments.get(0), "VARCHAR", false), options), "JSON", false);
+    }
+
+    /**
+     * parse_xml and geo_info_from_ip_address run as Java scalar functions that the store registers on every
+     * DuckDB database ({@code io.vigil.store.StoreFunctions}): text in, JSON text (or null) out.
+     */
+    private static SqlExpression textUdf(String name, SqlExpression argument) {
+        return new SqlCast(SqlCall.of(name, new SqlCast(argument, "VARCHAR", false)), "JSON", false);
     }
 
     private static SqlExpression isJsonType(SqlExpression value, String type) {

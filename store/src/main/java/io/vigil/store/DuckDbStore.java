@@ -10,7 +10,7 @@ import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
-import io.vigil.store.series.DuckDbSeriesFunctions;
+import io.vigil.store.geo.GeoIpDatabase;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -34,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,7 @@ public final class DuckDbStore implements AutoCloseable {
     private final AtomicLong batchIds;
     private final Map<String, Long> nextRowSequence;
     private final Map<String, TableWriter> writers = new ConcurrentHashMap<>();
+    private final Optional<GeoIpDatabase> geoIp;
     private volatile boolean open = true;
     private volatile Runnable beforeEachBatch = () -> {};
 
@@ -74,8 +76,10 @@ public final class DuckDbStore implements AutoCloseable {
             Clock clock,
             Metrics metrics,
             long lastBatchId,
-            Map<String, Long> nextRowSequence) {
+            Map<String, Long> nextRowSequence,
+            Optional<GeoIpDatabase> geoIp) {
         this.dataDir = dataDir;
+        this.geoIp = geoIp;
         this.connection = connection;
         this.catalog = catalog;
         this.options = options;
@@ -98,10 +102,11 @@ public final class DuckDbStore implements AutoCloseable {
                     Files.deleteIfExists(leftover);
                 }
             }
+            Optional<GeoIpDatabase> geoIp = openGeoIp(options.geoIpDatabase());
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(
                     "jdbc:duckdb:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
             TableCatalog catalog = TableCatalog.builtIn();
-            DuckDbSeriesFunctions.register(connection);
+            StoreFunctions.register(connection, geoIp);
             try (Statement statement = connection.createStatement()) {
                 // KQL datetimes are UTC: text with an offset is cast through TIMESTAMPTZ, which must mean
                 // UTC on every connection whatever the host's zone (set once, inherited by duplicates)
@@ -129,10 +134,25 @@ public final class DuckDbStore implements AutoCloseable {
                     nextSequence.put(rows.getString(1), rows.getLong(3));
                 }
             }
-            return new DuckDbStore(dataDir, connection, catalog, options, clock, metrics, lastBatchId, nextSequence);
+            return new DuckDbStore(
+                    dataDir, connection, catalog, options, clock, metrics, lastBatchId, nextSequence, geoIp);
         } catch (IOException | SQLException e) {
             throw new VigilException(
                     StandardErrorCode.STORE_FAILURE, "cannot open store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<GeoIpDatabase> openGeoIp(Optional<Path> file) {
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(GeoIpDatabase.open(file.get()));
+        } catch (IOException e) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_CONFIGURATION,
+                    "cannot read the GeoIP database " + file.get() + " (a MaxMind DB .mmdb file): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -455,5 +475,18 @@ public final class DuckDbStore implements AutoCloseable {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "closing the database failed", e);
         }
+        // after the database: no query can call the lookup any more
+        if (geoIp.isPresent()) {
+            try {
+                geoIp.get().close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the GeoIP database failed", e);
+            }
+        }
+    }
+
+    /** The GeoIP database {@code geo_info_from_ip_address} reads, when one is configured. */
+    public Optional<GeoIpDatabase> geoIp() {
+        return geoIp;
     }
 }

@@ -2,22 +2,41 @@ package io.vigil.store;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * How a store is opened.
  *
  * @param tenantId the workspace id, written to every row's {@code TenantId} that has none (in Log
  *     Analytics {@code TenantId} is the workspace id); empty leaves it null
+ * @param geoIpDatabase a MaxMind DB file (GeoLite2 / GeoIP2 City layout) that KQL's
+ *     {@code geo_info_from_ip_address} reads. The store is the seam because the function runs inside its
+ *     DuckDB database as a Java scalar function, registered once when the database opens, like the series
+ *     functions; the store opens the file then (a bad file fails the open) and closes it with the database.
+ *     Empty: the function answers the empty bag.
  */
-public record StoreOptions(WriterConfig writer, RetentionPolicy retention, String tenantId) {
-    public static final StoreOptions DEFAULT = new StoreOptions(WriterConfig.DEFAULT, RetentionPolicy.DEFAULT, "");
+public record StoreOptions(
+        WriterConfig writer, RetentionPolicy retention, String tenantId, Optional<Path> geoIpDatabase) {
+    public static final StoreOptions DEFAULT =
+            new StoreOptions(WriterConfig.DEFAULT, RetentionPolicy.DEFAULT, "", Optional.empty());
 
     public StoreOptions {
         requireNonNull(writer, "writer is null");
         requireNonNull(retention, "retention is null");
         requireNonNull(tenantId, "tenantId is null");
+        requireNonNull(geoIpDatabase, "geoIpDatabase is null");
+    }
+
+    public StoreOptions(WriterConfig writer, RetentionPolicy retention, String tenantId) {
+        this(writer, retention, tenantId, Optional.empty());
     }
 
     public StoreOptions withTenantId(String newTenantId) {
-        return new StoreOptions(writer, retention, newTenantId);
+        return new StoreOptions(writer, retention, newTenantId, geoIpDatabase);
+    }
+
+    public StoreOptions withGeoIpDatabase(Optional<Path> file) {
+        return new StoreOptions(writer, retention, tenantId, file);
     }
 }

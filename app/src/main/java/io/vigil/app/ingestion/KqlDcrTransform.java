@@ -22,7 +22,7 @@ import io.vigil.sql.DuckDbDialect;
 import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
 import io.vigil.store.SchemaDdl;
-import io.vigil.store.series.DuckDbSeriesFunctions;
+import io.vigil.store.StoreFunctions;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -81,8 +81,9 @@ public final class KqlDcrTransform implements DcrTransform {
             try (Statement settings = connection.createStatement()) {
                 settings.execute("SET TimeZone = 'UTC'");
             }
-            // a transform may call the series functions, which the store registers on its own database only
-            DuckDbSeriesFunctions.register(connection);
+            // a transform may call the Java functions (series, parse_xml), which the store registers on its own
+            // database only; geo_info_from_ip_address answers the empty bag here (no GeoIP database in ingestion)
+            StoreFunctions.register(connection, Optional.empty());
             load(connection, declaredColumns, records);
             return run(connection, compiled.plan().orElseThrow(), compiled.sql().orElseThrow());
         } catch (SQLException e) {

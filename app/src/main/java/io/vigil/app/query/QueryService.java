@@ -74,7 +74,7 @@ public final class QueryService implements AutoCloseable {
 
     public QueryService(DuckDbStore store, Clock clock, QueryLimits limits) {
         this.store = requireNonNull(store, "store is null");
-        this.catalog = new StoreQueryCatalog(store);
+        this.catalog = new StoreQueryCatalog(store, this::probe);
         this.clock = requireNonNull(clock, "clock is null");
         requireNonNull(limits, "limits is null");
         this.timeout = limits.timeout();
@@ -85,6 +85,11 @@ public final class QueryService implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** The catalog queries bind against, with its schema probe; for tests that bind without running. */
+    StoreQueryCatalog catalog() {
+        return catalog;
     }
 
     /** The plan and SQL of a query, or its diagnostics; for tests and {@code explain}. */
@@ -203,11 +208,23 @@ public final class QueryService implements AutoCloseable {
     private QueryResult executeUnaudited(String query, Optional<String> timespan) throws InterruptedException {
         Compiled compiled = compile(query, timespan);
         List<PlanColumn> columns = compiled.plan().columns();
+        return run(compiled.sql(), rows -> read(rows, columns));
+    }
+
+    /** Reads a result set; may throw what JDBC throws. */
+    private interface RowReader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /**
+     * Runs SQL on a query connection of the store with the parameters bound and the timeout armed; a timeout
+     * or a store error is a {@link QueryException}.
+     */
+    private <T> T run(SqlStatement sql, RowReader<T> reader) throws InterruptedException {
         AtomicBoolean timedOut = new AtomicBoolean();
         try (Connection connection = store.newQueryConnection()) {
-            try (PreparedStatement statement =
-                    connection.prepareStatement(compiled.sql().sql())) {
-                List<Object> parameters = compiled.sql().parameters();
+            try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
+                List<Object> parameters = sql.parameters();
                 for (int index = 0; index < parameters.size(); index++) {
                     statement.setObject(index + 1, parameters.get(index));
                 }
@@ -223,7 +240,7 @@ public final class QueryService implements AutoCloseable {
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
                 try (ResultSet rows = statement.executeQuery()) {
-                    return read(rows, columns);
+                    return reader.read(rows);
                 } finally {
                     cancel.cancel(false);
                 }
@@ -240,6 +257,31 @@ public final class QueryService implements AutoCloseable {
             }
             throw new QueryException(
                     StandardErrorCode.STORE_FAILURE, "Query failed in the store: " + exception.getMessage(), exception);
+        }
+    }
+
+    /**
+     * A schema probe the binder asks for while binding (bag_unpack): its rows as text, under the same timeout
+     * as a query. Binding cannot throw InterruptedException, so an interrupt is kept on the thread and the
+     * probe fails.
+     */
+    private List<List<String>> probe(SqlStatement sql) {
+        try {
+            return run(sql, rows -> {
+                List<List<String>> result = new ArrayList<>();
+                int width = rows.getMetaData().getColumnCount();
+                while (rows.next()) {
+                    List<String> row = new ArrayList<>(width);
+                    for (int index = 1; index <= width; index++) {
+                        row.add(rows.getString(index));
+                    }
+                    result.add(row);
+                }
+                return result;
+            });
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(StandardErrorCode.INTERNAL_ERROR, "schema probe interrupted", interrupted);
         }
     }
 

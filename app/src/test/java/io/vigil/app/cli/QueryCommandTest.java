@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.testing.MaxMindDbWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,5 +183,37 @@ class QueryCommandTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("cannot connect");
         assertThat(List.of(run.out())).containsExactly("");
+    }
+
+    @Test
+    void geoIpDatabaseFlagInProcess() throws Exception {
+        Path database = new MaxMindDbWriter("GeoLite2-City")
+                .insert(
+                        "20.53.203.0",
+                        24,
+                        MaxMindDbWriter.cityRecord("Australia", "AU", "New South Wales", "Sydney", -33.8715, 151.2006))
+                .write(dataDir.resolve("city.mmdb"));
+        String query = "print g = geo_info_from_ip_address('20.53.203.50') | project country = tostring(g.country)";
+        CliRun run = CliRun.run(
+                "query", "--data", dataDir.toString(), "--geoip-db", database.toString(), "--format", "csv", query);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo("country\nAustralia\n");
+
+        CliRun without = CliRun.run("query", "--data", dataDir.toString(), "--format", "csv", query);
+        assertThat(without.out()).isEqualTo("country\n\n");
+
+        CliRun remote = CliRun.run(
+                "query",
+                "--server",
+                "http://127.0.0.1:9",
+                "--key-file",
+                database.toString(),
+                "--workspace",
+                "w",
+                "--geoip-db",
+                database.toString(),
+                query);
+        assertThat(remote.exit()).isEqualTo(2);
+        assertThat(remote.err()).contains("--geoip-db goes with --data");
     }
 }

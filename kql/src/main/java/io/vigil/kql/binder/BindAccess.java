@@ -16,6 +16,9 @@ interface BindAccess {
     /** The argument at {@code index}, bound in the scope of the call. */
     ScalarExpression argument(Expression.FunctionCall call, int index);
 
+    /** Any expression, bound in the same scope (named plugin arguments, for instance). */
+    ScalarExpression scalar(Expression expression);
+
     /** Checks the argument count; reports KQL204 otherwise. */
     void arity(Expression.FunctionCall call, int minimum, int maximum);
 

@@ -556,6 +556,7 @@ public final class Binder {
             case QueryOperator.MvApplyOperator apply -> mvApply(input, apply);
             case QueryOperator.MakeSeriesOperator makeSeries -> makeSeries(input, makeSeries);
             case QueryOperator.GetSchemaOperator getSchema -> getSchema(input);
+            case QueryOperator.EvaluateOperator evaluate -> evaluate(input, evaluate);
             case QueryOperator.InvokeOperator invoke -> invoke(input, invoke);
             case QueryOperator.ParseOperator parse ->
                 parse(input, parse.parameters(), parse.source(), parse.pattern(), false);
@@ -574,6 +575,27 @@ public final class Binder {
             }
             default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
         };
+    }
+
+    /** {@code evaluate plugin(...)}: bag_unpack is bound (see {@link BagUnpack}); other plugins are not yet. */
+    private PlanNode evaluate(PlanNode input, QueryOperator.EvaluateOperator evaluate) {
+        if (!evaluate.parameters().isEmpty()) {
+            Clause.OperatorParameter parameter = evaluate.parameters().get(0);
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "evaluate " + parameter.name());
+        }
+        if (evaluate.plugin() instanceof Expression.FunctionCall call
+                && call.name().equals("bag_unpack")) {
+            return BagUnpack.lower(
+                    input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+        }
+        throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, evaluate.span(), "evaluate " + pluginName(evaluate));
+    }
+
+    private static String pluginName(QueryOperator.EvaluateOperator evaluate) {
+        if (evaluate.plugin() instanceof Expression.FunctionCall call) {
+            return call.name();
+        }
+        return "plugin";
     }
 
     /** The KQL word of an operator, for diagnostics. */
@@ -3772,6 +3794,11 @@ public final class Binder {
             @Override
             public ScalarExpression argument(Expression.FunctionCall call, int index) {
                 return Binder.this.argument(call, index, scope);
+            }
+
+            @Override
+            public ScalarExpression scalar(Expression expression) {
+                return Binder.this.scalar(expression, scope);
             }
 
             @Override

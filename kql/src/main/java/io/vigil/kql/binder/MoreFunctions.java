@@ -51,6 +51,15 @@ final class MoreFunctions {
                 access.arity(call, 1, 1);
                 yield new Call(ScalarFunction.PARSE_URL_QUERY, List.of(string(call, 0)), ColumnType.DYNAMIC);
             }
+            case "parse_xml" -> {
+                access.arity(call, 1, 1);
+                yield new Call(ScalarFunction.PARSE_XML, List.of(string(call, 0)), ColumnType.DYNAMIC);
+            }
+            // the bag comes from the GeoIP database the operator configures (geo-info-from-ip-address-function)
+            case "geo_info_from_ip_address" -> {
+                access.arity(call, 1, 1);
+                yield new Call(ScalarFunction.GEO_INFO_FROM_IP_ADDRESS, List.of(string(call, 0)), ColumnType.DYNAMIC);
+            }
             case "ipv4_compare", "ipv4_is_match" -> ipv4Compare(call);
             case "ipv4_is_in_range" -> {
                 access.arity(call, 2, 2);

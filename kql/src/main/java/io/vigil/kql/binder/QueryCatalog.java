@@ -1,6 +1,8 @@
 package io.vigil.kql.binder;
 
+import io.vigil.plan.PlanNode;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /** The tables a query can read; the application implements it over its store. */
@@ -9,4 +11,17 @@ public interface QueryCatalog {
 
     /** Every table name, for wildcard {@code union}. */
     Collection<String> tableNames();
+
+    /**
+     * The schema probe of {@code evaluate bag_unpack} without an output schema, whose columns come from the
+     * data (bag-unpack-plugin): the distinct top-level keys of the bags in column {@code column} of
+     * {@code input}, each with the KQL types of its values, in key order. An implementation runs
+     * {@code input} as the query would (same plan, user values still parameters), reads at most
+     * {@code maximumRows} of its rows, and returns at most {@code maximumKeys + 1} keys so the binder can tell
+     * that there were more. Empty when this catalog cannot run queries (the binder then asks for the output
+     * schema form).
+     */
+    default Optional<List<BagSlot>> bagSlots(PlanNode input, int column, int maximumRows, int maximumKeys) {
+        return Optional.empty();
+    }
 }

@@ -37,6 +37,11 @@ public enum DiagnosticCode {
             "KQL214",
             Severity.ERROR,
             "Function '%s' needs serialized rows: put sort, order by, top or serialize before this operator"),
+    /** bag_unpack with columnsConflict='error' (its default) meets a slot named like an input column. */
+    COLUMN_CONFLICT(
+            "KQL215",
+            Severity.ERROR,
+            "Column '%s' is already in the input: pass columnsConflict='replace_source' or 'keep_source'"),
     UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
     UNSUPPORTED_FUNCTION("KQL251", Severity.ERROR, "Unsupported function '%s'"),
     UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s"),

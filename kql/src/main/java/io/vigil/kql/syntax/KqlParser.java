@@ -1251,7 +1251,17 @@ public final class KqlParser {
                 advance();
                 List<OperatorParameter> parameters = parseParameters(NO_PARAMETERS);
                 Expression plugin = parsePostfix();
-                return new QueryOperator.EvaluateOperator(spanFrom(start), parameters, plugin);
+                // the output schema of a plugin: evaluate bag_unpack(d) : (a:string, *) (bag-unpack-plugin)
+                Optional<TabularSchema> outputSchema = Optional.empty();
+                if (at(TokenKind.COLON)) {
+                    advance();
+                    if (at(TokenKind.OPEN_PAREN)) {
+                        outputSchema = Optional.of(parseTabularSchema());
+                    } else {
+                        expect(TokenKind.OPEN_PAREN, "(");
+                    }
+                }
+                return new QueryOperator.EvaluateOperator(spanFrom(start), parameters, plugin, outputSchema);
             }
             case "make-series" -> {
                 return parseMakeSeries(start);

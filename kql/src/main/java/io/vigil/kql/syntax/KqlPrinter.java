@@ -284,7 +284,10 @@ public final class KqlPrinter {
                 "parse-where" + parameters(parse.parameters()) + " " + expression(parse.source()) + " with "
                         + pattern(parse.pattern());
             case QueryOperator.EvaluateOperator evaluate ->
-                "evaluate" + parameters(evaluate.parameters()) + " " + expression(evaluate.plugin());
+                "evaluate" + parameters(evaluate.parameters()) + " " + expression(evaluate.plugin())
+                        + evaluate.outputSchema()
+                                .map(schema -> " : " + clause(schema))
+                                .orElse("");
             case QueryOperator.MakeSeriesOperator makeSeries -> makeSeries(makeSeries);
             case QueryOperator.RenderOperator render -> render(render);
             case QueryOperator.AsOperator as -> "as" + parameters(as.parameters()) + " " + name(as.name());

@@ -220,13 +220,18 @@ public sealed interface QueryOperator extends SyntaxNode {
         }
     }
 
-    /** evaluate-operator */
-    record EvaluateOperator(Span span, List<Clause.OperatorParameter> parameters, Expression plugin)
+    /** evaluate-operator; {@code outputSchema} is the optional {@code : (name:type, ...)} after the plugin call. */
+    record EvaluateOperator(
+            Span span,
+            List<Clause.OperatorParameter> parameters,
+            Expression plugin,
+            Optional<Clause.TabularSchema> outputSchema)
             implements QueryOperator {
         public EvaluateOperator {
             requireNonNull(span, "span is null");
             parameters = List.copyOf(requireNonNull(parameters, "parameters is null"));
             requireNonNull(plugin, "plugin is null");
+            requireNonNull(outputSchema, "outputSchema is null");
         }
     }
 

@@ -91,6 +91,10 @@ class BinderDiagnosticsTest {
                 .code());
         covered.add(first("SigninLogs | extend p = prev(UserPrincipalName)", DiagnosticCode.NOT_SERIALIZED)
                 .code());
+        covered.add(first(
+                        "datatable(Name:string, d:dynamic) ['x', dynamic({})] | evaluate bag_unpack(d) : (*, Name:string)",
+                        DiagnosticCode.COLUMN_CONFLICT)
+                .code());
         covered.add(first("print hash_sha256('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
                 .code());
         covered.add(first("SigninLogs | mv-apply s = Status on (summarize count())", DiagnosticCode.UNSUPPORTED_FEATURE)
@@ -101,6 +105,34 @@ class BinderDiagnosticsTest {
                 .filter(code -> code.code().startsWith("KQL2"))
                 .toList();
         assertThat(covered).containsExactlyInAnyOrderElementsOf(binderCodes);
+    }
+
+    @Test
+    void bagUnpackMisuse() {
+        // this catalog cannot run queries: without an output schema there is nothing to probe
+        Diagnostic noProbe =
+                first("SigninLogs | evaluate bag_unpack(DeviceDetail)", DiagnosticCode.UNSUPPORTED_FEATURE);
+        assertThat(noProbe.message()).contains("output schema");
+        first("SigninLogs | evaluate bag_unpack(UserPrincipalName) : (a:string)", DiagnosticCode.TYPE_MISMATCH);
+        first("SigninLogs | evaluate bag_unpack(parse_json('{}')) : (a:string)", DiagnosticCode.TYPE_MISMATCH);
+        first("SigninLogs | evaluate bag_unpack(DeviceDetail, 1) : (a:string)", DiagnosticCode.EXPECTED_CONSTANT);
+        first(
+                "SigninLogs | evaluate bag_unpack(DeviceDetail, columnsConflict='merge') : (a:string)",
+                DiagnosticCode.INVALID_VALUE);
+        first("SigninLogs | evaluate bag_unpack(DeviceDetail, nope='x') : (a:string)", DiagnosticCode.INVALID_VALUE);
+        first(
+                "SigninLogs | evaluate bag_unpack(DeviceDetail, ignoredProperties='a') : (a:string)",
+                DiagnosticCode.EXPECTED_CONSTANT);
+        first("SigninLogs | evaluate bag_unpack(DeviceDetail) : (a:nosuchtype)", DiagnosticCode.UNSUPPORTED_FEATURE);
+        first("SigninLogs | evaluate narrow()", DiagnosticCode.UNSUPPORTED_OPERATOR);
+
+        BoundQuery declared = bind("SigninLogs | evaluate bag_unpack(DeviceDetail, 'D_') : (D_browser:string, *)");
+        assertThat(declared.hasErrors()).as("%s", declared.diagnostics()).isFalse();
+        List<String> names = declared.plan().orElseThrow().columns().stream()
+                .filter(column -> !column.hidden())
+                .map(column -> column.name())
+                .toList();
+        assertThat(names).doesNotContain("DeviceDetail").endsWith("D_browser").contains("UserPrincipalName");
     }
 
     @Test
