@@ -1174,6 +1174,10 @@ public final class Binder {
                 argExtreme(input, scope, call, function.equals("arg_max"), declared, taken, aggregates, columns);
                 return;
             }
+            case "percentile", "percentiles" -> {
+                percentiles(scope, call, declared, taken, aggregates, columns);
+                return;
+            }
             default -> {
                 // single-column aggregates below
             }
@@ -1312,6 +1316,56 @@ public final class Binder {
         columns.add(new PlanColumn(unique(name, taken), type));
     }
 
+    /**
+     * percentile(x, p) and percentiles(x, p1, p2, ...): one nearest-rank column per percentile, named
+     * percentile_x_p with the percentile's text ('.' as '_') unless named (percentiles-aggregation-function).
+     */
+    private void percentiles(
+            RowScope scope,
+            Expression.FunctionCall call,
+            Optional<String> declared,
+            Set<String> taken,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> columns) {
+        if (call.name().equals("percentile")) {
+            arity(call, 2, 2);
+        } else {
+            arity(call, 2, Integer.MAX_VALUE);
+        }
+        ScalarExpression value = scalar(call.arguments().get(0), scope);
+        if (value.type() == ColumnType.DYNAMIC) {
+            value = convert(value, ColumnType.REAL);
+        }
+        if (!isNumeric(value.type()) && value.type() != ColumnType.DATETIME && value.type() != ColumnType.TIMESPAN) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    call.arguments().get(0).span(),
+                    "percentile of " + value.type().kqlName());
+        }
+        String first = resultName(call.arguments().get(0)).orElse("");
+        int count = call.arguments().size() - 1;
+        for (int index = 1; index < call.arguments().size(); index++) {
+            Expression argument = call.arguments().get(index);
+            ScalarExpression percent = scalar(argument, scope);
+            if (!(percent instanceof Constant constant)
+                    || !(constant.value() instanceof Number number)
+                    || number.doubleValue() < 0
+                    || number.doubleValue() > 100) {
+                throw error(DiagnosticCode.EXPECTED_CONSTANT, argument.span(), "percentile from 0 to 100");
+            }
+            String name;
+            if (declared.isPresent() && count == 1) {
+                name = declared.get();
+            } else {
+                String text = argument instanceof Expression.Literal literal ? literal.value() : number.toString();
+                name = "percentile_" + first + "_" + text.replace('.', '_').replace('-', '_');
+            }
+            aggregates.add(new PlanNode.AggregateCall(
+                    AggregateFunction.PERCENTILE, List.of(value, convert(percent, ColumnType.REAL)), value.type()));
+            columns.add(new PlanColumn(unique(name, taken), value.type()));
+        }
+    }
+
     private static boolean isKnownAggregate(String name) {
         return Set.of(
                         "sumif",
@@ -1353,7 +1407,7 @@ public final class Binder {
                 }
                 yield ColumnType.REAL;
             }
-            case MIN, MAX, ANY, ARG_MAX, ARG_MIN -> argument;
+            case MIN, MAX, ANY, ARG_MAX, ARG_MIN, PERCENTILE -> argument;
             case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
             case MAKE_SET, MAKE_LIST, SERIES_ENTRIES, MAKE_BAG, MAKE_BAG_IF -> ColumnType.DYNAMIC;
         };
@@ -2865,8 +2919,10 @@ public final class Binder {
             case NOT_HAS_PREFIX -> stringPredicate(ScalarFunction.HAS_PREFIX, true, left, right);
             case HAS_SUFFIX -> stringPredicate(ScalarFunction.HAS_SUFFIX, false, left, right);
             case NOT_HAS_SUFFIX -> stringPredicate(ScalarFunction.HAS_SUFFIX, true, left, right);
-            case HAS_PREFIX_CS, NOT_HAS_PREFIX_CS, HAS_SUFFIX_CS, NOT_HAS_SUFFIX_CS ->
-                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, binary.span(), "operator " + operator.text());
+            case HAS_PREFIX_CS -> stringPredicate(ScalarFunction.HAS_PREFIX_CS, false, left, right);
+            case NOT_HAS_PREFIX_CS -> stringPredicate(ScalarFunction.HAS_PREFIX_CS, true, left, right);
+            case HAS_SUFFIX_CS -> stringPredicate(ScalarFunction.HAS_SUFFIX_CS, false, left, right);
+            case NOT_HAS_SUFFIX_CS -> stringPredicate(ScalarFunction.HAS_SUFFIX_CS, true, left, right);
             case CONTAINS -> stringPredicate(ScalarFunction.CONTAINS, false, left, right);
             case NOT_CONTAINS -> stringPredicate(ScalarFunction.CONTAINS, true, left, right);
             case CONTAINS_CS -> stringPredicate(ScalarFunction.CONTAINS_CS, false, left, right);
