@@ -393,6 +393,21 @@ public enum ScalarFunction {
             "0-based index of the first element equal to the value, -1 when absent, null when not an array",
             ParameterType.DYNAMIC,
             ParameterType.ANY),
+    TRANSLATE(
+            "translate",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The text with each character of a search list replaced by the one at its position in a replacement"
+                    + " list, whose last character repeats; an empty one deletes (arguments: search, replacement, text)",
+            ParameterType.STRING,
+            ParameterType.STRING,
+            ParameterType.STRING),
+    BASE64_DECODE_TO_STRING(
+            "base64_decode_to_string",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The UTF-8 text a base64 string encodes; empty when it is not base64 or not UTF-8",
+            ParameterType.STRING),
     BAG_PACK(
             "bag_pack",
             ColumnType.DYNAMIC,

@@ -137,7 +137,9 @@ public final class DuckDbDialect implements SqlDialect {
                     FORMAT_DATETIME,
                     EXTRACT_ALL,
                     STRCAT_ARRAY,
-                    ARRAY_INDEX_OF -> DuckDbMoreFunctions.call(function, arguments);
+                    ARRAY_INDEX_OF,
+                    TRANSLATE,
+                    BASE64_DECODE_TO_STRING -> DuckDbMoreFunctions.call(function, arguments);
             case HAS_ANY -> terms(arguments.get(0), arguments.subList(1, arguments.size()), true, true, true);
             case CONTAINS -> SqlCall.of("contains", lower(arguments.get(0)), lower(arguments.get(1)));
             case CONTAINS_CS -> SqlCall.of("contains", arguments.get(0), arguments.get(1));

@@ -41,6 +41,12 @@ final class DuckDbMoreFunctions {
                                 arguments.get(1)),
                         SqlLiteral.ofString(""));
             case ARRAY_INDEX_OF -> arrayIndexOf(arguments.get(0), arguments.get(1));
+            case TRANSLATE -> translate(arguments.get(0), arguments.get(1), arguments.get(2));
+            case BASE64_DECODE_TO_STRING ->
+                SqlCall.of(
+                        "coalesce",
+                        SqlCall.of("try", SqlCall.of("decode", SqlCall.of("from_base64", arguments.get(0)))),
+                        SqlLiteral.ofString(""));
             default -> throw new IllegalArgumentException("not one of these functions: " + function);
         };
     }
@@ -190,6 +196,24 @@ final class DuckDbMoreFunctions {
                 List.of(new SqlWhen(
                         new SqlBinary("=", SqlCall.of("len", lists.get(0)), SqlLiteral.of(0L)), SqlLiteral.NULL)),
                 Optional.of(SqlCall.of("to_json", result)));
+    }
+
+    /**
+     * translate(search, replacement, text) (translate-function): DuckDB deletes the characters past the end
+     * of the replacement list; KQL repeats its last character, so the list is padded with it first.
+     */
+    private static SqlExpression translate(SqlExpression search, SqlExpression replacement, SqlExpression text) {
+        SqlExpression padded = SqlCall.of(
+                "concat",
+                replacement,
+                SqlCall.of(
+                        "repeat",
+                        SqlCall.of("right", replacement, SqlLiteral.of(1L)),
+                        SqlCall.of(
+                                "greatest",
+                                new SqlBinary("-", SqlCall.of("length", search), SqlCall.of("length", replacement)),
+                                SqlLiteral.of(0L))));
+        return SqlCall.of("translate", text, search, padded);
     }
 
     /** array_index_of(array, value) (array-index-of-function): elements compare as JSON text. */

@@ -637,9 +637,12 @@ public final class Binder {
             List<Clause.ParsePatternElement> pattern,
             boolean whereOnly) {
         String kind = "simple";
+        String flags = "";
         for (Clause.OperatorParameter parameter : parameters) {
             if (parameter.name().equals("kind")) {
                 kind = sourceText(parameter.value().span()).strip().toLowerCase(java.util.Locale.ROOT);
+            } else if (parameter.name().equals("flags")) {
+                flags = parseFlags(parameter);
             } else {
                 throw error(
                         DiagnosticCode.UNSUPPORTED_FEATURE,
@@ -712,7 +715,7 @@ public final class Binder {
                     ScalarFunction.REGEX_EXTRACT,
                     ColumnType.STRING,
                     text,
-                    Constant.ofString(parseRegex(pieces, columnPieces, captured)),
+                    Constant.ofString(flags + parseRegex(pieces, columnPieces, captured)),
                     Constant.ofLong(groupNumber));
             if (type != ColumnType.STRING) {
                 value = convert(value, type);
@@ -727,10 +730,22 @@ public final class Binder {
         }
         PlanNode source = input;
         if (whereOnly) {
-            Constant whole = Constant.ofString(parseRegex(pieces, columnPieces, -1));
+            Constant whole = Constant.ofString(flags + parseRegex(pieces, columnPieces, -1));
             source = new PlanNode.Filter(input, call(ScalarFunction.REGEX_MATCH, ColumnType.BOOL, text, whole));
         }
         return projection(source, outputs);
+    }
+
+    /**
+     * {@code flags=} of regex-kind parse: the RE2 flags U (ungreedy), m (multi-line), s (dot matches new
+     * lines) and i (ignore case), as a {@code (?flags)} prefix (parse-operator).
+     */
+    private String parseFlags(Clause.OperatorParameter parameter) {
+        String flags = sourceText(parameter.value().span()).strip();
+        if (flags.isEmpty() || !flags.chars().allMatch(flag -> "Umsi".indexOf(flag) >= 0)) {
+            throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "parse flags", flags);
+        }
+        return "(?" + flags + ")";
     }
 
     /** Capturing groups a regular expression opens: {@code (} not escaped, not in a class, not {@code (?}. */
@@ -1130,12 +1145,11 @@ public final class Binder {
         for (Expression item : summarize.aggregates()) {
             Optional<String> declared = Optional.empty();
             Expression value = item;
+            List<String> names = List.of();
             if (item instanceof Expression.NamedExpression named) {
                 declared = Optional.of(named.names().get(0));
                 value = named.value();
-                if (named.names().size() != 1) {
-                    throw error(DiagnosticCode.UNSUPPORTED_FEATURE, item.span(), "tuple names in summarize");
-                }
+                names = named.names();
             }
             while (value instanceof Expression.Parenthesized parenthesized) {
                 value = parenthesized.expression();
@@ -1143,10 +1157,35 @@ public final class Binder {
             if (!(value instanceof Expression.FunctionCall call)) {
                 throw error(DiagnosticCode.EXPECTED_AGGREGATE, value.span());
             }
+            int first = aggregateColumns.size();
             aggregate(input, scope, call, declared, taken, aggregates, aggregateColumns);
+            renameTuple(names, first, aggregateColumns, taken, item);
         }
         columns.addAll(aggregateColumns);
         return new PlanNode.Aggregate(input, keys, aggregates, columns);
+    }
+
+    /**
+     * {@code (a, b) = arg_max(key, x)}: the names go to the aggregate's columns in order, the first one
+     * already given (summarize-operator); more names than columns is an error.
+     */
+    private void renameTuple(
+            List<String> names, int first, List<PlanColumn> columns, Set<String> taken, Expression item) {
+        if (names.size() <= 1) {
+            return;
+        }
+        if (first + names.size() > columns.size()) {
+            throw error(
+                    DiagnosticCode.INVALID_VALUE,
+                    item.span(),
+                    "number of names",
+                    names.size() + " for " + (columns.size() - first) + " columns");
+        }
+        for (int index = 1; index < names.size(); index++) {
+            PlanColumn column = columns.get(first + index);
+            taken.remove(column.name());
+            columns.set(first + index, new PlanColumn(unique(names.get(index), taken), column.type(), column.hidden()));
+        }
     }
 
     private static String unique(String name, Set<String> taken) {

@@ -63,6 +63,23 @@ final class CalendarTextFunctions {
                         List.of(access.convert(access.argument(call, 0), ColumnType.DYNAMIC), access.argument(call, 1)),
                         ColumnType.LONG);
             }
+            case "translate" -> {
+                access.arity(call, 3, 3);
+                yield new Call(
+                        ScalarFunction.TRANSLATE,
+                        List.of(
+                                access.asString(access.argument(call, 0)),
+                                access.asString(access.argument(call, 1)),
+                                access.asString(access.argument(call, 2))),
+                        ColumnType.STRING);
+            }
+            case "base64_decode_tostring", "base64_decodestring" -> {
+                access.arity(call, 1, 1);
+                yield new Call(
+                        ScalarFunction.BASE64_DECODE_TO_STRING,
+                        List.of(access.asString(access.argument(call, 0))),
+                        ColumnType.STRING);
+            }
             default -> null;
         };
         return Optional.ofNullable(bound);
