@@ -23,6 +23,11 @@ public enum AggregateFunction {
     ANY("any", 1, null, "Some value of the group"),
     MAKE_BAG("make_bag", 1, ColumnType.DYNAMIC, "Property bag of all keys of the bags of the group"),
     MAKE_BAG_IF("make_bag_if", 2, ColumnType.DYNAMIC, "make_bag over the rows where the predicate is true"),
+    PERCENTILE(
+            "percentile",
+            2,
+            null,
+            "Nearest-rank percentile of the non-null values (arguments: value, constant percentile 0..100)"),
     ARG_MAX("arg_max", 2, null, "The value (first argument) of a row whose key (second argument) is largest"),
     ARG_MIN("arg_min", 2, null, "The value (first argument) of a row whose key (second argument) is smallest"),
     SERIES_ENTRIES(

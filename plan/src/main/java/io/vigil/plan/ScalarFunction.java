@@ -94,6 +94,20 @@ public enum ScalarFunction {
             "Whether a term of the left ends with the right, ignoring case",
             ParameterType.STRING,
             ParameterType.STRING),
+    HAS_PREFIX_CS(
+            "has_prefix_cs",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether a term of the left starts with the right",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    HAS_SUFFIX_CS(
+            "has_suffix_cs",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether a term of the left ends with the right",
+            ParameterType.STRING,
+            ParameterType.STRING),
     CONTAINS(
             "contains",
             ColumnType.BOOL,
@@ -339,6 +353,61 @@ public enum ScalarFunction {
             ParameterType.STRING,
             ParameterType.DATETIME,
             ParameterType.DATETIME),
+    START_OF_PERIOD(
+            "start_of_period",
+            ColumnType.DATETIME,
+            ResultRule.FIXED,
+            "Start of the day, week (Sunday), month or year of a datetime, shifted by a number of them"
+                    + " (arguments: period name, datetime, offset)",
+            ParameterType.STRING,
+            ParameterType.DATETIME,
+            ParameterType.LONG),
+    FORMAT_DATETIME(
+            "format_datetime",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "A datetime as text in a constant KQL format (see DatetimeFormat)",
+            ParameterType.DATETIME,
+            ParameterType.STRING),
+    EXTRACT_ALL(
+            "extract_all",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Array of the given capture groups of every match of an RE2 pattern; one group gives an array of"
+                    + " strings, several an array of arrays, no match null (arguments: text, pattern, group...)",
+            true,
+            ParameterType.STRING,
+            ParameterType.STRING,
+            ParameterType.LONG),
+    STRCAT_ARRAY(
+            "strcat_array",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The elements of a dynamic array as text joined by a delimiter",
+            ParameterType.DYNAMIC,
+            ParameterType.STRING),
+    ARRAY_INDEX_OF(
+            "array_index_of",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "0-based index of the first element equal to the value, -1 when absent, null when not an array",
+            ParameterType.DYNAMIC,
+            ParameterType.ANY),
+    TRANSLATE(
+            "translate",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The text with each character of a search list replaced by the one at its position in a replacement"
+                    + " list, whose last character repeats; an empty one deletes (arguments: search, replacement, text)",
+            ParameterType.STRING,
+            ParameterType.STRING,
+            ParameterType.STRING),
+    BASE64_DECODE_TO_STRING(
+            "base64_decode_to_string",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The UTF-8 text a base64 string encodes; empty when it is not base64 or not UTF-8",
+            ParameterType.STRING),
     BAG_PACK(
             "bag_pack",
             ColumnType.DYNAMIC,

@@ -131,6 +131,15 @@ public final class DuckDbDialect implements SqlDialect {
             case HAS_CS -> terms(arguments.get(0), List.of(arguments.get(1)), false, true, true);
             case HAS_PREFIX -> terms(arguments.get(0), List.of(arguments.get(1)), true, true, false);
             case HAS_SUFFIX -> terms(arguments.get(0), List.of(arguments.get(1)), true, false, true);
+            case HAS_PREFIX_CS,
+                    HAS_SUFFIX_CS,
+                    START_OF_PERIOD,
+                    FORMAT_DATETIME,
+                    EXTRACT_ALL,
+                    STRCAT_ARRAY,
+                    ARRAY_INDEX_OF,
+                    TRANSLATE,
+                    BASE64_DECODE_TO_STRING -> DuckDbMoreFunctions.call(function, arguments);
             case HAS_ANY -> terms(arguments.get(0), arguments.subList(1, arguments.size()), true, true, true);
             case CONTAINS -> SqlCall.of("contains", lower(arguments.get(0)), lower(arguments.get(1)));
             case CONTAINS_CS -> SqlCall.of("contains", arguments.get(0), arguments.get(1));
@@ -777,7 +786,7 @@ public final class DuckDbDialect implements SqlDialect {
      * (has-operator, datatypes-string-operators#what-is-a-term). Constant terms are escaped in Java and
      * bound as one RE2 pattern; other terms are escaped by DuckDB's {@code regexp_escape}.
      */
-    private static SqlExpression terms(
+    static SqlExpression terms(
             SqlExpression text,
             List<SqlExpression> terms,
             boolean ignoreCase,
@@ -1017,6 +1026,7 @@ public final class DuckDbDialect implements SqlDialect {
             case MAKE_BAG -> makeBag(arguments.get(0), Optional.empty());
             case MAKE_BAG_IF -> makeBag(arguments.get(0), Optional.of(arguments.get(1)));
             // arg_max_null takes the value of the chosen row even when it is null, keeping columns of one row
+            case PERCENTILE -> DuckDbMoreFunctions.percentile(arguments.get(0), arguments.get(1));
             case ARG_MAX -> SqlAggregate.of("arg_max_null", arguments.get(0), arguments.get(1));
             case ARG_MIN -> SqlAggregate.of("arg_min_null", arguments.get(0), arguments.get(1));
             // {"bin index": value}; the two lists of one group are built in the same row order

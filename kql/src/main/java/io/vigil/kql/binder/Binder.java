@@ -659,9 +659,12 @@ public final class Binder {
             List<Clause.ParsePatternElement> pattern,
             boolean whereOnly) {
         String kind = "simple";
+        String flags = "";
         for (Clause.OperatorParameter parameter : parameters) {
             if (parameter.name().equals("kind")) {
                 kind = sourceText(parameter.value().span()).strip().toLowerCase(java.util.Locale.ROOT);
+            } else if (parameter.name().equals("flags")) {
+                flags = parseFlags(parameter);
             } else {
                 throw error(
                         DiagnosticCode.UNSUPPORTED_FEATURE,
@@ -734,7 +737,7 @@ public final class Binder {
                     ScalarFunction.REGEX_EXTRACT,
                     ColumnType.STRING,
                     text,
-                    Constant.ofString(parseRegex(pieces, columnPieces, captured)),
+                    Constant.ofString(flags + parseRegex(pieces, columnPieces, captured)),
                     Constant.ofLong(groupNumber));
             if (type != ColumnType.STRING) {
                 value = convert(value, type);
@@ -749,10 +752,22 @@ public final class Binder {
         }
         PlanNode source = input;
         if (whereOnly) {
-            Constant whole = Constant.ofString(parseRegex(pieces, columnPieces, -1));
+            Constant whole = Constant.ofString(flags + parseRegex(pieces, columnPieces, -1));
             source = new PlanNode.Filter(input, call(ScalarFunction.REGEX_MATCH, ColumnType.BOOL, text, whole));
         }
         return projection(source, outputs);
+    }
+
+    /**
+     * {@code flags=} of regex-kind parse: the RE2 flags U (ungreedy), m (multi-line), s (dot matches new
+     * lines) and i (ignore case), as a {@code (?flags)} prefix (parse-operator).
+     */
+    private String parseFlags(Clause.OperatorParameter parameter) {
+        String flags = sourceText(parameter.value().span()).strip();
+        if (flags.isEmpty() || !flags.chars().allMatch(flag -> "Umsi".indexOf(flag) >= 0)) {
+            throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "parse flags", flags);
+        }
+        return "(?" + flags + ")";
     }
 
     /** Capturing groups a regular expression opens: {@code (} not escaped, not in a class, not {@code (?}. */
@@ -1152,12 +1167,11 @@ public final class Binder {
         for (Expression item : summarize.aggregates()) {
             Optional<String> declared = Optional.empty();
             Expression value = item;
+            List<String> names = List.of();
             if (item instanceof Expression.NamedExpression named) {
                 declared = Optional.of(named.names().get(0));
                 value = named.value();
-                if (named.names().size() != 1) {
-                    throw error(DiagnosticCode.UNSUPPORTED_FEATURE, item.span(), "tuple names in summarize");
-                }
+                names = named.names();
             }
             while (value instanceof Expression.Parenthesized parenthesized) {
                 value = parenthesized.expression();
@@ -1165,10 +1179,35 @@ public final class Binder {
             if (!(value instanceof Expression.FunctionCall call)) {
                 throw error(DiagnosticCode.EXPECTED_AGGREGATE, value.span());
             }
+            int first = aggregateColumns.size();
             aggregate(input, scope, call, declared, taken, aggregates, aggregateColumns);
+            renameTuple(names, first, aggregateColumns, taken, item);
         }
         columns.addAll(aggregateColumns);
         return new PlanNode.Aggregate(input, keys, aggregates, columns);
+    }
+
+    /**
+     * {@code (a, b) = arg_max(key, x)}: the names go to the aggregate's columns in order, the first one
+     * already given (summarize-operator); more names than columns is an error.
+     */
+    private void renameTuple(
+            List<String> names, int first, List<PlanColumn> columns, Set<String> taken, Expression item) {
+        if (names.size() <= 1) {
+            return;
+        }
+        if (first + names.size() > columns.size()) {
+            throw error(
+                    DiagnosticCode.INVALID_VALUE,
+                    item.span(),
+                    "number of names",
+                    names.size() + " for " + (columns.size() - first) + " columns");
+        }
+        for (int index = 1; index < names.size(); index++) {
+            PlanColumn column = columns.get(first + index);
+            taken.remove(column.name());
+            columns.set(first + index, new PlanColumn(unique(names.get(index), taken), column.type(), column.hidden()));
+        }
     }
 
     private static String unique(String name, Set<String> taken) {
@@ -1194,6 +1233,10 @@ public final class Binder {
         switch (function) {
             case "arg_max", "arg_min" -> {
                 argExtreme(input, scope, call, function.equals("arg_max"), declared, taken, aggregates, columns);
+                return;
+            }
+            case "percentile", "percentiles" -> {
+                percentiles(scope, call, declared, taken, aggregates, columns);
                 return;
             }
             default -> {
@@ -1334,6 +1377,56 @@ public final class Binder {
         columns.add(new PlanColumn(unique(name, taken), type));
     }
 
+    /**
+     * percentile(x, p) and percentiles(x, p1, p2, ...): one nearest-rank column per percentile, named
+     * percentile_x_p with the percentile's text ('.' as '_') unless named (percentiles-aggregation-function).
+     */
+    private void percentiles(
+            RowScope scope,
+            Expression.FunctionCall call,
+            Optional<String> declared,
+            Set<String> taken,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> columns) {
+        if (call.name().equals("percentile")) {
+            arity(call, 2, 2);
+        } else {
+            arity(call, 2, Integer.MAX_VALUE);
+        }
+        ScalarExpression value = scalar(call.arguments().get(0), scope);
+        if (value.type() == ColumnType.DYNAMIC) {
+            value = convert(value, ColumnType.REAL);
+        }
+        if (!isNumeric(value.type()) && value.type() != ColumnType.DATETIME && value.type() != ColumnType.TIMESPAN) {
+            throw error(
+                    DiagnosticCode.TYPE_MISMATCH,
+                    call.arguments().get(0).span(),
+                    "percentile of " + value.type().kqlName());
+        }
+        String first = resultName(call.arguments().get(0)).orElse("");
+        int count = call.arguments().size() - 1;
+        for (int index = 1; index < call.arguments().size(); index++) {
+            Expression argument = call.arguments().get(index);
+            ScalarExpression percent = scalar(argument, scope);
+            if (!(percent instanceof Constant constant)
+                    || !(constant.value() instanceof Number number)
+                    || number.doubleValue() < 0
+                    || number.doubleValue() > 100) {
+                throw error(DiagnosticCode.EXPECTED_CONSTANT, argument.span(), "percentile from 0 to 100");
+            }
+            String name;
+            if (declared.isPresent() && count == 1) {
+                name = declared.get();
+            } else {
+                String text = argument instanceof Expression.Literal literal ? literal.value() : number.toString();
+                name = "percentile_" + first + "_" + text.replace('.', '_').replace('-', '_');
+            }
+            aggregates.add(new PlanNode.AggregateCall(
+                    AggregateFunction.PERCENTILE, List.of(value, convert(percent, ColumnType.REAL)), value.type()));
+            columns.add(new PlanColumn(unique(name, taken), value.type()));
+        }
+    }
+
     private static boolean isKnownAggregate(String name) {
         return Set.of(
                         "sumif",
@@ -1375,7 +1468,7 @@ public final class Binder {
                 }
                 yield ColumnType.REAL;
             }
-            case MIN, MAX, ANY, ARG_MAX, ARG_MIN -> argument;
+            case MIN, MAX, ANY, ARG_MAX, ARG_MIN, PERCENTILE -> argument;
             case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
             case MAKE_SET, MAKE_LIST, SERIES_ENTRIES, MAKE_BAG, MAKE_BAG_IF -> ColumnType.DYNAMIC;
         };
@@ -2881,8 +2974,10 @@ public final class Binder {
             case NOT_HAS_PREFIX -> stringPredicate(ScalarFunction.HAS_PREFIX, true, left, right);
             case HAS_SUFFIX -> stringPredicate(ScalarFunction.HAS_SUFFIX, false, left, right);
             case NOT_HAS_SUFFIX -> stringPredicate(ScalarFunction.HAS_SUFFIX, true, left, right);
-            case HAS_PREFIX_CS, NOT_HAS_PREFIX_CS, HAS_SUFFIX_CS, NOT_HAS_SUFFIX_CS ->
-                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, binary.span(), "operator " + operator.text());
+            case HAS_PREFIX_CS -> stringPredicate(ScalarFunction.HAS_PREFIX_CS, false, left, right);
+            case NOT_HAS_PREFIX_CS -> stringPredicate(ScalarFunction.HAS_PREFIX_CS, true, left, right);
+            case HAS_SUFFIX_CS -> stringPredicate(ScalarFunction.HAS_SUFFIX_CS, false, left, right);
+            case NOT_HAS_SUFFIX_CS -> stringPredicate(ScalarFunction.HAS_SUFFIX_CS, true, left, right);
             case CONTAINS -> stringPredicate(ScalarFunction.CONTAINS, false, left, right);
             case NOT_CONTAINS -> stringPredicate(ScalarFunction.CONTAINS, true, left, right);
             case CONTAINS_CS -> stringPredicate(ScalarFunction.CONTAINS_CS, false, left, right);

@@ -70,7 +70,7 @@ final class MoreFunctions {
             case "row_number" -> rowNumber(call);
             case "row_cumsum" -> rowCumulativeSum(call);
             case "row_window_session" -> rowWindowSession(call);
-            default -> null;
+            default -> new CalendarTextFunctions(access).bind(call).orElse(null);
         };
         return Optional.ofNullable(bound);
     }

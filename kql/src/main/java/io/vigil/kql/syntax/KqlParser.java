@@ -956,6 +956,7 @@ public final class KqlParser {
                 advance();
                 List<DynamicProperty> properties = new ArrayList<>();
                 while (!at(TokenKind.CLOSE_BRACE) && !at(TokenKind.END_OF_FILE)) {
+                    int before = index;
                     int propertyStart = start();
                     String key;
                     if (at(TokenKind.STRING)) {
@@ -966,7 +967,8 @@ public final class KqlParser {
                     expect(TokenKind.COLON, ":");
                     Expression value = parseDynamicValue();
                     properties.add(new DynamicProperty(spanFrom(propertyStart), key, value));
-                    if (!at(TokenKind.COMMA) || index == propertyStart) {
+                    // no progress (a token index, not the property's character offset) ends the bag
+                    if (!at(TokenKind.COMMA) || index == before) {
                         break;
                     }
                     advance();
