@@ -585,7 +585,115 @@ public enum ScalarFunction {
             ParameterType.STRING,
             ParameterType.LONG,
             ParameterType.STRING,
-            ParameterType.REAL);
+            ParameterType.REAL),
+    HASH_SHA256(
+            "hash_sha256",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "SHA-256 of the UTF-8 text, lower-case hex",
+            ParameterType.STRING),
+    HASH_MD5(
+            "hash_md5",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "MD5 of the UTF-8 text, lower-case hex",
+            ParameterType.STRING),
+    BASE64_ENCODE_TO_STRING(
+            "base64_encode_to_string",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "Base64 of the UTF-8 text",
+            ParameterType.STRING),
+    REVERSE(
+            "reverse",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The text's characters in reverse order",
+            ParameterType.STRING),
+    URL_DECODE("url_decode", ColumnType.STRING, ResultRule.FIXED, "Percent-decoded text", ParameterType.STRING),
+    STRCAT_DELIM(
+            "strcat_delim",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "The values after the first joined by the first (arguments: delimiter, value...)",
+            true,
+            ParameterType.STRING),
+    SET_DIFFERENCE(
+            "set_difference",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Distinct values of the first array that are in none of the others",
+            true,
+            ParameterType.DYNAMIC),
+    SET_UNION(
+            "set_union",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Distinct values of all the arrays",
+            true,
+            ParameterType.DYNAMIC),
+    SET_INTERSECT(
+            "set_intersect",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Distinct values that are in every array",
+            true,
+            ParameterType.DYNAMIC),
+    IPV4_IS_PRIVATE(
+            "ipv4_is_private",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether an IPv4 address is in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+            ParameterType.STRING),
+    IPV4_IS_IN_ANY_RANGE(
+            "ipv4_is_in_any_range",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether an IPv4 address is in any of the ranges (arguments: address, range...)",
+            true,
+            ParameterType.STRING),
+    PARSE_IPV4(
+            "parse_ipv4",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "An IPv4 address as a number, masked by its /prefix when it has one; null when it does not parse",
+            ParameterType.STRING),
+    INDEX_OF(
+            "index_of",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "0-based position of the first occurrence of the lookup text, -1 when absent",
+            ParameterType.STRING,
+            ParameterType.STRING),
+    DATETIME_PART(
+            "datetime_part",
+            ColumnType.INT,
+            ResultRule.FIXED,
+            "One calendar field of a datetime: year, month, day, dayofyear, hour or ISO week (arguments: field,"
+                    + " datetime)",
+            ParameterType.STRING,
+            ParameterType.DATETIME),
+    DAY_OF_WEEK(
+            "day_of_week",
+            ColumnType.TIMESPAN,
+            ResultRule.FIXED,
+            "Days since the preceding Sunday, as a timespan",
+            ParameterType.DATETIME),
+    DATETIME_ADD(
+            "datetime_add",
+            ColumnType.DATETIME,
+            ResultRule.FIXED,
+            "A datetime plus a number of periods (arguments: period, amount, datetime)",
+            ParameterType.STRING,
+            ParameterType.LONG,
+            ParameterType.DATETIME),
+    UNIX_TIME_TO_DATETIME(
+            "unix_time_to_datetime",
+            ColumnType.DATETIME,
+            ResultRule.FIXED,
+            "The datetime a number of units after 1970-01-01 (arguments: amount, microseconds per unit)",
+            ParameterType.REAL,
+            ParameterType.LONG);
 
     private static final Map<String, ScalarFunction> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(ScalarFunction::functionName, Function.identity()));

@@ -140,6 +140,23 @@ public final class DuckDbDialect implements SqlDialect {
                     ARRAY_INDEX_OF,
                     TRANSLATE,
                     BASE64_DECODE_TO_STRING -> DuckDbMoreFunctions.call(function, arguments);
+            case HASH_SHA256,
+                    HASH_MD5,
+                    BASE64_ENCODE_TO_STRING,
+                    REVERSE,
+                    URL_DECODE,
+                    STRCAT_DELIM,
+                    SET_DIFFERENCE,
+                    SET_UNION,
+                    SET_INTERSECT,
+                    IPV4_IS_PRIVATE,
+                    IPV4_IS_IN_ANY_RANGE,
+                    PARSE_IPV4,
+                    INDEX_OF,
+                    DATETIME_PART,
+                    DAY_OF_WEEK,
+                    DATETIME_ADD,
+                    UNIX_TIME_TO_DATETIME -> DuckDbEncodingAndSetFunctions.call(function, arguments);
             case HAS_ANY -> terms(arguments.get(0), arguments.subList(1, arguments.size()), true, true, true);
             case CONTAINS -> SqlCall.of("contains", lower(arguments.get(0)), lower(arguments.get(1)));
             case CONTAINS_CS -> SqlCall.of("contains", arguments.get(0), arguments.get(1));
@@ -535,7 +552,7 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     /** The address part of an IPv4 string with an optional /prefix, as a number; null when it does not parse. */
-    private static SqlExpression ipv4Number(SqlExpression text) {
+    static SqlExpression ipv4Number(SqlExpression text) {
         SqlExpression address = SqlCall.of("split_part", text, SqlLiteral.ofString("/"), SqlLiteral.of(1L));
         String octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
         SqlExpression value = SqlLiteral.of(0L);
@@ -552,7 +569,7 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     /** The /prefix of an IPv4 string (32 without one); null when it is not 0 to 32. */
-    private static SqlExpression ipv4Prefix(SqlExpression text) {
+    static SqlExpression ipv4Prefix(SqlExpression text) {
         SqlExpression given = new SqlCast(
                 SqlCall.of("split_part", text, SqlLiteral.ofString("/"), SqlLiteral.of(2L)), "BIGINT", true);
         return new SqlCase(
@@ -569,7 +586,7 @@ public final class DuckDbDialect implements SqlDialect {
                 Optional.empty());
     }
 
-    private static SqlExpression masked(SqlExpression number, SqlExpression prefix) {
+    static SqlExpression masked(SqlExpression number, SqlExpression prefix) {
         return new SqlBinary(">>", number, new SqlBinary("-", SqlLiteral.of(32L), prefix));
     }
 
@@ -583,7 +600,7 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     /** ipv4_is_in_range(address, range): the address masked by the range's prefix (ipv4-is-in-range-function). */
-    private static SqlExpression ipv4InRange(SqlExpression address, SqlExpression range) {
+    static SqlExpression ipv4InRange(SqlExpression address, SqlExpression range) {
         SqlExpression bits = ipv4Prefix(range);
         return new SqlBinary("=", masked(ipv4Number(address), bits), masked(ipv4Number(range), bits));
     }
@@ -1018,6 +1035,11 @@ public final class DuckDbDialect implements SqlDialect {
             case COUNT_DISTINCT -> new SqlAggregate("count", true, arguments, Optional.empty());
             case SUM -> new SqlCast(SqlAggregate.of("sum", arguments.get(0)), typeName(resultType), false);
             case AVG -> SqlAggregate.of("avg", arguments.get(0));
+            // sample forms with Bessel's correction (stdev-aggregation-function); one value gives null
+            case STDEV -> SqlAggregate.of("stddev_samp", arguments.get(0));
+            case STDEVP -> SqlAggregate.of("stddev_pop", arguments.get(0));
+            case VARIANCE -> SqlAggregate.of("var_samp", arguments.get(0));
+            case VARIANCEP -> SqlAggregate.of("var_pop", arguments.get(0));
             case MIN -> SqlAggregate.of("min", arguments.get(0));
             case MAX -> SqlAggregate.of("max", arguments.get(0));
             case MAKE_SET -> collect(arguments, true);

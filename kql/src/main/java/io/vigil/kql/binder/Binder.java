@@ -1003,6 +1003,7 @@ public final class Binder {
             case "dcountif" -> "dcountif";
             case "sum" -> "sum";
             case "avg" -> "avg";
+            case "stdev", "stdevp", "variance", "variancep" -> call.name();
             case "min" -> "min";
             case "max" -> "max";
             case "make_set", "makeset" -> "set";
@@ -1249,6 +1250,10 @@ public final class Binder {
             case "dcount" -> AggregateFunction.COUNT_DISTINCT;
             case "sum" -> AggregateFunction.SUM;
             case "avg" -> AggregateFunction.AVG;
+            case "stdev" -> AggregateFunction.STDEV;
+            case "stdevp" -> AggregateFunction.STDEVP;
+            case "variance" -> AggregateFunction.VARIANCE;
+            case "variancep" -> AggregateFunction.VARIANCEP;
             case "min" -> AggregateFunction.MIN;
             case "max" -> AggregateFunction.MAX;
             case "make_set", "makeset" -> AggregateFunction.MAKE_SET;
@@ -1470,6 +1475,7 @@ public final class Binder {
             }
             case MIN, MAX, ANY, ARG_MAX, ARG_MIN, PERCENTILE -> argument;
             case COUNT, COUNT_IF, COUNT_DISTINCT -> ColumnType.LONG;
+            case STDEV, STDEVP, VARIANCE, VARIANCEP -> ColumnType.REAL;
             case MAKE_SET, MAKE_LIST, SERIES_ENTRIES, MAKE_BAG, MAKE_BAG_IF -> ColumnType.DYNAMIC;
         };
     }

@@ -80,7 +80,7 @@ final class CalendarTextFunctions {
                         List.of(access.asString(access.argument(call, 0))),
                         ColumnType.STRING);
             }
-            default -> null;
+            default -> new EncodingAndSetFunctions(access).bind(call).orElse(null);
         };
         return Optional.ofNullable(bound);
     }

@@ -1,0 +1,156 @@
+package io.vigil.sql;
+
+import io.vigil.plan.ScalarFunction;
+import io.vigil.sql.SqlExpression.SqlBinary;
+import io.vigil.sql.SqlExpression.SqlCall;
+import io.vigil.sql.SqlExpression.SqlCast;
+import io.vigil.sql.SqlExpression.SqlColumn;
+import io.vigil.sql.SqlExpression.SqlLambda;
+import io.vigil.sql.SqlExpression.SqlLiteral;
+import io.vigil.sql.SqlExpression.SqlParameter;
+import io.vigil.sql.SqlExpression.SqlUnary;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * DuckDB SQL for hashes and encodings, set operations on dynamic arrays, IPv4 helpers,
+ * {@code datetime_add} and the Unix-time conversions. Each cites its page under
+ * https://learn.microsoft.com/kusto/query/.
+ */
+final class DuckDbEncodingAndSetFunctions {
+    /** datetime_add's periods as DuckDB intervals (datetime-add-function); the binder allows only these. */
+    private static final Map<String, String> PERIOD_INTERVALS = Map.of(
+            "year", "INTERVAL '1 year'",
+            "quarter", "INTERVAL '3 months'",
+            "month", "INTERVAL '1 month'",
+            "week", "INTERVAL '7 days'",
+            "day", "INTERVAL '1 day'",
+            "hour", "INTERVAL '1 hour'",
+            "minute", "INTERVAL '1 minute'",
+            "second", "INTERVAL '1 second'",
+            "millisecond", "INTERVAL '1 millisecond'",
+            "microsecond", "INTERVAL '1 microsecond'");
+
+    /** The private IPv4 ranges of RFC 1918 (ipv4-is-private-function). */
+    private static final List<String> PRIVATE_RANGES = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+
+    private DuckDbEncodingAndSetFunctions() {}
+
+    static SqlExpression call(ScalarFunction function, List<SqlExpression> arguments) {
+        return switch (function) {
+            case HASH_SHA256 -> SqlCall.of("sha256", arguments.get(0));
+            case HASH_MD5 -> SqlCall.of("md5", arguments.get(0));
+            case BASE64_ENCODE_TO_STRING -> SqlCall.of("to_base64", SqlCall.of("encode", arguments.get(0)));
+            case REVERSE -> SqlCall.of("reverse", arguments.get(0));
+            case URL_DECODE ->
+                SqlCall.of(
+                        "coalesce",
+                        SqlCall.of("try", SqlCall.of("url_decode", arguments.get(0))),
+                        SqlLiteral.ofString(""));
+            case STRCAT_DELIM -> new SqlCall("concat_ws", arguments);
+            case SET_DIFFERENCE -> setDifference(arguments);
+            case SET_UNION -> setUnion(arguments);
+            case SET_INTERSECT -> setIntersect(arguments);
+            case IPV4_IS_PRIVATE ->
+                anyRange(
+                        arguments.get(0),
+                        PRIVATE_RANGES.stream()
+                                .map(range -> (SqlExpression) SqlLiteral.ofString(range))
+                                .toList());
+            case IPV4_IS_IN_ANY_RANGE -> anyRange(arguments.get(0), arguments.subList(1, arguments.size()));
+            case PARSE_IPV4 -> {
+                SqlExpression prefix = DuckDbDialect.ipv4Prefix(arguments.get(0));
+                SqlExpression shift = new SqlBinary("-", SqlLiteral.of(32L), prefix);
+                yield new SqlBinary(
+                        "<<", DuckDbDialect.masked(DuckDbDialect.ipv4Number(arguments.get(0)), prefix), shift);
+            }
+            case INDEX_OF ->
+                new SqlBinary("-", SqlCall.of("instr", arguments.get(0), arguments.get(1)), SqlLiteral.of(1L));
+            case DATETIME_PART -> {
+                String part = (String) ((SqlParameter) arguments.get(0)).value();
+                String duckdbFunction = switch (part) {
+                    case "year", "month", "day", "hour", "dayofyear" -> part;
+                    case "week" -> "weekofyear";
+                    default -> throw new IllegalArgumentException("unknown datetime part " + part);
+                };
+                yield new SqlCast(SqlCall.of(duckdbFunction, arguments.get(1)), "INTEGER", false);
+            }
+            // DuckDB numbers the days of the week from Sunday = 0, as KQL's dayofweek counts them
+            case DAY_OF_WEEK ->
+                SqlCall.of("to_days", new SqlCast(SqlCall.of("dayofweek", arguments.get(0)), "INTEGER", false));
+            case DATETIME_ADD -> {
+                String period = (String) ((SqlParameter) arguments.get(0)).value();
+                SqlExpression step = new SqlLiteral(PERIOD_INTERVALS.get(period));
+                yield new SqlBinary(
+                        "+",
+                        arguments.get(2),
+                        new SqlBinary("*", new SqlCast(arguments.get(1), "BIGINT", false), step));
+            }
+            case UNIX_TIME_TO_DATETIME ->
+                SqlCall.of(
+                        "make_timestamp",
+                        new SqlCast(
+                                SqlCall.of("round", new SqlBinary("*", arguments.get(0), arguments.get(1))),
+                                "BIGINT",
+                                true));
+            default -> throw new IllegalArgumentException("not one of these functions: " + function);
+        };
+    }
+
+    /** The elements of a dynamic array as a list of JSON values; anything else as the empty list. */
+    private static SqlExpression elements(SqlExpression array) {
+        return SqlCall.of(
+                "coalesce",
+                new SqlCast(SqlCall.of("json_extract", array, SqlLiteral.ofString("$[*]")), "JSON[]", true),
+                new SqlCast(SqlLiteral.ofString("[]"), "JSON[]", false));
+    }
+
+    private static SqlExpression element() {
+        return new SqlColumn(Optional.empty(), "e");
+    }
+
+    private static SqlExpression allOf(List<SqlExpression> arrays) {
+        SqlExpression all = elements(arrays.get(0));
+        for (SqlExpression array : arrays.subList(1, arrays.size())) {
+            all = SqlCall.of("list_concat", all, elements(array));
+        }
+        return all;
+    }
+
+    /** set_difference: distinct values of the first array in none of the others (set-difference-function). */
+    private static SqlExpression setDifference(List<SqlExpression> arrays) {
+        SqlExpression others = allOf(arrays.subList(1, arrays.size()));
+        SqlExpression kept = SqlCall.of(
+                "list_filter",
+                elements(arrays.get(0)),
+                new SqlLambda("e", new SqlUnary("NOT", SqlCall.of("list_contains", others, element()), false)));
+        return SqlCall.of("to_json", SqlCall.of("list_distinct", kept));
+    }
+
+    /** set_union: distinct values of all the arrays (set-union-function). */
+    private static SqlExpression setUnion(List<SqlExpression> arrays) {
+        return SqlCall.of("to_json", SqlCall.of("list_distinct", allOf(arrays)));
+    }
+
+    /** set_intersect: distinct values in every array (set-intersect-function). */
+    private static SqlExpression setIntersect(List<SqlExpression> arrays) {
+        SqlExpression inAll = null;
+        for (SqlExpression array : arrays.subList(1, arrays.size())) {
+            SqlExpression contained = SqlCall.of("list_contains", elements(array), element());
+            inAll = inAll == null ? contained : new SqlBinary("AND", inAll, contained);
+        }
+        SqlExpression kept = SqlCall.of(
+                "list_filter", SqlCall.of("list_distinct", elements(arrays.get(0))), new SqlLambda("e", inAll));
+        return SqlCall.of("to_json", kept);
+    }
+
+    private static SqlExpression anyRange(SqlExpression address, List<SqlExpression> ranges) {
+        SqlExpression any = null;
+        for (SqlExpression range : ranges) {
+            SqlExpression in = DuckDbDialect.ipv4InRange(address, range);
+            any = any == null ? in : new SqlBinary("OR", any, in);
+        }
+        return any;
+    }
+}
