@@ -126,6 +126,9 @@ public final class PlanPrinter {
                         + call.arguments().stream()
                                 .map(PlanPrinter::expression)
                                 .collect(Collectors.joining(", ", "(", ")"));
+            case ScalarExpression.ScalarSubquery subquery ->
+                "toscalar(<" + subquery.relation().getClass().getSimpleName() + " "
+                        + columns(subquery.relation().columns()) + ">)";
             case ScalarExpression.InRelation in ->
                 (in.ignoreCase() ? "in_ignore_case(" : "in(")
                         + expression(in.value()) + ", <"

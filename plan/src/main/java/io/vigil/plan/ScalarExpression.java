@@ -75,6 +75,14 @@ public sealed interface ScalarExpression {
         }
     }
 
+    /** The first column of the first row of a relation, null without rows ({@code toscalar}). */
+    record ScalarSubquery(PlanNode relation, ColumnType type) implements ScalarExpression {
+        public ScalarSubquery {
+            requireNonNull(relation, "relation is null");
+            requireNonNull(type, "type is null");
+        }
+    }
+
     /** {@code value [not] in (subquery)} over the first column of a relation. */
     record InRelation(ScalarExpression value, PlanNode relation, boolean ignoreCase, ColumnType type)
             implements ScalarExpression {

@@ -130,6 +130,7 @@ final class ColumnDemand {
             case ScalarExpression.Call call -> call.arguments().forEach(argument -> addReferences(argument, into));
             // the subquery is rendered on its own, with all its columns
             case ScalarExpression.InRelation in -> addReferences(in.value(), into);
+            case ScalarExpression.ScalarSubquery ignored -> {}
         }
     }
 

@@ -742,6 +742,7 @@ public final class DuckDbDialect implements SqlDialect {
             case SqlExpression.SqlStar star -> false;
             case SqlExpression.SqlLambda lambda -> false;
             case SqlExpression.SqlWindow window -> false;
+            case SqlExpression.SqlScalarQuery scalar -> false;
         };
     }
 

@@ -544,6 +544,18 @@ public final class PlanToSql {
                 }
                 yield dialect.call(call.function(), arguments, types, call.type());
             }
+            case ScalarExpression.ScalarSubquery subquery -> {
+                Source source = source(subquery.relation());
+                yield new SqlExpression.SqlScalarQuery(new SqlSelect(
+                        List.of(),
+                        List.of(new SqlSelectItem(source.columns().get(0), "value")),
+                        Optional.of(source.relation()),
+                        Optional.empty(),
+                        List.of(),
+                        false,
+                        List.of(),
+                        OptionalLong.of(1)));
+            }
             case ScalarExpression.InRelation in -> {
                 Source source = source(in.relation());
                 SqlExpression value = expression(in.value(), columns);

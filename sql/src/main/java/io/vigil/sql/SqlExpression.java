@@ -180,6 +180,13 @@ public sealed interface SqlExpression {
         }
     }
 
+    /** {@code (query)}: a query of one column used as a value. */
+    record SqlScalarQuery(SqlQuery query) implements SqlExpression {
+        public SqlScalarQuery {
+            requireNonNull(query, "query is null");
+        }
+    }
+
     /** {@code *}. */
     record SqlStar() implements SqlExpression {}
 

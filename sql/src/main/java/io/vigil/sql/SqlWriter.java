@@ -275,6 +275,13 @@ public final class SqlWriter {
                 newline(indent);
                 text.append("))");
             }
+            case SqlExpression.SqlScalarQuery scalar -> {
+                text.append('(');
+                newline(indent + 1);
+                query(scalar.query(), indent + 1);
+                newline(indent);
+                text.append(')');
+            }
             case SqlStar star -> text.append('*');
             case SqlExpression.SqlLambda lambda -> {
                 text.append("lambda ")

@@ -3830,6 +3830,18 @@ public final class Binder {
                 }
                 return new Call(ScalarFunction.ARRAY_PACK, arguments, ColumnType.DYNAMIC);
             }
+            // the first column of the first row of a tabular expression (toscalar-function)
+            case "toscalar" -> {
+                arity(call, 1, 1);
+                PlanNode relation = visibleOnly(tabular(call.arguments().get(0)));
+                if (relation.columns().isEmpty()) {
+                    throw error(
+                            DiagnosticCode.EXPECTED_TABULAR,
+                            call.arguments().get(0).span());
+                }
+                return new ScalarExpression.ScalarSubquery(
+                        relation, relation.columns().get(0).type());
+            }
             case "column_ifexists", "columnifexists" -> {
                 // the column when the input has it, else the default (column-ifexists-function)
                 arity(call, 2, 2);

@@ -102,6 +102,7 @@ final class WindowCollector {
                 yield highest;
             }
             case ScalarExpression.InRelation in -> highestColumn(in.value());
+            case ScalarExpression.ScalarSubquery subquery -> -1;
         };
     }
 }
