@@ -658,6 +658,7 @@ public enum ScalarFunction {
             ResultRule.FIXED,
             "An IPv4 address as a number, masked by its /prefix when it has one; null when it does not parse",
             ParameterType.STRING),
+    RANDOM("random", ColumnType.REAL, ResultRule.FIXED, "A random real in [0, 1), new for every row"),
     INDEX_OF(
             "index_of",
             ColumnType.LONG,

@@ -152,6 +152,7 @@ public final class DuckDbDialect implements SqlDialect {
                     IPV4_IS_PRIVATE,
                     IPV4_IS_IN_ANY_RANGE,
                     PARSE_IPV4,
+                    RANDOM,
                     INDEX_OF,
                     DATETIME_PART,
                     DAY_OF_WEEK,

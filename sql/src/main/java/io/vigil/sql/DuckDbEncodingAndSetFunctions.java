@@ -65,6 +65,7 @@ final class DuckDbEncodingAndSetFunctions {
                 yield new SqlBinary(
                         "<<", DuckDbDialect.masked(DuckDbDialect.ipv4Number(arguments.get(0)), prefix), shift);
             }
+            case RANDOM -> SqlCall.of("random");
             case INDEX_OF ->
                 new SqlBinary("-", SqlCall.of("instr", arguments.get(0), arguments.get(1)), SqlLiteral.of(1L));
             case DATETIME_PART -> {

@@ -543,6 +543,13 @@ public final class Binder {
                         List.of(new PlanNode.AggregateCall(AggregateFunction.COUNT, List.of(), ColumnType.LONG)),
                         List.of(new PlanColumn("Count", ColumnType.LONG)));
             case QueryOperator.TakeOperator take -> new PlanNode.Limit(input, constantCount(take.count()));
+            // rows in random order, the first N of them (sample-operator)
+            case QueryOperator.SampleOperator sample ->
+                new PlanNode.Sort(
+                        input,
+                        List.of(new PlanNode.SortKey(
+                                new Call(ScalarFunction.RANDOM, List.of(), ColumnType.REAL), true, false)),
+                        OptionalLong.of(constantCount(sample.count())));
             case QueryOperator.TopOperator top ->
                 new PlanNode.Sort(input, sortKeys(input, top.by()), OptionalLong.of(constantCount(top.count())));
             case QueryOperator.SortOperator sort ->

@@ -59,6 +59,11 @@ final class EncodingAndSetFunctions {
                 access.arity(call, 1, 1);
                 yield new Call(ScalarFunction.PARSE_IPV4, List.of(string(call, 0)), ColumnType.LONG);
             }
+            case "rand" -> {
+                // rand() only: the bounded forms rand(N) are not bound (rand-function)
+                access.arity(call, 0, 0);
+                yield new Call(ScalarFunction.RANDOM, List.of(), ColumnType.REAL);
+            }
             case "indexof" -> {
                 // the optional start, length and occurrence arguments are not bound
                 access.arity(call, 2, 2);

@@ -87,7 +87,7 @@ class BinderDiagnosticsTest {
                         .code());
         covered.add(first("print datetime(2026-13-45)", DiagnosticCode.INVALID_VALUE)
                 .code());
-        covered.add(first("SigninLogs | sample 10", DiagnosticCode.UNSUPPORTED_OPERATOR)
+        covered.add(first("SigninLogs | sample-distinct 10 of UserPrincipalName", DiagnosticCode.UNSUPPORTED_OPERATOR)
                 .code());
         covered.add(first("SigninLogs | extend p = prev(UserPrincipalName)", DiagnosticCode.NOT_SERIALIZED)
                 .code());
@@ -95,7 +95,7 @@ class BinderDiagnosticsTest {
                         "datatable(Name:string, d:dynamic) ['x', dynamic({})] | evaluate bag_unpack(d) : (*, Name:string)",
                         DiagnosticCode.COLUMN_CONFLICT)
                 .code());
-        covered.add(first("print hash_sha256('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
+        covered.add(first("print hash_sha1('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
                 .code());
         covered.add(first("SigninLogs | mv-apply s = Status on (summarize count())", DiagnosticCode.UNSUPPORTED_FEATURE)
                 .code());
