@@ -442,15 +442,28 @@ public final class Binder {
                 // materialize caches a result; evaluating it again gives the same rows (materialize-function)
                 tabular(call.arguments().get(0));
             case Expression.FunctionCall call
-            when call.name().equals("table")
-                    && call.arguments().size() == 1
-                    && call.arguments().get(0) instanceof Expression.Literal literal
-                    && literal.kind() == LiteralKind.STRING -> table(literal.value(), call.span());
+            when call.name().equals("table") && call.arguments().size() == 1 -> tableFunction(call);
             case Expression.FunctionCall call
             when lets.get(call.name()) instanceof FunctionBinding function ->
                 tabularCall(call.name(), function, call.arguments(), Optional.empty(), call.span());
             default -> throw error(DiagnosticCode.EXPECTED_TABULAR, expression.span());
         };
+    }
+
+    /**
+     * {@code table(name)}: the name must be a constant string (table-function), also a function parameter
+     * bound to a constant at the call site ({@code let f = (tableName:string) { table(tableName) }}).
+     */
+    private PlanNode tableFunction(Expression.FunctionCall call) {
+        Expression argument = call.arguments().get(0);
+        if (argument instanceof Expression.Literal literal && literal.kind() == LiteralKind.STRING) {
+            return table(literal.value(), call.span());
+        }
+        ScalarExpression name = scalar(argument, RowScope.EMPTY);
+        if (name instanceof Constant constant && constant.value() instanceof String text) {
+            return table(text, call.span());
+        }
+        throw error(DiagnosticCode.EXPECTED_CONSTANT, argument.span(), "table name");
     }
 
     private PlanNode table(String name, Span span) {
@@ -1172,6 +1185,7 @@ public final class Binder {
         }
         List<PlanNode.AggregateCall> aggregates = new ArrayList<>();
         List<PlanColumn> aggregateColumns = new ArrayList<>();
+        List<CompositeAggregate> composites = new ArrayList<>();
         for (Expression item : summarize.aggregates()) {
             Optional<String> declared = Optional.empty();
             Expression value = item;
@@ -1184,15 +1198,147 @@ public final class Binder {
             while (value instanceof Expression.Parenthesized parenthesized) {
                 value = parenthesized.expression();
             }
-            if (!(value instanceof Expression.FunctionCall call)) {
-                throw error(DiagnosticCode.EXPECTED_AGGREGATE, value.span());
+            if (!(value instanceof Expression.FunctionCall call) || !isAggregateName(call.name())) {
+                // a scalar expression over aggregates, tostring(make_set(x)): bound after the aggregation
+                if (!containsAggregate(value)) {
+                    throw error(DiagnosticCode.EXPECTED_AGGREGATE, value.span());
+                }
+                composites.add(new CompositeAggregate(item, value, declared, aggregateColumns.size()));
+                continue;
             }
             int first = aggregateColumns.size();
             aggregate(input, scope, call, declared, taken, aggregates, aggregateColumns);
             renameTuple(names, first, aggregateColumns, taken, item);
         }
-        columns.addAll(aggregateColumns);
-        return new PlanNode.Aggregate(input, keys, aggregates, columns);
+        if (composites.isEmpty()) {
+            columns.addAll(aggregateColumns);
+            return new PlanNode.Aggregate(input, keys, aggregates, columns);
+        }
+        return compositeAggregates(input, scope, keys, columns, aggregates, aggregateColumns, composites, taken);
+    }
+
+    /** A summarize item that is a scalar expression over aggregate calls, and where its column goes. */
+    private record CompositeAggregate(Expression item, Expression value, Optional<String> declared, int position) {}
+
+    /** Binds aggregate calls met inside a composite summarize item; null outside one. */
+    private java.util.function.Function<Expression.FunctionCall, ScalarExpression> aggregateHook;
+
+    /**
+     * {@code summarize Account = tostring(make_set(Account))}: every aggregate call inside the expression is
+     * an aggregate column of its own (not shown), and the expression is a projection over the aggregated
+     * row (summarize-operator: a column is an aggregation, here under a scalar function). The expression
+     * sees only its aggregates and the let-bound values, not the input's columns.
+     */
+    private PlanNode compositeAggregates(
+            PlanNode input,
+            RowScope scope,
+            List<ScalarExpression> keys,
+            List<PlanColumn> keyColumns,
+            List<PlanNode.AggregateCall> aggregates,
+            List<PlanColumn> aggregateColumns,
+            List<CompositeAggregate> composites,
+            Set<String> taken) {
+        int keyCount = keyColumns.size();
+        List<PlanNode.AggregateCall> allAggregates = new ArrayList<>(aggregates);
+        List<PlanColumn> innerColumns = new ArrayList<>(aggregateColumns);
+        Set<String> innerNames = new HashSet<>(taken);
+        List<ScalarExpression> values = new ArrayList<>();
+        var saved = aggregateHook;
+        try {
+            aggregateHook = call -> {
+                int before = innerColumns.size();
+                aggregate(input, scope, call, Optional.empty(), innerNames, allAggregates, innerColumns);
+                if (innerColumns.size() != before + 1) {
+                    throw error(DiagnosticCode.EXPECTED_AGGREGATE, call.span());
+                }
+                innerColumns.set(
+                        before,
+                        new PlanColumn(
+                                "__aggregate" + before, innerColumns.get(before).type()));
+                PlanColumn column = innerColumns.get(before);
+                return new ColumnReference(keyCount + before, column.name(), column.type());
+            };
+            for (CompositeAggregate composite : composites) {
+                int before = innerColumns.size();
+                ScalarExpression value = scalar(composite.value(), RowScope.EMPTY);
+                if (innerColumns.size() == before) {
+                    throw error(
+                            DiagnosticCode.EXPECTED_AGGREGATE, composite.value().span());
+                }
+                values.add(value);
+            }
+        } finally {
+            aggregateHook = saved;
+        }
+        List<PlanColumn> aggregated = new ArrayList<>(keyColumns);
+        aggregated.addAll(innerColumns);
+        PlanNode aggregate = new PlanNode.Aggregate(input, keys, allAggregates, aggregated);
+        // the output: the keys, then every summarize item in order (plain aggregates and composites)
+        List<ScalarExpression> expressions = new ArrayList<>();
+        List<PlanColumn> columns = new ArrayList<>();
+        for (int index = 0; index < keyCount; index++) {
+            expressions.add(reference(aggregate, index));
+            columns.add(keyColumns.get(index));
+        }
+        int composite = 0;
+        for (int index = 0; index <= aggregateColumns.size(); index++) {
+            while (composite < composites.size() && composites.get(composite).position() == index) {
+                CompositeAggregate item = composites.get(composite);
+                ScalarExpression value = values.get(composite);
+                String name =
+                        item.declared().orElseGet(() -> resultName(item.value()).orElse(columnName(taken)));
+                expressions.add(value);
+                columns.add(new PlanColumn(unique(name, taken), value.type()));
+                composite++;
+            }
+            if (index < aggregateColumns.size()) {
+                expressions.add(reference(aggregate, keyCount + index));
+                columns.add(aggregateColumns.get(index));
+            }
+        }
+        return new PlanNode.Project(aggregate, expressions, columns);
+    }
+
+    /** Whether an expression calls an aggregation function somewhere (not inside a subquery). */
+    private boolean containsAggregate(Expression expression) {
+        return switch (expression) {
+            case Expression.FunctionCall call ->
+                (isAggregateName(call.name()) && !(lets.get(call.name()) instanceof FunctionBinding))
+                        || call.arguments().stream().anyMatch(this::containsAggregate);
+            case Expression.Parenthesized parenthesized -> containsAggregate(parenthesized.expression());
+            case Expression.Unary unary -> containsAggregate(unary.operand());
+            case Expression.Binary binary -> containsAggregate(binary.left()) || containsAggregate(binary.right());
+            case Expression.In in ->
+                containsAggregate(in.left()) || in.values().stream().anyMatch(this::containsAggregate);
+            case Expression.Between between ->
+                containsAggregate(between.left())
+                        || containsAggregate(between.low())
+                        || containsAggregate(between.high());
+            case Expression.MemberAccess member -> containsAggregate(member.target());
+            case Expression.ElementAccess element ->
+                containsAggregate(element.target()) || containsAggregate(element.index());
+            default -> false;
+        };
+    }
+
+    /** Whether a function is an aggregation function (bound or not), so only valid in summarize. */
+    private static boolean isAggregateName(String name) {
+        return isKnownAggregate(name)
+                || Set.of(
+                                "count",
+                                "countif",
+                                "dcount",
+                                "sum",
+                                "avg",
+                                "min",
+                                "max",
+                                "make_set",
+                                "make_list",
+                                "any",
+                                "take_any",
+                                "makeset",
+                                "makelist")
+                        .contains(name);
     }
 
     /**
@@ -1453,7 +1599,9 @@ public final class Binder {
                         "percentile",
                         "percentiles",
                         "stdev",
+                        "stdevp",
                         "variance",
+                        "variancep",
                         "hll",
                         "tdigest",
                         "take_anyif",
@@ -1598,6 +1746,7 @@ public final class Binder {
         Optional<String> withSource = Optional.empty();
         boolean fuzzy = false;
         boolean inner = false;
+        List<Diagnostic> dropped = new ArrayList<>();
         for (Clause.OperatorParameter parameter : union.parameters()) {
             switch (parameter.name().toLowerCase(Locale.ROOT)) {
                 case "withsource" -> {
@@ -1629,7 +1778,15 @@ public final class Binder {
                     && catalog.table(name.name()).isEmpty()) {
                 continue;
             }
-            inputs.add(tabular(table));
+            if (fuzzy) {
+                Optional<PlanNode> leg = fuzzyLeg(table, dropped);
+                if (leg.isEmpty()) {
+                    continue;
+                }
+                inputs.add(leg.get());
+            } else {
+                inputs.add(tabular(table));
+            }
             if (table instanceof Expression.NameReference name) {
                 sourceNames.add(name.name());
             } else {
@@ -1637,6 +1794,11 @@ public final class Binder {
             }
         }
         if (inputs.isEmpty()) {
+            if (!dropped.isEmpty()) {
+                // no leg resolves: the query fails with the legs' own errors (union-operator, isfuzzy)
+                diagnostics.addAll(dropped);
+                throw new BindError();
+            }
             throw error(DiagnosticCode.UNKNOWN_TABLE, union.span(), sourceText(union.span()));
         }
         if (inner) {
@@ -1697,6 +1859,42 @@ public final class Binder {
             return aligned.get(0);
         }
         return new PlanNode.Union(aligned, columns);
+    }
+
+    /** Resolution failures a fuzzy union leaves out: a table, column or function that does not exist. */
+    private static final Set<DiagnosticCode> FUZZY_RESOLUTION_FAILURES =
+            Set.of(DiagnosticCode.UNKNOWN_TABLE, DiagnosticCode.UNKNOWN_COLUMN, DiagnosticCode.UNKNOWN_FUNCTION);
+
+    /**
+     * One leg of {@code union isfuzzy=true}: a leg that fails to resolve (an unknown table, column or
+     * function) is left out with a warning instead of failing the query, as long as another leg resolves
+     * (union-operator: "any resolution failure yields a warning in the query status results, but won't
+     * prevent the query execution"). Other errors, such as Vigil's unsupported features, still fail it.
+     */
+    private Optional<PlanNode> fuzzyLeg(Expression table, List<Diagnostic> dropped) {
+        int mark = diagnostics.size();
+        try {
+            return Optional.of(tabular(table));
+        } catch (BindError error) {
+            List<Diagnostic> added = new ArrayList<>(diagnostics.subList(mark, diagnostics.size()));
+            boolean resolution = !added.isEmpty()
+                    && added.stream()
+                            .filter(Diagnostic::isError)
+                            .allMatch(diagnostic -> FUZZY_RESOLUTION_FAILURES.contains(diagnostic.code()));
+            if (!resolution) {
+                throw error;
+            }
+            diagnostics.subList(mark, diagnostics.size()).clear();
+            dropped.addAll(added);
+            Diagnostic first =
+                    added.stream().filter(Diagnostic::isError).findFirst().orElseThrow();
+            diagnostics.add(Diagnostic.create(
+                    source,
+                    DiagnosticCode.FUZZY_LEG_DROPPED,
+                    table.span(),
+                    first.code().code() + " " + first.message()));
+            return Optional.empty();
+        }
     }
 
     /** A typed null; strings have no null in KQL, so theirs is the empty string. */
@@ -3401,6 +3599,15 @@ public final class Binder {
 
     private ScalarExpression function(Expression.FunctionCall call, RowScope scope) {
         String name = call.name();
+        if (aggregateHook != null && isAggregateName(name) && !(lets.get(name) instanceof FunctionBinding)) {
+            var hook = aggregateHook;
+            aggregateHook = null;
+            try {
+                return hook.apply(call);
+            } finally {
+                aggregateHook = hook;
+            }
+        }
         switch (name) {
             case "series_stats_dynamic",
                     "series_outliers",

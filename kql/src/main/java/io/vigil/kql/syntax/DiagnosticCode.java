@@ -42,6 +42,8 @@ public enum DiagnosticCode {
             "KQL215",
             Severity.ERROR,
             "Column '%s' is already in the input: pass columnsConflict='replace_source' or 'keep_source'"),
+    /** union isfuzzy=true left out a leg that does not resolve (union-operator). */
+    FUZZY_LEG_DROPPED("KQL216", Severity.WARNING, "union isfuzzy=true left out a leg that does not resolve: %s"),
     UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
     UNSUPPORTED_FUNCTION("KQL251", Severity.ERROR, "Unsupported function '%s'"),
     UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s"),

@@ -101,6 +101,17 @@ class BinderDiagnosticsTest {
                 .code());
         covered.add(first("externaldata(a:string) [\"https://example.com/a.csv\"]", DiagnosticCode.NO_OUTBOUND_NETWORK)
                 .code());
+        // a warning: the fuzzy union runs without the leg that does not resolve
+        String fuzzy = "union isfuzzy=true (SigninLogs | project UserPrincipalName), (AuditLogs | project Nope)";
+        BoundQuery dropped = bind(fuzzy);
+        assertThat(dropped.plan()).isPresent();
+        assertThat(dropped.diagnostics()).singleElement().satisfies(warning -> {
+            assertThat(warning.code()).isEqualTo(DiagnosticCode.FUZZY_LEG_DROPPED);
+            assertThat(warning.isError()).isFalse();
+            assertThat(warning.span().start()).isEqualTo(fuzzy.indexOf("(AuditLogs"));
+            assertThat(warning.message()).contains("KQL202").contains("Nope");
+        });
+        covered.add(dropped.diagnostics().get(0).code());
         List<DiagnosticCode> binderCodes = Arrays.stream(DiagnosticCode.values())
                 .filter(code -> code.code().startsWith("KQL2"))
                 .toList();
