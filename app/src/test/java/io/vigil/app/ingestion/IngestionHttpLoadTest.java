@@ -3,6 +3,9 @@ package io.vigil.app.ingestion;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +16,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,8 +63,12 @@ class IngestionHttpLoadTest {
             }
             ExecutorService senders = Executors.newFixedThreadPool(SENDERS * 2);
             double seconds;
+            long processCpu;
+            long jettyCpu;
             try {
                 sendAll(senders, http, server, collectorBodies, trackBodies, 0, WARMUP_REQUESTS_PER_SENDER);
+                long cpuBefore = processCpuNanos();
+                Map<Long, Long> jettyBefore = jettyThreadCpuNanos();
                 long started = System.nanoTime();
                 sendAll(
                         senders,
@@ -70,6 +79,12 @@ class IngestionHttpLoadTest {
                         WARMUP_REQUESTS_PER_SENDER,
                         WARMUP_REQUESTS_PER_SENDER + REQUESTS_PER_SENDER);
                 seconds = (System.nanoTime() - started) / 1e9;
+                processCpu = processCpuNanos() - cpuBefore;
+                Map<Long, Long> jettyAfter = jettyThreadCpuNanos();
+                jettyCpu = 0;
+                for (Map.Entry<Long, Long> thread : jettyAfter.entrySet()) {
+                    jettyCpu += thread.getValue() - jettyBefore.getOrDefault(thread.getKey(), 0L);
+                }
             } finally {
                 senders.shutdownNow();
             }
@@ -90,7 +105,37 @@ class IngestionHttpLoadTest {
                     seconds,
                     2 * timed / seconds,
                     2 * (expected - timed));
+            // CPU time depends far less than wall time on what else runs on the shared cores; the process
+            // figure includes the test's own HTTP clients and DuckDB's native threads
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingestion http load cpu: process %.2f s = %.1f us/record; Jetty request threads %.2f s"
+                            + " = %.1f us/record%n",
+                    processCpu / 1e9,
+                    processCpu / 1e3 / (2 * timed),
+                    jettyCpu / 1e9,
+                    jettyCpu / 1e3 / (2 * timed));
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of each live thread of Jetty's pool ({@code qtp…}), by thread id. */
+    private static Map<Long, Long> jettyThreadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("qtp")) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
     }
 
     /** Requests {@code from} (inclusive) to {@code to} of every sender, all senders at once; each must be 200. */
