@@ -102,7 +102,8 @@ public final class IngestPipeline {
         for (CompletableFuture<Void> commit : sink.commits) {
             await(commit);
         }
-        return new IngestResult(format.get().name(), sink.rowsByTable, sink.deadLettersByReason, sink.repairsByReason);
+        return new IngestResult(
+                format.get().name(), sink.rowsByTable(), sink.deadLettersByReason, sink.repairsByReason);
     }
 
     private static void await(CompletableFuture<Void> commit) throws InterruptedException {
@@ -132,13 +133,34 @@ public final class IngestPipeline {
             this.format = format;
         }
 
+        // rows of one table usually come in runs: counted per run, merged into rowsByTable when the table changes
+        private String runTable;
+        private long runRows;
+
         @Override
         public void row(Row row) {
             rows.add(row);
-            rowsByTable.merge(row.table().name(), 1L, Long::sum);
+            String table = row.table().name();
+            if (!table.equals(runTable)) {
+                countRun();
+                runTable = table;
+            }
+            runRows++;
             if (rows.size() >= FLUSH_ROWS) {
                 flush();
             }
+        }
+
+        private void countRun() {
+            if (runRows > 0) {
+                rowsByTable.merge(runTable, runRows, Long::sum);
+                runRows = 0;
+            }
+        }
+
+        TreeMap<String, Long> rowsByTable() {
+            countRun();
+            return rowsByTable;
         }
 
         @Override

@@ -85,6 +85,11 @@ public final class Row {
             return values[table.indexOf(column)];
         }
 
+        /** The value set so far at a column index. */
+        public Object get(int index) {
+            return values[index];
+        }
+
         public Row build() {
             Row row = new Row(table, values);
             values = new Object[table.columnCount()];

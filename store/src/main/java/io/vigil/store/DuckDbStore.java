@@ -202,9 +202,16 @@ public final class DuckDbStore implements AutoCloseable {
      */
     public CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
         Map<String, List<Row>> byTable = new LinkedHashMap<>();
+        // rows of one table usually come in runs: the map is consulted only when the table changes
+        String runTable = null;
+        List<Row> run = null;
         for (Row row : rows) {
-            byTable.computeIfAbsent(row.table().name(), ignored -> new ArrayList<>())
-                    .add(row);
+            String table = row.table().name();
+            if (!table.equals(runTable)) {
+                runTable = table;
+                run = byTable.computeIfAbsent(table, ignored -> new ArrayList<>());
+            }
+            run.add(row);
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<String, List<Row>> entry : byTable.entrySet()) {

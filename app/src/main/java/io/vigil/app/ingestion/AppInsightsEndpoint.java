@@ -86,15 +86,27 @@ final class AppInsightsEndpoint {
             return whole(exchange, 400, "The body holds no telemetry item");
         }
         Map<Integer, String> errors = new TreeMap<>();
-        List<TrackBatch.Item> accepted = new ArrayList<>();
+        List<TrackBatch.Item> accepted = new ArrayList<>(items.size());
+        // a request's envelopes nearly always carry the same iKey: the last accepted text is checked first
+        String acceptedKey = null;
         for (TrackBatch.Item item : items) {
-            if (item instanceof TrackBatch.Envelope envelope
-                    && !keys.accepts(envelope.envelope().path("iKey").asText(null))) {
-                // unauthenticated data is refused, not stored
-                errors.put(item.index(), "Invalid instrumentation key");
-                metrics.counter("events_rejected_total", "input", INPUT, "reason", "invalid_instrumentation_key")
-                        .increment();
-                continue;
+            if (item instanceof TrackBatch.Envelope envelope) {
+                String iKey = envelope.envelope().path("iKey").asText(null);
+                if (iKey == null || !iKey.equals(acceptedKey)) {
+                    if (!keys.accepts(iKey)) {
+                        // unauthenticated data is refused, not stored
+                        errors.put(item.index(), "Invalid instrumentation key");
+                        metrics.counter(
+                                        "events_rejected_total",
+                                        "input",
+                                        INPUT,
+                                        "reason",
+                                        "invalid_instrumentation_key")
+                                .increment();
+                        continue;
+                    }
+                    acceptedKey = iKey;
+                }
             }
             accepted.add(item);
         }
@@ -132,7 +144,12 @@ final class AppInsightsEndpoint {
                 }
                 ArrayNode array = (ArrayNode) root;
                 for (int i = 0; i < array.size(); i++) {
-                    items.add(item(i, array.get(i), array.get(i).toString().getBytes(UTF_8)));
+                    JsonNode element = array.get(i);
+                    if (element instanceof ObjectNode envelope) {
+                        items.add(new TrackBatch.Envelope(i, envelope));
+                    } else {
+                        items.add(notAnObject(i, element.toString().getBytes(UTF_8)));
+                    }
                 }
             } catch (IOException | ClassCastException e) {
                 items.clear();
@@ -141,6 +158,7 @@ final class AppInsightsEndpoint {
             }
             return items;
         }
+        // each line is parsed in place (offsets into the body); only a refused line is copied out
         int index = 0;
         int lineStart = 0;
         while (lineStart < body.length) {
@@ -148,37 +166,46 @@ final class AppInsightsEndpoint {
             while (lineEnd < body.length && body[lineEnd] != '\n') {
                 lineEnd++;
             }
-            byte[] line = Arrays.copyOfRange(body, lineStart, lineEnd);
+            int from = lineStart;
+            int length = lineEnd - lineStart;
             lineStart = lineEnd + 1;
-            if (firstNonWhitespace(line, 0) < 0) {
+            if (firstNonWhitespace(body, from, lineEnd) < 0) {
                 continue;
             }
-            try (JsonParser parser = JsonRecords.MAPPER.createParser(line)) {
+            try (JsonParser parser = JsonRecords.MAPPER.createParser(body, from, length)) {
                 JsonNode node = JsonRecords.MAPPER.readTree(parser);
                 JsonToken after = parser.nextToken();
                 if (after != null) {
                     throw new IOException("content after the envelope");
                 }
-                items.add(item(index, node, line));
+                if (node instanceof ObjectNode envelope) {
+                    items.add(new TrackBatch.Envelope(index, envelope));
+                } else {
+                    items.add(notAnObject(index, Arrays.copyOfRange(body, from, lineEnd)));
+                }
             } catch (IOException e) {
                 items.add(new TrackBatch.Malformed(
-                        index, line, DeadLetterReason.INVALID_JSON, "Invalid JSON: " + e.getMessage()));
+                        index,
+                        Arrays.copyOfRange(body, from, lineEnd),
+                        DeadLetterReason.INVALID_JSON,
+                        "Invalid JSON: " + e.getMessage()));
             }
             index++;
         }
         return items;
     }
 
-    private static TrackBatch.Item item(int index, JsonNode node, byte[] raw) {
-        if (node instanceof ObjectNode envelope) {
-            return new TrackBatch.Envelope(index, envelope);
-        }
+    private static TrackBatch.Item notAnObject(int index, byte[] raw) {
         return new TrackBatch.Malformed(
                 index, raw, DeadLetterReason.UNKNOWN_RECORD_SHAPE, "Telemetry item is not a JSON object");
     }
 
     private static int firstNonWhitespace(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
+        return firstNonWhitespace(bytes, from, bytes.length);
+    }
+
+    private static int firstNonWhitespace(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (!Character.isWhitespace(bytes[i])) {
                 return i;
             }

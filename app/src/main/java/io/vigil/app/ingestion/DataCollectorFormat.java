@@ -2,9 +2,13 @@ package io.vigil.app.ingestion;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vigil.formats.common.JsonRecords;
 import io.vigil.formats.common.Timestamps;
@@ -22,13 +26,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * One Data Collector API request body (a JSON array of records or one record) to rows of
@@ -55,12 +58,6 @@ final class DataCollectorFormat implements LogFormat {
     // more than a day in the future"; otherwise Azure uses the ingestion time (same page, request headers)
     private static final Duration MAX_PAST = Duration.ofDays(2);
     private static final Duration MAX_FUTURE = Duration.ofDays(1);
-
-    private static final Pattern ISO_DATE_TIME =
-            Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|z|[+-]\\d{2}:\\d{2})?");
-    private static final Pattern GUID =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern NOT_NAME_CHARACTER = Pattern.compile("[^A-Za-z0-9_]");
 
     /** Azure's property suffixes, in the order an existing column is tried for a value. */
     enum Suffix {
@@ -131,36 +128,46 @@ final class DataCollectorFormat implements LogFormat {
 
     @Override
     public void parse(String source, byte[] input, ParseContext context, RecordSink sink) {
-        JsonNode root;
-        try {
-            root = JsonRecords.MAPPER.readTree(input);
+        // one streaming pass over the body into flat records (no tree of the whole array); a syntax error
+        // anywhere refuses the body before any shape error, as a whole-tree parse would
+        List<Record> records = new ArrayList<>();
+        String shapeError = null;
+        try (JsonParser parser = JsonRecords.MAPPER.createParser(input)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                records.add(Record.read(parser));
+            } else if (first == JsonToken.START_ARRAY) {
+                int index = 0;
+                for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                    if (token == null) {
+                        throw new IOException("unexpected end of the body inside the array");
+                    }
+                    if (token == JsonToken.START_OBJECT && shapeError == null) {
+                        records.add(Record.read(parser));
+                    } else {
+                        if (shapeError == null) {
+                            shapeError = "record " + index + " is not a JSON object";
+                        }
+                        if (token.isScalarValue()) {
+                            parser.finishToken();
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    index++;
+                }
+            } else {
+                if (first != null) {
+                    parser.finishToken();
+                }
+                shapeError = "the body must be a JSON array of objects or one object";
+            }
         } catch (IOException e) {
             reject(source, input, sink, DeadLetterReason.INVALID_JSON, "the body is not valid JSON: " + firstLine(e));
             return;
         }
-        List<ObjectNode> records = new ArrayList<>();
-        if (root instanceof ObjectNode object) {
-            records.add(object);
-        } else if (root instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                if (!(array.get(i) instanceof ObjectNode object)) {
-                    reject(
-                            source,
-                            input,
-                            sink,
-                            DeadLetterReason.UNKNOWN_RECORD_SHAPE,
-                            "record " + i + " is not a JSON object");
-                    return;
-                }
-                records.add(object);
-            }
-        } else {
-            reject(
-                    source,
-                    input,
-                    sink,
-                    DeadLetterReason.UNKNOWN_RECORD_SHAPE,
-                    "the body must be a JSON array of objects or one object");
+        if (shapeError != null) {
+            reject(source, input, sink, DeadLetterReason.UNKNOWN_RECORD_SHAPE, shapeError);
             return;
         }
         if (records.isEmpty()) {
@@ -168,14 +175,15 @@ final class DataCollectorFormat implements LogFormat {
         }
         Optional<TableSchema> existing = context.catalog().table(tableName());
         Map<String, Column> added = new LinkedHashMap<>();
-        List<Map<String, JsonNode>> assigned = new ArrayList<>(records.size());
+        // per request: a property's suffixed column names, so each distinct key is normalised once
+        Map<String, String[]> names = new HashMap<>();
         boolean truncated = false;
-        for (ObjectNode record : records) {
-            Map<String, JsonNode> values = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = record.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                JsonNode value = field.getValue();
+        for (Record record : records) {
+            int size = record.size();
+            record.columns = new Column[size];
+            record.stored = new JsonNode[size];
+            for (int i = 0; i < size; i++) {
+                JsonNode value = record.values.get(i);
                 if (value == null || value.isNull()) {
                     continue;
                 }
@@ -186,10 +194,10 @@ final class DataCollectorFormat implements LogFormat {
                     value = TextNode.valueOf(value.asText().substring(0, MAX_FIELD_CHARS));
                     truncated = true;
                 }
-                Column column = columnFor(propertyName(field.getKey()), value, existing, added);
-                values.put(column.name(), value);
+                record.stored[i] = value;
+                String[] suffixed = names.computeIfAbsent(record.keys.get(i), DataCollectorFormat::suffixedNames);
+                record.columns[i] = columnFor(suffixed, value, existing, added);
             }
-            assigned.add(values);
         }
         if (truncated) {
             sink.repaired("field_truncated");
@@ -209,28 +217,128 @@ final class DataCollectorFormat implements LogFormat {
         if (!added.isEmpty() || table == null) {
             table = ensureTable.apply(new TableSchema(tableName(), List.copyOf(added.values())));
         }
-        for (int i = 0; i < records.size(); i++) {
-            sink.row(row(table, records.get(i), assigned.get(i)));
+        Map<String, Integer> indexes = new HashMap<>();
+        int timeGeneratedIndex = table.indexOf("TimeGenerated");
+        int typeIndex = table.indexOf("Type");
+        for (Record record : records) {
+            sink.row(row(table, record, indexes, timeGeneratedIndex, typeIndex));
         }
     }
 
-    private Row row(TableSchema table, ObjectNode record, Map<String, JsonNode> values) {
+    /**
+     * One record of the body as parsed: its properties in order, a repeated key keeping its first
+     * position and its last value (as a JSON tree does), JSON null as {@code NullNode}.
+     */
+    private static final class Record {
+        final List<String> keys = new ArrayList<>();
+        final List<JsonNode> values = new ArrayList<>();
+        Map<String, Integer> positions;
+        /** The column and the value stored in it (text of an object, truncated) per property, after assignment. */
+        Column[] columns;
+
+        JsonNode[] stored;
+
+        int size() {
+            return keys.size();
+        }
+
+        /** Reads the object the parser is at (its START_OBJECT), leaving it at the END_OBJECT. */
+        static Record read(JsonParser parser) throws IOException {
+            Record record = new Record();
+            String key;
+            while ((key = parser.nextFieldName()) != null) {
+                JsonToken token = parser.nextToken();
+                JsonNode value = switch (token) {
+                    case VALUE_STRING -> TextNode.valueOf(parser.getText());
+                    case VALUE_TRUE -> BooleanNode.TRUE;
+                    case VALUE_FALSE -> BooleanNode.FALSE;
+                    case VALUE_NULL -> NullNode.getInstance();
+                    case VALUE_NUMBER_INT ->
+                        switch (parser.getNumberType()) {
+                            case INT -> IntNode.valueOf(parser.getIntValue());
+                            case LONG -> LongNode.valueOf(parser.getLongValue());
+                            default -> JsonRecords.MAPPER.readTree(parser);
+                        };
+                    default -> JsonRecords.MAPPER.readTree(parser);
+                };
+                record.put(key, value);
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new IOException("expected a property name, found " + parser.currentToken());
+            }
+            return record;
+        }
+
+        private void put(String key, JsonNode value) {
+            int position = position(key);
+            if (position >= 0) {
+                values.set(position, value);
+                return;
+            }
+            keys.add(key);
+            values.add(value);
+            if (positions != null) {
+                positions.put(key, keys.size() - 1);
+            }
+        }
+
+        private int position(String key) {
+            if (positions == null) {
+                if (keys.size() < 16) {
+                    for (int i = 0; i < keys.size(); i++) {
+                        if (keys.get(i).equals(key)) {
+                            return i;
+                        }
+                    }
+                    return -1;
+                }
+                positions = new HashMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    positions.put(keys.get(i), i);
+                }
+            }
+            return positions.getOrDefault(key, -1);
+        }
+
+        JsonNode get(String key) {
+            int position = position(key);
+            return position < 0 ? null : values.get(position);
+        }
+    }
+
+    private Row row(
+            TableSchema table, Record record, Map<String, Integer> indexes, int timeGeneratedIndex, int typeIndex) {
         Row.Builder row = table.newRow();
-        values.forEach((name, value) -> {
-            Column column = table.column(name).orElseThrow();
+        for (int i = 0; i < record.columns.length; i++) {
+            Column assigned = record.columns[i];
+            if (assigned == null) {
+                continue;
+            }
+            String name = assigned.name();
+            Integer index = indexes.get(name);
+            if (index == null) {
+                index = table.indexOf(name);
+                if (index < 0) {
+                    throw new IllegalStateException("table " + table.name() + " has no column " + name);
+                }
+                indexes.put(name, index);
+            }
             try {
-                row.set(name, TypedValues.fromJson(value, column.type()));
+                row.set(
+                        index,
+                        TypedValues.fromJson(
+                                record.stored[i], table.columns().get(index).type()));
             } catch (TypedValues.ConversionException e) {
                 // columnFor only chose a column the value converts to
                 throw new IllegalStateException("value of " + name + " does not fit its column", e);
             }
-        });
-        row.set("TimeGenerated", timeGenerated(record));
-        row.set("Type", table.name());
+        }
+        row.set(timeGeneratedIndex, timeGenerated(record));
+        row.set(typeIndex, table.name());
         return row.build();
     }
 
-    private Instant timeGenerated(ObjectNode record) {
+    private Instant timeGenerated(Record record) {
         if (timeGeneratedField.isEmpty()) {
             return receivedAt;
         }
@@ -245,19 +353,30 @@ final class DataCollectorFormat implements LogFormat {
         return time;
     }
 
+    /** A property's column name with each suffix, in {@link Suffix} order. */
+    private static String[] suffixedNames(String key) {
+        String property = propertyName(key);
+        Suffix[] suffixes = Suffix.values();
+        String[] names = new String[suffixes.length];
+        for (int i = 0; i < suffixes.length; i++) {
+            names[i] = property + suffixes[i].text;
+        }
+        return names;
+    }
+
     /** The column for a value: its own suffix if the table has it, else a column it converts to, else new. */
     private static Column columnFor(
-            String property, JsonNode value, Optional<TableSchema> existing, Map<String, Column> added) {
+            String[] suffixed, JsonNode value, Optional<TableSchema> existing, Map<String, Column> added) {
         Suffix inferred = infer(value);
-        String own = property + inferred.text;
-        Optional<Column> current = find(own, existing, added);
-        if (current.isPresent()) {
-            return current.get();
+        String own = suffixed[inferred.ordinal()];
+        Column current = find(own, existing, added);
+        if (current != null) {
+            return current;
         }
         for (Suffix other : Suffix.values()) {
-            Optional<Column> candidate = find(property + other.text, existing, added);
-            if (candidate.isPresent() && converts(value, candidate.get().type())) {
-                return candidate.get();
+            Column candidate = find(suffixed[other.ordinal()], existing, added);
+            if (candidate != null && converts(value, candidate.type())) {
+                return candidate;
             }
         }
         Column column = new Column(own, inferred.type);
@@ -265,17 +384,19 @@ final class DataCollectorFormat implements LogFormat {
         return column;
     }
 
-    private static Optional<Column> find(String name, Optional<TableSchema> existing, Map<String, Column> added) {
+    private static Column find(String name, Optional<TableSchema> existing, Map<String, Column> added) {
         Column column = added.get(name);
-        if (column != null) {
-            return Optional.of(column);
+        if (column != null || existing.isEmpty()) {
+            return column;
         }
-        return existing.flatMap(table -> table.column(name));
+        TableSchema table = existing.get();
+        int index = table.indexOf(name);
+        return index < 0 ? null : table.columns().get(index);
     }
 
     private static boolean converts(JsonNode value, ColumnType type) {
         if (type == ColumnType.GUID) {
-            return value.isTextual() && GUID.matcher(value.asText()).matches();
+            return value.isTextual() && isGuid(value.asText());
         }
         try {
             return TypedValues.fromJson(value, type) != null;
@@ -292,22 +413,112 @@ final class DataCollectorFormat implements LogFormat {
             return Suffix.DOUBLE;
         }
         String text = value.asText();
-        if (GUID.matcher(text).matches()) {
+        if (isGuid(text)) {
             return Suffix.GUID;
         }
-        if (ISO_DATE_TIME.matcher(text).matches() && Timestamps.parse(text) != null) {
+        if (isIsoDateTime(text) && Timestamps.parse(text) != null) {
             return Suffix.DATE_TIME;
         }
         return Suffix.STRING;
     }
 
-    /** Column names keep letters, digits and underscores; anything else becomes an underscore. */
-    static String propertyName(String key) {
-        String name = NOT_NAME_CHARACTER.matcher(key).replaceAll("_");
-        if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
-            name = "_" + name;
+    /** {@code [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}, without a regex. */
+    static boolean isGuid(String text) {
+        if (text.length() != 36) {
+            return false;
         }
-        return name;
+        for (int i = 0; i < 36; i++) {
+            char c = text.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return false;
+                }
+            } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code \d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:\d{2})?}, without a regex.
+     */
+    static boolean isIsoDateTime(String text) {
+        int n = text.length();
+        if (n < 16
+                || !digits(text, 0, 4)
+                || text.charAt(4) != '-'
+                || !digits(text, 5, 2)
+                || text.charAt(7) != '-'
+                || !digits(text, 8, 2)
+                || text.charAt(10) != 'T'
+                || !digits(text, 11, 2)
+                || text.charAt(13) != ':'
+                || !digits(text, 14, 2)) {
+            return false;
+        }
+        int i = 16;
+        if (i < n && text.charAt(i) == ':') {
+            if (!digits(text, i + 1, 2)) {
+                return false;
+            }
+            i += 3;
+            if (i < n && text.charAt(i) == '.') {
+                int start = ++i;
+                while (i < n && isDigit(text.charAt(i))) {
+                    i++;
+                }
+                if (i - start < 1 || i - start > 9) {
+                    return false;
+                }
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        char zone = text.charAt(i);
+        if (zone == 'Z' || zone == 'z') {
+            return i + 1 == n;
+        }
+        return (zone == '+' || zone == '-')
+                && n == i + 6
+                && digits(text, i + 1, 2)
+                && text.charAt(i + 3) == ':'
+                && digits(text, i + 4, 2);
+    }
+
+    private static boolean digits(String text, int from, int count) {
+        if (from + count > text.length()) {
+            return false;
+        }
+        for (int i = from; i < from + count; i++) {
+            if (!isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Column names keep letters, digits and underscores; anything else (per code point) becomes an underscore. */
+    static String propertyName(String key) {
+        StringBuilder name = new StringBuilder(key.length() + 1);
+        for (int i = 0; i < key.length(); ) {
+            int c = key.codePointAt(i);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+                name.append((char) c);
+            } else {
+                name.append('_');
+            }
+            i += Character.charCount(c);
+        }
+        if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
+            name.insert(0, '_');
+        }
+        return name.toString();
     }
 
     private void reject(String source, byte[] input, RecordSink sink, DeadLetterReason reason, String detail) {

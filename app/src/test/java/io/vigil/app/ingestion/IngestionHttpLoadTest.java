@@ -3,6 +3,9 @@ package io.vigil.app.ingestion;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +16,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,8 +64,12 @@ class IngestionHttpLoadTest {
             }
             ExecutorService senders = Executors.newFixedThreadPool(SENDERS * 2);
             double seconds;
+            long processCpu;
+            Map<String, Long> cpuByGroup;
             try {
                 sendAll(senders, http, server, collectorBodies, trackBodies, 0, WARMUP_REQUESTS_PER_SENDER);
+                long cpuBefore = processCpuNanos();
+                Map<Long, Map.Entry<String, Long>> threadsBefore = threadCpuNanos();
                 long started = System.nanoTime();
                 sendAll(
                         senders,
@@ -70,6 +80,8 @@ class IngestionHttpLoadTest {
                         WARMUP_REQUESTS_PER_SENDER,
                         WARMUP_REQUESTS_PER_SENDER + REQUESTS_PER_SENDER);
                 seconds = (System.nanoTime() - started) / 1e9;
+                processCpu = processCpuNanos() - cpuBefore;
+                cpuByGroup = cpuByThreadGroup(threadsBefore, threadCpuNanos());
             } finally {
                 senders.shutdownNow();
             }
@@ -90,7 +102,67 @@ class IngestionHttpLoadTest {
                     seconds,
                     2 * timed / seconds,
                     2 * (expected - timed));
+            // CPU time depends far less than wall time on what else runs on the shared cores; the process
+            // figure includes the test's own HTTP clients, GC, the JIT and DuckDB's native threads
+            long jettyCpu = cpuByGroup.getOrDefault("qtpN-N", 0L);
+            long javaThreadsCpu =
+                    cpuByGroup.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf(
+                    Locale.ROOT,
+                    "ingestion http load cpu: process %.2f s = %.1f us/record; Jetty request threads %.2f s"
+                            + " = %.1f us/record; not in a Java thread (GC, JIT, DuckDB) %.2f s%n",
+                    processCpu / 1e9,
+                    processCpu / 1e3 / (2 * timed),
+                    jettyCpu / 1e9,
+                    jettyCpu / 1e3 / (2 * timed),
+                    (processCpu - javaThreadsCpu) / 1e9);
+            StringBuilder groups = new StringBuilder("ingestion http load cpu by thread group:");
+            cpuByGroup.forEach((group, nanos) -> {
+                if (nanos >= 50_000_000L) {
+                    groups.append(String.format(Locale.ROOT, " %s %.2f s;", group, nanos / 1e9));
+                }
+            });
+            System.out.println(groups);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time of each live thread, by thread id, with its name. */
+    private static Map<Long, Map.Entry<String, Long>> threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Map.Entry<String, Long>> cpu = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long nanos = threads.getThreadCpuTime(info.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(info.getThreadId(), Map.entry(info.getThreadName(), nanos));
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * CPU time per group of threads (digits in the name folded, so Jetty's pool {@code qtp…} is one group)
+     * between two snapshots, largest first; a thread that ended in between is not counted.
+     */
+    private static Map<String, Long> cpuByThreadGroup(
+            Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after) {
+        Map<String, Long> groups = new HashMap<>();
+        after.forEach((id, thread) -> {
+            Map.Entry<String, Long> earlier = before.get(id);
+            long nanos = thread.getValue() - (earlier == null ? 0 : earlier.getValue());
+            groups.merge(thread.getKey().replaceAll("[0-9]+", "N"), nanos, Long::sum);
+        });
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        groups.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
+        return sorted;
     }
 
     /** Requests {@code from} (inclusive) to {@code to} of every sender, all senders at once; each must be 200. */

@@ -14,6 +14,8 @@ import io.vigil.spi.Dynamic;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
+import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -259,8 +261,28 @@ public final class AppInsightsEnvelopeFormat implements LogFormat, AzureRecordMa
         finish(row, baseData, null, sink);
     }
 
-    private static AzureRow common(ObjectNode envelope, Telemetry telemetry, Instant time, ParseContext context) {
-        AzureRow row = new AzureRow(context.catalog().require(telemetry.table));
+    /** The tables of the last catalog seen, by telemetry type, so an envelope costs no catalog lookup. */
+    private record Tables(TableCatalog catalog, TableSchema[] byTelemetry) {}
+
+    private volatile Tables tables;
+
+    private TableSchema table(Telemetry telemetry, ParseContext context) {
+        Tables current = tables;
+        if (current == null || current.catalog() != context.catalog()) {
+            current = new Tables(context.catalog(), new TableSchema[Telemetry.values().length]);
+            tables = current;
+        }
+        TableSchema table = current.byTelemetry()[telemetry.ordinal()];
+        if (table == null) {
+            // built-in tables never change once a catalog holds them
+            table = context.catalog().require(telemetry.table);
+            current.byTelemetry()[telemetry.ordinal()] = table;
+        }
+        return table;
+    }
+
+    private AzureRow common(ObjectNode envelope, Telemetry telemetry, Instant time, ParseContext context) {
+        AzureRow row = new AzureRow(table(telemetry, context));
         row.set("TimeGenerated", time);
         row.json("IKey", envelope.get("iKey"));
         // sampleRate is the percentage kept; each stored item stands for 100 / sampleRate items
@@ -286,18 +308,21 @@ public final class AppInsightsEnvelopeFormat implements LogFormat, AzureRecordMa
 
     /** Properties (custom dimensions) plus unmapped tags; measurements; then the row. */
     private static void finish(AzureRow row, JsonNode baseData, String skip, RecordSink sink) {
-        ObjectNode properties = JsonRecords.MAPPER.createObjectNode();
-        JsonNode custom = baseData.get("properties");
-        if (custom instanceof ObjectNode object) {
-            properties.setAll(object);
-        }
-        // tags without a column are kept next to the custom dimensions rather than dropped
-        row.extras().fields().forEachRemaining(entry -> {
-            if (!properties.has(entry.getKey())) {
-                properties.set(entry.getKey(), entry.getValue());
+        ObjectNode properties = baseData.get("properties") instanceof ObjectNode object ? object : null;
+        if (!row.extras().isEmpty()) {
+            // tags without a column are kept next to the custom dimensions rather than dropped
+            ObjectNode merged = JsonRecords.MAPPER.createObjectNode();
+            if (properties != null) {
+                merged.setAll(properties);
             }
-        });
-        if (!properties.isEmpty()) {
+            row.extras().fields().forEachRemaining(entry -> {
+                if (!merged.has(entry.getKey())) {
+                    merged.set(entry.getKey(), entry.getValue());
+                }
+            });
+            properties = merged;
+        }
+        if (properties != null && !properties.isEmpty()) {
             row.set("Properties", new Dynamic(properties.toString()));
         }
         JsonNode measurements = baseData.get("measurements");

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.spi.Column;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
-import java.util.Optional;
 
 /**
  * A row being built from an Azure record: sets columns only where the table has them, converts JSON
@@ -33,15 +31,20 @@ public final class AzureRow {
 
     /** Whether the column already holds a value. */
     public boolean isSet(String column) {
-        return row.has(column) && row.get(column) != null;
+        int index = row.table().indexOf(column);
+        return index >= 0 && row.get(index) != null;
     }
 
     /** Sets a ready value when the table has the column; returns whether it did. */
     public boolean set(String column, Object value) {
-        if (value == null || !row.has(column)) {
+        if (value == null) {
             return false;
         }
-        row.set(column, value);
+        int index = row.table().indexOf(column);
+        if (index < 0) {
+            return false;
+        }
+        row.set(index, value);
         return true;
     }
 
@@ -53,13 +56,15 @@ public final class AzureRow {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return false;
         }
-        Optional<Column> target = row.table().column(column);
-        if (target.isEmpty()) {
+        int index = row.table().indexOf(column);
+        if (index < 0) {
             extras.set(extraKey, value);
             return false;
         }
         try {
-            row.set(column, TypedValues.fromJson(value, target.get().type()));
+            row.set(
+                    index,
+                    TypedValues.fromJson(value, row.table().columns().get(index).type()));
             return true;
         } catch (TypedValues.ConversionException e) {
             wrongTypes++;
