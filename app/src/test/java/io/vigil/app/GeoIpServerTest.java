@@ -7,13 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.spi.VigilException;
 import io.vigil.testing.MaxMindDbWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +60,6 @@ class GeoIpServerTest {
             JsonNode rows = query(
                     running,
                     runtime,
-                    dataDir,
                     "datatable(ip:string) ['20.53.203.50', '2a03:2880:f12c:83:face:b00c::25de', '10.0.0.1', 'nope']"
                             + " | extend g = geo_info_from_ip_address(ip)"
                             + " | project ip, country = tostring(g.country), city = tostring(g.city),"
@@ -90,8 +85,7 @@ class GeoIpServerTest {
                         command.syslog.options(),
                         command.feeds.options(),
                         command.queries.limits())) {
-            JsonNode rows =
-                    query(running, runtime, dataDir, "print ip_location = geo_info_from_ip_address('20.53.203.50')");
+            JsonNode rows = query(running, runtime, "print ip_location = geo_info_from_ip_address('20.53.203.50')");
             // the API returns a dynamic value as its JSON text, as Log Analytics does
             assertThat(rows.toString()).isEqualTo("[[\"{}\"]]");
         }
@@ -115,22 +109,8 @@ class GeoIpServerTest {
                 .hasMessageContaining("cannot read the GeoIP database");
     }
 
-    private static JsonNode query(ServerCommand.Running running, VigilRuntime runtime, Path dataDir, String kql)
-            throws Exception {
-        String key = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + running.server().port() + "/v1/workspaces/"
-                        + runtime.workspace().workspaceId() + "/query"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        JSON.writeValueAsString(JSON.createObjectNode().put("query", kql))))
-                .build();
-        HttpResponse<String> response;
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
+    private static JsonNode query(ServerCommand.Running running, VigilRuntime runtime, String kql) throws Exception {
+        HttpResponse<String> response = ApiQueries.post(running, runtime, kql);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).path("tables").get(0).path("rows");
     }

@@ -6,11 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.spi.VigilException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -29,20 +25,8 @@ class ServerQueryLimitsTest {
         ServerCommand command = parse("--data", dataDir.toString(), "--port", "0", "--query-max-rows", "2");
         try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir);
                 ServerCommand.Running running = command.start(runtime)) {
-            String key = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + running.server().port() + "/v1/workspaces/"
-                            + runtime.workspace().workspaceId() + "/query"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"query\": \"datatable(x:long) [1, 2, 3] | order by x asc\"}"))
-                    .build();
-            HttpResponse<String> response;
-            try (HttpClient client = HttpClient.newHttpClient()) {
-                response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            }
+            HttpResponse<String> response =
+                    ApiQueries.post(running, runtime, "datatable(x:long) [1, 2, 3] | order by x asc");
 
             JsonNode body = JSON.readTree(response.body());
             assertThat(body.path("tables").get(0).path("rows")).hasSize(2);

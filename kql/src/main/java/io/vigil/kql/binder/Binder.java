@@ -4083,22 +4083,7 @@ public final class Binder {
                 if (more.isPresent()) {
                     return more.get();
                 }
-                if (isKnownAggregate(name)
-                        || Set.of(
-                                        "count",
-                                        "countif",
-                                        "dcount",
-                                        "sum",
-                                        "avg",
-                                        "min",
-                                        "max",
-                                        "make_set",
-                                        "make_list",
-                                        "any",
-                                        "take_any",
-                                        "makeset",
-                                        "makelist")
-                                .contains(name)) {
+                if (isAggregateName(name)) {
                     throw error(DiagnosticCode.AGGREGATE_OUTSIDE_SUMMARIZE, call.span(), name);
                 }
                 if (lets.get(name) instanceof FunctionBinding function) {
