@@ -22,6 +22,7 @@ import io.vigil.plan.ScalarExpression.Call;
 import io.vigil.plan.ScalarExpression.ColumnReference;
 import io.vigil.plan.ScalarExpression.Constant;
 import io.vigil.plan.ScalarFunction;
+import io.vigil.plan.WindowFunction;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.Json;
@@ -1336,6 +1337,8 @@ public final class Binder {
                                 "make_list",
                                 "any",
                                 "take_any",
+                                "take_anyif",
+                                "anyif",
                                 "makeset",
                                 "makelist")
                         .contains(name);
@@ -1412,7 +1415,7 @@ public final class Binder {
             case "make_set", "makeset" -> AggregateFunction.MAKE_SET;
             case "make_list", "makelist" -> AggregateFunction.MAKE_LIST;
             case "any", "take_any" -> AggregateFunction.ANY;
-            case "sumif", "avgif", "minif", "maxif", "dcountif", "make_set_if", "make_list_if" ->
+            case "sumif", "avgif", "minif", "maxif", "dcountif", "make_set_if", "make_list_if", "take_anyif", "anyif" ->
                 CONDITIONAL_AGGREGATES.get(function);
             case "make_bag" -> AggregateFunction.MAKE_BAG;
             case "make_bag_if" -> AggregateFunction.MAKE_BAG_IF;
@@ -1493,7 +1496,9 @@ public final class Binder {
             "maxif", AggregateFunction.MAX,
             "dcountif", AggregateFunction.COUNT_DISTINCT,
             "make_set_if", AggregateFunction.MAKE_SET,
-            "make_list_if", AggregateFunction.MAKE_LIST);
+            "make_list_if", AggregateFunction.MAKE_LIST,
+            "take_anyif", AggregateFunction.ANY,
+            "anyif", AggregateFunction.ANY);
 
     /**
      * The value is null where the predicate does not hold, which every aggregate here skips
@@ -2288,13 +2293,123 @@ public final class Binder {
     }
 
     /**
-     * mv-apply (mv-apply-operator) whose subquery works row by row ({@code where}, {@code extend}): then
-     * applying it to each row's expansion is the same as expanding all rows and applying it once.
-     * Subqueries that aggregate or reorder the expansion of one row need a row identity and are KQL252.
+     * mv-apply (mv-apply-operator): each input row is expanded into a sub-table, the subquery runs on each
+     * sub-table alone, and the output is the union of the results, to which the source columns that were not
+     * expanded are added. A subquery of only {@code where} / {@code extend} works row by row, so it is applied
+     * once to all expansions. Otherwise each input row gets an identity (a hidden row number) and the
+     * subquery's operators are bound per identity: {@code summarize} groups by it as well, {@code order by},
+     * {@code top} and {@code take} order or number the rows within it; the source columns that were
+     * not expanded ride along as hidden copies (one value per identity), and are added where the subquery
+     * dropped them.
      */
     private PlanNode mvApply(PlanNode input, QueryOperator.MvApplyOperator apply) {
-        PlanNode expanded = expandArrays(input, apply.parameters(), apply.items(), apply.limit(), "mv-apply");
-        return applyRowWise(expanded, apply.subquery());
+        if (rowWise(apply.subquery())) {
+            PlanNode expanded = expandArrays(input, apply.parameters(), apply.items(), apply.limit(), "mv-apply");
+            return applyRowWise(expanded, apply.subquery());
+        }
+        // the source columns that are not expanded: carried through the subquery as hidden copies
+        Set<String> expandedNames = new HashSet<>();
+        for (Clause.MvExpandItem item : apply.items()) {
+            switch (item.expression()) {
+                case Expression.NameReference name -> expandedNames.add(name.name());
+                case Expression.NamedExpression named ->
+                    expandedNames.add(named.names().get(0));
+                default -> {}
+            }
+        }
+        List<Integer> others = new ArrayList<>();
+        for (int index = 0; index < input.columns().size(); index++) {
+            PlanColumn column = input.columns().get(index);
+            if (!column.hidden() && !expandedNames.contains(column.name())) {
+                others.add(index);
+            }
+        }
+        List<PlanColumn> numbered = new ArrayList<>(input.columns());
+        numbered.add(new PlanColumn(MV_APPLY_ROW, ColumnType.LONG, true));
+        PlanNode withRow = new PlanNode.Window(
+                input,
+                List.of(new PlanNode.WindowCall(
+                        WindowFunction.ROW_NUMBER, List.of(Constant.ofLong(1L)), ColumnType.LONG)),
+                numbered);
+        List<Output> carried = new ArrayList<>();
+        for (int index = 0; index < withRow.columns().size(); index++) {
+            carried.add(new Output(withRow.columns().get(index), reference(withRow, index)));
+        }
+        for (int index : others) {
+            PlanColumn column = input.columns().get(index);
+            carried.add(new Output(
+                    new PlanColumn(MV_APPLY_SOURCE + column.name(), column.type(), true), reference(withRow, index)));
+        }
+        PlanNode expanded = expandArrays(
+                projection(withRow, carried), apply.parameters(), apply.items(), apply.limit(), "mv-apply");
+        PlanNode result = applyPerRow(expanded, apply.subquery());
+        List<Output> outputs = new ArrayList<>();
+        boolean missing = false;
+        for (int index : others) {
+            missing |= visibleIndex(result.columns(), input.columns().get(index).name()) < 0;
+        }
+        Set<String> otherNames = new HashSet<>();
+        if (missing) {
+            for (int index : others) {
+                PlanColumn column = input.columns().get(index);
+                otherNames.add(column.name());
+                int kept = visibleIndex(result.columns(), column.name());
+                if (kept < 0) {
+                    kept = carriedIndex(result, MV_APPLY_SOURCE + column.name(), apply.span());
+                    outputs.add(new Output(column, reference(result, kept)));
+                } else {
+                    outputs.add(new Output(result.columns().get(kept), reference(result, kept)));
+                }
+            }
+        }
+        for (int index = 0; index < result.columns().size(); index++) {
+            PlanColumn column = result.columns().get(index);
+            if (!otherNames.contains(column.name()) && !isMvApplyColumn(column)) {
+                outputs.add(new Output(column, reference(result, index)));
+            }
+        }
+        return projection(result, outputs);
+    }
+
+    private static boolean isMvApplyColumn(PlanColumn column) {
+        return column.hidden() && column.name().startsWith("__mv_apply_");
+    }
+
+    /** The hidden copy of a source column that was not expanded. */
+    private static final String MV_APPLY_SOURCE = "__mv_apply_source_";
+
+    private int carriedIndex(PlanNode node, String name, Span span) {
+        for (int index = node.columns().size() - 1; index >= 0; index--) {
+            PlanColumn column = node.columns().get(index);
+            if (column.hidden() && column.name().equals(name)) {
+                return index;
+            }
+        }
+        throw error(DiagnosticCode.UNSUPPORTED_FEATURE, span, "mv-apply subquery that drops the row identity");
+    }
+
+    /** The hidden row identity of a per-row mv-apply. */
+    private static final String MV_APPLY_ROW = "__mv_apply_row";
+
+    private static final String MV_APPLY_PREVIOUS = "__mv_apply_previous";
+
+    private static final String MV_APPLY_RANK = "__mv_apply_rank";
+
+    private int rowIndex(PlanNode node, Span span) {
+        return carriedIndex(node, MV_APPLY_ROW, span);
+    }
+
+    private static boolean rowWise(Expression subquery) {
+        return switch (subquery) {
+            case Expression.Parenthesized parenthesized -> rowWise(parenthesized.expression());
+            case Expression.Pipe pipe -> rowWise(pipe.source()) && rowWise(pipe.operator());
+            case Expression.OperatorExpression operator -> rowWise(operator.operator());
+            default -> true;
+        };
+    }
+
+    private static boolean rowWise(QueryOperator operator) {
+        return operator instanceof QueryOperator.WhereOperator || operator instanceof QueryOperator.ExtendOperator;
     }
 
     private PlanNode applyRowWise(PlanNode input, Expression subquery) {
@@ -2310,11 +2425,159 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where -> operator(input, where);
             case QueryOperator.ExtendOperator extend -> operator(input, extend);
-            default ->
-                throw error(
-                        DiagnosticCode.UNSUPPORTED_FEATURE,
-                        operator.span(),
-                        "mv-apply subquery with " + operatorName(operator) + " (only where and extend)");
+            default -> throw unsupportedInMvApply(operator);
+        };
+    }
+
+    private PlanNode applyPerRow(PlanNode input, Expression subquery) {
+        return switch (subquery) {
+            case Expression.Parenthesized parenthesized -> applyPerRow(input, parenthesized.expression());
+            case Expression.Pipe pipe -> perRowOperator(applyPerRow(input, pipe.source()), pipe.operator());
+            case Expression.OperatorExpression operator -> perRowOperator(input, operator.operator());
+            default -> throw error(DiagnosticCode.EXPECTED_TABULAR, subquery.span());
+        };
+    }
+
+    /** One subquery operator over the sub-tables of all rows, told apart by the hidden row identity. */
+    private PlanNode perRowOperator(PlanNode input, QueryOperator operator) {
+        int row = rowIndex(input, operator.span());
+        return switch (operator) {
+            case QueryOperator.WhereOperator where -> operator(input, where);
+            case QueryOperator.ExtendOperator extend -> operator(input, extend);
+            case QueryOperator.ProjectOperator project -> {
+                PlanNode bound = operator(input, project);
+                if (!(bound instanceof PlanNode.Project projected)) {
+                    throw unsupportedInMvApply(operator);
+                }
+                PlanNode inner = projected.input();
+                List<ScalarExpression> expressions = new ArrayList<>(projected.expressions());
+                List<PlanColumn> columns = new ArrayList<>(projected.columns());
+                for (int index = 0; index < inner.columns().size(); index++) {
+                    if (isMvApplyColumn(inner.columns().get(index))) {
+                        expressions.add(reference(inner, index));
+                        columns.add(inner.columns().get(index));
+                    }
+                }
+                yield new PlanNode.Project(inner, expressions, columns);
+            }
+            case QueryOperator.SummarizeOperator summarize ->
+                groupedByRow(operator(input, summarize), input, row, operator);
+            case QueryOperator.SortOperator sort ->
+                new PlanNode.Sort(input, byRow(input, row, sort.by()), OptionalLong.empty());
+            case QueryOperator.TopOperator top ->
+                firstPerRow(
+                        new PlanNode.Sort(input, byRow(input, row, top.by()), OptionalLong.empty()),
+                        row,
+                        constantCount(top.count()));
+            case QueryOperator.TakeOperator take -> firstPerRow(input, row, constantCount(take.count()));
+            default -> throw unsupportedInMvApply(operator);
+        };
+    }
+
+    private BindError unsupportedInMvApply(QueryOperator operator) {
+        return error(
+                DiagnosticCode.UNSUPPORTED_FEATURE,
+                operator.span(),
+                "mv-apply subquery with " + operatorName(operator)
+                        + " (only where, extend, project, summarize, top, take, order by)");
+    }
+
+    /** Sort keys with the row identity first, so each row's sub-table stays together. */
+    private List<PlanNode.SortKey> byRow(PlanNode input, int row, List<Clause.OrderedExpression> keys) {
+        List<PlanNode.SortKey> sortKeys = new ArrayList<>();
+        sortKeys.add(new PlanNode.SortKey(reference(input, row), true, false));
+        sortKeys.addAll(sortKeys(input, keys));
+        return sortKeys;
+    }
+
+    /** The first {@code count} rows of each row's sub-table, in the input's order. */
+    private PlanNode firstPerRow(PlanNode input, int row, long count) {
+        int width = input.columns().size();
+        List<PlanColumn> withPrevious = new ArrayList<>(input.columns());
+        withPrevious.add(new PlanColumn(MV_APPLY_PREVIOUS, ColumnType.LONG, true));
+        PlanNode previous = new PlanNode.Window(
+                input,
+                List.of(new PlanNode.WindowCall(
+                        WindowFunction.PREVIOUS,
+                        List.of(reference(input, row), Constant.ofLong(1L), Constant.ofLong(0L)),
+                        ColumnType.LONG)),
+                withPrevious);
+        List<PlanColumn> withRank = new ArrayList<>(withPrevious);
+        withRank.add(new PlanColumn(MV_APPLY_RANK, ColumnType.LONG, true));
+        ScalarExpression restart =
+                call(ScalarFunction.NOT_EQUAL, ColumnType.BOOL, reference(previous, row), reference(previous, width));
+        PlanNode ranked = new PlanNode.Window(
+                previous,
+                List.of(new PlanNode.WindowCall(
+                        WindowFunction.ROW_NUMBER, List.of(Constant.ofLong(1L), restart), ColumnType.LONG)),
+                withRank);
+        PlanNode first = new PlanNode.Filter(
+                ranked,
+                call(ScalarFunction.LESS_EQUAL, ColumnType.BOOL, reference(ranked, width + 1), Constant.ofLong(count)));
+        List<Output> outputs = new ArrayList<>();
+        for (int index = 0; index < width; index++) {
+            outputs.add(new Output(input.columns().get(index), reference(first, index)));
+        }
+        return projection(first, outputs);
+    }
+
+    /** A bound summarize, grouped by the row identity as well (its first key, hidden). */
+    private PlanNode groupedByRow(PlanNode bound, PlanNode input, int row, QueryOperator operator) {
+        switch (bound) {
+            case PlanNode.Aggregate aggregate
+            when aggregate.input() == input -> {
+                List<ScalarExpression> keys = new ArrayList<>();
+                keys.add(reference(input, row));
+                keys.addAll(aggregate.groupKeys());
+                List<PlanColumn> columns = new ArrayList<>();
+                columns.add(input.columns().get(row));
+                columns.addAll(aggregate.columns());
+                List<PlanNode.AggregateCall> aggregates = new ArrayList<>(aggregate.aggregates());
+                // the carried source columns are the same on all rows of one identity
+                for (int index = 0; index < input.columns().size(); index++) {
+                    PlanColumn column = input.columns().get(index);
+                    if (isMvApplyColumn(column) && index != row) {
+                        aggregates.add(new PlanNode.AggregateCall(
+                                AggregateFunction.ANY, List.of(reference(input, index)), column.type()));
+                        columns.add(column);
+                    }
+                }
+                return new PlanNode.Aggregate(input, keys, aggregates, columns);
+            }
+            case PlanNode.Project project -> {
+                PlanNode inner = groupedByRow(project.input(), input, row, operator);
+                List<ScalarExpression> expressions = new ArrayList<>();
+                List<PlanColumn> columns = new ArrayList<>();
+                for (ScalarExpression expression : project.expressions()) {
+                    expressions.add(shifted(expression, operator));
+                }
+                columns.addAll(project.columns());
+                for (int index = 0; index < inner.columns().size(); index++) {
+                    if (isMvApplyColumn(inner.columns().get(index))) {
+                        expressions.add(reference(inner, index));
+                        columns.add(inner.columns().get(index));
+                    }
+                }
+                return new PlanNode.Project(inner, expressions, columns);
+            }
+            default -> throw unsupportedInMvApply(operator);
+        }
+    }
+
+    /** The expression over a node that got one more column in front. */
+    private ScalarExpression shifted(ScalarExpression expression, QueryOperator operator) {
+        return switch (expression) {
+            case ColumnReference reference ->
+                new ColumnReference(reference.index() + 1, reference.name(), reference.type());
+            case Constant constant -> constant;
+            case Call call -> {
+                List<ScalarExpression> arguments = new ArrayList<>();
+                for (ScalarExpression argument : call.arguments()) {
+                    arguments.add(shifted(argument, operator));
+                }
+                yield new Call(call.function(), arguments, call.type());
+            }
+            default -> throw unsupportedInMvApply(operator);
         };
     }
 

@@ -97,7 +97,7 @@ class BinderDiagnosticsTest {
                 .code());
         covered.add(first("print hash_sha1('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
                 .code());
-        covered.add(first("SigninLogs | mv-apply s = Status on (summarize count())", DiagnosticCode.UNSUPPORTED_FEATURE)
+        covered.add(first("SigninLogs | mv-apply s = Status on (distinct s)", DiagnosticCode.UNSUPPORTED_FEATURE)
                 .code());
         covered.add(first("externaldata(a:string) [\"https://example.com/a.csv\"]", DiagnosticCode.NO_OUTBOUND_NETWORK)
                 .code());
