@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.kql.binder.RenderHint;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.ErrorCategory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.io.Content;
@@ -75,8 +78,12 @@ public final class QueryApi {
             if (clientApp == null) {
                 clientApp = "";
             }
-            return new Reply(
-                    200, tables(service.execute(query, timespan, new QueryService.Caller(principal, clientApp))));
+            QueryResult result = service.execute(query, timespan, new QueryService.Caller(principal, clientApp));
+            ObjectNode body = tables(result);
+            if (wantsRender(request)) {
+                result.render().ifPresent(render -> body.set("render", render(render)));
+            }
+            return new Reply(200, body);
         } catch (QueryException exception) {
             if (exception.errorCode().category() == ErrorCategory.USER) {
                 return badArgument(exception.getMessage(), exception.diagnostics());
@@ -87,6 +94,33 @@ public final class QueryApi {
             return error(503, "ServiceUnavailableError", "The query was interrupted", List.of());
         }
     }
+
+    /** Log Analytics returns the render hint when the client asks with {@code Prefer: include-render=true}. */
+    private static boolean wantsRender(Request request) {
+        return request.getHeaders().getValuesList("Prefer").stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .anyMatch(value -> value.strip().equalsIgnoreCase("include-render=true"));
+    }
+
+    /** The hint as Log Analytics spells it: {@code visualization} and camel-case property names. */
+    private static ObjectNode render(RenderHint render) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("visualization", render.visualization());
+        render.properties().forEach((name, value) -> node.put(RENDER_PROPERTIES.getOrDefault(name, name), value));
+        return node;
+    }
+
+    private static final Map<String, String> RENDER_PROPERTIES = Map.ofEntries(
+            Map.entry("xcolumn", "xColumn"),
+            Map.entry("ycolumns", "yColumns"),
+            Map.entry("ysplit", "ySplit"),
+            Map.entry("xtitle", "xTitle"),
+            Map.entry("ytitle", "yTitle"),
+            Map.entry("xaxis", "xAxis"),
+            Map.entry("yaxis", "yAxis"),
+            Map.entry("ymin", "yMin"),
+            Map.entry("ymax", "yMax"),
+            Map.entry("anomalycolumns", "anomalyColumns"));
 
     private static ObjectNode tables(QueryResult result) {
         ObjectNode body = JSON.createObjectNode();

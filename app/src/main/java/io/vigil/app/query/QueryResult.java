@@ -2,6 +2,7 @@ package io.vigil.app.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.kql.binder.RenderHint;
 import io.vigil.spi.ColumnType;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,9 +12,10 @@ import java.util.Optional;
 /**
  * A query's result table as the Log Analytics API returns it: typed columns and rows of JSON-ready
  * values (strings, numbers, booleans, nulls; datetimes as ISO-8601 UTC strings, dynamic as JSON text).
- * {@code warning} is set when the result was cut at the row limit.
+ * {@code warning} is set when the result was cut at a limit; {@code render} is the query's {@code render}.
  */
-public record QueryResult(List<ResultColumn> columns, List<List<Object>> rows, Optional<String> warning) {
+public record QueryResult(
+        List<ResultColumn> columns, List<List<Object>> rows, Optional<String> warning, Optional<RenderHint> render) {
     public QueryResult {
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         List<List<Object>> copies = new ArrayList<>();
@@ -22,6 +24,7 @@ public record QueryResult(List<ResultColumn> columns, List<List<Object>> rows, O
         }
         rows = Collections.unmodifiableList(copies);
         requireNonNull(warning, "warning is null");
+        requireNonNull(render, "render is null");
     }
 
     public record ResultColumn(String name, ColumnType type) {

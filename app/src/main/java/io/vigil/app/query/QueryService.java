@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.kql.binder.BindOptions;
 import io.vigil.kql.binder.Binder;
 import io.vigil.kql.binder.BoundQuery;
+import io.vigil.kql.binder.RenderHint;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.KqlParser;
@@ -93,7 +94,7 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** The plan and SQL of a query, or its diagnostics; for tests and {@code explain}. */
-    public record Compiled(PlanNode plan, SqlStatement sql) {}
+    public record Compiled(PlanNode plan, SqlStatement sql, Optional<RenderHint> render) {}
 
     public Compiled compile(String query, Optional<String> timespan) {
         Instant now = clock.instant();
@@ -120,7 +121,7 @@ public final class QueryService implements AutoCloseable {
         }
         PlanNode plan = bound.plan().get();
         try {
-            return new Compiled(plan, PlanToSql.render(plan, DuckDbDialect.INSTANCE));
+            return new Compiled(plan, PlanToSql.render(plan, DuckDbDialect.INSTANCE), bound.render());
         } catch (UnsupportedOperationException exception) {
             throw new QueryException(StandardErrorCode.INTERNAL_ERROR, exception.getMessage(), exception);
         }
@@ -208,7 +209,7 @@ public final class QueryService implements AutoCloseable {
     private QueryResult executeUnaudited(String query, Optional<String> timespan) throws InterruptedException {
         Compiled compiled = compile(query, timespan);
         List<PlanColumn> columns = compiled.plan().columns();
-        return run(compiled.sql(), rows -> read(rows, columns));
+        return run(compiled.sql(), rows -> read(rows, columns, compiled.render()));
     }
 
     /** Reads a result set; may throw what JDBC throws. */
@@ -285,7 +286,8 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    private QueryResult read(ResultSet rows, List<PlanColumn> columns) throws SQLException {
+    private QueryResult read(ResultSet rows, List<PlanColumn> columns, Optional<RenderHint> render)
+            throws SQLException {
         List<QueryResult.ResultColumn> resultColumns = new ArrayList<>();
         for (PlanColumn column : columns) {
             resultColumns.add(new QueryResult.ResultColumn(column.name(), column.type()));
@@ -312,7 +314,7 @@ public final class QueryService implements AutoCloseable {
             }
             values.add(row);
         }
-        return new QueryResult(resultColumns, values, warning);
+        return new QueryResult(resultColumns, values, warning, render);
     }
 
     private static long sizeOf(Object value) {

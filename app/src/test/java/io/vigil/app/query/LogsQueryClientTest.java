@@ -7,12 +7,16 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.policy.AddHeadersPolicy;
+import com.azure.core.util.Context;
 import com.azure.monitor.query.LogsQueryClient;
 import com.azure.monitor.query.LogsQueryClientBuilder;
+import com.azure.monitor.query.models.LogsQueryOptions;
 import com.azure.monitor.query.models.LogsQueryResult;
 import com.azure.monitor.query.models.LogsTable;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
@@ -93,6 +97,25 @@ class LogsQueryClientTest {
                                 .orElseThrow()
                                 .getValueAsDateTime())
                         .isNotNull();
+
+                // a render hint reaches a client that asks for the visualization (render-operator)
+                LogsQueryResult chart = client.queryWorkspaceWithResponse(
+                                workspace,
+                                "Heartbeat | summarize count() by Computer | render barchart with (title='Beats', xcolumn=Computer)",
+                                QueryTimeInterval.ALL,
+                                new LogsQueryOptions().setIncludeVisualization(true),
+                                Context.NONE)
+                        .getValue();
+                assertThat(chart.getTable().getRows()).hasSize(3);
+                JsonNode visualization =
+                        new ObjectMapper().readTree(chart.getVisualization().toString());
+                assertThat(visualization.path("visualization").asText()).isEqualTo("barchart");
+                assertThat(visualization.path("title").asText()).isEqualTo("Beats");
+                assertThat(visualization.path("xColumn").asText()).isEqualTo("Computer");
+                assertThat(client.queryWorkspace(workspace, "Heartbeat | count | render card", QueryTimeInterval.ALL)
+                                .getVisualization())
+                        .as("no hint unless asked for")
+                        .isNull();
 
                 assertThatThrownBy(() -> client.queryWorkspace(
                                 workspace, "Heartbeat | where NoSuchColumn == 1", QueryTimeInterval.ALL))

@@ -100,6 +100,9 @@ public final class Binder {
         }
     }
 
+    /** The last {@code render} bound, if any. */
+    private RenderHint render;
+
     private Binder(String source, QueryCatalog catalog, BindOptions options) {
         this.source = requireNonNull(source, "source is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -118,7 +121,7 @@ public final class Binder {
         if (all.stream().anyMatch(Diagnostic::isError)) {
             return new BoundQuery(Optional.empty(), all);
         }
-        return new BoundQuery(plan, all);
+        return new BoundQuery(plan, all, Optional.ofNullable(binder.render));
     }
 
     private BindError error(DiagnosticCode code, Span span, Object... arguments) {
@@ -584,7 +587,15 @@ public final class Binder {
             case QueryOperator.ParseWhereOperator parse ->
                 parse(input, parse.parameters(), parse.source(), parse.pattern(), true);
             // presentation and naming only: rows pass through (render-operator, as-operator, serialize-operator)
-            case QueryOperator.RenderOperator render -> input;
+            case QueryOperator.RenderOperator render -> {
+                // no effect on the rows; remembered for clients that ask for the visualization
+                Map<String, String> properties = new LinkedHashMap<>();
+                for (Clause.OperatorParameter property : render.properties()) {
+                    properties.put(property.name(), literalText(property.value()));
+                }
+                this.render = new RenderHint(render.chartType(), properties);
+                yield input;
+            }
             case QueryOperator.AsOperator as -> input;
             // serialize marks the rows as ordered (a window of no functions), then extends (serialize-operator)
             case QueryOperator.SerializeOperator serialize -> {
@@ -924,6 +935,16 @@ public final class Binder {
             }
         }
         return -1;
+    }
+
+    /** A property value as written, without the quotes of a string literal. */
+    private String literalText(Expression value) {
+        String text = sourceText(value.span()).strip();
+        if (text.length() >= 2
+                && (text.startsWith("\"") && text.endsWith("\"") || text.startsWith("'") && text.endsWith("'"))) {
+            return text.substring(1, text.length() - 1);
+        }
+        return text;
     }
 
     private String sourceText(Span span) {
