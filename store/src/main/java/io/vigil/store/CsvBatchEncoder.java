@@ -1,6 +1,5 @@
 package io.vigil.store;
 
-import io.vigil.spi.Column;
 import io.vigil.spi.Dynamic;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
@@ -9,6 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -16,24 +16,45 @@ import java.util.List;
  * which is several times faster than appending value by value through JNI (see docs/benchmarks.md).
  * Every string is quoted, so an unquoted empty field means NULL and {@code ""} means the empty
  * string (read with {@code allow_quoted_nulls=false}). Datetimes and timespans are written as epoch
- * microseconds. The last field of each line is the row sequence number.
+ * microseconds. Only the staged columns are written (those with a value in some row of the batch); the
+ * last field of each line is the row sequence number.
  */
 final class CsvBatchEncoder {
     private byte[] buffer = new byte[1 << 16];
     private int length;
 
-    void encode(TableSchema table, List<Row> rows, long firstRowSequence) {
+    void encode(List<Row> rows, BitSet staged, long firstRowSequence) {
         length = 0;
-        List<Column> columns = table.columns();
         long sequence = firstRowSequence;
         for (Row row : rows) {
-            for (int i = 0; i < columns.size(); i++) {
+            for (int i = staged.nextSetBit(0); i >= 0; i = staged.nextSetBit(i + 1)) {
                 writeValue(row.get(i));
                 writeByte(',');
             }
             writeAscii(Long.toString(sequence++));
             writeByte('\n');
         }
+    }
+
+    /**
+     * The columns with a value in some row. A wide table's rows fill a fraction of its columns (a sign-in
+     * 27 of 81); the others are left out of the staged file and DuckDB stores them as null without
+     * parsing a field per row.
+     */
+    static BitSet filledColumns(TableSchema table, List<Row> rows) {
+        int width = table.columns().size();
+        BitSet filled = new BitSet(width);
+        for (Row row : rows) {
+            for (int i = filled.nextClearBit(0); i < width; i = filled.nextClearBit(i + 1)) {
+                if (row.get(i) != null) {
+                    filled.set(i);
+                }
+            }
+            if (filled.cardinality() == width) {
+                break;
+            }
+        }
+        return filled;
     }
 
     void writeTo(OutputStream out) throws IOException {

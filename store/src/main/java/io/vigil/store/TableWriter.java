@@ -21,9 +21,12 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,8 +58,14 @@ final class TableWriter implements AutoCloseable {
     private final Runnable beforeEachBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Semaphore queuedRows;
-    /** Prepared once per schema: planning a load of a wide table costs more than loading a small batch. */
-    private final Map<TableSchema, PreparedStatement> insertBySchema = new IdentityHashMap<>();
+    /**
+     * Prepared once per schema and set of staged columns: planning a load of a wide table costs more than
+     * loading a small batch. A source fills the same columns batch after batch, so there are few.
+     */
+    private final Map<TableSchema, Map<BitSet, PreparedStatement>> insertBySchema = new IdentityHashMap<>();
+
+    /** Statements kept per schema; beyond this (a source whose rows vary wildly) they are prepared afresh. */
+    private static final int MAX_STATEMENTS_PER_SCHEMA = 32;
 
     private final String tenantId;
     private final CsvBatchEncoder encoder = new CsvBatchEncoder();
@@ -229,16 +238,17 @@ final class TableWriter implements AutoCloseable {
     private void writeTransaction(TableSchema schema, List<Row> rows) throws IOException, SQLException {
         long batchId = batchIds.incrementAndGet();
         long firstSequence = nextRowSequence;
-        encoder.encode(schema, rows, firstSequence);
-        Path staged = stagingDir.resolve(tableName + "-" + batchId + ".csv");
-        try (OutputStream out = Files.newOutputStream(staged)) {
+        BitSet staged = CsvBatchEncoder.filledColumns(schema, rows);
+        encoder.encode(rows, staged, firstSequence);
+        Path stagedFile = stagingDir.resolve(tableName + "-" + batchId + ".csv");
+        try (OutputStream out = Files.newOutputStream(stagedFile)) {
             encoder.writeTo(out);
         }
         Instant ingestionTime = clock.instant();
         try {
             execute("BEGIN TRANSACTION");
             try {
-                insert(schema, staged, CsvBatchEncoder.epochMicros(ingestionTime), batchId);
+                insert(schema, staged, stagedFile, CsvBatchEncoder.epochMicros(ingestionTime), batchId);
                 execute("INSERT INTO " + StoreTables.BATCHES + " VALUES (" + batchId + ", "
                         + SqlNames.quoteLiteral(tableName) + ", " + rows.size() + ", " + firstSequence
                         + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "))");
@@ -252,7 +262,7 @@ final class TableWriter implements AutoCloseable {
                 throw e;
             }
         } finally {
-            Files.deleteIfExists(staged);
+            Files.deleteIfExists(stagedFile);
         }
         nextRowSequence = firstSequence + rows.size();
         counters.committed(tableName, rows.size(), encoder.size());
@@ -265,20 +275,26 @@ final class TableWriter implements AutoCloseable {
         }
     }
 
-    private void insert(TableSchema schema, Path staged, long ingestionMicros, long batchId) throws SQLException {
-        PreparedStatement insert = insertBySchema.get(schema);
+    private void insert(TableSchema schema, BitSet staged, Path stagedFile, long ingestionMicros, long batchId)
+            throws SQLException {
+        Map<BitSet, PreparedStatement> statements = insertBySchema.computeIfAbsent(schema, ignored -> new HashMap<>());
+        PreparedStatement insert = statements.get(staged);
         if (insert == null) {
-            insert = connection.prepareStatement(buildInsertSql(schema));
-            insertBySchema.put(schema, insert);
+            if (statements.size() >= MAX_STATEMENTS_PER_SCHEMA) {
+                closeAll(statements.values());
+                statements.clear();
+            }
+            insert = connection.prepareStatement(buildInsertSql(schema, staged));
+            statements.put(staged, insert);
         }
         try {
-            insert.setString(1, staged.toString());
+            insert.setString(1, stagedFile.toString());
             insert.setLong(2, ingestionMicros);
             insert.setLong(3, batchId);
             insert.execute();
         } catch (SQLException e) {
             // DuckDB closes a statement whose execution failed; prepare it afresh next time
-            insertBySchema.remove(schema);
+            statements.remove(staged);
             try {
                 insert.close();
             } catch (SQLException closeFailure) {
@@ -289,17 +305,27 @@ final class TableWriter implements AutoCloseable {
     }
 
     private void closeStatements() {
-        for (PreparedStatement statement : insertBySchema.values()) {
+        for (Map<BitSet, PreparedStatement> statements : insertBySchema.values()) {
+            closeAll(statements.values());
+        }
+        insertBySchema.clear();
+    }
+
+    private void closeAll(Iterable<PreparedStatement> statements) {
+        for (PreparedStatement statement : statements) {
             try {
                 statement.close();
             } catch (SQLException e) {
                 LOG.log(Level.FINE, "closing an insert statement of " + tableName + " failed", e);
             }
         }
-        insertBySchema.clear();
     }
 
-    private String buildInsertSql(TableSchema schema) {
+    /**
+     * The load of one staged file: the staged columns from the CSV, the columns with a default (the
+     * ingestion time, the table name, the tenant) from it when they are not staged, the rest left null.
+     */
+    private String buildInsertSql(TableSchema schema, BitSet staged) {
         List<Column> columns = schema.columns();
         List<String> physicalNames = SchemaDdl.physicalColumnNames(schema);
         StringBuilder target = new StringBuilder();
@@ -307,28 +333,31 @@ final class TableWriter implements AutoCloseable {
         StringBuilder csvColumns = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
-            String field = "c" + i;
-            target.append(SqlNames.quoteIdentifier(physicalNames.get(i))).append(", ");
-            csvColumns
-                    .append('\'')
-                    .append(field)
-                    .append("': '")
-                    .append(csvType(column.type()))
-                    .append("', ");
-            String value = switch (column.type()) {
-                case STRING, GUID, INT, LONG, REAL, BOOL -> field;
-                case DATETIME -> "make_timestamp(" + field + ")";
-                case TIMESPAN -> "to_microseconds(" + field + ")";
-                case DYNAMIC -> "CAST(" + field + " AS JSON)";
-            };
-            if (column.name().equals("TimeGenerated") && column.type() == ColumnType.DATETIME) {
-                // Log Analytics sets TimeGenerated to the ingestion time when a record has none
-                value = "coalesce(" + value + ", make_timestamp($2))";
-            } else if (column.name().equals("Type") && column.type() == ColumnType.STRING) {
-                value = "coalesce(" + value + ", " + SqlNames.quoteLiteral(schema.name()) + ")";
-            } else if (column.name().equals("TenantId") && column.type() == ColumnType.STRING && !tenantId.isEmpty()) {
-                value = "coalesce(" + value + ", " + SqlNames.quoteLiteral(tenantId) + ")";
+            Optional<String> fallback = defaultValue(schema, column);
+            String value;
+            if (staged.get(i)) {
+                String field = "c" + i;
+                csvColumns
+                        .append('\'')
+                        .append(field)
+                        .append("': '")
+                        .append(csvType(column.type()))
+                        .append("', ");
+                value = switch (column.type()) {
+                    case STRING, GUID, INT, LONG, REAL, BOOL -> field;
+                    case DATETIME -> "make_timestamp(" + field + ")";
+                    case TIMESPAN -> "to_microseconds(" + field + ")";
+                    case DYNAMIC -> "CAST(" + field + " AS JSON)";
+                };
+                if (fallback.isPresent()) {
+                    value = "coalesce(" + value + ", " + fallback.get() + ")";
+                }
+            } else if (fallback.isPresent()) {
+                value = fallback.get();
+            } else {
+                continue;
             }
+            target.append(SqlNames.quoteIdentifier(physicalNames.get(i))).append(", ");
             select.append(value).append(", ");
         }
         for (String hidden : HiddenColumns.ALL) {
@@ -341,6 +370,20 @@ final class TableWriter implements AutoCloseable {
                 + " FROM read_csv($1, header = false, auto_detect = false, delim = ',', quote = '\"',"
                 + " escape = '\"', new_line = '\\n', allow_quoted_nulls = false, max_line_size = 67108864,"
                 + " buffer_size = 134217728, columns = {" + csvColumns + "})";
+    }
+
+    /** What Log Analytics fills in when a record has no value: ingestion time, table name, tenant. */
+    private Optional<String> defaultValue(TableSchema schema, Column column) {
+        if (column.name().equals("TimeGenerated") && column.type() == ColumnType.DATETIME) {
+            return Optional.of("make_timestamp($2)");
+        }
+        if (column.name().equals("Type") && column.type() == ColumnType.STRING) {
+            return Optional.of(SqlNames.quoteLiteral(schema.name()));
+        }
+        if (column.name().equals("TenantId") && column.type() == ColumnType.STRING && !tenantId.isEmpty()) {
+            return Optional.of(SqlNames.quoteLiteral(tenantId));
+        }
+        return Optional.empty();
     }
 
     private static String csvType(ColumnType type) {
