@@ -24,6 +24,9 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
+    @Mixin
+    ConfigOption config;
+
     @Option(
             names = "--port",
             defaultValue = "8080",

@@ -40,6 +40,15 @@ public final class VigilMain {
             }
             throw exception;
         });
-        return commandLine.execute(args);
+        String[] effective;
+        try {
+            // the settings file becomes flags before picocli's real parse, so it is checked like flags are
+            effective = SettingsFile.apply(args);
+        } catch (VigilException e) {
+            commandLine.getErr().println("vigil: " + e.getMessage() + " [" + e.errorCode() + "]");
+            commandLine.getErr().flush();
+            return 2;
+        }
+        return commandLine.execute(effective);
     }
 }
