@@ -59,6 +59,20 @@ class SettingsFileTest {
         assertThat(overridden.port).isEqualTo(9443);
     }
 
+    /** The example in the README is a valid settings file of {@code vigil server}. */
+    @Test
+    void theReadmeExampleIsValid() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"), UTF_8);
+        int section = readme.indexOf("### Configuration file");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        ServerCommand server =
+                parse("server", "--config", write("readme.yaml", example).toString());
+        assertThat(server.bind).isEqualTo("0.0.0.0");
+        assertThat(server.syslog.tlsPort).isEqualTo(6514);
+        assertThat(server.feeds.watch).containsExactly(Path.of("/mnt/insights-activity-logs"));
+    }
+
     @Test
     void theWorkspacesOwnSettingsFileIsReadWithoutConfig() throws Exception {
         Path data = Files.createDirectories(temp.resolve("ws"));
