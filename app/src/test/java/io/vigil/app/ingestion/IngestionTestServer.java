@@ -1,18 +1,28 @@
 package io.vigil.app.ingestion;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The real server on 127.0.0.1 over a fresh workspace, as the ingestion tests use it. */
 final class IngestionTestServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     final VigilRuntime runtime;
     final ApiKeys keys;
     final String adminKey;
@@ -52,6 +62,34 @@ final class IngestionTestServer implements AutoCloseable {
                 }
                 result.add(row);
             }
+        }
+        return result;
+    }
+
+    /**
+     * The rows a KQL query returns through the server's Log Analytics query API, as a client reads them
+     * (JSON values); fails when the API answers with an error.
+     */
+    List<List<Object>> query(String kql) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        baseUrl() + "/v1/workspaces/" + runtime.workspace().workspaceId() + "/query"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(JSON.createObjectNode().put("query", kql))))
+                .build();
+        HttpResponse<String> response;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        JsonNode body = JSON.readTree(response.body());
+        if (response.statusCode() != 200 || body.has("error")) {
+            throw new AssertionError("query " + kql + " answered " + response.statusCode() + ": " + body);
+        }
+        List<List<Object>> result = new ArrayList<>();
+        for (JsonNode row : body.path("tables").path(0).path("rows")) {
+            result.add(JSON.convertValue(row, new TypeReference<List<Object>>() {}));
         }
         return result;
     }
