@@ -64,6 +64,9 @@ final class TableWriter implements AutoCloseable {
      */
     private final Map<TableSchema, Map<BitSet, PreparedStatement>> insertBySchema = new IdentityHashMap<>();
 
+    /** Per schema (by identity), the check for rows stored already, where the table's records carry ids. */
+    private final Map<TableSchema, Optional<DuplicateFilter>> duplicateFilters = new IdentityHashMap<>();
+
     /** Statements kept per schema; beyond this (a source whose rows vary wildly) they are prepared afresh. */
     private static final int MAX_STATEMENTS_PER_SCHEMA = 32;
 
@@ -235,7 +238,17 @@ final class TableWriter implements AutoCloseable {
                 || message.contains("CSV Error");
     }
 
-    private void writeTransaction(TableSchema schema, List<Row> rows) throws IOException, SQLException {
+    private void writeTransaction(TableSchema schema, List<Row> batchRows) throws IOException, SQLException {
+        Instant ingestionTime = clock.instant();
+        List<Row> rows = batchRows;
+        Optional<DuplicateFilter> duplicates = duplicateFilters.computeIfAbsent(schema, DuplicateFilter::of);
+        if (duplicates.isPresent()) {
+            rows = duplicates.get().fresh(connection, batchRows, ingestionTime);
+            counters.duplicates(tableName, batchRows.size() - rows.size());
+            if (rows.isEmpty()) {
+                return;
+            }
+        }
         long batchId = batchIds.incrementAndGet();
         long firstSequence = nextRowSequence;
         BitSet staged = CsvBatchEncoder.filledColumns(schema, rows);
@@ -244,7 +257,6 @@ final class TableWriter implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(stagedFile)) {
             encoder.writeTo(out);
         }
-        Instant ingestionTime = clock.instant();
         try {
             execute("BEGIN TRANSACTION");
             try {
@@ -266,6 +278,9 @@ final class TableWriter implements AutoCloseable {
         }
         nextRowSequence = firstSequence + rows.size();
         counters.committed(tableName, rows.size(), encoder.size());
+        if (duplicates.isPresent()) {
+            duplicates.get().written(rows, ingestionTime);
+        }
     }
 
     private void execute(String sql) throws SQLException {
