@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -54,8 +55,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * offsets committed to Kafka. A consumer that dies before its Kafka commit gets the messages again;
  * when the partition is assigned the consumer seeks past what the ledger says is stored, and messages
  * below the ledger's mark are skipped. The one window left is a crash between the store's commit and
- * the ledger's write (milliseconds): those messages are stored again. A message that cannot be parsed
- * is dead-lettered by the pipeline and counts as stored, so a poison message never blocks a partition.
+ * the ledger's write (milliseconds): those messages are delivered again, and their records that carry ids
+ * (sign-ins, audit events, activity-log events) are dropped by the store as repeats. A message that cannot
+ * be parsed is dead-lettered by the pipeline and counts as stored, so a poison message never blocks a
+ * partition. A poll that cannot be stored (the store overloaded or failing) or a failing broker does not
+ * stop the consumer: the poll is rewound and retried with backoff, without storing twice what of it was
+ * stored.
  */
 public final class KafkaInput implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaInput.class.getName());
@@ -65,6 +70,10 @@ public final class KafkaInput implements AutoCloseable {
 
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private record MessageKey(PartitionKey partition, long offset) {}
 
     /** The format of diagnostic-settings exports, dispatching each record by its category. */
     static final String RECORDS_FORMAT = "azure_resource_log";
@@ -79,6 +88,9 @@ public final class KafkaInput implements AutoCloseable {
     private final LogFormat recordsFormat;
     private final Thread thread;
     private final Map<PartitionKey, Long> storedUpTo = new ConcurrentHashMap<>();
+    /** Messages stored from a poll that failed as a whole, until the retry's offsets are in the ledger. */
+    private final Set<MessageKey> storedBeforeRetry = ConcurrentHashMap.newKeySet();
+
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong messagesStored = new AtomicLong();
     private volatile boolean running = true;
@@ -96,6 +108,8 @@ public final class KafkaInput implements AutoCloseable {
         metrics.describe("kafka_consumer_lag", "Messages behind the end of each partition, at the last poll");
         metrics.describe("kafka_messages_skipped_total", "Redelivered messages skipped because they were stored");
         metrics.describe("kafka_commits_total", "Offset commits to Kafka after the store committed");
+        metrics.describe(
+                "kafka_retries_total", "Polls rewound and retried after a failure, per reason (overloaded, ...)");
         try {
             this.consumer = new KafkaConsumer<>(consumerProperties(config));
         } catch (KafkaException e) {
@@ -143,7 +157,10 @@ public final class KafkaInput implements AutoCloseable {
         return messagesStored.get();
     }
 
-    /** Why the consumer stopped on its own, if it did; it then needs a restart (nothing was committed). */
+    /**
+     * Why the consumer stopped on its own, if it did: the store closed under it, or an error that is not
+     * retried (a poll or store that fails is retried with backoff, counted in {@code kafka_retries_total}).
+     */
     public Optional<Throwable> failure() {
         return Optional.ofNullable(failure.get());
     }
@@ -158,19 +175,33 @@ public final class KafkaInput implements AutoCloseable {
     }
 
     private void run() {
+        Duration backoff = FIRST_BACKOFF;
         try {
             consumer.subscribe(config.topics(), new LedgerSeeker());
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
-                if (!records.isEmpty()) {
-                    storeAndCommit(records);
+                ConsumerRecords<byte[], byte[]> records = ConsumerRecords.empty();
+                try {
+                    records = consumer.poll(config.pollTimeout());
+                    if (!records.isEmpty()) {
+                        storeAndCommit(records);
+                    }
+                    snapshotLag();
+                    backoff = FIRST_BACKOFF;
+                } catch (VigilException e) {
+                    if (e.errorCode() == StandardErrorCode.INGEST_CLOSED) {
+                        // the store is closing under the consumer: stop; what is not stored is redelivered
+                        failure.set(e);
+                        return;
+                    }
+                    backoff = retryLater(records, e, retryReason(e), backoff);
+                } catch (KafkaException e) {
+                    backoff = retryLater(records, e, "kafka_error", backoff);
                 }
-                snapshotLag();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.set(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure.set(e);
             LOG.log(
                     Level.SEVERE,
@@ -187,6 +218,48 @@ public final class KafkaInput implements AutoCloseable {
         }
     }
 
+    private static String retryReason(VigilException e) {
+        if (e.errorCode() == StandardErrorCode.INGEST_OVERLOADED) {
+            return "overloaded";
+        }
+        return "store_failure";
+    }
+
+    /**
+     * After a poll that could not be stored (the store overloaded or failing, the broker unreachable): rewinds
+     * every partition of the poll to its first message, so nothing is skipped, and waits before polling again.
+     * Messages of the poll that were stored are remembered and not stored twice. Returns the next wait.
+     */
+    private Duration retryLater(
+            ConsumerRecords<byte[], byte[]> records, RuntimeException cause, String reason, Duration backoff)
+            throws InterruptedException {
+        metrics.counter("kafka_retries_total", "input", INPUT, "reason", reason).increment();
+        LOG.log(
+                Level.WARNING,
+                "Kafka consumer " + config.groupId() + ": " + reason + " (" + cause.getMessage() + "); retrying in "
+                        + backoff);
+        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            firstOffsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        firstOffsets.forEach((partition, offset) -> {
+            // a partition revoked meanwhile is redelivered to its new owner from the committed offset
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+        long deadline = System.nanoTime() + backoff.toNanos();
+        while (running && System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+        }
+        Duration next = backoff.multipliedBy(2);
+        if (next.compareTo(MAX_BACKOFF) > 0) {
+            return MAX_BACKOFF;
+        }
+        return next;
+    }
+
     private void storeAndCommit(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         List<ConsumerRecord<byte[], byte[]>> fresh = new ArrayList<>();
         Map<PartitionKey, Long> nextOffsets = new LinkedHashMap<>();
@@ -194,7 +267,8 @@ public final class KafkaInput implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             PartitionKey key = new PartitionKey(record.topic(), record.partition());
             Long stored = storedUpTo.get(key);
-            if (stored != null && record.offset() < stored) {
+            if ((stored != null && record.offset() < stored)
+                    || storedBeforeRetry.contains(new MessageKey(key, record.offset()))) {
                 metrics.counter("kafka_messages_skipped_total", "input", INPUT, "topic", record.topic())
                         .increment();
             } else {
@@ -208,6 +282,7 @@ public final class KafkaInput implements AutoCloseable {
         ingestAll(fresh);
         ledger.record(config.groupId(), nextOffsets);
         nextOffsets.forEach((key, next) -> storedUpTo.merge(key, next, Math::max));
+        storedBeforeRetry.removeIf(message -> message.offset() < storedUpTo.getOrDefault(message.partition(), 0L));
         messagesStored.addAndGet(fresh.size());
         beforeCommit.run();
         consumer.commitSync(commit, COMMIT_TIMEOUT);
@@ -229,6 +304,9 @@ public final class KafkaInput implements AutoCloseable {
                         value = new byte[0];
                     }
                     pipeline.ingest(new IngestInput(INPUT, record.topic()), source(record), value, formatFor(value));
+                    // stored: if another message of the poll fails, the retry must not store this one again
+                    storedBeforeRetry.add(
+                            new MessageKey(new PartitionKey(record.topic(), record.partition()), record.offset()));
                     return null;
                 }));
             }

@@ -8,6 +8,8 @@ import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
+import io.vigil.store.StoreWriterGate;
+import io.vigil.store.WriterConfig;
 import io.vigil.testing.TestingClock;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -147,6 +149,46 @@ class KafkaInputTest {
             assertThat(count(store, "SELECT count(*) FROM AzureActivity")).isEqualTo(20);
             assertThat(count(store, "SELECT count(DISTINCT CorrelationId) FROM AzureActivity"))
                     .isEqualTo(20);
+        }
+    }
+
+    /**
+     * The store's queue is full (its writers held) for longer than a writer accepts waiting: the consumer is
+     * refused with INGEST_OVERLOADED, rewinds, backs off and retries, and once the store drains every message
+     * is stored exactly once, including those of the refused poll that made it in before the refusal.
+     */
+    @Test
+    void anOverloadedStoreIsRetriedWithoutLossOrRepeats() throws Exception {
+        createTopic("overload", 1);
+        for (int i = 0; i < 8; i++) {
+            send("overload", "key" + i, envelope(activity(100 + 2 * i), activity(101 + 2 * i)));
+        }
+        Metrics metrics = new Metrics();
+        StoreOptions tiny = new StoreOptions(
+                new WriterConfig(2, Duration.ofMillis(1), 4, Duration.ofMillis(200)),
+                StoreOptions.DEFAULT.retention(),
+                "");
+        try (DuckDbStore store = DuckDbStore.open(temp.resolve("data"), tiny, clock(), metrics)) {
+            StoreWriterGate gate = StoreWriterGate.hold(store);
+            try (KafkaInput input = KafkaInput.start(
+                    config("overload", "vigil-overload"), pipeline(store, metrics), clock(), metrics)) {
+                // the poll's messages are ingested at once: two fill the queue, the others wait 200 ms and are
+                // refused; the poll as a whole fails only when the queued two commit, after the release
+                await(() -> store.queuedRows() == 4, "the store's queue to fill");
+                Thread.sleep(600);
+                gate.release();
+                awaitCommitted("vigil-overload", 8);
+                assertThat(metrics.value("kafka_retries_total", "input", "kafka", "reason", "overloaded"))
+                        .isPositive();
+                assertThat(metrics.value("kafka_messages_skipped_total", "input", "kafka", "topic", "overload"))
+                        .isPositive();
+                assertThat(input.isRunning()).isTrue();
+                assertThat(input.failure()).isEmpty();
+            }
+            assertThat(count(store, "SELECT count(*) FROM AzureActivity")).isEqualTo(16);
+            assertThat(count(store, "SELECT count(DISTINCT CorrelationId) FROM AzureActivity"))
+                    .isEqualTo(16);
+            assertThat(count(store, "SELECT count(*) FROM VigilDeadLetter")).isZero();
         }
     }
 
