@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             FormatsCommand.class,
             BenchCommand.class,
             WorkspaceCommand.class,
+            KeysCommand.class,
             DcrCommand.class,
             QueryCommand.class,
             RulesCommand.class,

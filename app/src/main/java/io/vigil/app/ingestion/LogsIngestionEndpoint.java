@@ -41,8 +41,6 @@ final class LogsIngestionEndpoint {
     /** "Maximum size of API call: 1 MB", for compressed and uncompressed data alike. */
     static final long MAX_BODY_BYTES = 1024 * 1024;
 
-    private static final Set<String> WRITER_ROLES = Set.of("admin", "contributor");
-
     private final ApiKeys keys;
     private final DataCollectionRules rules;
     private final DcrTransform transform;
@@ -86,13 +84,14 @@ final class LogsIngestionEndpoint {
                     "InvalidAuthenticationToken",
                     "Valid authentication was not provided: send 'Authorization: Bearer <api key>'.");
         }
-        if (!WRITER_ROLES.contains(principal.get().role())) {
+        if (!principal.get().role().includes(ApiKeys.Role.CONTRIBUTOR)) {
             return error(
                     exchange,
                     403,
                     "InsufficientAccessError",
                     "Principal '" + principal.get().name() + "' (role "
-                            + principal.get().role() + ") may not ingest data; a contributor or admin key is needed.");
+                            + principal.get().role().label()
+                            + ") may not ingest data; a contributor or admin key is needed.");
         }
         Optional<String> apiVersion = queryParameter(exchange, "api-version");
         if (apiVersion.isEmpty()) {
