@@ -96,7 +96,8 @@ final class ServerCommand implements Callable<Integer> {
                     + runtime.workspace().workspaceId() + ")");
             for (SyslogListener listener : running.listeners().listeners()) {
                 System.out.println("vigil: " + listener.transport().input() + " listening on " + bind + ":"
-                        + listener.port() + " (" + listener.transport().description() + ")");
+                        + listener.port() + " (" + listener.transport().description() + "; "
+                        + listener.senders().describe() + ")");
             }
             for (String feed : running.feeds().descriptions()) {
                 System.out.println("vigil: " + feed);

@@ -1,7 +1,13 @@
 package io.vigil.app;
 
+import io.vigil.ingest.syslog.SenderFilter;
 import io.vigil.ingest.syslog.SyslogTlsConfig;
+import io.vigil.ingest.syslog.SyslogTransport;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -60,8 +66,40 @@ final class SyslogFlags {
             description = "File whose first line is the keystore's password")
     Path tlsPasswordFile;
 
+    @Option(
+            names = "--syslog-udp-allow",
+            paramLabel = "CIDR",
+            description = "Senders the UDP listener takes messages from (CIDR such as 10.0.0.0/8, or 'any');"
+                    + " repeatable. Default: loopback only")
+    List<String> udpAllow = new ArrayList<>();
+
+    @Option(
+            names = "--syslog-tcp-allow",
+            paramLabel = "CIDR",
+            description = "Senders the TCP listener accepts connections from (CIDR or 'any'); repeatable."
+                    + " Default: loopback only")
+    List<String> tcpAllow = new ArrayList<>();
+
+    @Option(
+            names = "--syslog-tls-allow",
+            paramLabel = "CIDR",
+            description = "Senders the TLS listener accepts connections from (CIDR or 'any'); repeatable."
+                    + " Default: any with --syslog-tls-client-ca (certificates authenticate), else loopback only")
+    List<String> tlsAllow = new ArrayList<>();
+
     SyslogOptions options() {
-        return new SyslogOptions(udpPort, tcpPort, tlsPort, tls());
+        Map<SyslogTransport, SenderFilter> senders = new EnumMap<>(SyslogTransport.class);
+        allowed(senders, SyslogTransport.UDP, udpAllow);
+        allowed(senders, SyslogTransport.TCP, tcpAllow);
+        allowed(senders, SyslogTransport.TLS, tlsAllow);
+        return new SyslogOptions(udpPort, tcpPort, tlsPort, tls(), senders);
+    }
+
+    private static void allowed(
+            Map<SyslogTransport, SenderFilter> senders, SyslogTransport transport, List<String> specs) {
+        if (!specs.isEmpty()) {
+            senders.put(transport, SenderFilter.parse(specs));
+        }
     }
 
     private Optional<SyslogTlsConfig> tls() {

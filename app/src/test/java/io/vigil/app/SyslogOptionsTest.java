@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.vigil.ingest.syslog.SenderFilter;
 import io.vigil.ingest.syslog.SyslogListenerConfig;
 import io.vigil.ingest.syslog.SyslogTlsConfig;
 import io.vigil.ingest.syslog.SyslogTransport;
@@ -53,6 +54,46 @@ class SyslogOptionsTest {
                         tuple(SyslogTransport.TLS, 6514, "127.0.0.1"));
         assertThat(listeners.get(2).tls().orElseThrow())
                 .isEqualTo(new SyslogTlsConfig(Path.of("syslog.p12"), Path.of("syslog.password")));
+    }
+
+    @Test
+    void eachListenerTakesLoopbackSendersUnlessItsAllowFlagSaysOtherwise() {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server)
+                .parseArgs(
+                        "--syslog-udp-port",
+                        "5514",
+                        "--syslog-tcp-port",
+                        "5515",
+                        "--syslog-udp-allow",
+                        "10.0.0.0/8",
+                        "--syslog-udp-allow",
+                        "2001:db8::/32",
+                        "--syslog-tls-allow",
+                        "any");
+        List<SyslogListenerConfig> listeners = server.syslog.options().listeners("0.0.0.0");
+        assertThat(listeners.get(0).senders()).isEqualTo(SenderFilter.parse(List.of("10.0.0.0/8", "2001:db8::/32")));
+        assertThat(listeners.get(1).senders()).isEqualTo(SenderFilter.LOOPBACK);
+        // a TLS listener that requires client certificates lets them authenticate any address
+        SyslogTlsConfig mutual = new SyslogTlsConfig(
+                new SyslogTlsConfig.Identity.Pem(Path.of("s.pem"), Path.of("s.key")), Optional.of(Path.of("ca.pem")));
+        SyslogTlsConfig serverOnly = new SyslogTlsConfig(
+                new SyslogTlsConfig.Identity.Pem(Path.of("s.pem"), Path.of("s.key")), Optional.empty());
+        assertThat(new SyslogOptions(0, 0, 6514, Optional.of(mutual))
+                        .listeners("0.0.0.0")
+                        .getFirst()
+                        .senders())
+                .isEqualTo(SenderFilter.ANY);
+        assertThat(new SyslogOptions(0, 0, 6514, Optional.of(serverOnly))
+                        .listeners("0.0.0.0")
+                        .getFirst()
+                        .senders())
+                .isEqualTo(SenderFilter.LOOPBACK);
+        ServerCommand wrong = new ServerCommand();
+        new CommandLine(wrong).parseArgs("--syslog-tcp-allow", "printer.lan");
+        assertThatThrownBy(() -> wrong.syslog.options())
+                .isInstanceOf(VigilException.class)
+                .hasMessageContaining("printer.lan");
     }
 
     @Test

@@ -16,6 +16,9 @@ public sealed interface SyslogListener extends AutoCloseable permits SyslogUdpLi
     /** The port it is bound to (the chosen one when configured with 0). */
     int port();
 
+    /** Whose messages it takes. */
+    SenderFilter senders();
+
     @Override
     void close() throws InterruptedException;
 

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param maxBatchMessages messages per store write
  * @param batchLinger how long a message waits for others before a smaller write
  * @param tls the keystore of a TLS listener, empty for the others
+ * @param senders whose messages are taken; others' datagrams are dropped and connections closed, counted as
+ *     {@code events_rejected_total{reason="sender_not_allowed"}}
  */
 public record SyslogListenerConfig(
         SyslogTransport transport,
@@ -29,7 +31,8 @@ public record SyslogListenerConfig(
         Duration idleTimeout,
         int maxBatchMessages,
         Duration batchLinger,
-        Optional<SyslogTlsConfig> tls) {
+        Optional<SyslogTlsConfig> tls,
+        SenderFilter senders) {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
@@ -42,6 +45,7 @@ public record SyslogListenerConfig(
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(batchLinger, "batchLinger is null");
         requireNonNull(tls, "tls is null");
+        requireNonNull(senders, "senders is null");
         if (port < 0 || port > 65_535) {
             throw invalid("port must be 0..65535, was " + port);
         }
@@ -63,7 +67,7 @@ public record SyslogListenerConfig(
         }
     }
 
-    /** A UDP or TCP listener with the default bounds. */
+    /** A UDP or TCP listener with the default bounds, taking loopback senders only. */
     public static SyslogListenerConfig of(SyslogTransport transport, String bindAddress, int port) {
         return new SyslogListenerConfig(
                 transport,
@@ -74,10 +78,11 @@ public record SyslogListenerConfig(
                 DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_MAX_BATCH_MESSAGES,
                 DEFAULT_BATCH_LINGER,
-                Optional.empty());
+                Optional.empty(),
+                SenderFilter.LOOPBACK);
     }
 
-    /** A TLS listener with the default bounds. */
+    /** A TLS listener with the default bounds and senders ({@link #defaultSenders}). */
     public static SyslogListenerConfig tls(String bindAddress, int port, SyslogTlsConfig keystore) {
         return new SyslogListenerConfig(
                 SyslogTransport.TLS,
@@ -88,7 +93,8 @@ public record SyslogListenerConfig(
                 DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_MAX_BATCH_MESSAGES,
                 DEFAULT_BATCH_LINGER,
-                Optional.of(keystore));
+                Optional.of(keystore),
+                defaultSenders(keystore));
     }
 
     public SyslogListenerConfig withLimits(int maxMessageBytes, int maxConnections, Duration idleTimeout) {
@@ -101,7 +107,34 @@ public record SyslogListenerConfig(
                 idleTimeout,
                 maxBatchMessages,
                 batchLinger,
-                tls);
+                tls,
+                senders);
+    }
+
+    /** The same listener taking messages from {@code allowed} senders only. */
+    public SyslogListenerConfig withSenders(SenderFilter allowed) {
+        return new SyslogListenerConfig(
+                transport,
+                bindAddress,
+                port,
+                maxMessageBytes,
+                maxConnections,
+                idleTimeout,
+                maxBatchMessages,
+                batchLinger,
+                tls,
+                allowed);
+    }
+
+    /**
+     * Loopback senders only, unless the TLS listener requires client certificates: those authenticate the
+     * sender, so any address may connect.
+     */
+    static SenderFilter defaultSenders(SyslogTlsConfig keystore) {
+        if (keystore.clientCa().isPresent()) {
+            return SenderFilter.ANY;
+        }
+        return SenderFilter.LOOPBACK;
     }
 
     private static VigilException invalid(String message) {

@@ -49,6 +49,7 @@ final class SyslogStreamListener implements SyslogListener {
     private final LongAdder connectionsActive;
     private final LongAdder connectionsTotal;
     private final LongAdder connectionsRefused;
+    private final SenderCheck senders;
     private final Map<Socket, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS);
     private final Thread acceptor;
@@ -68,6 +69,7 @@ final class SyslogStreamListener implements SyslogListener {
         this.connectionsActive = metrics.counter("syslog_connections_active", "input", input);
         this.connectionsTotal = metrics.counter("syslog_connections_total", "input", input);
         this.connectionsRefused = metrics.counter("syslog_connections_refused_total", "input", input);
+        this.senders = new SenderCheck(input, config.senders(), metrics);
         this.batcher = new SyslogBatcher(
                 store,
                 metrics,
@@ -106,6 +108,11 @@ final class SyslogStreamListener implements SyslogListener {
     }
 
     @Override
+    public SenderFilter senders() {
+        return config.senders();
+    }
+
+    @Override
     public SyslogTransport transport() {
         return config.transport();
     }
@@ -125,6 +132,11 @@ final class SyslogStreamListener implements SyslogListener {
                     LOG.log(Level.SEVERE, input + ": accept failed, listener stopped", e);
                 }
                 return;
+            }
+            if (!senders.allows(socket.getInetAddress())) {
+                // before any byte is read, and before a TLS handshake: nothing of a stranger's is parsed
+                closeQuietly(socket);
+                continue;
             }
             if (connections.size() >= config.maxConnections()) {
                 refuse(socket);

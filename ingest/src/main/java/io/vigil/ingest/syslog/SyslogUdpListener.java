@@ -30,6 +30,7 @@ final class SyslogUdpListener implements SyslogListener {
     private final SyslogBatcher batcher;
     private final SyslogMessageHandler handler;
     private final LongAdder bytesReceived;
+    private final SenderCheck senders;
     private final Thread receiver;
     private volatile boolean closing;
 
@@ -46,6 +47,7 @@ final class SyslogUdpListener implements SyslogListener {
         }
         String input = config.transport().input();
         this.bytesReceived = metrics.counter("bytes_received_total", "input", input);
+        this.senders = new SenderCheck(input, config.senders(), metrics);
         this.batcher = new SyslogBatcher(
                 store,
                 metrics,
@@ -55,6 +57,11 @@ final class SyslogUdpListener implements SyslogListener {
                 SyslogBatcher.MAX_READY_BATCHES);
         this.handler = new SyslogMessageHandler(context, batcher);
         this.receiver = Thread.ofPlatform().name("vigil-" + input).daemon(true).start(this::run);
+    }
+
+    @Override
+    public SenderFilter senders() {
+        return config.senders();
     }
 
     @Override
@@ -75,6 +82,9 @@ final class SyslogUdpListener implements SyslogListener {
             try {
                 packet.setLength(buffer.length);
                 socket.receive(packet);
+                if (!senders.allows(packet.getAddress())) {
+                    continue;
+                }
                 int length = packet.getLength();
                 bytesReceived.add(length);
                 if (length == 0) {

@@ -242,6 +242,45 @@ class SyslogListenerTest {
         await("a row after the others left", () -> count(store, "SELECT count(*) FROM Syslog") == 2);
     }
 
+    /**
+     * Listeners that take messages only from a network the test's loopback sender is not in: its datagrams and
+     * connections are refused before anything is read and counted for the source health view, while a
+     * listener of the same kind that admits loopback stores the same messages.
+     */
+    @Test
+    void sendersOutsideTheAllowedNetworksAreRefused() throws Exception {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): only a filter here, nothing is ever sent to it
+        SenderFilter elsewhere = SenderFilter.parse(List.of("192.0.2.0/24", "2001:db8::/32"));
+        int udp = start(SyslogListenerConfig.of(SyslogTransport.UDP, LOOPBACK, 0)
+                        .withSenders(elsewhere))
+                .port();
+        int tcp = start(SyslogListenerConfig.of(SyslogTransport.TCP, LOOPBACK, 0)
+                        .withSenders(elsewhere))
+                .port();
+        logger(List.of("--udp", "--port", "" + udp, "--rfc3164"), "refused", "user.info", "udp from a stranger");
+        try (Socket socket = new Socket(LOOPBACK, tcp)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("<13>Dec  2 10:00:00 host app: tcp from a stranger\n".getBytes(UTF_8));
+            // the listener closes a refused connection at once: the read sees its end
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+        }
+        await(
+                "both refusals counted",
+                () -> metrics.value("events_rejected_total", "input", "syslog_udp", "reason", "sender_not_allowed") == 1
+                        && metrics.value("events_rejected_total", "input", "syslog_tcp", "reason", "sender_not_allowed")
+                                == 1);
+        assertThat(metrics.value("bytes_received_total", "input", "syslog_tcp")).isZero();
+        assertThat(metrics.value("bytes_received_total", "input", "syslog_udp")).isZero();
+
+        int admitted =
+                start(SyslogListenerConfig.of(SyslogTransport.UDP, LOOPBACK, 0)).port();
+        logger(List.of("--udp", "--port", "" + admitted, "--rfc3164"), "admitted", "user.info", "udp from loopback");
+        await("the admitted message", () -> count(store, "SELECT count(*) FROM Syslog") == 1);
+        assertThat(query(store, "SELECT SyslogMessage FROM Syslog"))
+                .containsExactly(Map.of("SyslogMessage", "udp from loopback"));
+        assertThat(count(store, "SELECT count(*) FROM VigilDeadLetter")).isZero();
+    }
+
     @Test
     void closingWritesWhatWasRead() throws Exception {
         // a linger far longer than the test: only close() can write these
@@ -254,7 +293,8 @@ class SyslogListenerTest {
                 Duration.ofMinutes(1),
                 1_000_000,
                 Duration.ofMinutes(10),
-                Optional.empty());
+                Optional.empty(),
+                SenderFilter.LOOPBACK);
         SyslogListener listener = SyslogListener.start(config, store, Clock.systemUTC(), metrics);
         int messages = 3_000;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
