@@ -81,6 +81,9 @@ public final class Binder {
 
     private int expansionDepth;
 
+    /** The id of the next spool (materialize, as hint.materialized=true); ids are unique within a query. */
+    private int nextSpoolId;
+
     /** The window functions of the extend or project being bound, or null. */
     private WindowCollector windows;
 
@@ -443,8 +446,8 @@ public final class Binder {
             case Expression.OperatorExpression operator -> sourceOperator(operator.operator());
             case Expression.FunctionCall call
             when call.name().equals("materialize") && call.arguments().size() == 1 ->
-                // materialize caches a result; evaluating it again gives the same rows (materialize-function)
-                tabular(call.arguments().get(0));
+                // computed once per query, every reference reads the same rows (materialize-function)
+                new PlanNode.Spool(nextSpoolId++, tabular(call.arguments().get(0)));
             case Expression.FunctionCall call
             when call.name().equals("table") && call.arguments().size() == 1 -> tableFunction(call);
             case Expression.FunctionCall call
