@@ -1115,7 +1115,8 @@ public final class Binder {
             case "max" -> "max";
             case "make_set", "makeset" -> "set";
             case "make_list", "makelist" -> "list";
-            case "any", "take_any" -> "any";
+            // only the deprecated any() adds a prefix (take-any-aggregation-function)
+            case "any" -> "any";
             case "make_bag", "make_bag_if" -> "bag";
             case "sumif" -> "sumif";
             case "avgif" -> "avgif";
@@ -1123,8 +1124,9 @@ public final class Binder {
             case "maxif" -> "maxif";
             case "make_set_if" -> "set";
             case "make_list_if" -> "list";
-            // a conversion keeps its argument's name: "by tostring(tld)" groups into a column tld
-            case "bin",
+            // a conversion keeps its argument's name ("by tostring(tld)" groups into a column tld), as take_any does
+            case "take_any",
+                    "bin",
                     "floor",
                     "tostring",
                     "toint",
