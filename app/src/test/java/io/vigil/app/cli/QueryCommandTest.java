@@ -131,6 +131,19 @@ class QueryCommandTest {
     }
 
     @Test
+    void queriesInProcessAreRecordedInLaQueryLogs() throws Exception {
+        CliRun ran = CliRun.run("query", "--data", dataDir.toString(), QUERY);
+        assertThat(ran.exit()).isZero();
+        CliRun rejected = CliRun.run("query", "--data", dataDir.toString(), "Heartbeat | where Computr == 'x'");
+        assertThat(rejected.exit()).isEqualTo(1);
+
+        // the log query of the first read-back does not see itself: its own row is queued after it runs
+        assertThat(QueryLogs.read(dataDir))
+                .containsExactly(
+                        List.of(QUERY, "vigil", 200, 2), List.of("Heartbeat | where Computr == 'x'", "vigil", 400, 0));
+    }
+
+    @Test
     void missingWorkspaceAndMissingFlagsAreUsageErrors() {
         CliRun missing = CliRun.run("query", "--data", dataDir.resolve("nope").toString(), "print 1");
         assertThat(missing.exit()).isEqualTo(2);
