@@ -79,12 +79,15 @@ final class QueryCommand implements Callable<Integer> {
         return switch (answer) {
             case QueryTarget.Answer.Rows rows -> {
                 print(rows.table(), chosenFormat(), System.out);
-                rows.table().warning().ifPresent(warning -> System.err.println("warning: " + warning));
+                // a partial success: the rows are on stdout, what is missing or worth knowing on stderr
+                for (QueryTarget.Problem warning : rows.table().warnings()) {
+                    System.err.print(describe(query, "warning", warning));
+                }
                 yield 0;
             }
             case QueryTarget.Answer.Rejected rejected -> {
                 for (QueryTarget.Problem problem : rejected.problems()) {
-                    System.err.print(describe(query, problem));
+                    System.err.print(describe(query, "error", problem));
                 }
                 yield 1;
             }
@@ -128,12 +131,13 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     /**
-     * A problem as a compiler prints it: code, message and position, then the query line with a caret
-     * under the column. Tabs before the column are kept in the caret line so that it still lines up.
+     * A problem as a compiler prints it: {@code error} or {@code warning}, code, message and position, then
+     * the query line with a caret under the column. Tabs before the column are kept in the caret line so
+     * that it still lines up.
      */
-    static String describe(String query, QueryTarget.Problem problem) {
+    static String describe(String query, String severity, QueryTarget.Problem problem) {
         StringBuilder text = new StringBuilder();
-        text.append("error ").append(problem.code()).append(": ").append(problem.message());
+        text.append(severity).append(' ').append(problem.code()).append(": ").append(problem.message());
         if (!problem.hasPosition()) {
             return text.append('\n').toString();
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.query.QueryException;
 import io.vigil.app.query.QueryResult;
 import io.vigil.app.query.QueryService;
+import io.vigil.app.query.QueryWarning;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
@@ -42,12 +43,15 @@ sealed interface QueryTarget extends AutoCloseable {
     @Override
     void close();
 
-    /** A result table: named, typed columns and rows of JSON-ready values (String, Number, Boolean, null). */
-    record Table(List<Column> columns, List<List<Object>> rows, Optional<String> warning) {
+    /**
+     * A result table: named, typed columns and rows of JSON-ready values (String, Number, Boolean, null), and
+     * the warnings of a partial success (a KQL warning, a result cut at a limit or by the timeout).
+     */
+    record Table(List<Column> columns, List<List<Object>> rows, List<Problem> warnings) {
         public Table {
             columns = List.copyOf(requireNonNull(columns, "columns is null"));
             rows = List.copyOf(requireNonNull(rows, "rows is null"));
-            requireNonNull(warning, "warning is null");
+            warnings = List.copyOf(requireNonNull(warnings, "warnings is null"));
         }
     }
 
@@ -71,6 +75,10 @@ sealed interface QueryTarget extends AutoCloseable {
 
         static Problem of(Diagnostic diagnostic) {
             return new Problem(diagnostic.code().code(), diagnostic.message(), diagnostic.line(), diagnostic.column());
+        }
+
+        static Problem of(QueryWarning warning) {
+            return new Problem(warning.code(), warning.message(), warning.line(), warning.column());
         }
     }
 
@@ -141,7 +149,8 @@ sealed interface QueryTarget extends AutoCloseable {
                 // nulls are values here; List.copyOf in Table would reject them, so wrap each row
                 rows.add(Collections.unmodifiableList(new ArrayList<>(row)));
             }
-            return new Answer.Rows(new Table(columns, rows, result.warning()));
+            List<Problem> warnings = result.warnings().stream().map(Problem::of).toList();
+            return new Answer.Rows(new Table(columns, rows, warnings));
         }
 
         @Override
@@ -243,12 +252,11 @@ sealed interface QueryTarget extends AutoCloseable {
                 }
                 rows.add(Collections.unmodifiableList(values));
             }
-            Optional<String> warning = Optional.empty();
-            JsonNode partial = body.path("error").path("details").path(0).path("message");
-            if (partial.isTextual()) {
-                warning = Optional.of(partial.asText());
+            List<Problem> warnings = List.of();
+            if (body.path("error").path("code").asText().equals("PartialError")) {
+                warnings = details(body.path("error"));
             }
-            return new Table(columns, rows, warning);
+            return new Table(columns, rows, warnings);
         }
 
         private static Object value(JsonNode value) {
@@ -271,23 +279,29 @@ sealed interface QueryTarget extends AutoCloseable {
             return value.toString();
         }
 
-        /** The Azure error shape: one detail per diagnostic, its KQL code and position in {@code innererror}. */
+        /** The Azure error shape: one detail per diagnostic, its position in {@code additionalProperties}. */
         private static List<Problem> problems(JsonNode body, int status) {
             JsonNode error = body.path("error");
-            List<Problem> problems = new ArrayList<>();
-            for (JsonNode detail : error.path("details")) {
-                JsonNode inner = detail.path("innererror");
-                if (inner.path("kqlCode").isTextual()) {
-                    problems.add(new Problem(
-                            inner.path("kqlCode").asText(),
-                            inner.path("message").asText(),
-                            inner.path("line").asInt(0),
-                            inner.path("pos").asInt(0)));
-                }
-            }
+            List<Problem> problems = new ArrayList<>(details(error));
             if (problems.isEmpty()) {
                 String code = error.path("code").asText("HTTP_" + status);
                 problems.add(new Problem(code, firstLine(errorMessage(body)), 0, 0));
+            }
+            return problems;
+        }
+
+        /** The details of an error object, each with its code, message and, when it has one, position. */
+        private static List<Problem> details(JsonNode error) {
+            List<Problem> problems = new ArrayList<>();
+            for (JsonNode detail : error.path("details")) {
+                if (detail.path("code").isTextual()) {
+                    JsonNode position = detail.path("additionalProperties");
+                    problems.add(new Problem(
+                            detail.path("code").asText(),
+                            detail.path("message").asText(),
+                            position.path("line").asInt(0),
+                            position.path("pos").asInt(0)));
+                }
             }
             return problems;
         }

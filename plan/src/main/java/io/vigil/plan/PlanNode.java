@@ -262,6 +262,31 @@ public sealed interface PlanNode {
         }
     }
 
+    /**
+     * The rows of {@code input}, computed once per query however many consumers read them: every node that
+     * holds a spool of this {@code id} sees the same rows, also when the input is not deterministic
+     * ({@code rand()}, {@code sample}, {@code take} without an order), as KQL's materialize() promises
+     * (materialize-function). {@code id} tells apart spools of equal inputs that are evaluated separately.
+     */
+    record Spool(int id, PlanNode input) implements PlanNode {
+        public Spool {
+            requireNonNull(input, "input is null");
+            if (id < 0) {
+                throw new IllegalArgumentException("negative spool id");
+            }
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return input.columns();
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of(input);
+        }
+    }
+
     /** A window function call over the input's columns. */
     record WindowCall(WindowFunction function, List<ScalarExpression> arguments, io.vigil.spi.ColumnType type) {
         public WindowCall {

@@ -2,7 +2,9 @@ package io.vigil.plan;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** A stable, indented text form of a plan for golden files and debugging. */
@@ -11,14 +13,20 @@ public final class PlanPrinter {
 
     public static String print(PlanNode node) {
         StringBuilder text = new StringBuilder();
-        print(node, 0, text);
+        print(node, 0, text, new HashSet<>());
         return text.toString();
     }
 
-    private static void print(PlanNode node, int depth, StringBuilder text) {
-        text.append("  ".repeat(depth)).append(describe(node)).append('\n');
+    private static void print(PlanNode node, int depth, StringBuilder text, Set<Integer> printedSpools) {
+        text.append("  ".repeat(depth)).append(describe(node));
+        if (node instanceof PlanNode.Spool spool && !printedSpools.add(spool.id())) {
+            // a spool is computed once; its input is printed where it is first read
+            text.append(" (shared, input above)\n");
+            return;
+        }
+        text.append('\n');
         for (PlanNode input : node.inputs()) {
-            print(input, depth + 1, text);
+            print(input, depth + 1, text, printedSpools);
         }
     }
 
@@ -99,6 +107,7 @@ public final class PlanPrinter {
                         + (unnest.limit().isPresent()
                                 ? " limit=" + unnest.limit().getAsLong()
                                 : "");
+            case PlanNode.Spool spool -> "Spool #" + spool.id() + " " + columns(spool.columns());
             case PlanNode.Window window ->
                 "Window "
                         + window.functions().stream()

@@ -11,6 +11,8 @@ public enum StandardErrorCode {
     INTERNAL_ERROR(101, ErrorCategory.INTERNAL),
     INGEST_OVERLOADED(200, ErrorCategory.RESOURCE),
     INGEST_CLOSED(201, ErrorCategory.RESOURCE),
+    /** A query ran longer than its time limit (the query API's 504, Log Analytics' timeout). */
+    QUERY_TIMEOUT(202, ErrorCategory.RESOURCE),
     EXTERNAL_FAILURE(300, ErrorCategory.EXTERNAL);
 
     private final int code;

@@ -3,6 +3,7 @@ package io.vigil.sql;
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -19,6 +20,9 @@ import java.util.Map;
 final class ColumnDemand {
     private final Map<PlanNode, BitSet> demand = new IdentityHashMap<>();
 
+    /** The first spool met per id: all spools of one id are one common table, so they share one demand. */
+    private final Map<Integer, PlanNode.Spool> spools = new HashMap<>();
+
     private ColumnDemand() {}
 
     static ColumnDemand of(PlanNode root) {
@@ -29,14 +33,26 @@ final class ColumnDemand {
 
     /** The columns of {@code node} to render; a node the analysis never reached keeps all. */
     BitSet columnsOf(PlanNode node) {
-        BitSet columns = demand.get(node);
+        BitSet columns = demand.get(canonical(node));
         if (columns == null) {
             return all(node);
         }
         return columns;
     }
 
-    private void require(PlanNode node, BitSet columns) {
+    private PlanNode canonical(PlanNode node) {
+        if (node instanceof PlanNode.Spool spool) {
+            PlanNode.Spool first = spools.computeIfAbsent(spool.id(), id -> spool);
+            if (first != spool && !first.input().equals(spool.input())) {
+                throw new IllegalStateException("two spools #" + spool.id() + " over different inputs");
+            }
+            return first;
+        }
+        return node;
+    }
+
+    private void require(PlanNode requested, BitSet columns) {
+        PlanNode node = canonical(requested);
         BitSet known = demand.get(node);
         BitSet wanted = (BitSet) columns.clone();
         wanted.or(forced(node));
@@ -99,6 +115,7 @@ final class ColumnDemand {
                 require(sort.input(), input);
             }
             case PlanNode.Limit limit -> require(limit.input(), wanted);
+            case PlanNode.Spool spool -> require(spool.input(), wanted);
             case PlanNode.Deduplicate deduplicate -> {
                 BitSet input = (BitSet) wanted.clone();
                 deduplicate.keys().forEach(input::set);

@@ -55,6 +55,12 @@ public final class DuckDbDialect implements SqlDialect {
         return true;
     }
 
+    /** DuckDB stores a {@code MATERIALIZED} common table once and scans it at every reference. */
+    @Override
+    public boolean supportsMaterializedCommonTables() {
+        return true;
+    }
+
     @Override
     public String typeName(ColumnType type) {
         return switch (type) {

@@ -15,6 +15,7 @@ import io.vigil.sql.SqlExpression.SqlInQuery;
 import io.vigil.sql.SqlExpression.SqlLiteral;
 import io.vigil.sql.SqlExpression.SqlUnary;
 import io.vigil.sql.SqlExpression.SqlWhen;
+import io.vigil.sql.SqlQuery.SqlCommonTable;
 import io.vigil.sql.SqlQuery.SqlDerivedTable;
 import io.vigil.sql.SqlQuery.SqlJoin;
 import io.vigil.sql.SqlQuery.SqlJoinKind;
@@ -25,6 +26,7 @@ import io.vigil.sql.SqlQuery.SqlSelectItem;
 import io.vigil.sql.SqlQuery.SqlTable;
 import io.vigil.sql.SqlQuery.SqlUnionAll;
 import io.vigil.sql.SqlQuery.SqlValues;
+import io.vigil.sql.SqlQuery.SqlWith;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -45,6 +47,12 @@ public final class PlanToSql {
     private final ColumnDemand demand;
     private int aliases;
 
+    /** The common table of each spool rendered so far, by spool id. */
+    private final Map<Integer, String> spoolTables = new HashMap<>();
+
+    /** The common tables in the order they were rendered, so that each comes after those it reads. */
+    private final List<SqlCommonTable> commonTables = new ArrayList<>();
+
     private PlanToSql(SqlDialect dialect, ColumnDemand demand) {
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.demand = requireNonNull(demand, "demand is null");
@@ -53,7 +61,11 @@ public final class PlanToSql {
     /** The SQL of a plan; result columns are in the order of {@code plan.columns()}. */
     public static SqlStatement render(PlanNode plan, SqlDialect dialect) {
         PlanToSql renderer = new PlanToSql(dialect, ColumnDemand.of(plan));
-        return SqlWriter.write(renderer.query(plan), dialect);
+        SqlQuery query = renderer.query(plan);
+        if (!renderer.commonTables.isEmpty()) {
+            query = new SqlWith(renderer.commonTables, query);
+        }
+        return SqlWriter.write(query, dialect);
     }
 
     /** A relation in a FROM clause and the SQL expression of each plan column over it. */
@@ -93,6 +105,15 @@ public final class PlanToSql {
             }
             return new Source(new SqlTable(scan.table(), alias), columns);
         }
+        if (node instanceof PlanNode.Spool spool) {
+            String table = commonTable(spool);
+            String alias = nextAlias();
+            List<SqlExpression> columns = new ArrayList<>();
+            for (String name : sqlNames(spool.columns())) {
+                columns.add(SqlColumn.of(alias, name));
+            }
+            return new Source(new SqlTable(table, alias), columns);
+        }
         SqlQuery query = query(node);
         String alias = nextAlias();
         List<SqlExpression> columns = new ArrayList<>();
@@ -100,6 +121,25 @@ public final class PlanToSql {
             columns.add(SqlColumn.of(alias, name));
         }
         return new Source(new SqlDerivedTable(query, alias), columns);
+    }
+
+    /**
+     * The materialized common table of a spool, rendered at its first reference: its input's select list is
+     * every column any reference reads (the spool's demand flows to its input), under the spool's names.
+     */
+    private String commonTable(PlanNode.Spool spool) {
+        String known = spoolTables.get(spool.id());
+        if (known != null) {
+            return known;
+        }
+        if (!dialect.supportsMaterializedCommonTables()) {
+            throw new UnsupportedOperationException(dialect.name() + " has no materialized common tables");
+        }
+        SqlQuery body = query(spool.input());
+        String name = "$spool" + spool.id();
+        spoolTables.put(spool.id(), name);
+        commonTables.add(new SqlCommonTable(name, body));
+        return name;
     }
 
     /** The select list of {@code node}: its columns some consumer reads, under their unique names. */
@@ -207,6 +247,10 @@ public final class PlanToSql {
             }
             case PlanNode.Unnest unnest -> unnest(unnest);
             case PlanNode.Window window -> window(window);
+            case PlanNode.Spool spool -> {
+                Source source = source(spool);
+                yield select(items(spool, source.columns()), source.relation());
+            }
         };
     }
 

@@ -24,6 +24,15 @@ public interface SqlDialect {
         return false;
     }
 
+    /**
+     * Whether {@code WITH name AS MATERIALIZED (...)} computes the named query once for all its references
+     * (spools, KQL's materialize()). Without it a plan with a spool cannot be rendered: a plain common
+     * table may be inlined at each reference, which would compute non-deterministic rows more than once.
+     */
+    default boolean supportsMaterializedCommonTables() {
+        return false;
+    }
+
     /** Whether {@code GROUP BY 1, 2} refers to select items by position. */
     default boolean supportsGroupByOrdinal() {
         return true;

@@ -65,6 +65,27 @@ public sealed interface SqlQuery {
         }
     }
 
+    /**
+     * A named query computed once and stored for every reference to it: {@code name AS MATERIALIZED (query)}.
+     */
+    record SqlCommonTable(String name, SqlQuery query) {
+        public SqlCommonTable {
+            requireNonNull(name, "name is null");
+            requireNonNull(query, "query is null");
+        }
+    }
+
+    /** {@code WITH t1 AS MATERIALIZED (...), t2 ... body}; later tables may read earlier ones. */
+    record SqlWith(List<SqlCommonTable> tables, SqlQuery body) implements SqlQuery {
+        public SqlWith {
+            tables = List.copyOf(requireNonNull(tables, "tables is null"));
+            requireNonNull(body, "body is null");
+            if (tables.isEmpty()) {
+                throw new IllegalArgumentException("WITH of nothing");
+            }
+        }
+    }
+
     /** Relations in a FROM clause. */
     sealed interface SqlRelation {}
 

@@ -13,6 +13,7 @@ import io.vigil.sql.SqlExpression.SqlParameter;
 import io.vigil.sql.SqlExpression.SqlStar;
 import io.vigil.sql.SqlExpression.SqlUnary;
 import io.vigil.sql.SqlExpression.SqlWhen;
+import io.vigil.sql.SqlQuery.SqlCommonTable;
 import io.vigil.sql.SqlQuery.SqlDerivedTable;
 import io.vigil.sql.SqlQuery.SqlJoin;
 import io.vigil.sql.SqlQuery.SqlOrderItem;
@@ -22,6 +23,7 @@ import io.vigil.sql.SqlQuery.SqlSelectItem;
 import io.vigil.sql.SqlQuery.SqlTable;
 import io.vigil.sql.SqlQuery.SqlUnionAll;
 import io.vigil.sql.SqlQuery.SqlValues;
+import io.vigil.sql.SqlQuery.SqlWith;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +53,23 @@ public final class SqlWriter {
     private void query(SqlQuery query, int indent) {
         switch (query) {
             case SqlSelect select -> select(select, indent);
+            case SqlWith with -> {
+                text.append("WITH ");
+                for (int index = 0; index < with.tables().size(); index++) {
+                    if (index > 0) {
+                        text.append(',');
+                        newline(indent);
+                    }
+                    SqlCommonTable table = with.tables().get(index);
+                    text.append(dialect.quoteIdentifier(table.name())).append(" AS MATERIALIZED (");
+                    newline(indent + 1);
+                    query(table.query(), indent + 1);
+                    newline(indent);
+                    text.append(')');
+                }
+                newline(indent);
+                query(with.body(), indent);
+            }
             case SqlUnionAll union -> {
                 for (int index = 0; index < union.queries().size(); index++) {
                     if (index > 0) {

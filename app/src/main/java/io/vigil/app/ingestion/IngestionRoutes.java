@@ -146,7 +146,8 @@ public final class IngestionRoutes {
                 exchange.json(400, body.apply("InvalidRequest", e.getMessage()));
             case UNAUTHENTICATED -> exchange.json(401, body.apply("InvalidAuthorization", e.getMessage()));
             case FORBIDDEN -> exchange.json(403, body.apply("InsufficientAccessError", e.getMessage()));
-            case STORE_FAILURE, INTERNAL_ERROR, EXTERNAL_FAILURE -> {
+            // a DCR transform runs in memory under no query timeout; a timeout here is still the server's fault
+            case STORE_FAILURE, INTERNAL_ERROR, EXTERNAL_FAILURE, QUERY_TIMEOUT -> {
                 LOG.log(Level.SEVERE, "ingestion failed", e);
                 yield exchange.json(500, body.apply("InternalServerError", e.getMessage()));
             }

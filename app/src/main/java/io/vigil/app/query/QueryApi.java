@@ -24,8 +24,15 @@ import org.eclipse.jetty.util.Fields;
 /**
  * The Log Analytics query API: {@code POST /v1/workspaces/{id}/query} with {@code {"query","timespan"}}
  * or {@code GET ...?query=&timespan=}, answering {@code {"tables":[{"name":"PrimaryResult","columns",
- * "rows"}]}} and errors in the Azure shape with one detail per diagnostic.
- * source: https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query/execute
+ * "rows"}]}}. Errors and partial successes use the documented error object (ErrorInfo: {@code code},
+ * {@code message}, {@code details} of ErrorDetail {@code code, message, target, additionalProperties},
+ * and a chain of {@code innererror} ErrorInfo): one detail per diagnostic or warning, with its KQL code and
+ * its {@code line}/{@code pos} in {@code additionalProperties}; the innermost {@code innererror} is the first
+ * one's. A partial success is a 200 with the tables and an {@code error} of code {@code PartialError}; a query
+ * over the time limit is 504 GatewayTimeout.
+ * source: https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query/execute,
+ * https://learn.microsoft.com/azure/azure-monitor/logs/api/response-format,
+ * https://learn.microsoft.com/azure/azure-monitor/logs/api/errors, https://learn.microsoft.com/azure/azure-monitor/logs/api/timeouts
  */
 public final class QueryApi {
     private static final Pattern PATH = Pattern.compile("/v1/workspaces/[^/]+/query");
@@ -88,10 +95,16 @@ public final class QueryApi {
             if (exception.errorCode().category() == ErrorCategory.USER) {
                 return badArgument(exception.getMessage(), exception.diagnostics());
             }
-            return error(500, "InternalServerError", exception.getMessage(), List.of());
+            int status = QueryService.responseCode(exception);
+            String code = switch (status) {
+                case 504 -> "GatewayTimeout";
+                case 503 -> "ServiceUnavailableError";
+                default -> "InternalServerError";
+            };
+            return engineError(status, code, exception);
         } catch (InterruptedException exception) {
             Thread.currentThread().interrupt();
-            return error(503, "ServiceUnavailableError", "The query was interrupted", List.of());
+            return new Reply(503, errorBody("ServiceUnavailableError", "The query was interrupted"));
         }
     }
 
@@ -153,52 +166,86 @@ public final class QueryApi {
                 }
             }
         }
-        if (result.warning().isPresent()) {
-            // a cut result is a partial error, as Log Analytics reports its record limit
+        if (!result.warnings().isEmpty()) {
+            // a result with warnings is a partial success, as Log Analytics reports a cut result (response-format)
             ObjectNode error = body.putObject("error");
             error.put("code", "PartialError");
             error.put("message", "There were some errors when processing your query.");
-            ObjectNode detail = error.putArray("details").addObject();
-            detail.put("code", "EngineError");
-            detail.put("message", result.warning().get());
-            detail.putObject("innererror")
-                    .put("code", "E_QUERY_RESULT_SET_TOO_LARGE")
-                    .put("message", result.warning().get());
+            ArrayNode details = error.putArray("details");
+            for (QueryWarning warning : result.warnings()) {
+                ObjectNode detail = detail(details, warning.code(), warning.message());
+                if (warning.hasPosition()) {
+                    position(detail.putObject("additionalProperties"), warning.line(), warning.column());
+                }
+            }
+            QueryWarning first = result.warnings().get(0);
+            ObjectNode inner =
+                    error.putObject("innererror").put("code", first.code()).put("message", first.message());
+            if (first.hasPosition()) {
+                position(inner, first.line(), first.column());
+            }
         }
         return body;
     }
 
-    private static Reply badArgument(String message, List<Diagnostic> diagnostics) {
-        return error(400, "BadArgumentError", message, diagnostics);
+    private static ObjectNode detail(ArrayNode details, String code, String message) {
+        return details.addObject().put("code", code).put("message", message).put("target", "query");
     }
 
-    /** The Azure error shape; syntax errors carry SYN0002 as their inner code, like the service. */
-    private static Reply error(int status, String code, String message, List<Diagnostic> diagnostics) {
+    private static void position(ObjectNode node, int line, int column) {
+        node.put("line", line);
+        node.put("pos", column);
+    }
+
+    private static ObjectNode errorBody(String code, String message) {
         ObjectNode body = JSON.createObjectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("code", code);
-        error.put("message", message);
+        body.putObject("error").put("code", code).put("message", message);
+        return body;
+    }
+
+    /** A failure of the engine (timeout, store): the API's code, and Vigil's error code as the inner error. */
+    private static Reply engineError(int status, String code, QueryException exception) {
+        ObjectNode body = errorBody(code, exception.getMessage());
+        ((ObjectNode) body.path("error"))
+                .putObject("innererror")
+                .put("code", exception.errorCode().name())
+                .put("message", exception.getMessage());
+        return new Reply(status, body);
+    }
+
+    /**
+     * A rejected query: one detail per diagnostic, and an inner error chain of SyntaxError or SemanticError
+     * then the first diagnostic (syntax errors carry SYN0002 as their inner code, like the service, and every
+     * inner error its {@code kqlCode}).
+     */
+    private static Reply badArgument(String message, List<Diagnostic> diagnostics) {
+        ObjectNode body = errorBody("BadArgumentError", message);
+        if (diagnostics.isEmpty()) {
+            return new Reply(400, body);
+        }
+        ObjectNode error = (ObjectNode) body.path("error");
         ArrayNode details = error.putArray("details");
         for (Diagnostic diagnostic : diagnostics) {
-            boolean syntax = diagnostic.code().code().startsWith("KQL1");
-            ObjectNode detail = details.addObject();
-            if (syntax) {
-                detail.put("code", "SyntaxError");
-            } else {
-                detail.put("code", "SemanticError");
-            }
-            detail.put("message", diagnostic.code().code() + ": " + diagnostic.message());
-            ObjectNode inner = detail.putObject("innererror");
-            if (syntax) {
-                inner.put("code", "SYN0002");
-            } else {
-                inner.put("code", diagnostic.code().code());
-            }
-            inner.put("kqlCode", diagnostic.code().code());
-            inner.put("message", diagnostic.message());
-            inner.put("line", diagnostic.line());
-            inner.put("pos", diagnostic.column());
+            ObjectNode detail = detail(details, diagnostic.code().code(), diagnostic.message());
+            position(detail.putObject("additionalProperties"), diagnostic.line(), diagnostic.column());
         }
-        return new Reply(status, body);
+        Diagnostic first = diagnostics.get(0);
+        boolean syntax = first.code().code().startsWith("KQL1");
+        ObjectNode kind = error.putObject("innererror");
+        if (syntax) {
+            kind.put("code", "SyntaxError").put("message", "The query could not be parsed.");
+        } else {
+            kind.put("code", "SemanticError").put("message", "The query could not be resolved.");
+        }
+        ObjectNode inner = kind.putObject("innererror");
+        if (syntax) {
+            inner.put("code", "SYN0002");
+        } else {
+            inner.put("code", first.code().code());
+        }
+        inner.put("kqlCode", first.code().code());
+        inner.put("message", first.message());
+        position(inner, first.line(), first.column());
+        return new Reply(400, body);
     }
 }

@@ -12,10 +12,11 @@ import java.util.Optional;
 /**
  * A query's result table as the Log Analytics API returns it: typed columns and rows of JSON-ready
  * values (strings, numbers, booleans, nulls; datetimes as ISO-8601 UTC strings, dynamic as JSON text).
- * {@code warning} is set when the result was cut at a limit; {@code render} is the query's {@code render}.
+ * {@code warnings} are the query's KQL warnings and, when the result was cut at a limit or by the timeout,
+ * why; with any warning the API reports a partial success. {@code render} is the query's {@code render}.
  */
 public record QueryResult(
-        List<ResultColumn> columns, List<List<Object>> rows, Optional<String> warning, Optional<RenderHint> render) {
+        List<ResultColumn> columns, List<List<Object>> rows, List<QueryWarning> warnings, Optional<RenderHint> render) {
     public QueryResult {
         columns = List.copyOf(requireNonNull(columns, "columns is null"));
         List<List<Object>> copies = new ArrayList<>();
@@ -23,7 +24,7 @@ public record QueryResult(
             copies.add(Collections.unmodifiableList(new ArrayList<>(row)));
         }
         rows = Collections.unmodifiableList(copies);
-        requireNonNull(warning, "warning is null");
+        warnings = List.copyOf(requireNonNull(warnings, "warnings is null"));
         requireNonNull(render, "render is null");
     }
 

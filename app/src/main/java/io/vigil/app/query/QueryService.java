@@ -40,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -48,7 +49,9 @@ import java.util.regex.Pattern;
 /**
  * Runs KQL against the store: parse, bind, plan, render DuckDB SQL, execute on a query connection with
  * a timeout, and read the rows back as Log Analytics returns them. Results beyond the row limit are
- * cut and reported as partial, like the service's 500,000-record limit.
+ * cut and reported as partial, like the service's 500,000-record limit; so are the rows read when the
+ * time runs out after some were, while a query that times out before any row is a QUERY_TIMEOUT error.
+ * KQL warnings of the query (KQL216) come back with the result.
  */
 public final class QueryService implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(QueryService.class.getName());
@@ -93,8 +96,15 @@ public final class QueryService implements AutoCloseable {
         return catalog;
     }
 
-    /** The plan and SQL of a query, or its diagnostics; for tests and {@code explain}. */
-    public record Compiled(PlanNode plan, SqlStatement sql, Optional<RenderHint> render) {}
+    /** The plan and SQL of a query with its warning diagnostics, or its errors; for tests and {@code explain}. */
+    public record Compiled(PlanNode plan, SqlStatement sql, Optional<RenderHint> render, List<Diagnostic> warnings) {
+        public Compiled {
+            requireNonNull(plan, "plan is null");
+            requireNonNull(sql, "sql is null");
+            requireNonNull(render, "render is null");
+            warnings = List.copyOf(requireNonNull(warnings, "warnings is null"));
+        }
+    }
 
     public Compiled compile(String query, Optional<String> timespan) {
         Instant now = clock.instant();
@@ -120,8 +130,11 @@ public final class QueryService implements AutoCloseable {
                     StandardErrorCode.INVALID_ARGUMENT, errors.get(0).message(), errors);
         }
         PlanNode plan = bound.plan().get();
+        List<Diagnostic> warnings = bound.diagnostics().stream()
+                .filter(diagnostic -> !diagnostic.isError())
+                .toList();
         try {
-            return new Compiled(plan, PlanToSql.render(plan, DuckDbDialect.INSTANCE), bound.render());
+            return new Compiled(plan, PlanToSql.render(plan, DuckDbDialect.INSTANCE), bound.render(), warnings);
         } catch (UnsupportedOperationException exception) {
             throw new QueryException(StandardErrorCode.INTERNAL_ERROR, exception.getMessage(), exception);
         }
@@ -164,10 +177,15 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    private static int responseCode(QueryException exception) {
+    /** The HTTP status the query API answers a failed query with, which LAQueryLogs records. */
+    static int responseCode(QueryException exception) {
+        if (exception.errorCode() == StandardErrorCode.QUERY_TIMEOUT) {
+            // Log Analytics' documented answer to a query over its time limit (api/timeouts)
+            return 504;
+        }
         return switch (exception.errorCode().category()) {
             case USER -> 400;
-            case RESOURCE -> 504;
+            case RESOURCE -> 503;
             case INTERNAL, EXTERNAL -> 500;
         };
     }
@@ -209,12 +227,19 @@ public final class QueryService implements AutoCloseable {
     private QueryResult executeUnaudited(String query, Optional<String> timespan) throws InterruptedException {
         Compiled compiled = compile(query, timespan);
         List<PlanColumn> columns = compiled.plan().columns();
-        return run(compiled.sql(), rows -> read(rows, columns, compiled.render()));
+        List<QueryWarning> warnings = new ArrayList<>();
+        for (Diagnostic diagnostic : compiled.warnings()) {
+            warnings.add(QueryWarning.of(diagnostic));
+        }
+        return run(compiled.sql(), (rows, expired) -> read(rows, expired, columns, compiled.render(), warnings));
     }
 
-    /** Reads a result set; may throw what JDBC throws. */
+    /**
+     * Reads a result set; may throw what JDBC throws. {@code expired} tells whether the query's time is up,
+     * for readers that stop early and keep what they read.
+     */
     private interface RowReader<T> {
-        T read(ResultSet rows) throws SQLException;
+        T read(ResultSet rows, BooleanSupplier expired) throws SQLException;
     }
 
     /**
@@ -223,6 +248,9 @@ public final class QueryService implements AutoCloseable {
      */
     private <T> T run(SqlStatement sql, RowReader<T> reader) throws InterruptedException {
         AtomicBoolean timedOut = new AtomicBoolean();
+        // the store's execution is cancelled by a real-time timer; reading back also checks the service clock
+        Instant deadline = clock.instant().plus(timeout);
+        BooleanSupplier expired = () -> timedOut.get() || clock.instant().isAfter(deadline);
         try (Connection connection = store.newQueryConnection()) {
             try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
                 List<Object> parameters = sql.parameters();
@@ -241,7 +269,7 @@ public final class QueryService implements AutoCloseable {
                         timeout.toMillis(),
                         TimeUnit.MILLISECONDS);
                 try (ResultSet rows = statement.executeQuery()) {
-                    return reader.read(rows);
+                    return reader.read(rows, expired);
                 } finally {
                     cancel.cancel(false);
                 }
@@ -251,14 +279,34 @@ public final class QueryService implements AutoCloseable {
                 throw new InterruptedException("query interrupted");
             }
             if (timedOut.get()) {
-                throw new QueryException(
-                        StandardErrorCode.INGEST_OVERLOADED,
-                        "Query exceeded the timeout of " + timeout.toSeconds() + " seconds",
-                        exception);
+                throw timedOut(exception);
             }
             throw new QueryException(
                     StandardErrorCode.STORE_FAILURE, "Query failed in the store: " + exception.getMessage(), exception);
         }
+    }
+
+    private QueryException timedOut(Throwable cause) {
+        return new QueryException(
+                StandardErrorCode.QUERY_TIMEOUT, "Query exceeded the timeout of " + describe(timeout), cause);
+    }
+
+    /** A limit as people write it: {@code 3 minutes}, {@code 90 seconds}, {@code 250 ms}. */
+    static String describe(Duration duration) {
+        if (duration.toMillisPart() != 0 || duration.toSeconds() == 0) {
+            return duration.toMillis() + " ms";
+        }
+        if (duration.toSecondsPart() == 0 && duration.toMinutes() > 0) {
+            return plural(duration.toMinutes(), "minute");
+        }
+        return plural(duration.toSeconds(), "second");
+    }
+
+    private static String plural(long count, String unit) {
+        if (count == 1) {
+            return "1 " + unit;
+        }
+        return count + " " + unit + "s";
     }
 
     /**
@@ -268,7 +316,7 @@ public final class QueryService implements AutoCloseable {
      */
     private List<List<String>> probe(SqlStatement sql) {
         try {
-            return run(sql, rows -> {
+            return run(sql, (rows, expired) -> {
                 List<List<String>> result = new ArrayList<>();
                 int width = rows.getMetaData().getColumnCount();
                 while (rows.next()) {
@@ -286,19 +334,53 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    private QueryResult read(ResultSet rows, List<PlanColumn> columns, Optional<RenderHint> render)
+    /** How many rows are read between two looks at the clock. */
+    private static final int ROWS_PER_DEADLINE_CHECK = 64;
+
+    private QueryResult read(
+            ResultSet rows,
+            BooleanSupplier expired,
+            List<PlanColumn> columns,
+            Optional<RenderHint> render,
+            List<QueryWarning> warnings)
             throws SQLException {
         List<QueryResult.ResultColumn> resultColumns = new ArrayList<>();
         for (PlanColumn column : columns) {
             resultColumns.add(new QueryResult.ResultColumn(column.name(), column.type()));
         }
         List<List<Object>> values = new ArrayList<>();
-        Optional<String> warning = Optional.empty();
+        List<QueryWarning> all = new ArrayList<>(warnings);
         long bytes = 0;
-        while (rows.next()) {
+        while (true) {
+            if (values.size() % ROWS_PER_DEADLINE_CHECK == 0 && expired.getAsBoolean()) {
+                if (values.isEmpty()) {
+                    throw timedOut(null);
+                }
+                all.add(timeoutWarning(values.size()));
+                break;
+            }
+            boolean more;
+            try {
+                more = rows.next();
+            } catch (SQLException exception) {
+                // the timer cancelled the statement while its rows were being read: keep what was read
+                if (!expired.getAsBoolean()) {
+                    throw exception;
+                }
+                if (values.isEmpty()) {
+                    throw timedOut(exception);
+                }
+                all.add(timeoutWarning(values.size()));
+                break;
+            }
+            if (!more) {
+                break;
+            }
             if (values.size() == maxRows) {
-                warning = Optional.of("Query result set has exceeded the record count limit of " + maxRows
-                        + " records; the result was truncated");
+                all.add(QueryWarning.engine(
+                        QueryWarning.RESULT_TOO_LARGE,
+                        "Query result set has exceeded the record count limit of " + maxRows
+                                + " records; the result was truncated"));
                 break;
             }
             List<Object> row = new ArrayList<>(columns.size());
@@ -308,13 +390,22 @@ public final class QueryService implements AutoCloseable {
                 row.add(value);
             }
             if (bytes > maxBytes) {
-                warning = Optional.of("Query result set has exceeded the internal data size limit of " + maxBytes
-                        + " bytes; the result was truncated after " + values.size() + " records");
+                all.add(QueryWarning.engine(
+                        QueryWarning.RESULT_TOO_LARGE,
+                        "Query result set has exceeded the internal data size limit of " + maxBytes
+                                + " bytes; the result was truncated after " + values.size() + " records"));
                 break;
             }
             values.add(row);
         }
-        return new QueryResult(resultColumns, values, warning, render);
+        return new QueryResult(resultColumns, values, all, render);
+    }
+
+    private QueryWarning timeoutWarning(int records) {
+        return QueryWarning.engine(
+                QueryWarning.TIMEOUT,
+                "Query exceeded the timeout of " + describe(timeout) + "; the result was truncated after " + records
+                        + " records");
     }
 
     private static long sizeOf(Object value) {

@@ -110,6 +110,39 @@ class QueryCommandTest {
         assertThat(run.errLines().get(2)).isEqualTo("    |                   ^");
     }
 
+    /** A fuzzy union that leaves out its second leg: rows on stdout, the KQL216 warning on stderr. */
+    private static final String FUZZY = "union isfuzzy=true (Heartbeat | count),\n  (NoSuchTable | count)";
+
+    private static void assertFuzzyWarning(CliRun run) {
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("Count\n3\n");
+        assertThat(run.errLines()).hasSize(3);
+        assertThat(run.errLines().get(0))
+                .startsWith("warning KQL216: union isfuzzy=true left out a leg that does not resolve: KQL201")
+                .contains("NoSuchTable")
+                .endsWith("(line 2, col 3)");
+        assertThat(run.errLines().get(1)).isEqualTo("  2 |   (NoSuchTable | count)");
+        assertThat(run.errLines().get(2)).isEqualTo("    |   ^");
+    }
+
+    @Test
+    void warningsOfAPartialSuccessGoToStderr() {
+        assertFuzzyWarning(CliRun.run("query", "--data", dataDir.toString(), FUZZY));
+    }
+
+    @Test
+    void queriesInProcessAreRecordedInLaQueryLogs() throws Exception {
+        CliRun ran = CliRun.run("query", "--data", dataDir.toString(), QUERY);
+        assertThat(ran.exit()).isZero();
+        CliRun rejected = CliRun.run("query", "--data", dataDir.toString(), "Heartbeat | where Computr == 'x'");
+        assertThat(rejected.exit()).isEqualTo(1);
+
+        // the log query of the first read-back does not see itself: its own row is queued after it runs
+        assertThat(QueryLogs.read(dataDir))
+                .containsExactly(
+                        List.of(QUERY, "vigil", 200, 2), List.of("Heartbeat | where Computr == 'x'", "vigil", 400, 0));
+    }
+
     @Test
     void missingWorkspaceAndMissingFlagsAreUsageErrors() {
         CliRun missing = CliRun.run("query", "--data", dataDir.resolve("nope").toString(), "print 1");
@@ -142,6 +175,9 @@ class QueryCommandTest {
                 CliRun recent =
                         CliRun.run("query", "--server", url, "--data", dataDir.toString(), "--timespan", "PT1H", QUERY);
                 assertThat(recent.out()).isEqualTo("Computer,beats\nweb-01,1\n");
+
+                // the API's PartialError details come back as the same warnings
+                assertFuzzyWarning(CliRun.run("query", "--server", url, "--data", dataDir.toString(), FUZZY));
 
                 CliRun error = CliRun.run(
                         "query", "--server", url, "--data", dataDir.toString(), "Heartbeat\n| whre Computer == 'x'");

@@ -74,6 +74,21 @@ class RulesCommandTest {
     }
 
     @Test
+    void checkedRulesAreRecordedInLaQueryLogs() throws Exception {
+        writeTwoRules();
+        CliRun run = CliRun.run("rules", "check", "--data", dataDir.toString(), rulesDir.toString());
+        assertThat(run.exit()).isEqualTo(1);
+
+        // text, client and response code; the row count of the good rule depends on today's date (queryPeriod 1d)
+        List<List<Object>> logged =
+                QueryLogs.read(dataDir).stream().map(row -> row.subList(0, 3)).toList();
+        assertThat(logged)
+                .containsExactlyInAnyOrder(
+                        List.of("Heartbeat\n| summarize count() by Computer\n", "vigil", 200),
+                        List.of("Heartbeat\n| where NoSuchColumn == 1\n", "vigil", 400));
+    }
+
+    @Test
     void passingRulesExitZero() throws Exception {
         writeTwoRules();
         CliRun run = CliRun.run(

@@ -12,6 +12,7 @@ import com.azure.monitor.query.LogsQueryClient;
 import com.azure.monitor.query.LogsQueryClientBuilder;
 import com.azure.monitor.query.models.LogsQueryOptions;
 import com.azure.monitor.query.models.LogsQueryResult;
+import com.azure.monitor.query.models.LogsQueryResultStatus;
 import com.azure.monitor.query.models.LogsTable;
 import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
@@ -122,7 +123,21 @@ class LogsQueryClientTest {
                         .isInstanceOf(HttpResponseException.class)
                         .hasMessageContaining("NoSuchColumn");
 
-                // the raw error shape, with the diagnostic's code and position
+                // a fuzzy union that leaves out a leg is a partial success: the rows and a PartialError
+                String fuzzy = "union isfuzzy=true (Heartbeat | where Computer == 'vm-2'), (NoSuchTable | take 1)";
+                LogsQueryResult partial = client.queryWorkspaceWithResponse(
+                                workspace,
+                                fuzzy,
+                                QueryTimeInterval.ALL,
+                                new LogsQueryOptions().setAllowPartialErrors(true),
+                                Context.NONE)
+                        .getValue();
+                assertThat(partial.getQueryResultStatus()).isEqualTo(LogsQueryResultStatus.PARTIAL_FAILURE);
+                assertThat(partial.getTable().getRows()).hasSize(1);
+                assertThat(partial.getError().getCode()).isEqualTo("PartialError");
+
+                // the raw error shape (ErrorInfo): details with the diagnostic's code and position, then an
+                // inner error chain down to the first diagnostic
                 HttpResponse<String> error = HttpClient.newHttpClient()
                         .send(
                                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
@@ -133,12 +148,25 @@ class LogsQueryClientTest {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
                 assertThat(error.statusCode()).isEqualTo(400);
-                assertThat(error.body())
-                        .contains(
-                                "\"code\":\"BadArgumentError\"",
-                                "\"code\":\"SYN0002\"",
-                                "\"kqlCode\":\"KQL102\"",
-                                "\"line\":1");
+                JsonNode body = new ObjectMapper().readTree(error.body()).path("error");
+                assertThat(body.path("code").asText()).isEqualTo("BadArgumentError");
+                assertThat(body.path("details")).singleElement().satisfies(detail -> {
+                    assertThat(detail.path("code").asText()).isEqualTo("KQL102");
+                    assertThat(detail.path("target").asText()).isEqualTo("query");
+                    assertThat(detail.path("additionalProperties").path("line").asInt())
+                            .isEqualTo(1);
+                    assertThat(detail.path("additionalProperties").path("pos").asInt())
+                            .isEqualTo(18);
+                    assertThat(detail.has("innererror"))
+                            .as("ErrorDetail has no innererror")
+                            .isFalse();
+                });
+                assertThat(body.path("innererror").path("code").asText()).isEqualTo("SyntaxError");
+                JsonNode innermost = body.path("innererror").path("innererror");
+                assertThat(innermost.path("code").asText()).isEqualTo("SYN0002");
+                assertThat(innermost.path("kqlCode").asText()).isEqualTo("KQL102");
+                assertThat(innermost.path("line").asInt()).isEqualTo(1);
+                assertThat(innermost.path("pos").asInt()).isEqualTo(18);
                 HttpResponse<String> get = HttpClient.newHttpClient()
                         .send(
                                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()

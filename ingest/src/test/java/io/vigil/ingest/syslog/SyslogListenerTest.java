@@ -102,6 +102,16 @@ class SyslogListenerTest {
                 .contains("[vigil@32473 case=\"u5424\"]")
                 .endsWith("] udp five");
 
+        // the counters move when the batcher hears of the commit, just after the rows become visible
+        await(
+                "the per-format counters",
+                () -> metrics.value("events_received_total", "input", "syslog_tcp", "format", "syslog_rfc5424") == 2
+                        && metrics.value("events_received_total", "input", "syslog_tcp", "format", "syslog_rfc3164")
+                                == 2
+                        && metrics.value("events_received_total", "input", "syslog_udp", "format", "syslog_rfc5424")
+                                == 1
+                        && metrics.value("events_received_total", "input", "syslog_udp", "format", "syslog_rfc3164")
+                                == 1);
         assertThat(metrics.value("events_received_total", "input", "syslog_udp", "format", "syslog_rfc5424"))
                 .isEqualTo(1);
         assertThat(metrics.value("events_received_total", "input", "syslog_udp", "format", "syslog_rfc3164"))
@@ -149,6 +159,11 @@ class SyslogListenerTest {
                 .containsEntry("SourceUserName", "bob")
                 .containsEntry("Computer", "proxy01");
         assertThat(count(store, "SELECT count(*) FROM Syslog")).isZero();
+        // the counters move when the batcher hears of the commit, just after the rows become visible
+        await(
+                "the CEF and LEEF counters",
+                () -> metrics.value("events_received_total", "input", "syslog_tcp", "format", "cef") == 1
+                        && metrics.value("events_received_total", "input", "syslog_tcp", "format", "leef") == 1);
         assertThat(metrics.value("events_received_total", "input", "syslog_tcp", "format", "cef"))
                 .isEqualTo(1);
         assertThat(metrics.value("events_received_total", "input", "syslog_tcp", "format", "leef"))

@@ -81,6 +81,9 @@ public final class Binder {
 
     private int expansionDepth;
 
+    /** The id of the next spool (materialize, as hint.materialized=true); ids are unique within a query. */
+    private int nextSpoolId;
+
     /** The window functions of the extend or project being bound, or null. */
     private WindowCollector windows;
 
@@ -133,6 +136,7 @@ public final class Binder {
         PlanNode result = null;
         boolean sawQuery = false;
         for (Statement statement : statements) {
+            Map<String, Binding> before = new HashMap<>(lets);
             try {
                 switch (statement) {
                     case Statement.LetStatement let -> let(let);
@@ -144,7 +148,9 @@ public final class Binder {
                         result = visibleOnly(tabular(expression.expression()));
                     }
                 }
+                endStatement(statement, before);
             } catch (BindError error) {
+                endStatement(statement, before);
                 if (statement instanceof Statement.LetStatement let) {
                     lets.put(let.name(), new FailedBinding());
                 }
@@ -159,6 +165,22 @@ public final class Binder {
             diagnostics.add(Diagnostic.create(source, DiagnosticCode.NO_QUERY, end));
         }
         return Optional.ofNullable(result);
+    }
+
+    /**
+     * Drops the names {@code as} bound inside a statement: they name a part of that statement for its
+     * later parts (as-operator), while a let's own name stays for the statements that follow.
+     */
+    private void endStatement(Statement statement, Map<String, Binding> before) {
+        Binding declared = null;
+        if (statement instanceof Statement.LetStatement let) {
+            declared = lets.get(let.name());
+        }
+        lets.clear();
+        lets.putAll(before);
+        if (declared != null) {
+            lets.put(((Statement.LetStatement) statement).name(), declared);
+        }
     }
 
     private void let(Statement.LetStatement let) {
@@ -349,6 +371,7 @@ public final class Binder {
             Optional<PlanNode> plan = Optional.empty();
             Optional<ScalarExpression> value = Optional.empty();
             for (Statement statement : function.declaration().body().statements()) {
+                Map<String, Binding> before = new HashMap<>(lets);
                 switch (statement) {
                     case Statement.LetStatement let -> let(let);
                     case Statement.SetStatement set -> {
@@ -362,6 +385,7 @@ public final class Binder {
                         }
                     }
                 }
+                endStatement(statement, before);
             }
             if (plan.isEmpty() && value.isEmpty()) {
                 throw error(
@@ -437,14 +461,21 @@ public final class Binder {
 
     private PlanNode tabular(Expression expression) {
         return switch (expression) {
-            case Expression.Pipe pipe -> operator(tabular(pipe.source()), pipe.operator());
+            case Expression.Pipe pipe -> {
+                PlanNode input = tabular(pipe.source());
+                if (pipe.operator() instanceof QueryOperator.UnionOperator union) {
+                    // the piped input is a leg too, named by an 'as' that ends it
+                    yield union(Optional.of(input), asName(pipe.source()), union);
+                }
+                yield operator(input, pipe.operator());
+            }
             case Expression.Parenthesized parenthesized -> tabular(parenthesized.expression());
             case Expression.NameReference name -> table(name.name(), name.span());
             case Expression.OperatorExpression operator -> sourceOperator(operator.operator());
             case Expression.FunctionCall call
             when call.name().equals("materialize") && call.arguments().size() == 1 ->
-                // materialize caches a result; evaluating it again gives the same rows (materialize-function)
-                tabular(call.arguments().get(0));
+                // computed once per query, every reference reads the same rows (materialize-function)
+                new PlanNode.Spool(nextSpoolId++, tabular(call.arguments().get(0)));
             case Expression.FunctionCall call
             when call.name().equals("table") && call.arguments().size() == 1 -> tableFunction(call);
             case Expression.FunctionCall call
@@ -530,7 +561,7 @@ public final class Binder {
 
     private PlanNode sourceOperator(QueryOperator operator) {
         return switch (operator) {
-            case QueryOperator.UnionOperator union -> union(Optional.empty(), union);
+            case QueryOperator.UnionOperator union -> union(Optional.empty(), Optional.empty(), union);
             case QueryOperator.PrintOperator print -> print(print);
             case QueryOperator.DataTableOperator datatable -> datatable(datatable);
             case QueryOperator.RangeOperator range -> range(range);
@@ -572,7 +603,7 @@ public final class Binder {
             case QueryOperator.SortOperator sort ->
                 new PlanNode.Sort(input, sortKeys(input, sort.by()), OptionalLong.empty());
             case QueryOperator.DistinctOperator distinct -> distinct(input, distinct.columns());
-            case QueryOperator.UnionOperator union -> union(Optional.of(input), union);
+            case QueryOperator.UnionOperator union -> union(Optional.of(input), Optional.empty(), union);
             case QueryOperator.JoinOperator join -> join(input, join);
             case QueryOperator.LookupOperator lookup -> lookup(input, lookup);
             case QueryOperator.SearchOperator search -> search(Optional.of(input), search);
@@ -586,7 +617,7 @@ public final class Binder {
                 parse(input, parse.parameters(), parse.source(), parse.pattern(), false);
             case QueryOperator.ParseWhereOperator parse ->
                 parse(input, parse.parameters(), parse.source(), parse.pattern(), true);
-            // presentation and naming only: rows pass through (render-operator, as-operator, serialize-operator)
+            // presentation only: rows pass through (render-operator)
             case QueryOperator.RenderOperator render -> {
                 // no effect on the rows; remembered for clients that ask for the visualization
                 Map<String, String> properties = new LinkedHashMap<>();
@@ -596,7 +627,7 @@ public final class Binder {
                 this.render = new RenderHint(render.chartType(), properties);
                 yield input;
             }
-            case QueryOperator.AsOperator as -> input;
+            case QueryOperator.AsOperator as -> as(input, as);
             // serialize marks the rows as ordered (a window of no functions), then extends (serialize-operator)
             case QueryOperator.SerializeOperator serialize -> {
                 PlanNode serialized = new PlanNode.Window(input, List.of(), input.columns());
@@ -606,6 +637,40 @@ public final class Binder {
                 yield withWindows(serialized, rows -> extend(rows, serialize.columns()));
             }
             default -> throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, operator.span(), operatorName(operator));
+        };
+    }
+
+    /**
+     * {@code T | as Name}: the rows pass through, and {@code Name} refers to them in the rest of the statement,
+     * for example in a join's right side or a union leg; {@code union withsource=} calls a leg ending in
+     * {@code as} by that name. With {@code hint.materialized=true} the rows are computed once, as if wrapped in
+     * materialize() (as-operator).
+     */
+    private PlanNode as(PlanNode input, QueryOperator.AsOperator as) {
+        PlanNode named = input;
+        for (Clause.OperatorParameter parameter : as.parameters()) {
+            if (!parameter.name().equalsIgnoreCase("hint.materialized")) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "as " + parameter.name());
+            }
+            String value = sourceText(parameter.value().span()).strip().toLowerCase(Locale.ROOT);
+            switch (value) {
+                case "true" -> named = new PlanNode.Spool(nextSpoolId++, input);
+                case "false" -> named = input;
+                default ->
+                    throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "hint.materialized", value);
+            }
+        }
+        lets.put(as.name(), new TabularBinding(named));
+        return named;
+    }
+
+    /** The name an {@code as} at the end of a tabular expression gives it, as union's withsource column shows. */
+    private static Optional<String> asName(Expression expression) {
+        return switch (expression) {
+            case Expression.Parenthesized parenthesized -> asName(parenthesized.expression());
+            case Expression.Pipe pipe
+            when pipe.operator() instanceof QueryOperator.AsOperator as -> Optional.of(as.name());
+            default -> Optional.empty();
         };
     }
 
@@ -1050,7 +1115,8 @@ public final class Binder {
             case "max" -> "max";
             case "make_set", "makeset" -> "set";
             case "make_list", "makelist" -> "list";
-            case "any", "take_any" -> "any";
+            // only the deprecated any() adds a prefix (take-any-aggregation-function)
+            case "any" -> "any";
             case "make_bag", "make_bag_if" -> "bag";
             case "sumif" -> "sumif";
             case "avgif" -> "avgif";
@@ -1058,8 +1124,9 @@ public final class Binder {
             case "maxif" -> "maxif";
             case "make_set_if" -> "set";
             case "make_list_if" -> "list";
-            // a conversion keeps its argument's name: "by tostring(tld)" groups into a column tld
-            case "bin",
+            // a conversion keeps its argument's name ("by tostring(tld)" groups into a column tld), as take_any does
+            case "take_any",
+                    "bin",
                     "floor",
                     "tostring",
                     "toint",
@@ -1762,12 +1829,12 @@ public final class Binder {
      * union: columns by name in order of first appearance; a name with different types in different
      * inputs becomes one column per type, {@code name_type} (union-operator).
      */
-    private PlanNode union(Optional<PlanNode> left, QueryOperator.UnionOperator union) {
+    private PlanNode union(Optional<PlanNode> left, Optional<String> leftName, QueryOperator.UnionOperator union) {
         List<PlanNode> inputs = new ArrayList<>();
         List<String> sourceNames = new ArrayList<>();
         left.ifPresent(plan -> {
             inputs.add(plan);
-            sourceNames.add("union_arg0");
+            sourceNames.add(leftName.orElse("union_arg0"));
         });
         Optional<String> withSource = Optional.empty();
         boolean fuzzy = false;
@@ -1813,7 +1880,10 @@ public final class Binder {
             } else {
                 inputs.add(tabular(table));
             }
-            if (table instanceof Expression.NameReference name) {
+            Optional<String> named = asName(table);
+            if (named.isPresent()) {
+                sourceNames.add(named.get());
+            } else if (table instanceof Expression.NameReference name) {
                 sourceNames.add(name.name());
             } else {
                 sourceNames.add("union_arg" + sourceNames.size());
@@ -2116,7 +2186,10 @@ public final class Binder {
             }
             Clause.OperatorParameter withSource = new Clause.OperatorParameter(
                     search.span(), "withsource", new Expression.NameReference(search.span(), "$table"));
-            rows = union(Optional.empty(), new QueryOperator.UnionOperator(search.span(), List.of(withSource), tables));
+            rows = union(
+                    Optional.empty(),
+                    Optional.empty(),
+                    new QueryOperator.UnionOperator(search.span(), List.of(withSource), tables));
         }
         return new PlanNode.Filter(rows, searchPredicate(search.predicate(), rows, caseSensitive));
     }

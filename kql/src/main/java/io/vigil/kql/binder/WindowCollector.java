@@ -41,6 +41,8 @@ final class WindowCollector {
             case PlanNode.Deduplicate deduplicate -> false;
             case PlanNode.Join join -> false;
             case PlanNode.Union union -> false;
+            // a stored result is scanned in no promised order, whatever order it was written in
+            case PlanNode.Spool spool -> false;
         };
     }
 
