@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.cli.CliRun;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ReadmeExamplesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path README = Path.of("..", "README.md");
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
     private static final String RULE = """
             {"properties": {
               "streamDeclarations": {"Custom-AppAudit": {"columns": [
@@ -91,37 +89,15 @@ class ReadmeExamplesTest {
         assertThat(awaitRows("AppAudit_CL | project Computer, Message")).isEqualTo("[[\"web01\",\"ok\"]]");
     }
 
-    /** Runs the README's bash block marked {@code <!-- example: name … -->}; returns its output lines. */
-    private java.util.List<String> runExample(String name) throws Exception {
-        String script = example(name)
-                .replace(
+    private List<String> runExample(String name) throws Exception {
+        return ReadmeScripts.run(
+                name,
+                temp,
+                Map.of(
                         "http://127.0.0.1:8080",
-                        "http://127.0.0.1:" + server.server().port())
-                .replace("./ws", data.toString());
-        // the CLI as the launcher runs it, on the test's own classpath
-        String prelude = "set -euo pipefail\nvigil() { '" + Path.of(System.getProperty("java.home"), "bin", "java")
-                + "' -cp \"$VIGIL_CLASSPATH\" io.vigil.app.VigilMain \"$@\"; }\n";
-        Path file = Files.writeString(temp.resolve(name + ".sh"), prelude + script, UTF_8);
-        ProcessBuilder builder = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
-        builder.environment().put("VIGIL_CLASSPATH", System.getProperty("java.class.path"));
-        Process process = builder.start();
-        if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the " + name + " example did not finish within " + SCRIPT_TIMEOUT);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), UTF_8);
-        assertThat(process.exitValue())
-                .as("exit of the %s example; it printed:%n%s", name, output)
-                .isZero();
-        return output.lines().toList();
-    }
-
-    private static String example(String name) throws IOException {
-        String readme = Files.readString(README, UTF_8);
-        int marker = readme.indexOf("<!-- example: " + name + " ");
-        assertThat(marker).as("README marks an example named %s", name).isNotNegative();
-        int start = readme.indexOf("```bash\n", marker) + "```bash\n".length();
-        return readme.substring(start, readme.indexOf("```", start));
+                        "http://127.0.0.1:" + server.server().port(),
+                        "./ws",
+                        data.toString()));
     }
 
     /** Polls the query API until the query returns rows; returns them as JSON text. */
