@@ -133,10 +133,15 @@ final class RequestHeaderTimeout extends AbstractLifeCycle
                 metrics.counter("http_requests_total", "route", "none", "status", "408")
                         .increment();
                 EndPoint endPoint = connection.getEndPoint();
-                // no response is being written: the connection is between requests, mid-headers
-                endPoint.write(
-                        Callback.from(endPoint::close, failure -> endPoint.close(failure)),
-                        ByteBuffer.wrap(TIMEOUT_RESPONSE));
+                try {
+                    // no response is being written: the connection is between requests, mid-headers
+                    endPoint.write(
+                            Callback.from(endPoint::close, failure -> endPoint.close(failure)),
+                            ByteBuffer.wrap(TIMEOUT_RESPONSE));
+                } catch (RuntimeException e) {
+                    // a request's headers completed in the same instant and its answer is being written
+                    endPoint.close(e);
+                }
             }
         });
     }

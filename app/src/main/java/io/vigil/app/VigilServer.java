@@ -183,7 +183,7 @@ public final class VigilServer implements AutoCloseable {
             this.keys = keys;
             this.metrics = metrics;
             this.queryApi = queryApi;
-            this.ingestion = IngestionRoutes.forStore(store, keys, metrics);
+            this.ingestion = IngestionRoutes.forStore(store, keys, metrics, httpLimits);
             metrics.describe("http_requests_total", "HTTP requests, per route and status");
         }
 

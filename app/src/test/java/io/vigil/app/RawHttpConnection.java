@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 public final class RawHttpConnection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> received;
     private final long openedNanos = System.nanoTime();
 
@@ -33,7 +34,10 @@ public final class RawHttpConnection implements AutoCloseable {
         this.received = new CompletableFuture<>();
         // a thread of its own: the common pool may have a single thread on a 2-core machine, and every
         // connection's reader blocks until its server closes
-        Thread.ofPlatform().name("raw-http-reader").daemon(true).start(() -> received.complete(readUntilClosed(in)));
+        Thread.ofPlatform()
+                .name("raw-http-reader")
+                .daemon(true)
+                .start(() -> received.complete(readUntilClosed(in, bytes)));
     }
 
     public static RawHttpConnection open(int port) throws IOException {
@@ -42,8 +46,7 @@ public final class RawHttpConnection implements AutoCloseable {
         return new RawHttpConnection(socket);
     }
 
-    private static byte[] readUntilClosed(InputStream in) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private static byte[] readUntilClosed(InputStream in, ByteArrayOutputStream bytes) {
         byte[] buffer = new byte[8192];
         try {
             int read;
@@ -55,7 +58,9 @@ public final class RawHttpConnection implements AutoCloseable {
         } catch (IOException e) {
             // a reset after the answer: what arrived before it is the answer
         }
-        return bytes.toByteArray();
+        synchronized (bytes) {
+            return bytes.toByteArray();
+        }
     }
 
     /** Writes all of {@code bytes} at once; false if the server had closed the connection. */
@@ -108,6 +113,42 @@ public final class RawHttpConnection implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new AssertionError("reading failed", e.getCause());
         }
+    }
+
+    /**
+     * The first whole response (status line, headers and a Content-Length body), whether or not the server
+     * then closes the connection, waiting at most {@code timeout}.
+     */
+    public String awaitResponse(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text;
+            synchronized (bytes) {
+                text = bytes.toString(UTF_8);
+            }
+            int headEnd = text.indexOf("\r\n\r\n");
+            if (headEnd >= 0) {
+                int length = contentLength(text.substring(0, headEnd));
+                if (text.length() >= headEnd + 4 + length) {
+                    return text.substring(0, headEnd + 4 + length);
+                }
+            }
+            if (received.isDone()) {
+                return text;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no whole response within " + timeout);
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "Content-Length:", 0, "Content-Length:".length())) {
+                return Integer.parseInt(
+                        line.substring("Content-Length:".length()).trim());
+            }
+        }
+        return 0;
     }
 
     /** Whether the server has closed the connection (everything it sent is then in {@link #awaitClosedByServer}). */

@@ -1,8 +1,10 @@
 package io.vigil.app.ingestion;
 
 import io.vigil.app.ApiKeys;
+import io.vigil.app.HttpLimits;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.query.QueryLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The real server on 127.0.0.1 over a fresh workspace, as the ingestion tests use it. */
 final class IngestionTestServer implements AutoCloseable {
@@ -19,10 +22,28 @@ final class IngestionTestServer implements AutoCloseable {
     final VigilServer server;
 
     IngestionTestServer(Path dataDir) throws Exception {
-        this.runtime = VigilRuntime.open(dataDir);
+        this(dataDir, HttpLimits.DEFAULT);
+    }
+
+    IngestionTestServer(Path dataDir, HttpLimits limits) throws Exception {
+        this(VigilRuntime.open(dataDir), limits);
+    }
+
+    /** A server over a runtime opened by the caller (with its own store options), closed with the server. */
+    IngestionTestServer(VigilRuntime runtime, HttpLimits limits) throws Exception {
+        this.runtime = runtime;
         this.keys = ApiKeys.load(runtime.workspace());
-        this.adminKey = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
-        this.server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics());
+        this.adminKey = Files.readString(runtime.workspace().secretsDir().resolve("admin.key"))
+                .trim();
+        this.server = new VigilServer(
+                "127.0.0.1",
+                0,
+                runtime.store(),
+                keys,
+                runtime.metrics(),
+                Optional.empty(),
+                QueryLimits.DEFAULT,
+                limits);
         server.start();
     }
 
