@@ -230,6 +230,7 @@ final class LogsIngestionEndpoint {
         Instant now = clock.instant();
         long rows = 0;
         long deadLetters = 0;
+        Optional<String> firstFailure = Optional.empty();
         String source = "/dataCollectionRules/" + immutableId + "/streams/" + stream;
         for (int i = 0; i < flows.size(); i++) {
             DcrFlowFormat format = new DcrFlowFormat(
@@ -247,6 +248,9 @@ final class LogsIngestionEndpoint {
             }
             rows += result.rows();
             deadLetters += result.deadLetters();
+            if (firstFailure.isEmpty()) {
+                firstFailure = format.firstFailure();
+            }
         }
         if (rows == 0 && deadLetters > 0) {
             // dead-lettered and counted as events_failed_total: not a request rejection as well
@@ -256,7 +260,8 @@ final class LogsIngestionEndpoint {
                             "InvalidPayload",
                             "None of the " + records.size()
                                     + " record(s) matched the declared column types of stream '" + stream
-                                    + "'; they are kept in the dead-letter table"));
+                                    + "'; the first: " + firstFailure.orElse("(no detail)")
+                                    + "; they are kept in the dead-letter table"));
         }
         return exchange.empty(204);
     }
