@@ -29,8 +29,8 @@ final class HttpLimitFlags {
             names = "--http-min-body-rate",
             paramLabel = "BYTES_PER_SECOND",
             defaultValue = "1024",
-            description = "After the first idle timeout a request body must average this rate, else 408;"
-                    + " 0 = only the idle timeout. Default: ${DEFAULT-VALUE}")
+            description = "A request body may take the idle timeout plus one second per this many bytes it"
+                    + " has brought, else 408; 0 = only the idle timeout. Default: ${DEFAULT-VALUE}")
     long minBodyRate;
 
     @Option(

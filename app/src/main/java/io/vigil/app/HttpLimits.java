@@ -14,8 +14,9 @@ import java.time.Duration;
  * @param headerTimeout a request's headers must arrive whole within this time from their first byte, or the
  *     connection gets 408 and is closed (a client trickling a header byte at a time never hits the idle
  *     timeout); at most the idle timeout
- * @param minBodyBytesPerSecond after the first {@code idleTimeout} of a body, it must keep arriving at this
- *     average rate, or the request gets 408; 0 = no rate, only the idle timeout
+ * @param minBodyBytesPerSecond a body may take the idle timeout plus one second per this many bytes it has
+ *     brought, or the request gets 408 (a trickle that never pauses for the idle timeout); 0 = only the
+ *     idle timeout
  * @param maxConnections open connections at most; beyond it the server stops accepting and new connections
  *     wait in the operating system's backlog until one closes
  * @param maxHeaderBytes request line and headers at most; more gets 431

@@ -141,7 +141,9 @@ final class HttpExchange implements AutoCloseable {
                 drain(in, declared.get());
                 return new Body.OverBudget(budget.capacity());
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared.orElse(16_384L), limit));
+            // a declared body is read into an array of its length (reserved above), so it is held once
+            Sink sink = declared.map(length -> (Sink) new FixedSink((int) (long) length))
+                    .orElseGet(GrowingSink::new);
             byte[] buffer = new byte[READ_BUFFER_BYTES];
             long started = System.nanoTime();
             while (true) {
@@ -150,17 +152,18 @@ final class HttpExchange implements AutoCloseable {
                     read = in.read(buffer);
                 } catch (IOException e) {
                     if (isTimeout(e)) {
-                        return new Body.TimedOut(out.size(), Duration.ofNanos(System.nanoTime() - started));
+                        return new Body.TimedOut(sink.size(), Duration.ofNanos(System.nanoTime() - started));
                     }
                     if (e instanceof EOFException) {
-                        return new Body.Incomplete(out.size(), declared.orElse(-1L));
+                        return new Body.Incomplete(sink.size(), declared.orElse(-1L));
                     }
                     throw e;
                 }
                 if (read < 0) {
                     break;
                 }
-                if (out.size() + (long) read > effectiveLimit) {
+                if (sink.size() + (long) read > declared.orElse(effectiveLimit)) {
+                    // more than declared cannot come from Jetty; more than the limit from a chunked body
                     drain(in, effectiveLimit + DRAIN_BYTES);
                     return new Body.TooLarge(effectiveLimit);
                 }
@@ -168,20 +171,78 @@ final class HttpExchange implements AutoCloseable {
                     drain(in, effectiveLimit);
                     return new Body.OverBudget(budget.capacity());
                 }
-                out.write(buffer, 0, read);
+                sink.write(buffer, read);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-                if (belowMinimumRate(out.size(), elapsed)) {
-                    return new Body.TimedOut(out.size(), elapsed);
+                if (belowMinimumRate(sink.size(), elapsed)) {
+                    return new Body.TimedOut(sink.size(), elapsed);
                 }
             }
-            if (declared.isPresent() && out.size() != declared.get()) {
-                return new Body.Incomplete(out.size(), declared.get());
+            if (declared.isPresent() && sink.size() != declared.get()) {
+                return new Body.Incomplete(sink.size(), declared.get());
             }
-            return new Body.Read(out.toByteArray());
+            return new Body.Read(sink.bytes());
         }
     }
 
-    /** After the first idle timeout, a body must average the minimum rate ({@code --http-min-body-rate}). */
+    /** Where a body's bytes go while it is read. */
+    private sealed interface Sink permits FixedSink, GrowingSink {
+        int size();
+
+        void write(byte[] bytes, int length);
+
+        byte[] bytes();
+    }
+
+    /** A body of a declared length, into an array of exactly that length: no copy when it is done. */
+    private static final class FixedSink implements Sink {
+        private final byte[] bytes;
+        private int size;
+
+        FixedSink(int length) {
+            this.bytes = new byte[length];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public void write(byte[] from, int length) {
+            System.arraycopy(from, 0, bytes, size, length);
+            size += length;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes;
+        }
+    }
+
+    /** A chunked body, whose length is known only at its end. */
+    private static final class GrowingSink implements Sink {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+
+        @Override
+        public int size() {
+            return out.size();
+        }
+
+        @Override
+        public void write(byte[] from, int length) {
+            out.write(from, 0, length);
+        }
+
+        @Override
+        public byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+
+    /**
+     * A body may take the idle timeout plus one second per {@code --http-min-body-rate} bytes it has
+     * brought: a slow start is allowed, a trickle is not.
+     */
     private boolean belowMinimumRate(long received, Duration elapsed) {
         if (limits.minBodyBytesPerSecond() == 0) {
             return false;
