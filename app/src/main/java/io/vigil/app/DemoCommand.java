@@ -48,6 +48,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     FeedFlags feeds;
 
+    @Mixin
+    HttpLimitFlags httpLimits;
+
     @Option(names = "--load-only", description = "Load the demo data, print the tables, and exit")
     boolean loadOnly;
 
@@ -69,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         Optional<SSLContext> tlsContext = tls.context();
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
+        HttpLimits limits = httpLimits.limits();
         Path logs = data.dataDir.resolve("demo-logs");
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
             if (!Files.isDirectory(logs)) {
@@ -92,7 +96,8 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
             printQueriesToTry(runtime, tlsContext.isPresent(), bind, port);
-            ServerCommand.serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, QueryLimits.DEFAULT);
+            ServerCommand.serve(
+                    runtime, bind, port, tlsContext, syslogOptions, feedOptions, QueryLimits.DEFAULT, limits);
         }
         return 0;
     }

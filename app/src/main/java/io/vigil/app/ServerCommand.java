@@ -52,6 +52,9 @@ final class ServerCommand implements Callable<Integer> {
     QueryFlags queries;
 
     @Mixin
+    HttpLimitFlags httpLimits;
+
+    @Mixin
     GeoIpFlag geoIp;
 
     @Override
@@ -61,22 +64,32 @@ final class ServerCommand implements Callable<Integer> {
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
         QueryLimits queryLimits = queries.limits();
+        HttpLimits limits = httpLimits.limits();
         Optional<Path> geoIpDatabase = geoIp.database();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase)) {
-            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, queryLimits);
+            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
         }
         return 0;
     }
 
     /** Starts what this command's flags describe on {@code runtime} and returns at once (tests use it). */
     Running start(VigilRuntime runtime) throws Exception {
-        return start(runtime, bind, port, tls.context(), syslog.options(), feeds.options(), queries.limits());
+        return start(
+                runtime,
+                bind,
+                port,
+                tls.context(),
+                syslog.options(),
+                feeds.options(),
+                queries.limits(),
+                httpLimits.limits());
     }
 
     /**
      * Starts the HTTP server (over HTTPS when {@code tls} is present, with {@code queryLimits} on every API
-     * query), the syslog listeners and the feeds, prints how to reach them, and runs until the process is
-     * stopped; then stops reading and waits until what was read is committed.
+     * query and {@code httpLimits} on connections and ingestion requests), the syslog listeners and the
+     * feeds, prints how to reach them, and runs until the process is stopped; then stops reading and waits
+     * until what was read is committed.
      */
     static void serve(
             VigilRuntime runtime,
@@ -85,11 +98,12 @@ final class ServerCommand implements Callable<Integer> {
             Optional<SSLContext> tls,
             SyslogOptions syslog,
             FeedOptions feeds,
-            QueryLimits queryLimits)
+            QueryLimits queryLimits,
+            HttpLimits httpLimits)
             throws Exception {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Running running = start(runtime, bind, port, tls, syslog, feeds, queryLimits)) {
+        try (Running running = start(runtime, bind, port, tls, syslog, feeds, queryLimits, httpLimits)) {
             VigilServer server = running.server();
             String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
@@ -159,8 +173,22 @@ final class ServerCommand implements Callable<Integer> {
             FeedOptions feeds,
             QueryLimits queryLimits)
             throws Exception {
+        return start(runtime, bind, port, tls, syslog, feeds, queryLimits, HttpLimits.DEFAULT);
+    }
+
+    static Running start(
+            VigilRuntime runtime,
+            String bind,
+            int port,
+            Optional<SSLContext> tls,
+            SyslogOptions syslog,
+            FeedOptions feeds,
+            QueryLimits queryLimits,
+            HttpLimits httpLimits)
+            throws Exception {
         ApiKeys keys = ApiKeys.load(runtime.workspace());
-        VigilServer server = new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls, queryLimits);
+        VigilServer server =
+                new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls, queryLimits, httpLimits);
         RetentionScheduler retention = null;
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The per-source health view ({@code GET /v1/sources}, {@code vigil sources}), built from the series the
  * sources already keep for {@code /metrics}: {@code events_received_total}, {@code events_failed_total},
- * {@code events_rejected_total}, {@code bytes_received_total} per {@code input} and {@code source} label,
+ * {@code events_rejected_total}, {@code requests_rejected_total}, {@code bytes_received_total} per
+ * {@code input} and {@code source} label,
  * {@code kafka_consumer_lag} per topic and {@code watch_bytes_behind} per folder. A source is one listener,
  * endpoint or feed: a syslog transport, an HTTP API, a DCR stream, a Kafka topic, a watched folder.
  *
@@ -72,7 +73,7 @@ final class SourceHealth implements AutoCloseable {
      * One source's health.
      *
      * @param eventsPerSecond events received over the last minute (or since the server started, if sooner)
-     * @param failures events dead-lettered or rejected, by reason code
+     * @param failures events dead-lettered or rejected and requests refused as a whole, by reason code
      * @param lastEventTime when events were last counted, empty when none arrived since the server started
      * @param lag Kafka messages or watched bytes not stored yet, empty for pushed sources
      */
@@ -150,7 +151,8 @@ final class SourceHealth implements AutoCloseable {
         Map<Key, Long> received = sum(metrics.snapshot("events_received_total"));
         Map<Key, Long> bytes = sum(metrics.snapshot("bytes_received_total"));
         Map<Key, Map<String, Long>> failures = new HashMap<>();
-        for (String name : List.of("events_failed_total", "events_rejected_total")) {
+        // dead letters, refused envelopes and refused requests: each failure is counted in one of them only
+        for (String name : List.of("events_failed_total", "events_rejected_total", "requests_rejected_total")) {
             for (Metrics.Series series : metrics.snapshot(name)) {
                 failures.computeIfAbsent(key(series), ignored -> new TreeMap<>())
                         .merge(series.label("reason"), series.value(), Long::sum);

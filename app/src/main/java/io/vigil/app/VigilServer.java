@@ -23,6 +23,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The HTTP server: {@code GET /health} without auth, everything else behind an API key
@@ -67,21 +69,48 @@ public final class VigilServer implements AutoCloseable {
             Metrics metrics,
             Optional<SSLContext> tls,
             QueryLimits queryLimits) {
+        this(host, port, store, keys, metrics, tls, queryLimits, HttpLimits.DEFAULT);
+    }
+
+    /**
+     * As above, with the limits of the HTTP server itself: connections, threads, header size and timeouts
+     * (applied to Jetty here), the in-flight body budget and rate limits (applied by the ingestion routes).
+     */
+    public VigilServer(
+            String host,
+            int port,
+            DuckDbStore store,
+            ApiKeys keys,
+            Metrics metrics,
+            Optional<SSLContext> tls,
+            QueryLimits queryLimits,
+            HttpLimits httpLimits) {
         requireNonNull(store, "store is null");
         requireNonNull(tls, "tls is null");
-        this.server = new Server();
+        requireNonNull(httpLimits, "httpLimits is null");
+        // platform threads, not virtual ones: a DuckDB query runs in native code, which pins a virtual
+        // thread to its carrier, and with as many carriers as cores two long queries would stall every request
+        QueuedThreadPool threads = new QueuedThreadPool(
+                httpLimits.maxThreads(), Math.min(HttpLimits.MIN_THREADS, httpLimits.maxThreads()));
+        threads.setName("vigil-http");
+        this.server = new Server(threads);
         this.scheme = tls.isPresent() ? "https" : "http";
-        this.connector = connector(server, tls);
+        RequestHeaderTimeout headerTimeout = new RequestHeaderTimeout(httpLimits.headerTimeout(), metrics);
+        this.connector = connector(server, tls, httpLimits, headerTimeout);
         connector.setHost(host);
         connector.setPort(port);
+        connector.setIdleTimeout(httpLimits.idleTimeout().toMillis());
+        connector.addEventListener(headerTimeout);
         server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(httpLimits.maxConnections(), connector));
+        server.setErrorHandler(new JsonErrorHandler(metrics, httpLimits.maxHeaderBytes()));
         this.queries = new QueryService(store, Clock.systemUTC(), queryLimits);
         this.sources = new SourceHealth(metrics, Clock.systemUTC(), SourceHealth.DEFAULT_SAMPLE_INTERVAL);
         // the HTTP ingestion APIs are always served; listeners and feeds are registered by whoever starts them
         sources.register("data_collector", "", "HTTP Data Collector API, POST /api/logs");
         sources.register("appinsights", "", "Application Insights, POST /v2/track and /v2.1/track");
         sources.register("logs_ingestion", "", "Logs Ingestion API, POST /dataCollectionRules/{id}/streams/{stream}");
-        server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries), sources));
+        server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries), sources, httpLimits));
     }
 
     /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
@@ -89,11 +118,14 @@ public final class VigilServer implements AutoCloseable {
         sources.register(input, source, description);
     }
 
-    private static ServerConnector connector(Server server, Optional<SSLContext> tls) {
-        if (tls.isEmpty()) {
-            return new ServerConnector(server);
-        }
+    private static ServerConnector connector(
+            Server server, Optional<SSLContext> tls, HttpLimits limits, RequestHeaderTimeout headerTimeout) {
         HttpConfiguration configuration = new HttpConfiguration();
+        configuration.setRequestHeaderSize(limits.maxHeaderBytes());
+        configuration.addCustomizer(headerTimeout);
+        if (tls.isEmpty()) {
+            return new ServerConnector(server, new HttpConnectionFactory(configuration));
+        }
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         // clients reach a self-hosted server by IP literal too, which sends no SNI to check against the certificate
         secure.setSniHostCheck(false);
@@ -139,13 +171,19 @@ public final class VigilServer implements AutoCloseable {
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
 
-        Routes(DuckDbStore store, ApiKeys keys, Metrics metrics, QueryApi queryApi, SourceHealth sources) {
+        Routes(
+                DuckDbStore store,
+                ApiKeys keys,
+                Metrics metrics,
+                QueryApi queryApi,
+                SourceHealth sources,
+                HttpLimits httpLimits) {
             this.sources = sources;
             this.store = store;
             this.keys = keys;
             this.metrics = metrics;
             this.queryApi = queryApi;
-            this.ingestion = IngestionRoutes.forStore(store, keys, metrics);
+            this.ingestion = IngestionRoutes.forStore(store, keys, metrics, httpLimits);
             metrics.describe("http_requests_total", "HTTP requests, per route and status");
         }
 

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.cli.CliRun;
+import io.vigil.app.ingestion.DataCollectionRules;
+import io.vigil.app.query.QueryLimits;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,9 +22,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +44,21 @@ import org.junit.jupiter.api.io.TempDir;
 class SourcesApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String RULE = """
+            {
+              "name": "dcr-health",
+              "properties": {
+                "streamDeclarations": {
+                  "Custom-Health": {"columns": [{"name": "Computer", "type": "string"}]}
+                },
+                "destinations": {"logAnalytics": [{"workspaceResourceId": "ignored", "name": "vigil"}]},
+                "dataFlows": [
+                  {"streams": ["Custom-Health"], "destinations": ["vigil"], "transformKql": "source",
+                   "outputStream": "Custom-Health_CL"}
+                ]
+              }
+            }
+            """;
 
     @TempDir
     Path temp;
@@ -162,6 +186,136 @@ class SourcesApiTest {
                     .anySatisfy(line ->
                             assertThat(line).startsWith("appinsights ").contains("invalid_instrumentation_key=1"));
         }
+    }
+
+    @Test
+    void requestsRefusedAsAWholeShowAsFailuresOfTheirSourceByReason() throws Exception {
+        try (VigilRuntime runtime = VigilRuntime.open(temp.resolve("data"));
+                ServerCommand.Running running = ServerCommand.start(
+                        runtime,
+                        "127.0.0.1",
+                        0,
+                        Optional.empty(),
+                        SyslogOptions.NONE,
+                        new FeedOptions(Optional.empty(), List.of()),
+                        QueryLimits.DEFAULT,
+                        HttpLimits.DEFAULT.withRateLimit(new HttpLimits.RateLimit(0.01, 1)))) {
+            String base = "http://127.0.0.1:" + running.server().port();
+            Path keyFile = temp.resolve("data/secrets/admin.key");
+            String key = Files.readString(keyFile).trim();
+            String ruleId = DataCollectionRules.of(runtime.workspace())
+                    .create((ObjectNode) JSON.readTree(RULE))
+                    .immutableId();
+            Workspace workspace = runtime.workspace();
+            String stream = base + "/dataCollectionRules/" + ruleId + "/streams/Custom-Health?api-version=2023-01-01";
+            String body = "[{\"Computer\":\"vm-1\"}]";
+
+            // Data Collector API, with a burst of one request: a wrong key, a date 20 minutes old (neither
+            // takes a token), a body that is not JSON (takes the token; a dead letter, counted once, as
+            // invalid_json), then a post over the rate limit
+            String wrongKey = Base64.getEncoder().encodeToString(new byte[64]);
+            assertThat(dataCollector(base, workspace, wrongKey, body, Instant.now())
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(dataCollector(base, workspace, null, body, Instant.now().minusSeconds(1200))
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(dataCollector(base, workspace, null, "[{\"a\":", Instant.now())
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(dataCollector(base, workspace, null, body, Instant.now()).statusCode())
+                    .isEqualTo(429);
+
+            // Logs Ingestion API, under the DCR stream the requests were for: an unknown key (no token), an
+            // oversize body (takes the admin key's token), then a request over the rate limit
+            assertThat(post(stream, "vgl_unknown", body.getBytes(UTF_8)).statusCode())
+                    .isEqualTo(401);
+            byte[] oversize = ("[{\"Computer\":\"" + "x".repeat(1024 * 1024) + "\"}]").getBytes(UTF_8);
+            assertThat(post(stream, key, oversize).statusCode()).isEqualTo(413);
+            assertThat(post(stream, key, body.getBytes(UTF_8)).statusCode()).isEqualTo(429);
+            assertThat(source(sources(base, key), "logs_ingestion", ruleId + "/Custom-Health")
+                            .path("description")
+                            .isTextual())
+                    .isTrue();
+
+            JsonNode sources = awaitSources(
+                    base,
+                    key,
+                    view -> source(view, "data_collector", "")
+                                            .path("failuresTotal")
+                                            .asLong()
+                                    == 4
+                            && source(view, "logs_ingestion", ruleId + "/Custom-Health")
+                                            .path("failuresTotal")
+                                            .asLong()
+                                    == 3);
+            JsonNode collector = source(sources, "data_collector", "");
+            assertThat(collector.path("failures").path("unauthorized").asLong()).isEqualTo(1);
+            assertThat(collector.path("failures").path("stale_date").asLong()).isEqualTo(1);
+            assertThat(collector.path("failures").path("invalid_json").asLong()).isEqualTo(1);
+            assertThat(collector.path("failures").path("rate_limited").asLong()).isEqualTo(1);
+            JsonNode logsIngestion = source(sources, "logs_ingestion", ruleId + "/Custom-Health");
+            assertThat(logsIngestion.path("failures").path("unauthorized").asLong())
+                    .isEqualTo(1);
+            assertThat(logsIngestion.path("failures").path("oversize").asLong()).isEqualTo(1);
+            assertThat(logsIngestion.path("failures").path("rate_limited").asLong())
+                    .isEqualTo(1);
+            assertThat(logsIngestion.path("eventsTotal").asLong()).isZero();
+
+            // the same counters in /metrics
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                            .header("Authorization", "Bearer " + key)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body())
+                    .contains("requests_rejected_total{input=\"data_collector\",reason=\"stale_date\"} 1")
+                    .contains("requests_rejected_total{input=\"logs_ingestion\",source=\"" + ruleId
+                            + "/Custom-Health\",reason=\"oversize\"} 1");
+
+            List<String> table = cli("sources", "--server", base, "--key-file", keyFile.toString());
+            assertThat(table)
+                    .anySatisfy(line -> assertThat(line)
+                            .startsWith("data_collector ")
+                            .contains("stale_date=1", "unauthorized=1", "rate_limited=1"));
+        }
+    }
+
+    /** A Data Collector post signed as Microsoft's samples sign it (with the workspace's key unless another is given). */
+    private HttpResponse<String> dataCollector(
+            String base, Workspace workspace, String wrongKey, String json, Instant date) throws Exception {
+        String sharedKey = wrongKey;
+        if (sharedKey == null) {
+            sharedKey = workspace.sharedKey();
+        }
+        byte[] body = json.getBytes(UTF_8);
+        String rfc1123 =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT).format(date.atZone(ZoneOffset.UTC));
+        Mac hmac = Mac.getInstance("HmacSHA256");
+        hmac.init(new SecretKeySpec(Base64.getDecoder().decode(sharedKey), "HmacSHA256"));
+        String signature = Base64.getEncoder()
+                .encodeToString(hmac.doFinal(
+                        ("POST\n" + body.length + "\napplication/json\nx-ms-date:" + rfc1123 + "\n/api/logs")
+                                .getBytes(UTF_8)));
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/logs?api-version=2016-04-01"))
+                        .header("Content-Type", "application/json")
+                        .header("Log-Type", "Health")
+                        .header("x-ms-date", rfc1123)
+                        .header("Authorization", "SharedKey " + workspace.workspaceId() + ":" + signature)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String key, byte[] body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + key)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode sources(String base, String key) throws Exception {

@@ -42,26 +42,47 @@ final class AppInsightsEndpoint {
     /** Inflated body limit: a gzip bomb is refused once it inflates past this. */
     static final long MAX_INFLATED_BYTES = 64L * 1024 * 1024;
 
+    private static final IngestionRoutes.BodyCodes BODY_CODES =
+            new IngestionRoutes.BodyCodes("RequestEntityTooLarge", "the limit of 64 MB per post", "InvalidBody");
+
     private final InstrumentationKeys keys;
     private final IngestPipeline pipeline;
+    private final RateLimiter rates;
     private final Metrics metrics;
 
-    AppInsightsEndpoint(InstrumentationKeys keys, IngestPipeline pipeline, Metrics metrics) {
+    AppInsightsEndpoint(InstrumentationKeys keys, IngestPipeline pipeline, RateLimiter rates, Metrics metrics) {
         this.keys = requireNonNull(keys, "keys is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.rates = requireNonNull(rates, "rates is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         metrics.describe(
                 "events_rejected_total", "Records refused before parsing (authentication), per input and reason");
     }
 
+    /**
+     * The rate limit is the endpoint's as a whole: the instrumentation key is inside the body, and the body
+     * is what a limit should spare the server from reading.
+     */
     boolean handle(HttpExchange exchange) throws IOException, InterruptedException {
         if (!exchange.request().getMethod().equals("POST")) {
-            return whole(exchange, 405, "Only POST is supported on the track endpoint");
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    405,
+                    "MethodNotAllowed",
+                    "Only POST is supported on the track endpoint");
+        }
+        if (rates.acquire(INPUT, "") instanceof RateLimiter.Decision.Limited limited) {
+            return exchange.refuse(
+                    RejectReason.RATE_LIMITED,
+                    429,
+                    "TooManyRequests",
+                    "More requests than the server's rate limit; retry after " + limited.retryAfterSeconds() + " s",
+                    limited.retryAfterSeconds());
         }
         byte[] bytes;
         switch (exchange.readBody(MAX_BODY_BYTES)) {
-            case HttpExchange.Body.TooLarge tooLarge -> {
-                return whole(exchange, 413, "The request body is larger than " + MAX_BODY_BYTES + " bytes");
+            case HttpExchange.Body.Refusal refusal -> {
+                return IngestionRoutes.refuseBody(exchange, refusal, BODY_CODES);
             }
             case HttpExchange.Body.Read read -> bytes = read.bytes();
         }
@@ -70,20 +91,27 @@ final class AppInsightsEndpoint {
                 .orElse(false);
         if (gzipHeader || HttpExchange.isGzip(bytes)) {
             try {
-                switch (HttpExchange.gunzip(bytes, MAX_INFLATED_BYTES)) {
+                switch (exchange.gunzip(bytes, MAX_INFLATED_BYTES)) {
                     case HttpExchange.Body.TooLarge tooLarge -> {
-                        return whole(
-                                exchange, 413, "The gzip body inflates to more than " + MAX_INFLATED_BYTES + " bytes");
+                        return exchange.refuse(
+                                RejectReason.OVERSIZE,
+                                413,
+                                "RequestEntityTooLarge",
+                                "The gzip body inflates to more than " + tooLarge.limit() + " bytes");
+                    }
+                    case HttpExchange.Body.Refusal refusal -> {
+                        return IngestionRoutes.refuseBody(exchange, refusal, BODY_CODES);
                     }
                     case HttpExchange.Body.Read read -> bytes = read.bytes();
                 }
             } catch (IOException e) {
-                return whole(exchange, 400, "The body is not valid gzip: " + e.getMessage());
+                return exchange.refuse(
+                        RejectReason.INVALID_BODY, 400, "InvalidBody", "The body is not valid gzip: " + e.getMessage());
             }
         }
         List<TrackBatch.Item> items = split(bytes);
         if (items.isEmpty()) {
-            return whole(exchange, 400, "The body holds no telemetry item");
+            return exchange.refuse(RejectReason.INVALID_BODY, 400, "InvalidBody", "The body holds no telemetry item");
         }
         Map<Integer, String> errors = new TreeMap<>();
         List<TrackBatch.Item> accepted = new ArrayList<>(items.size());
@@ -115,7 +143,7 @@ final class AppInsightsEndpoint {
             try {
                 pipeline.ingest(INPUT, exchange.request().getHttpURI().getPath(), bytes, Optional.of(batch));
             } catch (VigilException e) {
-                return IngestionRoutes.failure(exchange, e, (code, message) -> response(items.size(), 0, Map.of()));
+                return IngestionRoutes.failure(exchange, e);
             }
             errors.putAll(batch.failures());
         }
@@ -213,11 +241,16 @@ final class AppInsightsEndpoint {
         return -1;
     }
 
-    private static boolean whole(HttpExchange exchange, int status, String message) {
-        return exchange.json(status, response(0, 0, Map.of(0, message)));
+    /** Breeze's answer to a request refused as a whole: no item read, one error carrying the status. */
+    static ObjectNode wholeRequestError(int status, String message) {
+        return response(0, 0, Map.of(0, message), status);
     }
 
     static ObjectNode response(int received, int accepted, Map<Integer, String> errors) {
+        return response(received, accepted, errors, 400);
+    }
+
+    private static ObjectNode response(int received, int accepted, Map<Integer, String> errors, int status) {
         ObjectNode body = HttpExchange.JSON.createObjectNode();
         body.put("itemsReceived", received);
         body.put("itemsAccepted", accepted);
@@ -225,7 +258,7 @@ final class AppInsightsEndpoint {
         errors.forEach((index, message) -> {
             ObjectNode error = list.addObject();
             error.put("index", index);
-            error.put("statusCode", 400);
+            error.put("statusCode", status);
             error.put("message", message);
         });
         return body;

@@ -38,26 +38,38 @@ final class DataCollectorEndpoint {
     /** "It can contain only letters, numbers, and the underscore (_) character, and it can't exceed 100 characters." */
     private static final Pattern LOG_TYPE = Pattern.compile("[A-Za-z0-9_]{1,100}");
 
+    private static final IngestionRoutes.BodyCodes BODY_CODES =
+            new IngestionRoutes.BodyCodes("RequestEntityTooLarge", "the limit of 30 MB per post", "InvalidDataFormat");
+
     private final Workspace workspace;
     private final DuckDbStore store;
     private final IngestPipeline pipeline;
+    private final RateLimiter rates;
     private final Clock clock;
 
-    DataCollectorEndpoint(Workspace workspace, DuckDbStore store, IngestPipeline pipeline, Clock clock) {
+    DataCollectorEndpoint(
+            Workspace workspace, DuckDbStore store, IngestPipeline pipeline, RateLimiter rates, Clock clock) {
         this.workspace = requireNonNull(workspace, "workspace is null");
         this.store = requireNonNull(store, "store is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.rates = requireNonNull(rates, "rates is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
+    /**
+     * Everything a request's headers decide is checked before its body is read: the signature covers the
+     * Content-Length, not the body, so an unsigned or badly signed request costs no body buffer, and a
+     * signed one is held to the length it signed.
+     */
     boolean handle(HttpExchange exchange) throws IOException, InterruptedException {
         if (!exchange.request().getMethod().equals("POST")) {
-            return error(exchange, 405, "MethodNotAllowed", "Only POST is supported on /api/logs.");
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST, 405, "MethodNotAllowed", "Only POST is supported on /api/logs.");
         }
         String apiVersion = apiVersion(exchange);
         if (!API_VERSION.equals(apiVersion)) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
                     400,
                     "InvalidApiVersion",
                     "The API version specified was not recognized by the service; use api-version=" + API_VERSION
@@ -65,98 +77,99 @@ final class DataCollectorEndpoint {
         }
         Optional<String> authorization = exchange.header("Authorization");
         if (authorization.isEmpty()) {
-            return error(exchange, 403, "InvalidAuthorization", "No Authorization header was specified");
+            return unauthorized(exchange, "No Authorization header was specified");
         }
         if (!authorization.get().regionMatches(true, 0, "SharedKey ", 0, "SharedKey ".length())) {
-            return error(
-                    exchange,
-                    403,
-                    "InvalidAuthorization",
-                    "An invalid scheme was specified in the Authorization header");
+            return unauthorized(exchange, "An invalid scheme was specified in the Authorization header");
         }
         String credential = authorization.get().substring("SharedKey ".length()).trim();
         int colon = credential.indexOf(':');
         if (colon < 0) {
-            return error(
-                    exchange,
-                    403,
-                    "InvalidAuthorization",
-                    "The Authorization header must be 'SharedKey <WorkspaceID>:<Signature>'");
+            return unauthorized(exchange, "The Authorization header must be 'SharedKey <WorkspaceID>:<Signature>'");
         }
         if (!credential.substring(0, colon).equalsIgnoreCase(workspace.workspaceId())) {
-            return error(
-                    exchange,
-                    403,
-                    "InvalidAuthorization",
-                    "An invalid workspace ID was specified in the Authorization header");
+            return unauthorized(exchange, "An invalid workspace ID was specified in the Authorization header");
         }
         Optional<String> date = exchange.header("x-ms-date");
         if (date.isEmpty()) {
-            return error(exchange, 403, "InvalidAuthorization", "No x-ms-date header was specified");
+            return unauthorized(exchange, "No x-ms-date header was specified");
         }
         Instant signedAt;
         try {
             signedAt = OffsetDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toInstant();
         } catch (DateTimeParseException e) {
-            return error(
-                    exchange,
-                    403,
-                    "InvalidAuthorization",
-                    "The x-ms-date header is not an RFC 1123 date: " + date.get());
+            return unauthorized(exchange, "The x-ms-date header is not an RFC 1123 date: " + date.get());
         }
         Instant now = clock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.STALE_DATE,
                     403,
                     "InvalidAuthorization",
                     "The x-ms-date header (" + date.get()
                             + ") is more than 15 minutes away from the server's time; check the sender's clock");
         }
-        HttpExchange.Body body = exchange.readBody(MAX_BODY_BYTES);
-        byte[] bytes;
-        switch (body) {
-            case HttpExchange.Body.TooLarge tooLarge -> {
-                return error(
-                        exchange,
-                        413,
-                        "RequestEntityTooLarge",
-                        "The request body is larger than the limit of 30 MB per post");
-            }
-            case HttpExchange.Body.Read read -> bytes = read.bytes();
+        Optional<Long> contentLength = exchange.declaredLength();
+        if (contentLength.isEmpty()) {
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    411,
+                    "LengthRequired",
+                    "The request has no Content-Length: the SharedKey signature covers it, so the body cannot be"
+                            + " sent chunked");
         }
         if (!SharedKeySignature.verify(
-                workspace.sharedKey(), bytes.length, date.get(), credential.substring(colon + 1))) {
-            return error(
-                    exchange,
-                    403,
-                    "InvalidAuthorization",
-                    "An invalid signature was specified in the Authorization header");
+                workspace.sharedKey(), contentLength.get(), date.get(), credential.substring(colon + 1))) {
+            return unauthorized(exchange, "An invalid signature was specified in the Authorization header");
         }
         Optional<String> contentType = exchange.header("Content-Type");
         if (contentType.isEmpty()) {
-            return error(
-                    exchange, 400, "MissingContentType", "The content type was not specified; send application/json");
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    400,
+                    "MissingContentType",
+                    "The content type was not specified; send application/json");
         }
         if (!contentType.get().toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
                     400,
                     "InvalidContentType",
                     "The content type must be application/json, not " + contentType.get());
         }
         Optional<String> logType = exchange.header("Log-Type");
         if (logType.isEmpty()) {
-            return error(exchange, 400, "MissingLogType", "The value type was not specified: send the Log-Type header");
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    400,
+                    "MissingLogType",
+                    "The value type was not specified: send the Log-Type header");
         }
         if (!LOG_TYPE.matcher(logType.get()).matches()) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
                     400,
                     "InvalidLogType",
                     "The Log-Type '" + logType.get()
                             + "' is invalid: only letters, digits and '_', at most 100 characters");
+        }
+        if (rates.acquire(INPUT, workspace.workspaceId()) instanceof RateLimiter.Decision.Limited limited) {
+            // the documented 429 has no error code; the Data Collector body shape is kept with the status's
+            return exchange.refuse(
+                    RejectReason.RATE_LIMITED,
+                    429,
+                    "TooManyRequests",
+                    "The workspace sends more requests than the server's rate limit; retry after "
+                            + limited.retryAfterSeconds() + " s.",
+                    limited.retryAfterSeconds());
+        }
+        byte[] bytes;
+        switch (exchange.readBody(MAX_BODY_BYTES)) {
+            case HttpExchange.Body.Refusal refusal -> {
+                return IngestionRoutes.refuseBody(exchange, refusal, BODY_CODES);
+            }
+            case HttpExchange.Body.Read read -> bytes = read.bytes();
         }
         Optional<String> timeField = exchange.header("time-generated-field");
         DataCollectorFormat format = new DataCollectorFormat(logType.get(), timeField, now, store::ensureCustomTable);
@@ -164,23 +177,29 @@ final class DataCollectorEndpoint {
         try {
             result = pipeline.ingest(INPUT, PATH + " " + logType.get(), bytes, Optional.of(format));
         } catch (io.vigil.spi.VigilException e) {
-            return IngestionRoutes.failure(exchange, e, (code, message) -> dataCollectorError(code, message));
+            return IngestionRoutes.failure(exchange, e);
         }
         if (format.rejection().isPresent()) {
-            return error(
-                    exchange,
+            // dead-lettered and counted as events_failed_total: not a request rejection as well
+            return exchange.json(
                     400,
-                    "InvalidDataFormat",
-                    "Invalid JSON body: " + format.rejection().get());
+                    dataCollectorError(
+                            "InvalidDataFormat",
+                            "Invalid JSON body: " + format.rejection().get()));
         }
         if (result.deadLetters() > 0) {
-            return error(
-                    exchange,
+            return exchange.json(
                     400,
-                    "InvalidDataFormat",
-                    result.deadLetters() + " record(s) were refused: " + result.deadLettersByReason());
+                    dataCollectorError(
+                            "InvalidDataFormat",
+                            result.deadLetters() + " record(s) were refused: " + result.deadLettersByReason()));
         }
         return exchange.empty(200);
+    }
+
+    /** Azure answers every SharedKey failure 403 InvalidAuthorization (the documented return codes). */
+    private static boolean unauthorized(HttpExchange exchange, String message) {
+        return exchange.refuse(RejectReason.UNAUTHORIZED, 403, "InvalidAuthorization", message);
     }
 
     private static String apiVersion(HttpExchange exchange) {
@@ -194,10 +213,6 @@ final class DataCollectorEndpoint {
             }
         }
         return null;
-    }
-
-    private static boolean error(HttpExchange exchange, int status, String code, String message) {
-        return exchange.json(status, dataCollectorError(code, message));
     }
 
     static ObjectNode dataCollectorError(String code, String message) {

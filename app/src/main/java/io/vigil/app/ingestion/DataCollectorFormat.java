@@ -178,7 +178,11 @@ final class DataCollectorFormat implements LogFormat {
         // per request: a property's suffixed column names, so each distinct key is normalised once
         Map<String, String[]> names = new HashMap<>();
         boolean truncated = false;
-        for (Record record : records) {
+        int existingColumns = existing.map(TableSchema::columnCount).orElse(3);
+        // the first property that would take the table past the column limit, named in the refusal
+        String overLimit = null;
+        for (int index = 0; index < records.size(); index++) {
+            Record record = records.get(index);
             int size = record.size();
             record.columns = new Column[size];
             record.stored = new JsonNode[size];
@@ -196,21 +200,26 @@ final class DataCollectorFormat implements LogFormat {
                 }
                 record.stored[i] = value;
                 String[] suffixed = names.computeIfAbsent(record.keys.get(i), DataCollectorFormat::suffixedNames);
+                int addedBefore = added.size();
                 record.columns[i] = columnFor(suffixed, value, existing, added);
+                if (overLimit == null && added.size() > addedBefore && existingColumns + added.size() > MAX_COLUMNS) {
+                    overLimit = "record " + index + ", property '" + record.keys.get(i) + "' (column "
+                            + record.columns[i].name() + ")";
+                }
             }
         }
         if (truncated) {
             sink.repaired("field_truncated");
         }
-        int columnCount = existing.map(TableSchema::columnCount).orElse(3) + added.size();
+        int columnCount = existingColumns + added.size();
         if (columnCount > MAX_COLUMNS) {
             reject(
                     source,
                     input,
                     sink,
                     DeadLetterReason.UNKNOWN_RECORD_SHAPE,
-                    "table " + tableName() + " would have " + columnCount + " columns, more than the limit of "
-                            + MAX_COLUMNS);
+                    overLimit + " would take table " + tableName() + " to " + columnCount
+                            + " columns, more than the limit of " + MAX_COLUMNS);
             return;
         }
         TableSchema table = existing.orElse(null);

@@ -43,6 +43,7 @@ final class DcrFlowFormat implements LogFormat {
     private final List<ObjectNode> records;
     private final Instant receivedAt;
     private final UnaryOperator<TableSchema> ensureTable;
+    private volatile String firstFailure;
 
     DcrFlowFormat(
             DataCollectionRule.DataFlow flow,
@@ -77,12 +78,26 @@ final class DcrFlowFormat implements LogFormat {
         return 0;
     }
 
+    /**
+     * The first record that did not fit the output table, as its dead letter's detail says it: which
+     * record (by its index in the request when the transform is {@code source}, else in the transform's
+     * output), which field, the type expected and what was found.
+     */
+    Optional<String> firstFailure() {
+        return Optional.ofNullable(firstFailure);
+    }
+
     @Override
     public void parse(String source, byte[] input, ParseContext context, RecordSink sink) {
         TableSchema table = outputTable(context);
         Optional<Column> additional =
                 table.column("AdditionalFields").filter(column -> column.type() == ColumnType.DYNAMIC);
-        for (ObjectNode record : records) {
+        String recordName = "record ";
+        if (!flow.transformKql().strip().equals("source")) {
+            recordName = "record of the transform's output ";
+        }
+        for (int index = 0; index < records.size(); index++) {
+            ObjectNode record = records.get(index);
             var row = table.newRow();
             ObjectNode extra = JsonRecords.MAPPER.createObjectNode();
             boolean failed = false;
@@ -101,12 +116,13 @@ final class DcrFlowFormat implements LogFormat {
                             field.getKey(),
                             TypedValues.fromJson(field.getValue(), column.get().type()));
                 } catch (TypedValues.ConversionException e) {
+                    String detail = recordName + index + ", field '" + field.getKey() + "': expected "
+                            + column.get().type().kqlName() + ", " + shortened(e.getMessage());
+                    if (firstFailure == null) {
+                        firstFailure = detail;
+                    }
                     sink.deadLetter(new DeadLetter(
-                            source,
-                            NAME,
-                            e.reason(),
-                            field.getKey() + ": " + e.getMessage(),
-                            record.toString().getBytes(UTF_8)));
+                            source, NAME, e.reason(), detail, record.toString().getBytes(UTF_8)));
                     failed = true;
                 }
             }
@@ -126,6 +142,15 @@ final class DcrFlowFormat implements LogFormat {
             row.set("Type", table.name());
             sink.row(row.build());
         }
+    }
+
+    /** A value quoted in a message is cut: a 32 KB string says no more than its first characters. */
+    private static String shortened(String message) {
+        int max = 200;
+        if (message.length() <= max) {
+            return message;
+        }
+        return message.substring(0, max) + "…";
     }
 
     private TableSchema outputTable(ParseContext context) {

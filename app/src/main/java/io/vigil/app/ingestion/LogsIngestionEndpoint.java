@@ -41,11 +41,15 @@ final class LogsIngestionEndpoint {
     /** "Maximum size of API call: 1 MB", for compressed and uncompressed data alike. */
     static final long MAX_BODY_BYTES = 1024 * 1024;
 
+    private static final IngestionRoutes.BodyCodes BODY_CODES = new IngestionRoutes.BodyCodes(
+            "ContentLengthLimitExceeded", "the limit of 1 MB (compressed or uncompressed)", "InvalidPayload");
+
     private final ApiKeys keys;
     private final DataCollectionRules rules;
     private final DcrTransform transform;
     private final DuckDbStore store;
     private final IngestPipeline pipeline;
+    private final RateLimiter rates;
     private final Clock clock;
 
     LogsIngestionEndpoint(
@@ -54,12 +58,14 @@ final class LogsIngestionEndpoint {
             DcrTransform transform,
             DuckDbStore store,
             IngestPipeline pipeline,
+            RateLimiter rates,
             Clock clock) {
         this.keys = requireNonNull(keys, "keys is null");
         this.rules = requireNonNull(rules, "rules is null");
         this.transform = requireNonNull(transform, "transform is null");
         this.store = requireNonNull(store, "store is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.rates = requireNonNull(rates, "rates is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -67,26 +73,42 @@ final class LogsIngestionEndpoint {
         return PATH.matcher(path).matches();
     }
 
+    /**
+     * The rule and stream are looked up first, so that even a refused request is counted under its DCR
+     * stream when that exists (a name from configuration, never from an unknown sender); everything the
+     * headers decide is checked before the body is read; the rate limit is per API key.
+     */
     boolean handle(HttpExchange exchange, String path) throws IOException, InterruptedException {
         Matcher matcher = PATH.matcher(path);
         if (!matcher.matches()) {
-            return error(exchange, 404, "NotFound", "The requested path does not exist: " + path);
+            return exchange.refuse(
+                    RejectReason.NOT_FOUND, 404, "NotFound", "The requested path does not exist: " + path);
+        }
+        String immutableId = matcher.group(1);
+        String stream = matcher.group(2);
+        Optional<DataCollectionRule> rule = rules.find(immutableId);
+        if (rule.isPresent() && rule.get().streams().containsKey(stream)) {
+            exchange.source(immutableId + "/" + stream);
         }
         if (!exchange.request().getMethod().equals("POST")) {
-            return error(exchange, 405, "MethodNotAllowed", "Only POST is supported on the Logs Ingestion API");
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    405,
+                    "MethodNotAllowed",
+                    "Only POST is supported on the Logs Ingestion API");
         }
         Optional<ApiKeys.Principal> principal = keys.authenticate(bearer(exchange));
         if (principal.isEmpty()) {
             exchange.header(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.UNAUTHORIZED,
                     401,
                     "InvalidAuthenticationToken",
                     "Valid authentication was not provided: send 'Authorization: Bearer <api key>'.");
         }
         if (!principal.get().role().includes(ApiKeys.Role.CONTRIBUTOR)) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.FORBIDDEN,
                     403,
                     "InsufficientAccessError",
                     "Principal '" + principal.get().name() + "' (role "
@@ -95,24 +117,57 @@ final class LogsIngestionEndpoint {
         }
         Optional<String> apiVersion = queryParameter(exchange, "api-version");
         if (apiVersion.isEmpty()) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
                     400,
                     "MissingApiVersionParameter",
                     "The api-version query parameter is required, e.g. api-version=2023-01-01");
         }
         if (!API_VERSIONS.contains(apiVersion.get())) {
-            return error(
-                    exchange,
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
                     400,
                     "InvalidApiVersionParameter",
                     "The api-version '" + apiVersion.get() + "' is not supported; supported versions: "
                             + new java.util.TreeSet<>(API_VERSIONS));
         }
+        if (rule.isEmpty()) {
+            return exchange.refuse(
+                    RejectReason.NOT_FOUND,
+                    404,
+                    "NotFound",
+                    "Data collection rule with immutable Id '" + immutableId + "' not found.");
+        }
+        List<io.vigil.spi.Column> declared = rule.get().streams().get(stream);
+        if (declared == null) {
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    400,
+                    "InvalidStream",
+                    "Stream '" + stream + "' is not declared in data collection rule " + immutableId + "; declared: "
+                            + rule.get().streams().keySet());
+        }
+        List<DataCollectionRule.DataFlow> flows = rule.get().flowsOf(stream);
+        if (flows.isEmpty()) {
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    400,
+                    "InvalidStream",
+                    "No data flow of data collection rule " + immutableId + " reads stream '" + stream + "'.");
+        }
+        if (rates.acquire(INPUT, principal.get().name()) instanceof RateLimiter.Decision.Limited limited) {
+            return exchange.refuse(
+                    RejectReason.RATE_LIMITED,
+                    429,
+                    "TooManyRequests",
+                    "Principal '" + principal.get().name() + "' sends more requests than the server's rate limit;"
+                            + " retry after " + limited.retryAfterSeconds() + " s.",
+                    limited.retryAfterSeconds());
+        }
         byte[] bytes;
         switch (exchange.readBody(MAX_BODY_BYTES)) {
-            case HttpExchange.Body.TooLarge tooLarge -> {
-                return tooLarge(exchange);
+            case HttpExchange.Body.Refusal refusal -> {
+                return IngestionRoutes.refuseBody(exchange, refusal, BODY_CODES);
             }
             case HttpExchange.Body.Read read -> bytes = read.bytes();
         }
@@ -121,60 +176,39 @@ final class LogsIngestionEndpoint {
                 .orElse(false);
         if (gzip) {
             try {
-                switch (HttpExchange.gunzip(bytes, MAX_BODY_BYTES)) {
-                    case HttpExchange.Body.TooLarge tooLarge -> {
-                        return tooLarge(exchange);
+                switch (exchange.gunzip(bytes, MAX_BODY_BYTES)) {
+                    case HttpExchange.Body.Refusal refusal -> {
+                        return IngestionRoutes.refuseBody(exchange, refusal, BODY_CODES);
                     }
                     case HttpExchange.Body.Read read -> bytes = read.bytes();
                 }
             } catch (IOException e) {
-                return error(
-                        exchange,
+                return exchange.refuse(
+                        RejectReason.INVALID_BODY,
                         400,
                         "InvalidContentEncoding",
                         "Content-Encoding is gzip but the body is not valid gzip: " + e.getMessage());
             }
-        }
-        String immutableId = matcher.group(1);
-        String stream = matcher.group(2);
-        Optional<DataCollectionRule> rule = rules.find(immutableId);
-        if (rule.isEmpty()) {
-            return error(
-                    exchange,
-                    404,
-                    "NotFound",
-                    "Data collection rule with immutable Id '" + immutableId + "' not found.");
-        }
-        List<io.vigil.spi.Column> declared = rule.get().streams().get(stream);
-        if (declared == null) {
-            return error(
-                    exchange,
-                    400,
-                    "InvalidStream",
-                    "Stream '" + stream + "' is not declared in data collection rule " + immutableId + "; declared: "
-                            + rule.get().streams().keySet());
-        }
-        List<DataCollectionRule.DataFlow> flows = rule.get().flowsOf(stream);
-        if (flows.isEmpty()) {
-            return error(
-                    exchange,
-                    400,
-                    "InvalidStream",
-                    "No data flow of data collection rule " + immutableId + " reads stream '" + stream + "'.");
         }
         List<ObjectNode> records = new ArrayList<>();
         JsonNode root;
         try {
             root = JsonRecords.MAPPER.readTree(bytes);
         } catch (IOException e) {
-            return error(exchange, 400, "InvalidPayload", "The body is not valid JSON: " + firstLine(e.getMessage()));
+            return exchange.refuse(
+                    RejectReason.INVALID_BODY,
+                    400,
+                    "InvalidPayload",
+                    "The body is not valid JSON: " + firstLine(e.getMessage()));
         }
         if (!(root instanceof ArrayNode array)) {
-            return error(exchange, 400, "InvalidPayload", "The body must be a JSON array of records.");
+            return exchange.refuse(
+                    RejectReason.INVALID_BODY, 400, "InvalidPayload", "The body must be a JSON array of records.");
         }
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof ObjectNode record)) {
-                return error(exchange, 400, "InvalidPayload", "Record [" + i + "] is not a JSON object.");
+                return exchange.refuse(
+                        RejectReason.INVALID_BODY, 400, "InvalidPayload", "Record [" + i + "] is not a JSON object.");
             }
             records.add(record);
         }
@@ -183,8 +217,8 @@ final class LogsIngestionEndpoint {
         for (DataCollectionRule.DataFlow flow : flows) {
             switch (transform.apply(flow.transformKql(), declared, records)) {
                 case DcrTransform.Refused refused -> {
-                    return error(
-                            exchange,
+                    return exchange.refuse(
+                            RejectReason.INVALID_BODY,
                             400,
                             "InvalidTransformQuery",
                             "Data flow to " + flow.outputStream() + ": " + refused.message());
@@ -195,6 +229,7 @@ final class LogsIngestionEndpoint {
         Instant now = clock.instant();
         long rows = 0;
         long deadLetters = 0;
+        Optional<String> firstFailure = Optional.empty();
         String source = "/dataCollectionRules/" + immutableId + "/streams/" + stream;
         for (int i = 0; i < flows.size(); i++) {
             DcrFlowFormat format = new DcrFlowFormat(
@@ -208,29 +243,26 @@ final class LogsIngestionEndpoint {
                 result = pipeline.ingest(
                         new IngestInput(INPUT, immutableId + "/" + stream), source, counted, Optional.of(format));
             } catch (VigilException e) {
-                return IngestionRoutes.failure(exchange, e, HttpExchange::azureError);
+                return IngestionRoutes.failure(exchange, e);
             }
             rows += result.rows();
             deadLetters += result.deadLetters();
+            if (firstFailure.isEmpty()) {
+                firstFailure = format.firstFailure();
+            }
         }
         if (rows == 0 && deadLetters > 0) {
-            return error(
-                    exchange,
+            // dead-lettered and counted as events_failed_total: not a request rejection as well
+            return exchange.json(
                     400,
-                    "InvalidPayload",
-                    "None of the " + records.size()
-                            + " record(s) matched the declared column types of stream '" + stream
-                            + "'; they are kept in the dead-letter table");
+                    HttpExchange.azureError(
+                            "InvalidPayload",
+                            "None of the " + records.size()
+                                    + " record(s) matched the declared column types of stream '" + stream
+                                    + "'; the first: " + firstFailure.orElse("(no detail)")
+                                    + "; they are kept in the dead-letter table"));
         }
         return exchange.empty(204);
-    }
-
-    private static boolean tooLarge(HttpExchange exchange) {
-        return error(
-                exchange,
-                413,
-                "ContentLengthLimitExceeded",
-                "The request body is larger than the limit of 1 MB (compressed or uncompressed); send smaller batches.");
     }
 
     private static String bearer(HttpExchange exchange) {
@@ -253,10 +285,6 @@ final class LogsIngestionEndpoint {
             }
         }
         return Optional.empty();
-    }
-
-    private static boolean error(HttpExchange exchange, int status, String code, String message) {
-        return exchange.json(status, HttpExchange.azureError(code, message));
     }
 
     private static String firstLine(String message) {

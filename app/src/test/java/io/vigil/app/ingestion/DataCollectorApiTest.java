@@ -3,6 +3,8 @@ package io.vigil.app.ingestion;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.app.RawHttpConnection;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,5 +182,87 @@ class DataCollectorApiTest {
         // and the server still accepts good requests
         assertThat(post("MyAudit", "[{\"a\":1}]").statusCode()).isEqualTo(200);
         assertThat(server.count("SELECT count(*) FROM MyAudit_CL")).isEqualTo(1);
+    }
+
+    /** A raw request head for a socket client, signed for {@code signedLength}, declaring {@code contentLength}. */
+    private String head(long contentLength, long signedLength, String key) {
+        String date =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT).format(now());
+        String signature = SharedKeySignature.sign(key, signedLength, date);
+        return "POST /api/logs?api-version=2016-04-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Log-Type: MyAudit\r\nx-ms-date: " + date + "\r\nAuthorization: SharedKey "
+                + server.runtime.workspace().workspaceId() + ":" + signature + "\r\nContent-Length: " + contentLength
+                + "\r\n\r\n";
+    }
+
+    @Test
+    void theSignatureIsCheckedFromTheContentLengthBeforeAnyBodyByteArrives() throws Exception {
+        String wrongKey = Base64.getEncoder().encodeToString(new byte[64]);
+        try (RawHttpConnection client = RawHttpConnection.open(server.server.port())) {
+            // 20 MB declared, not a byte of it sent: the answer cannot have waited for the body
+            client.send(head(20L * 1024 * 1024, 20L * 1024 * 1024, wrongKey));
+            String answer = client.awaitResponse(Duration.ofSeconds(10));
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 403 ")
+                    .contains("\"Error\":\"InvalidAuthorization\"", "An invalid signature");
+            assertThat(client.age()).isLessThan(Duration.ofSeconds(10));
+        }
+        // a body of another length than the one signed is refused by the signature
+        String key = server.runtime.workspace().sharedKey();
+        String body = "[{\"a\":1}]";
+        try (RawHttpConnection client = RawHttpConnection.open(server.server.port())) {
+            client.send(head(body.length(), body.length() + 1, key) + body);
+            assertThat(client.awaitResponse(Duration.ofSeconds(10))).startsWith("HTTP/1.1 403 ");
+        }
+        assertThat(server.runtime
+                        .metrics()
+                        .value("requests_rejected_total", "input", "data_collector", "reason", "unauthorized"))
+                .isEqualTo(2);
+        assertThat(server.runtime.store().catalog().table("MyAudit_CL")).isEmpty();
+    }
+
+    @Test
+    void aChunkedBodyGets411AndABodyShorterThanItsContentLength400() throws Exception {
+        String key = server.runtime.workspace().sharedKey();
+        String date =
+                DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT).format(now());
+        byte[] json = "[{\"a\":1}]".getBytes(UTF_8);
+        HttpResponse<String> chunked = http.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/logs?api-version=2016-04-01"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .header("Log-Type", "MyAudit")
+                        .header("x-ms-date", date)
+                        .header(
+                                "Authorization",
+                                "SharedKey " + server.runtime.workspace().workspaceId() + ":"
+                                        + SharedKeySignature.sign(key, json.length, date))
+                        // an input stream of unknown length goes chunked, without Content-Length
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(411);
+        assertThat(chunked.body()).contains("\"Error\":\"LengthRequired\"", "Content-Length");
+
+        String body = "[{\"a\":1},{\"a\":2}]";
+        try (RawHttpConnection client = RawHttpConnection.open(server.server.port())) {
+            // signed and declared for 100 bytes, but the sender stops after the 17 it has
+            client.send(head(100, 100, key) + body);
+            client.shutdownOutput();
+            String answer = client.awaitClosedByServer(Duration.ofSeconds(10));
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("\"Error\":\"InvalidDataFormat\"", "after " + body.length() + " of the 100 bytes");
+        }
+        assertThat(server.runtime
+                        .metrics()
+                        .value("requests_rejected_total", "input", "data_collector", "reason", "invalid_request"))
+                .isEqualTo(1);
+        assertThat(server.runtime
+                        .metrics()
+                        .value("requests_rejected_total", "input", "data_collector", "reason", "invalid_body"))
+                .isEqualTo(1);
+        assertThat(server.runtime.store().catalog().table("MyAudit_CL")).isEmpty();
+        assertThat(post("MyAudit", "[{\"a\":1}]").statusCode()).isEqualTo(200);
     }
 }

@@ -147,6 +147,24 @@ class DataCollectorFormatTest {
         assertRefused("", DeadLetterReason.UNKNOWN_RECORD_SHAPE, "the body must be a JSON array");
     }
 
+    @Test
+    void aBodyThatWouldPassTheColumnLimitNamesTheRecordAndPropertyThatWould() {
+        StringBuilder wide = new StringBuilder("[{\"a\":1},{");
+        // TenantId, TimeGenerated and Type, the first record's a_d, then 497 more: the 497th is the 501st column
+        for (int i = 0; i < 497; i++) {
+            if (i > 0) {
+                wide.append(',');
+            }
+            wide.append("\"p").append(i).append("\":\"v\"");
+        }
+        wide.append("}]");
+        assertRefused(
+                wide.toString(),
+                DeadLetterReason.UNKNOWN_RECORD_SHAPE,
+                "record 1, property 'p496' (column p496_s) would take table Probe_CL to 501 columns, more than"
+                        + " the limit of 500");
+    }
+
     private void assertRefused(String body, DeadLetterReason reason, String detail) {
         rows.clear();
         deadLetters.clear();

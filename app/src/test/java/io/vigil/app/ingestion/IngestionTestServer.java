@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.ApiKeys;
+import io.vigil.app.HttpLimits;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.query.QueryLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The real server on 127.0.0.1 over a fresh workspace, as the ingestion tests use it. */
 final class IngestionTestServer implements AutoCloseable {
@@ -29,10 +32,28 @@ final class IngestionTestServer implements AutoCloseable {
     final VigilServer server;
 
     IngestionTestServer(Path dataDir) throws Exception {
-        this.runtime = VigilRuntime.open(dataDir);
+        this(dataDir, HttpLimits.DEFAULT);
+    }
+
+    IngestionTestServer(Path dataDir, HttpLimits limits) throws Exception {
+        this(VigilRuntime.open(dataDir), limits);
+    }
+
+    /** A server over a runtime opened by the caller (with its own store options), closed with the server. */
+    IngestionTestServer(VigilRuntime runtime, HttpLimits limits) throws Exception {
+        this.runtime = runtime;
         this.keys = ApiKeys.load(runtime.workspace());
-        this.adminKey = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
-        this.server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics());
+        this.adminKey = Files.readString(runtime.workspace().secretsDir().resolve("admin.key"))
+                .trim();
+        this.server = new VigilServer(
+                "127.0.0.1",
+                0,
+                runtime.store(),
+                keys,
+                runtime.metrics(),
+                Optional.empty(),
+                QueryLimits.DEFAULT,
+                limits);
         server.start();
     }
 

@@ -210,7 +210,13 @@ class LogsIngestionApiTest {
 
         HttpResponse<String> wrongType = raw("[{\"Computer\":\"vm\",\"Attempts\":\"many\"}]".getBytes(UTF_8), false);
         assertThat(wrongType.statusCode()).isEqualTo(400);
-        assertThat(wrongType.body()).contains("dead-letter");
+        assertThat(wrongType.body())
+                .contains(
+                        "None of the 1 record(s) matched the declared column types of stream 'Custom-AppAudit'",
+                        "the first: record 0, field 'Attempts': expected int, not an integer: \\\"many\\\"",
+                        "dead-letter");
+        assertThat(server.rows("SELECT Detail FROM VigilDeadLetter WHERE Format = 'logs_ingestion'"))
+                .containsExactly(List.of("record 0, field 'Attempts': expected int, not an integer: \"many\""));
 
         assertThat(server.count("SELECT count(*) FROM VigilDeadLetter WHERE Format = 'logs_ingestion'"))
                 .isEqualTo(1);

@@ -9,7 +9,7 @@ import java.util.logging.Logger;
 
 /**
  * A listener's check of its {@link SenderFilter}: refusals are counted as
- * {@code events_rejected_total{input,reason="sender_not_allowed"}} (shown in the source health view) and logged
+ * {@code requests_rejected_total{input,reason="sender_not_allowed"}} (shown in the source health view) and logged
  * once a minute at most, naming the sender and the flag that admits it, so a device pointed at Vigil but left
  * out of its allowed networks is found quickly without a log line per datagram.
  */
@@ -25,8 +25,10 @@ final class SenderCheck {
     SenderCheck(String input, SenderFilter filter, Metrics metrics) {
         this.input = input;
         this.filter = filter;
-        metrics.describe("events_rejected_total", "Requests or messages refused before parsing, per reason");
-        this.refused = metrics.counter("events_rejected_total", "input", input, "reason", "sender_not_allowed");
+        metrics.describe(
+                "requests_rejected_total",
+                "Requests refused as a whole before any record was stored, per input and reason");
+        this.refused = metrics.counter("requests_rejected_total", "input", input, "reason", "sender_not_allowed");
     }
 
     boolean allows(InetAddress sender) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param batchLinger how long a message waits for others before a smaller write
  * @param tls the keystore of a TLS listener, empty for the others
  * @param senders whose messages are taken; others' datagrams are dropped and connections closed, counted as
- *     {@code events_rejected_total{reason="sender_not_allowed"}}
+ *     {@code requests_rejected_total{reason="sender_not_allowed"}}
  */
 public record SyslogListenerConfig(
         SyslogTransport transport,

@@ -281,8 +281,14 @@ class SyslogListenerTest {
         }
         await(
                 "both refusals counted",
-                () -> metrics.value("events_rejected_total", "input", "syslog_udp", "reason", "sender_not_allowed") == 1
-                        && metrics.value("events_rejected_total", "input", "syslog_tcp", "reason", "sender_not_allowed")
+                () -> metrics.value("requests_rejected_total", "input", "syslog_udp", "reason", "sender_not_allowed")
+                                == 1
+                        && metrics.value(
+                                        "requests_rejected_total",
+                                        "input",
+                                        "syslog_tcp",
+                                        "reason",
+                                        "sender_not_allowed")
                                 == 1);
         assertThat(metrics.value("bytes_received_total", "input", "syslog_tcp")).isZero();
         assertThat(metrics.value("bytes_received_total", "input", "syslog_udp")).isZero();

@@ -5,7 +5,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Holds every table writer of a real store before its next batch until released, so that tests outside
  * the store module can fill its queues and watch back-pressure. Lives in the store's package to reach its
- * test hook.
+ * test hook; the store's test jar shares it with the modules above (syslog, HTTP ingestion).
  */
 public final class StoreWriterGate {
     private final CountDownLatch released = new CountDownLatch(1);

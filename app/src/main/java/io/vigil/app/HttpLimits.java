@@ -1,0 +1,169 @@
+package io.vigil.app;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * The limits of the HTTP server and its ingestion endpoints, checked when the server is built. Each has a
+ * {@code vigil server} / {@code vigil demo} flag of the same name ({@code HttpLimitFlags}); together they
+ * bound what one client, or all of them, can hold: connections, threads, header and body memory, time.
+ *
+ * @param idleTimeout a connection that sends nothing for this long is closed (between requests, within
+ *     headers, within a body); a request waiting for its body then gets 408
+ * @param headerTimeout a request's headers must arrive whole within this time from their first byte, or the
+ *     connection gets 408 and is closed (a client trickling a header byte at a time never hits the idle
+ *     timeout); at most the idle timeout
+ * @param minBodyBytesPerSecond a body may take the idle timeout plus one second per this many bytes it has
+ *     brought, or the request gets 408 (a trickle that never pauses for the idle timeout); 0 = only the
+ *     idle timeout
+ * @param maxConnections open connections at most; beyond it the server stops accepting and new connections
+ *     wait in the operating system's backlog until one closes
+ * @param maxHeaderBytes request line and headers at most; more gets 431
+ * @param maxThreads request threads at most (Jetty's pool; its acceptors and selectors come out of it too)
+ * @param maxInFlightBodyBytes request body bytes held at once by all ingestion requests together; a
+ *     request that would pass it gets 503 with Retry-After, one larger than it gets 413
+ * @param rateLimit requests per second per ingestion source (endpoint and principal)
+ */
+public record HttpLimits(
+        Duration idleTimeout,
+        Duration headerTimeout,
+        long minBodyBytesPerSecond,
+        int maxConnections,
+        int maxHeaderBytes,
+        int maxThreads,
+        long maxInFlightBodyBytes,
+        RateLimit rateLimit) {
+
+    /**
+     * Generous for senders on a network, tight enough that slow or idle clients cannot hold the server: the
+     * header size and thread count are Jetty's own defaults, the header timeout is Apache httpd's
+     * mod_reqtimeout default (20 s), the body budget a quarter of a 1 GB heap; no rate limit.
+     */
+    public static final HttpLimits DEFAULT = new HttpLimits(
+            Duration.ofSeconds(30), Duration.ofSeconds(20), 1024, 1024, 8192, 200, 256L * 1024 * 1024, RateLimit.OFF);
+
+    /** Jetty needs a few threads of its pool for acceptors and selectors before any request runs. */
+    static final int MIN_THREADS = 8;
+
+    /** The Logs Ingestion API's largest body (1 MB) must fit in the budget, or no such request could pass. */
+    static final long MIN_IN_FLIGHT_BODY_BYTES = 1024 * 1024;
+
+    /** Below this not even a SharedKey request's headers fit. */
+    static final int MIN_HEADER_BYTES = 1024;
+
+    public HttpLimits {
+        requireNonNull(idleTimeout, "idleTimeout is null");
+        requireNonNull(headerTimeout, "headerTimeout is null");
+        requireNonNull(rateLimit, "rateLimit is null");
+        requirePositive("idle timeout", idleTimeout);
+        requirePositive("header timeout", headerTimeout);
+        if (headerTimeout.compareTo(idleTimeout) > 0) {
+            // else headers that stop would be closed by the idle timeout, silently, before their 408
+            throw new IllegalArgumentException("the header timeout (" + headerTimeout
+                    + ") must not be longer than the idle timeout (" + idleTimeout + ")");
+        }
+        if (minBodyBytesPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "the minimum body rate must be 0 (off) or positive, not " + minBodyBytesPerSecond);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("at most " + maxConnections + " connections: must be at least 1");
+        }
+        if (maxHeaderBytes < MIN_HEADER_BYTES) {
+            throw new IllegalArgumentException(
+                    "request headers of at most " + maxHeaderBytes + " bytes: must be at least " + MIN_HEADER_BYTES);
+        }
+        if (maxThreads < MIN_THREADS) {
+            throw new IllegalArgumentException("at most " + maxThreads + " threads: must be at least " + MIN_THREADS);
+        }
+        if (maxInFlightBodyBytes < MIN_IN_FLIGHT_BODY_BYTES) {
+            throw new IllegalArgumentException("in-flight body bytes of at most " + maxInFlightBodyBytes
+                    + ": must be at least " + MIN_IN_FLIGHT_BODY_BYTES + " (the Logs Ingestion API's 1 MB body)");
+        }
+    }
+
+    private static void requirePositive(String what, Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("the " + what + " must be positive, not " + duration);
+        }
+    }
+
+    /** The same limits with another request rate per source. */
+    public HttpLimits withRateLimit(RateLimit newRateLimit) {
+        return new HttpLimits(
+                idleTimeout,
+                headerTimeout,
+                minBodyBytesPerSecond,
+                maxConnections,
+                maxHeaderBytes,
+                maxThreads,
+                maxInFlightBodyBytes,
+                newRateLimit);
+    }
+
+    /** The same limits with other timeouts and minimum body rate. */
+    public HttpLimits withTimeouts(Duration newIdleTimeout, Duration newHeaderTimeout, long newMinBodyBytesPerSecond) {
+        return new HttpLimits(
+                newIdleTimeout,
+                newHeaderTimeout,
+                newMinBodyBytesPerSecond,
+                maxConnections,
+                maxHeaderBytes,
+                maxThreads,
+                maxInFlightBodyBytes,
+                rateLimit);
+    }
+
+    /** The same limits with another connection limit. */
+    public HttpLimits withMaxConnections(int newMaxConnections) {
+        return new HttpLimits(
+                idleTimeout,
+                headerTimeout,
+                minBodyBytesPerSecond,
+                newMaxConnections,
+                maxHeaderBytes,
+                maxThreads,
+                maxInFlightBodyBytes,
+                rateLimit);
+    }
+
+    /** The same limits with another in-flight body budget. */
+    public HttpLimits withMaxInFlightBodyBytes(long newMaxInFlightBodyBytes) {
+        return new HttpLimits(
+                idleTimeout,
+                headerTimeout,
+                minBodyBytesPerSecond,
+                maxConnections,
+                maxHeaderBytes,
+                maxThreads,
+                newMaxInFlightBodyBytes,
+                rateLimit);
+    }
+
+    /**
+     * A token bucket per ingestion source: {@code burst} requests at once, refilled at
+     * {@code requestsPerSecond}. A request that finds the bucket empty gets 429 with Retry-After.
+     *
+     * @param requestsPerSecond the sustained rate; 0 = no limit
+     * @param burst requests a source may send at once after being quiet
+     */
+    public record RateLimit(double requestsPerSecond, int burst) {
+        /** No limit: Azure's own per-DCR limit (12,000 requests a minute) is for a multi-tenant service. */
+        public static final RateLimit OFF = new RateLimit(0, 100);
+
+        public RateLimit {
+            if (!(requestsPerSecond >= 0) || Double.isInfinite(requestsPerSecond)) {
+                throw new IllegalArgumentException(
+                        "the request rate must be 0 (off) or a positive number, not " + requestsPerSecond);
+            }
+            if (burst < 1) {
+                throw new IllegalArgumentException("a burst of " + burst + " requests: must be at least 1");
+            }
+        }
+
+        public boolean enabled() {
+            return requestsPerSecond > 0;
+        }
+    }
+}

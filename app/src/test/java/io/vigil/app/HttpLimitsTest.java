@@ -1,0 +1,85 @@
+package io.vigil.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.VigilException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class HttpLimitsTest {
+    @Test
+    void theFlagDefaultsAreTheRecordDefaultsOnBothCommands() {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server).parseArgs();
+        assertThat(server.httpLimits.limits()).isEqualTo(HttpLimits.DEFAULT);
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs();
+        assertThat(demo.httpLimits.limits()).isEqualTo(HttpLimits.DEFAULT);
+        assertThat(HttpLimits.DEFAULT.rateLimit().enabled()).isFalse();
+    }
+
+    @Test
+    void everyFlagSetsItsLimit() {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server)
+                .parseArgs(
+                        "--http-idle-timeout",
+                        "7500ms",
+                        "--http-header-timeout",
+                        "PT5S",
+                        "--http-min-body-rate",
+                        "0",
+                        "--http-max-connections",
+                        "64",
+                        "--http-max-header-bytes",
+                        "16384",
+                        "--http-max-threads",
+                        "32",
+                        "--http-max-inflight-body-bytes",
+                        "67108864",
+                        "--http-rate-limit",
+                        "2.5",
+                        "--http-rate-burst",
+                        "5");
+        assertThat(server.httpLimits.limits())
+                .isEqualTo(new HttpLimits(
+                        Duration.ofMillis(7500),
+                        Duration.ofSeconds(5),
+                        0,
+                        64,
+                        16384,
+                        32,
+                        64L * 1024 * 1024,
+                        new HttpLimits.RateLimit(2.5, 5)));
+    }
+
+    @Test
+    void badValuesAreConfigurationErrorsNamingTheLimit() {
+        assertThatThrownBy(() -> limits("--http-idle-timeout", "soon"))
+                .isInstanceOf(VigilException.class)
+                .hasMessageContaining("--http-idle-timeout 'soon' is not a duration")
+                .extracting(e -> ((VigilException) e).errorCode())
+                .isEqualTo(StandardErrorCode.INVALID_CONFIGURATION);
+        assertThatThrownBy(() -> limits("--http-header-timeout", "0s")).hasMessageContaining("header timeout");
+        assertThatThrownBy(() -> limits("--http-idle-timeout", "10s"))
+                .hasMessageContaining("header timeout (PT20S) must not be longer than the idle timeout (PT10S)");
+        assertThatThrownBy(() -> limits("--http-max-connections", "0")).hasMessageContaining("connections");
+        assertThatThrownBy(() -> limits("--http-max-threads", "2")).hasMessageContaining("at least 8");
+        assertThatThrownBy(() -> limits("--http-max-header-bytes", "100")).hasMessageContaining("at least 1024");
+        assertThatThrownBy(() -> limits("--http-max-inflight-body-bytes", "1000"))
+                .hasMessageContaining("1 MB body");
+        assertThatThrownBy(() -> limits("--http-min-body-rate", "-1")).hasMessageContaining("body rate");
+        assertThatThrownBy(() -> limits("--http-rate-limit", "-3")).hasMessageContaining("request rate");
+        assertThatThrownBy(() -> limits("--http-rate-limit", "NaN")).hasMessageContaining("request rate");
+        assertThatThrownBy(() -> limits("--http-rate-burst", "0")).hasMessageContaining("burst");
+    }
+
+    private static HttpLimits limits(String... args) {
+        ServerCommand server = new ServerCommand();
+        new CommandLine(server).parseArgs(args);
+        return server.httpLimits.limits();
+    }
+}
