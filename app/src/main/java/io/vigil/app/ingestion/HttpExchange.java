@@ -37,6 +37,12 @@ final class HttpExchange implements AutoCloseable {
 
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
+    /**
+     * A body left unread by an answer decided from the headers alone (401, 429, …) is read and dropped up to
+     * this size, so that the connection stays usable for the sender's next request; a larger one closes it.
+     */
+    static final long UNREAD_BODY_DRAIN_BYTES = 64 * 1024;
+
     /** An endpoint's error body for a status, an Azure error code and a message. */
     @FunctionalInterface
     interface ErrorShape {
@@ -53,6 +59,7 @@ final class HttpExchange implements AutoCloseable {
     private final HttpLimits limits;
     private long reservedBytes;
     private String source = "";
+    private boolean bodyTaken;
 
     HttpExchange(
             Request request,
@@ -130,6 +137,7 @@ final class HttpExchange implements AutoCloseable {
      * so a sender that writes its whole body before reading gets the answer rather than a reset.
      */
     Body readBody(long limit) throws IOException {
+        bodyTaken = true;
         long effectiveLimit = Math.min(limit, budget.capacity());
         Optional<Long> declared = declaredLength();
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -351,6 +359,9 @@ final class HttpExchange implements AutoCloseable {
     private boolean bytes(int status, String contentType, byte[] body) {
         metrics.counter("http_requests_total", "route", input, "status", Integer.toString(status))
                 .increment();
+        if (!bodyTaken) {
+            settleUnreadBody();
+        }
         response.setStatus(status);
         if (contentType != null) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
@@ -358,6 +369,28 @@ final class HttpExchange implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(body.length));
         response.write(true, ByteBuffer.wrap(body), callback);
         return true;
+    }
+
+    /**
+     * Before an answer that did not read the body: drops a small one, so the connection can carry the next
+     * request, and otherwise tells the client the connection closes (RFC 9112 §9.6), so that a client pooling
+     * connections does not send its next request into one the server is closing.
+     */
+    private void settleUnreadBody() {
+        bodyTaken = true;
+        Optional<Long> declared = declaredLength();
+        if (declared.isPresent() && declared.get() == 0) {
+            return;
+        }
+        if (declared.isPresent() && declared.get() <= UNREAD_BODY_DRAIN_BYTES) {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                drain(in, declared.get());
+            } catch (IOException e) {
+                // closing a half-read body: the connection is closed below anyway
+            }
+            return;
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
     /** Gives back the request's share of the body budget. */
