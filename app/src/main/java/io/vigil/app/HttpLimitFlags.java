@@ -2,6 +2,9 @@ package io.vigil.app;
 
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -77,6 +80,14 @@ final class HttpLimitFlags {
             description = "Requests a source may send at once above --http-rate-limit. Default: ${DEFAULT-VALUE}")
     int rateBurst;
 
+    @Option(
+            names = "--allow-anonymous",
+            paramLabel = "INPUT",
+            description = "Open an ingestion input to senders without credentials: data_collector (no SharedKey),"
+                    + " logs_ingestion (no bearer key) or appinsights (any instrumentation key); repeatable."
+                    + " Default: none")
+    List<String> anonymousInputs = new ArrayList<>();
+
     HttpLimits limits() {
         try {
             return new HttpLimits(
@@ -87,7 +98,8 @@ final class HttpLimitFlags {
                     maxHeaderBytes,
                     maxThreads,
                     maxInFlightBodyBytes,
-                    new HttpLimits.RateLimit(rateLimit, rateBurst));
+                    new HttpLimits.RateLimit(rateLimit, rateBurst),
+                    Set.copyOf(anonymousInputs));
         } catch (IllegalArgumentException e) {
             throw new VigilException(StandardErrorCode.INVALID_CONFIGURATION, "HTTP limits: " + e.getMessage());
         }

@@ -3,6 +3,8 @@ package io.vigil.app;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The limits of the HTTP server and its ingestion endpoints, checked when the server is built. Each has a
@@ -24,6 +26,10 @@ import java.time.Duration;
  * @param maxInFlightBodyBytes request body bytes held at once by all ingestion requests together; a
  *     request that would pass it gets 503 with Retry-After, one larger than it gets 413
  * @param rateLimit requests per second per ingestion source (endpoint and principal)
+ * @param anonymousInputs the ingestion inputs the admin opened to senders without credentials (none by
+ *     default): {@code data_collector} takes requests without a SharedKey, {@code logs_ingestion} without a
+ *     bearer key, {@code appinsights} envelopes of any instrumentation key. Credentials that are sent are
+ *     still checked, and a wrong one is still refused.
  */
 public record HttpLimits(
         Duration idleTimeout,
@@ -33,7 +39,11 @@ public record HttpLimits(
         int maxHeaderBytes,
         int maxThreads,
         long maxInFlightBodyBytes,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        Set<String> anonymousInputs) {
+
+    /** The ingestion inputs that can be opened to anonymous senders, by their {@code input} label. */
+    public static final Set<String> INPUTS = Set.of("data_collector", "appinsights", "logs_ingestion");
 
     /**
      * Generous for senders on a network, tight enough that slow or idle clients cannot hold the server: the
@@ -41,7 +51,15 @@ public record HttpLimits(
      * mod_reqtimeout default (20 s), the body budget a quarter of a 1 GB heap; no rate limit.
      */
     public static final HttpLimits DEFAULT = new HttpLimits(
-            Duration.ofSeconds(30), Duration.ofSeconds(20), 1024, 1024, 8192, 200, 256L * 1024 * 1024, RateLimit.OFF);
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(20),
+            1024,
+            1024,
+            8192,
+            200,
+            256L * 1024 * 1024,
+            RateLimit.OFF,
+            Set.of());
 
     /** Jetty needs a few threads of its pool for acceptors and selectors before any request runs. */
     static final int MIN_THREADS = 8;
@@ -56,6 +74,13 @@ public record HttpLimits(
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(headerTimeout, "headerTimeout is null");
         requireNonNull(rateLimit, "rateLimit is null");
+        anonymousInputs = Set.copyOf(anonymousInputs);
+        for (String input : anonymousInputs) {
+            if (!INPUTS.contains(input)) {
+                throw new IllegalArgumentException("'" + input + "' is not an ingestion input that can be opened"
+                        + " to anonymous senders: use " + String.join(", ", new TreeSet<>(INPUTS)));
+            }
+        }
         requirePositive("idle timeout", idleTimeout);
         requirePositive("header timeout", headerTimeout);
         if (headerTimeout.compareTo(idleTimeout) > 0) {
@@ -99,7 +124,8 @@ public record HttpLimits(
                 maxHeaderBytes,
                 maxThreads,
                 maxInFlightBodyBytes,
-                newRateLimit);
+                newRateLimit,
+                anonymousInputs);
     }
 
     /** The same limits with other timeouts and minimum body rate. */
@@ -112,7 +138,8 @@ public record HttpLimits(
                 maxHeaderBytes,
                 maxThreads,
                 maxInFlightBodyBytes,
-                rateLimit);
+                rateLimit,
+                anonymousInputs);
     }
 
     /** The same limits with another connection limit. */
@@ -125,7 +152,22 @@ public record HttpLimits(
                 maxHeaderBytes,
                 maxThreads,
                 maxInFlightBodyBytes,
-                rateLimit);
+                rateLimit,
+                anonymousInputs);
+    }
+
+    /** The same limits with other inputs open to anonymous senders. */
+    public HttpLimits withAnonymousInputs(Set<String> inputs) {
+        return new HttpLimits(
+                idleTimeout,
+                headerTimeout,
+                minBodyBytesPerSecond,
+                maxConnections,
+                maxHeaderBytes,
+                maxThreads,
+                maxInFlightBodyBytes,
+                rateLimit,
+                inputs);
     }
 
     /** The same limits with another in-flight body budget. */
@@ -138,7 +180,8 @@ public record HttpLimits(
                 maxHeaderBytes,
                 maxThreads,
                 newMaxInFlightBodyBytes,
-                rateLimit);
+                rateLimit,
+                anonymousInputs);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -53,7 +54,8 @@ class HttpLimitsTest {
                         16384,
                         32,
                         64L * 1024 * 1024,
-                        new HttpLimits.RateLimit(2.5, 5)));
+                        new HttpLimits.RateLimit(2.5, 5),
+                        Set.of()));
     }
 
     @Test

@@ -50,7 +50,12 @@ final class AppInsightsEndpoint {
     private final RateLimiter rates;
     private final Metrics metrics;
 
-    AppInsightsEndpoint(InstrumentationKeys keys, IngestPipeline pipeline, RateLimiter rates, Metrics metrics) {
+    /** Whether the admin opened the endpoint to envelopes of any instrumentation key. */
+    private final boolean anonymous;
+
+    AppInsightsEndpoint(
+            InstrumentationKeys keys, IngestPipeline pipeline, RateLimiter rates, Metrics metrics, boolean anonymous) {
+        this.anonymous = anonymous;
         this.keys = requireNonNull(keys, "keys is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.rates = requireNonNull(rates, "rates is null");
@@ -120,7 +125,7 @@ final class AppInsightsEndpoint {
         for (TrackBatch.Item item : items) {
             if (item instanceof TrackBatch.Envelope envelope) {
                 String iKey = envelope.envelope().path("iKey").asText(null);
-                if (iKey == null || !iKey.equals(acceptedKey)) {
+                if (!anonymous && (iKey == null || !iKey.equals(acceptedKey))) {
                     if (!keys.accepts(iKey)) {
                         // unauthenticated data is refused, not stored
                         errors.put(item.index(), "Invalid instrumentation key");

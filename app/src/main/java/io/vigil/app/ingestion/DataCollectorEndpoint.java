@@ -46,9 +46,17 @@ final class DataCollectorEndpoint {
     private final IngestPipeline pipeline;
     private final RateLimiter rates;
     private final Clock clock;
+    /** Whether the admin opened the endpoint to requests without a SharedKey. */
+    private final boolean anonymous;
 
     DataCollectorEndpoint(
-            Workspace workspace, DuckDbStore store, IngestPipeline pipeline, RateLimiter rates, Clock clock) {
+            Workspace workspace,
+            DuckDbStore store,
+            IngestPipeline pipeline,
+            RateLimiter rates,
+            Clock clock,
+            boolean anonymous) {
+        this.anonymous = anonymous;
         this.workspace = requireNonNull(workspace, "workspace is null");
         this.store = requireNonNull(store, "store is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
@@ -75,53 +83,10 @@ final class DataCollectorEndpoint {
                     "The API version specified was not recognized by the service; use api-version=" + API_VERSION
                             + ".");
         }
-        Optional<String> authorization = exchange.header("Authorization");
-        if (authorization.isEmpty()) {
-            return unauthorized(exchange, "No Authorization header was specified");
-        }
-        if (!authorization.get().regionMatches(true, 0, "SharedKey ", 0, "SharedKey ".length())) {
-            return unauthorized(exchange, "An invalid scheme was specified in the Authorization header");
-        }
-        String credential = authorization.get().substring("SharedKey ".length()).trim();
-        int colon = credential.indexOf(':');
-        if (colon < 0) {
-            return unauthorized(exchange, "The Authorization header must be 'SharedKey <WorkspaceID>:<Signature>'");
-        }
-        if (!credential.substring(0, colon).equalsIgnoreCase(workspace.workspaceId())) {
-            return unauthorized(exchange, "An invalid workspace ID was specified in the Authorization header");
-        }
-        Optional<String> date = exchange.header("x-ms-date");
-        if (date.isEmpty()) {
-            return unauthorized(exchange, "No x-ms-date header was specified");
-        }
-        Instant signedAt;
-        try {
-            signedAt = OffsetDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toInstant();
-        } catch (DateTimeParseException e) {
-            return unauthorized(exchange, "The x-ms-date header is not an RFC 1123 date: " + date.get());
-        }
         Instant now = clock.instant();
-        if (Duration.between(signedAt, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-            return exchange.refuse(
-                    RejectReason.STALE_DATE,
-                    403,
-                    "InvalidAuthorization",
-                    "The x-ms-date header (" + date.get()
-                            + ") is more than 15 minutes away from the server's time; check the sender's clock");
-        }
-        Optional<Long> contentLength = exchange.declaredLength();
-        if (contentLength.isEmpty()) {
-            return exchange.refuse(
-                    RejectReason.INVALID_REQUEST,
-                    411,
-                    "LengthRequired",
-                    "The request has no Content-Length: the SharedKey signature covers it, so the body cannot be"
-                            + " sent chunked");
-        }
-        if (!SharedKeySignature.verify(
-                workspace.sharedKey(), contentLength.get(), date.get(), credential.substring(colon + 1))) {
-            return unauthorized(exchange, "An invalid signature was specified in the Authorization header");
+        boolean unsigned = anonymous && exchange.header("Authorization").isEmpty();
+        if (!unsigned && !signed(exchange, now)) {
+            return true;
         }
         Optional<String> contentType = exchange.header("Content-Type");
         if (contentType.isEmpty()) {
@@ -200,6 +165,70 @@ final class DataCollectorEndpoint {
     /** Azure answers every SharedKey failure 403 InvalidAuthorization (the documented return codes). */
     private static boolean unauthorized(HttpExchange exchange, String message) {
         return exchange.refuse(RejectReason.UNAUTHORIZED, 403, "InvalidAuthorization", message);
+    }
+
+    /**
+     * Whether the request carries a valid SharedKey signature of a current {@code x-ms-date} over its
+     * Content-Length; when it does not, the refusal has been sent.
+     */
+    private boolean signed(HttpExchange exchange, Instant now) {
+        Optional<String> authorization = exchange.header("Authorization");
+        if (authorization.isEmpty()) {
+            unauthorized(exchange, "No Authorization header was specified");
+            return false;
+        }
+        if (!authorization.get().regionMatches(true, 0, "SharedKey ", 0, "SharedKey ".length())) {
+            unauthorized(exchange, "An invalid scheme was specified in the Authorization header");
+            return false;
+        }
+        String credential = authorization.get().substring("SharedKey ".length()).trim();
+        int colon = credential.indexOf(':');
+        if (colon < 0) {
+            unauthorized(exchange, "The Authorization header must be 'SharedKey <WorkspaceID>:<Signature>'");
+            return false;
+        }
+        if (!credential.substring(0, colon).equalsIgnoreCase(workspace.workspaceId())) {
+            unauthorized(exchange, "An invalid workspace ID was specified in the Authorization header");
+            return false;
+        }
+        Optional<String> date = exchange.header("x-ms-date");
+        if (date.isEmpty()) {
+            unauthorized(exchange, "No x-ms-date header was specified");
+            return false;
+        }
+        Instant signedAt;
+        try {
+            signedAt = OffsetDateTime.parse(date.get(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+        } catch (DateTimeParseException e) {
+            unauthorized(exchange, "The x-ms-date header is not an RFC 1123 date: " + date.get());
+            return false;
+        }
+        if (Duration.between(signedAt, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+            exchange.refuse(
+                    RejectReason.STALE_DATE,
+                    403,
+                    "InvalidAuthorization",
+                    "The x-ms-date header (" + date.get()
+                            + ") is more than 15 minutes away from the server's time; check the sender's clock");
+            return false;
+        }
+        Optional<Long> contentLength = exchange.declaredLength();
+        if (contentLength.isEmpty()) {
+            exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    411,
+                    "LengthRequired",
+                    "The request has no Content-Length: the SharedKey signature covers it, so the body cannot be"
+                            + " sent chunked");
+            return false;
+        }
+        if (!SharedKeySignature.verify(
+                workspace.sharedKey(), contentLength.get(), date.get(), credential.substring(colon + 1))) {
+            unauthorized(exchange, "An invalid signature was specified in the Authorization header");
+            return false;
+        }
+        return true;
     }
 
     private static String apiVersion(HttpExchange exchange) {

@@ -13,6 +13,7 @@ import io.vigil.spi.VigilException;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.server.Request;
@@ -56,9 +57,13 @@ public final class IngestionRoutes {
         this.limits = requireNonNull(limits, "limits is null");
         this.budget = new BodyBudget(limits.maxInFlightBodyBytes(), metrics.gauge("http_body_bytes_in_flight"));
         RateLimiter rates = RateLimiter.of(limits.rateLimit());
-        this.dataCollector = new DataCollectorEndpoint(workspace, store, pipeline, rates, clock);
-        this.appInsights = new AppInsightsEndpoint(instrumentationKeys, pipeline, rates, metrics);
-        this.logsIngestion = new LogsIngestionEndpoint(keys, rules, transform, store, pipeline, rates, clock);
+        Set<String> anonymous = limits.anonymousInputs();
+        this.dataCollector = new DataCollectorEndpoint(
+                workspace, store, pipeline, rates, clock, anonymous.contains(DataCollectorEndpoint.INPUT));
+        this.appInsights = new AppInsightsEndpoint(
+                instrumentationKeys, pipeline, rates, metrics, anonymous.contains(AppInsightsEndpoint.INPUT));
+        this.logsIngestion = new LogsIngestionEndpoint(
+                keys, rules, transform, store, pipeline, rates, clock, anonymous.contains(LogsIngestionEndpoint.INPUT));
         metrics.describe("http_body_bytes_in_flight", "Request body bytes the ingestion requests hold now (gauge)");
         metrics.describe(
                 "requests_rejected_total",
