@@ -111,14 +111,14 @@ class AppInsightsTrackTest {
             sdk.shutdown().join(30, TimeUnit.SECONDS);
         }
         String ikey = instrumentationKeys.primary();
-        awaitRows("SELECT count(*) FROM AppRequests WHERE Name = 'GET /orders' AND IKey = '" + ikey + "'", 1);
-        awaitRows("SELECT count(*) FROM AppDependencies WHERE DependencyType ILIKE '%postgres%'", 1);
+        awaitRows("AppRequests | where Name == 'GET /orders' and IKey == '" + ikey + "' | count", 1);
+        awaitRows("AppDependencies | where DependencyType contains 'postgres' | count", 1);
         awaitRows(
-                "SELECT count(*) FROM AppExceptions WHERE ExceptionType = 'java.lang.IllegalStateException'"
-                        + " AND OuterMessage = 'order store is read-only'",
+                "AppExceptions | where ExceptionType == 'java.lang.IllegalStateException'"
+                        + " and OuterMessage == 'order store is read-only' | count",
                 1);
-        awaitRows("SELECT count(*) FROM AppTraces WHERE Message = 'low stock for sku 42' AND SeverityLevel = 2", 1);
-        awaitRows("SELECT count(*) FROM AppEvents WHERE Name = 'OrderPlaced'", 1);
+        awaitRows("AppTraces | where Message == 'low stock for sku 42' and SeverityLevel == 2 | count", 1);
+        awaitRows("AppEvents | where Name == 'OrderPlaced' | count", 1);
         assertThat(server.runtime
                         .metrics()
                         .value("events_received_total", "input", "appinsights", "format", "appinsights_envelope"))
@@ -126,15 +126,22 @@ class AppInsightsTrackTest {
         assertThat(server.count("SELECT count(*) FROM VigilDeadLetter")).isZero();
     }
 
-    /** Rows are committed before the track response, so this only covers the exporter's own batching. */
-    private void awaitRows(String sql, long expected) throws Exception {
+    /**
+     * Polls the query API until the KQL count reaches {@code expected}: rows are committed before the track
+     * response, so this only waits out the exporter's own batching.
+     */
+    private void awaitRows(String kql, long expected) throws Exception {
         Instant deadline = Instant.now().plusSeconds(20);
-        long count = server.count(sql);
+        long count = count(kql);
         while (count < expected && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
-            count = server.count(sql);
+            count = count(kql);
         }
-        assertThat(count).as(sql).isEqualTo(expected);
+        assertThat(count).as(kql).isEqualTo(expected);
+    }
+
+    private long count(String kql) throws Exception {
+        return ((Number) server.query(kql).getFirst().getFirst()).longValue();
     }
 
     private String envelope(String ikey, String message) {

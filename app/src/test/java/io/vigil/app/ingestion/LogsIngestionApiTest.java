@@ -151,10 +151,12 @@ class LogsIngestionApiTest {
         try (LogsIngestionClient client = client(server.adminKey)) {
             client.upload(ruleId, "Custom-AppAudit", logs);
         }
-        assertThat(server.count("SELECT count(*) FROM AppAudit_CL")).isEqualTo(2_000);
-        assertThat(server.rows("SELECT Computer, Attempts, LatencyMs, Succeeded, Details->>'batch', Type,"
-                        + " strftime(TimeGenerated, '%Y-%m-%dT%H:%M:%SZ') FROM AppAudit_CL WHERE Attempts = 1999"))
-                .containsExactly(List.of("vm-9", 1999, 499.75, false, "19", "AppAudit_CL", "2026-11-25T10:00:00Z"));
+        // read back as a client reads them: through the query API
+        assertThat(server.query("AppAudit_CL | count")).containsExactly(List.of(2_000));
+        assertThat(server.query("AppAudit_CL | where Attempts == 1999 | project Computer, Attempts, LatencyMs,"
+                        + " Succeeded, tostring(Details.batch), Type, format_datetime(TimeGenerated,"
+                        + " 'yyyy-MM-dd HH:mm:ss')"))
+                .containsExactly(List.of("vm-9", 1999, 499.75, false, "19", "AppAudit_CL", "2026-11-25 10:00:00"));
         assertThat(server.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'AppAudit_CL'"
                         + " AND column_name = 'Undeclared'"))
                 .isZero();
