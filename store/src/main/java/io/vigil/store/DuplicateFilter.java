@@ -56,6 +56,9 @@ final class DuplicateFilter {
     /** The newest {@code TimeGenerated} among stored rows with an id, in epoch microseconds; read on first use. */
     private long latestStored = UNKNOWN;
 
+    /** The newest {@code TimeGenerated} among the rows with an id that {@link #fresh} returned last. */
+    private long pendingLatest = Long.MIN_VALUE;
+
     private DuplicateFilter(TableSchema schema, int idIndex, int timeIndex) {
         this.schema = schema;
         this.idIndex = idIndex;
@@ -86,7 +89,7 @@ final class DuplicateFilter {
 
     /**
      * The rows of the batch that are not repeats, in their order. {@code ingestionTime} stands in for a
-     * missing {@code TimeGenerated}, as the load fills it in. Call {@link #written} after they are committed.
+     * missing {@code TimeGenerated}, as the load fills it in. Call {@link #committed} once they are.
      */
     List<Row> fresh(Connection connection, List<Row> rows, Instant ingestionTime) throws SQLException {
         long storedUpTo = latestStored(connection);
@@ -112,24 +115,23 @@ final class DuplicateFilter {
             seen = stored(connection, ids.toString(), earliest, latest);
         }
         List<Row> fresh = new ArrayList<>(rows.size());
+        pendingLatest = Long.MIN_VALUE;
         for (int i = 0; i < rows.size(); i++) {
             Key key = keys.get(i);
             // add() is false for a key stored before or met earlier in this batch
             if (key == null || seen.add(key)) {
                 fresh.add(rows.get(i));
+                if (key != null) {
+                    pendingLatest = Math.max(pendingLatest, key.timeMicros());
+                }
             }
         }
         return fresh;
     }
 
-    /** Notes rows the writer committed, so that the next batch knows the newest stored time. */
-    void written(List<Row> rows, Instant ingestionTime) {
-        for (Row row : rows) {
-            Key key = key(row, ingestionTime);
-            if (key != null) {
-                latestStored = Math.max(latestStored, key.timeMicros());
-            }
-        }
+    /** The rows {@link #fresh} returned last are committed: the next batch knows the newest stored time. */
+    void committed() {
+        latestStored = Math.max(latestStored, pendingLatest);
     }
 
     /** The newest stored {@code TimeGenerated} of a row with an id, read once (DuckDB answers from statistics). */

@@ -279,7 +279,7 @@ final class TableWriter implements AutoCloseable {
         nextRowSequence = firstSequence + rows.size();
         counters.committed(tableName, rows.size(), encoder.size());
         if (duplicates.isPresent()) {
-            duplicates.get().written(rows, ingestionTime);
+            duplicates.get().committed();
         }
     }
 
