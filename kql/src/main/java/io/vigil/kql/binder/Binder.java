@@ -172,15 +172,12 @@ public final class Binder {
      * later parts (as-operator), while a let's own name stays for the statements that follow.
      */
     private void endStatement(Statement statement, Map<String, Binding> before) {
-        Binding declared = null;
-        if (statement instanceof Statement.LetStatement let) {
-            declared = lets.get(let.name());
+        Map<String, Binding> kept = new HashMap<>(before);
+        if (statement instanceof Statement.LetStatement let && lets.containsKey(let.name())) {
+            kept.put(let.name(), lets.get(let.name()));
         }
         lets.clear();
-        lets.putAll(before);
-        if (declared != null) {
-            lets.put(((Statement.LetStatement) statement).name(), declared);
-        }
+        lets.putAll(kept);
     }
 
     private void let(Statement.LetStatement let) {
