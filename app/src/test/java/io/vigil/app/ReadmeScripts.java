@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The README's copy-paste shell examples, each marked {@code <!-- example: NAME … -->} before its bash block,
- * run as written by bash with a {@code vigil} function that runs the CLI on the test's classpath (as the
+ * The README's copy-paste examples, each marked {@code <!-- example: NAME … -->} before its fenced block; the
+ * shell ones run as written by bash with a {@code vigil} function that runs the CLI on the test's classpath (as the
  * launcher would). Tests replace only addresses and paths, so an example that stops working fails a test.
  */
 final class ReadmeScripts {
@@ -22,12 +22,12 @@ final class ReadmeScripts {
 
     private ReadmeScripts() {}
 
-    /** The bash block after the marker of {@code name}. */
+    /** The fenced block (bash, yaml, …) after the marker of {@code name}. */
     static String example(String name) throws IOException {
         String readme = Files.readString(README, UTF_8);
         int marker = readme.indexOf("<!-- example: " + name + " ");
         assertThat(marker).as("README marks an example named %s", name).isNotNegative();
-        int start = readme.indexOf("```bash\n", marker) + "```bash\n".length();
+        int start = readme.indexOf('\n', readme.indexOf("```", marker)) + 1;
         return readme.substring(start, readme.indexOf("```", start));
     }
 

@@ -62,10 +62,7 @@ class SettingsFileTest {
     /** The example in the README is a valid settings file of {@code vigil server}. */
     @Test
     void theReadmeExampleIsValid() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"), UTF_8);
-        int section = readme.indexOf("### Configuration file");
-        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
-        String example = readme.substring(start, readme.indexOf("```", start));
+        String example = ReadmeScripts.example("settings-file");
         ServerCommand server =
                 parse("server", "--config", write("readme.yaml", example).toString());
         assertThat(server.bind).isEqualTo("0.0.0.0");
