@@ -93,9 +93,9 @@ public final class DuckDbStore implements AutoCloseable {
     /** Opens (creating when new) the store under {@code dataDir}, with every catalog table. */
     public static DuckDbStore open(Path dataDir, StoreOptions options, Clock clock, Metrics metrics) {
         try {
-            Files.createDirectories(dataDir);
+            DataFolder.secure(dataDir);
             Path staging = dataDir.resolve("staging");
-            Files.createDirectories(staging);
+            DataFolder.createPrivateDirectories(staging);
             // staged batches of a previous run were never committed, hence never acknowledged
             try (Stream<Path> leftovers = Files.list(staging)) {
                 for (Path leftover : leftovers.toList()) {
@@ -105,6 +105,7 @@ public final class DuckDbStore implements AutoCloseable {
             Optional<GeoIpDatabase> geoIp = openGeoIp(options.geoIpDatabase());
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(
                     "jdbc:duckdb:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
+            restrictDatabaseFiles(dataDir);
             TableCatalog catalog = TableCatalog.builtIn();
             StoreFunctions.register(connection, geoIp);
             try (Statement statement = connection.createStatement()) {
@@ -140,6 +141,12 @@ public final class DuckDbStore implements AutoCloseable {
             throw new VigilException(
                     StandardErrorCode.STORE_FAILURE, "cannot open store in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** DuckDB creates its files with the process umask: make them private (see {@link DataFolder}). */
+    private static void restrictDatabaseFiles(Path dataDir) {
+        DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE));
+        DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE + ".wal"));
     }
 
     private static Optional<GeoIpDatabase> openGeoIp(Optional<Path> file) {
@@ -217,7 +224,7 @@ public final class DuckDbStore implements AutoCloseable {
         for (Map.Entry<String, List<Row>> entry : byTable.entrySet()) {
             parts.add(writer(entry.getKey()).submit(entry.getValue()));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(this::restrictWal);
     }
 
     /** Queues dead letters; the future completes once they are committed. */
@@ -230,7 +237,14 @@ public final class DuckDbStore implements AutoCloseable {
         for (DeadLetter deadLetter : deadLetters) {
             rows.add(deadLetterRow(deadLetter, now));
         }
-        return writers.computeIfAbsent(StoreTables.DEAD_LETTER, this::newWriter).submit(rows);
+        return writers.computeIfAbsent(StoreTables.DEAD_LETTER, this::newWriter)
+                .submit(rows)
+                .thenRun(this::restrictWal);
+    }
+
+    /** A commit after a checkpoint starts a new WAL, created with the umask's mode. */
+    private void restrictWal() {
+        DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE + ".wal"));
     }
 
     private static Row deadLetterRow(DeadLetter deadLetter, Instant now) {
@@ -482,6 +496,7 @@ public final class DuckDbStore implements AutoCloseable {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "closing the database failed", e);
         }
+        restrictDatabaseFiles(dataDir);
         // after the database: no query can call the lookup any more
         if (geoIp.isPresent()) {
             try {

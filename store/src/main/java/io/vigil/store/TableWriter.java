@@ -254,7 +254,7 @@ final class TableWriter implements AutoCloseable {
         BitSet staged = CsvBatchEncoder.filledColumns(schema, rows);
         encoder.encode(rows, staged, firstSequence);
         Path stagedFile = stagingDir.resolve(tableName + "-" + batchId + ".csv");
-        try (OutputStream out = Files.newOutputStream(stagedFile)) {
+        try (OutputStream out = DataFolder.newPrivateFile(stagedFile)) {
             encoder.writeTo(out);
         }
         try {
