@@ -208,6 +208,14 @@ public final class DuckDbStore implements AutoCloseable {
      * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full.
      */
     public CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
+        return write(rows, "");
+    }
+
+    /**
+     * As {@link #write(List)}, for rows of the import {@code importKey}: until {@link #recordImport} the
+     * committed ones can be found and removed by {@link #discardUnfinishedImport}.
+     */
+    public CompletableFuture<Void> write(List<Row> rows, String importKey) throws InterruptedException {
         Map<String, List<Row>> byTable = new LinkedHashMap<>();
         // rows of one table usually come in runs: the map is consulted only when the table changes
         String runTable = null;
@@ -222,13 +230,19 @@ public final class DuckDbStore implements AutoCloseable {
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<String, List<Row>> entry : byTable.entrySet()) {
-            parts.add(writer(entry.getKey()).submit(entry.getValue()));
+            parts.add(writer(entry.getKey()).submit(entry.getValue(), importKey));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(this::restrictWal);
     }
 
     /** Queues dead letters; the future completes once they are committed. */
     public CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
+        return deadLetter(deadLetters, "");
+    }
+
+    /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (see {@link #write(List, String)}). */
+    public CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters, String importKey)
+            throws InterruptedException {
         if (deadLetters.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -238,7 +252,7 @@ public final class DuckDbStore implements AutoCloseable {
             rows.add(deadLetterRow(deadLetter, now));
         }
         return writers.computeIfAbsent(StoreTables.DEAD_LETTER, this::newWriter)
-                .submit(rows)
+                .submit(rows, importKey)
                 .thenRun(this::restrictWal);
     }
 
@@ -379,7 +393,7 @@ public final class DuckDbStore implements AutoCloseable {
         return new RetentionRun(now, cutoffs, deleted);
     }
 
-    /** Whether content with this SHA-256 was imported before (import is idempotent per content). */
+    /** Whether the import with this key finished before (import is idempotent per content and options). */
     public boolean wasImported(String contentSha256) {
         try (Connection query = newQueryConnection();
                 PreparedStatement statement =
@@ -393,20 +407,86 @@ public final class DuckDbStore implements AutoCloseable {
         }
     }
 
-    /** Records an import after its rows were committed. */
+    /**
+     * Records an import after its rows were committed, and forgets where its rows are, in one transaction:
+     * a crash before it leaves the import unfinished (its rows found again), after it finished.
+     */
     public void recordImport(String contentSha256, String path, String format, long rows, long deadLetters) {
-        try (Connection update = newQueryConnection();
-                PreparedStatement statement = update.prepareStatement("INSERT OR REPLACE INTO " + StoreTables.IMPORTS
-                        + " VALUES (?, ?, ?, ?, ?, make_timestamp(?))")) {
-            statement.setString(1, contentSha256);
-            statement.setString(2, path);
-            statement.setString(3, format);
-            statement.setLong(4, rows);
-            statement.setLong(5, deadLetters);
-            statement.setLong(6, CsvBatchEncoder.epochMicros(clock.instant()));
-            statement.executeUpdate();
+        try (Connection update = newQueryConnection()) {
+            update.setAutoCommit(false);
+            try (PreparedStatement entry = update.prepareStatement("INSERT OR REPLACE INTO " + StoreTables.IMPORTS
+                            + " VALUES (?, ?, ?, ?, ?, make_timestamp(?))");
+                    PreparedStatement ranges = update.prepareStatement(
+                            "DELETE FROM " + StoreTables.IMPORT_ROWS + " WHERE import_key = ?")) {
+                entry.setString(1, contentSha256);
+                entry.setString(2, path);
+                entry.setString(3, format);
+                entry.setLong(4, rows);
+                entry.setLong(5, deadLetters);
+                entry.setLong(6, CsvBatchEncoder.epochMicros(clock.instant()));
+                entry.executeUpdate();
+                ranges.setString(1, contentSha256);
+                ranges.executeUpdate();
+                update.commit();
+            } catch (SQLException e) {
+                update.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot write the import ledger", e);
+        }
+    }
+
+    /**
+     * Deletes the rows (dead letters included) that an import which never reached {@link #recordImport}
+     * committed, in one transaction, so that importing it again stores each row once. Returns how many.
+     * Only for an import that is not running: the caller imports it next.
+     */
+    public long discardUnfinishedImport(String importKey) {
+        try (Connection update = newQueryConnection()) {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement statement = update.prepareStatement("SELECT DISTINCT table_name FROM "
+                    + StoreTables.IMPORT_ROWS + " WHERE import_key = ? ORDER BY 1")) {
+                statement.setString(1, importKey);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        tables.add(rows.getString(1));
+                    }
+                }
+            }
+            if (tables.isEmpty()) {
+                return 0;
+            }
+            long deleted = 0;
+            update.setAutoCommit(false);
+            try {
+                for (String table : tables) {
+                    String quoted = SqlNames.quoteIdentifier(table);
+                    try (PreparedStatement delete = update.prepareStatement("DELETE FROM " + quoted + " WHERE EXISTS"
+                            + " (SELECT 1 FROM " + StoreTables.IMPORT_ROWS + " r WHERE r.import_key = ?"
+                            + " AND r.table_name = ? AND r.batch_id = " + quoted + "." + HiddenColumns.BATCH_ID
+                            + " AND " + quoted + "." + HiddenColumns.ROW_SEQUENCE + " >= r.first_row_seq"
+                            + " AND " + quoted + "." + HiddenColumns.ROW_SEQUENCE
+                            + " < r.first_row_seq + r.row_count)")) {
+                        delete.setString(1, importKey);
+                        delete.setString(2, table);
+                        deleted += delete.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ranges =
+                        update.prepareStatement("DELETE FROM " + StoreTables.IMPORT_ROWS + " WHERE import_key = ?")) {
+                    ranges.setString(1, importKey);
+                    ranges.executeUpdate();
+                }
+                update.commit();
+            } catch (SQLException e) {
+                update.rollback();
+                throw e;
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new VigilException(
+                    StandardErrorCode.STORE_FAILURE, "cannot remove the rows of an unfinished import", e);
         }
     }
 
@@ -444,14 +524,14 @@ public final class DuckDbStore implements AutoCloseable {
         }
     }
 
-    private void deadLetterRejectedRow(DeadLetter deadLetter) {
+    private void deadLetterRejectedRow(DeadLetter deadLetter, String importKey) {
         if (deadLetter.source().equals("store:" + StoreTables.DEAD_LETTER)) {
             LOG.severe("the dead-letter table refused a record: " + deadLetter.detail());
             return;
         }
         try {
             // the caller's batch is acknowledged only after its rejected rows are safe here
-            deadLetter(List.of(deadLetter)).get();
+            deadLetter(List.of(deadLetter), importKey).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "interrupted while dead-lettering", e);

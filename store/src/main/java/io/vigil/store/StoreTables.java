@@ -14,6 +14,12 @@ public final class StoreTables {
     static final String RETENTION_LOG = "_vigil_retention_log";
     static final String IMPORTS = "_vigil_imports";
 
+    /**
+     * The rows an unfinished import committed, as ranges of one batch of one table, written in the same
+     * transaction as the rows; an import's ranges are removed with its entry in {@link #IMPORTS}.
+     */
+    static final String IMPORT_ROWS = "_vigil_import_rows";
+
     public static final TableSchema DEAD_LETTER_SCHEMA = new TableSchema(
             DEAD_LETTER,
             List.of(
@@ -34,7 +40,9 @@ public final class StoreTables {
                     + " rows_deleted BIGINT NOT NULL, executed_at TIMESTAMP NOT NULL)",
             "CREATE TABLE IF NOT EXISTS " + IMPORTS + " (content_sha256 VARCHAR PRIMARY KEY, path VARCHAR NOT NULL,"
                     + " format VARCHAR NOT NULL, rows BIGINT NOT NULL, dead_letters BIGINT NOT NULL,"
-                    + " imported_at TIMESTAMP NOT NULL)");
+                    + " imported_at TIMESTAMP NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS " + IMPORT_ROWS + " (import_key VARCHAR NOT NULL, table_name VARCHAR NOT NULL,"
+                    + " batch_id BIGINT NOT NULL, first_row_seq BIGINT NOT NULL, row_count BIGINT NOT NULL)");
 
     private StoreTables() {}
 }

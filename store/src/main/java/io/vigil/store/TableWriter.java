@@ -33,7 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,7 +45,8 @@ import java.util.logging.Logger;
 final class TableWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TableWriter.class.getName());
 
-    private record Pending(List<Row> rows, CompletableFuture<Void> done) {}
+    /** Rows of one caller; {@code importKey} names the import they belong to, "" for none. */
+    private record Pending(List<Row> rows, String importKey, CompletableFuture<Void> done) {}
 
     private final String tableName;
     private final Connection connection;
@@ -53,7 +54,7 @@ final class TableWriter implements AutoCloseable {
     private final WriterConfig config;
     private final AtomicLong batchIds;
     private final Clock clock;
-    private final Consumer<DeadLetter> rejected;
+    private final BiConsumer<DeadLetter, String> rejected;
     private final StoreCounters counters;
     private final Runnable beforeEachBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -84,7 +85,7 @@ final class TableWriter implements AutoCloseable {
             AtomicLong batchIds,
             long nextRowSequence,
             Clock clock,
-            Consumer<DeadLetter> rejected,
+            BiConsumer<DeadLetter, String> rejected,
             StoreCounters counters,
             Runnable beforeEachBatch,
             String tenantId) {
@@ -105,9 +106,10 @@ final class TableWriter implements AutoCloseable {
 
     /**
      * Queues rows; the future completes once all of them are committed (or dead-lettered by the
-     * store). Blocks while the table's queue is full.
+     * store). Blocks while the table's queue is full. Rows of an import ({@code importKey} not empty) are
+     * recorded in {@link StoreTables#IMPORT_ROWS} in the transaction that commits them.
      */
-    CompletableFuture<Void> submit(List<Row> rows) throws InterruptedException {
+    CompletableFuture<Void> submit(List<Row> rows, String importKey) throws InterruptedException {
         if (rows.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -123,7 +125,7 @@ final class TableWriter implements AutoCloseable {
                         "ingest queue of " + tableName + " stayed full for " + config.enqueueTimeout());
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
-            queue.add(new Pending(List.copyOf(chunk), done));
+            queue.add(new Pending(List.copyOf(chunk), importKey, done));
             parts.add(done);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -178,8 +180,15 @@ final class TableWriter implements AutoCloseable {
 
     private void writeBatch(List<Pending> batch, int rowCount) {
         List<Row> rows = new ArrayList<>(rowCount);
+        // by identity: rows are values, and two equal rows of two imports are still two rows
+        Map<Row, String> importKeys = new IdentityHashMap<>();
         for (Pending pending : batch) {
             rows.addAll(pending.rows());
+            if (!pending.importKey().isEmpty()) {
+                for (Row row : pending.rows()) {
+                    importKeys.put(row, pending.importKey());
+                }
+            }
         }
         try {
             // rows built against an older version of a custom table's schema are written separately;
@@ -190,7 +199,7 @@ final class TableWriter implements AutoCloseable {
                         .add(row);
             }
             for (Map.Entry<TableSchema, List<Row>> group : bySchema.entrySet()) {
-                writeOrBisect(group.getKey(), group.getValue());
+                writeOrBisect(group.getKey(), group.getValue(), importKeys);
             }
             for (Pending pending : batch) {
                 pending.done().complete(null);
@@ -206,24 +215,27 @@ final class TableWriter implements AutoCloseable {
      * Writes rows in one transaction; when DuckDB refuses the batch (for example a dynamic value that is
      * not JSON), halves it until the refused rows are found and dead-letters just those.
      */
-    private void writeOrBisect(TableSchema schema, List<Row> rows) throws IOException, SQLException {
+    private void writeOrBisect(TableSchema schema, List<Row> rows, Map<Row, String> importKeys)
+            throws IOException, SQLException {
         try {
-            writeTransaction(schema, rows);
+            writeTransaction(schema, rows, importKeys);
         } catch (SQLException e) {
             if (isDataError(e) && rows.size() > 1) {
                 int half = rows.size() / 2;
-                writeOrBisect(schema, rows.subList(0, half));
-                writeOrBisect(schema, rows.subList(half, rows.size()));
+                writeOrBisect(schema, rows.subList(0, half), importKeys);
+                writeOrBisect(schema, rows.subList(half, rows.size()), importKeys);
                 return;
             }
             if (isDataError(e)) {
                 counters.rejectedRows(tableName);
-                rejected.accept(new DeadLetter(
-                        "store:" + tableName,
-                        "",
-                        DeadLetterReason.STORE_REJECTED,
-                        String.valueOf(e.getMessage()),
-                        rows.getFirst().toString().getBytes(UTF_8)));
+                rejected.accept(
+                        new DeadLetter(
+                                "store:" + tableName,
+                                "",
+                                DeadLetterReason.STORE_REJECTED,
+                                String.valueOf(e.getMessage()),
+                                rows.getFirst().toString().getBytes(UTF_8)),
+                        importKeys.getOrDefault(rows.getFirst(), ""));
                 return;
             }
             throw e;
@@ -238,7 +250,8 @@ final class TableWriter implements AutoCloseable {
                 || message.contains("CSV Error");
     }
 
-    private void writeTransaction(TableSchema schema, List<Row> batchRows) throws IOException, SQLException {
+    private void writeTransaction(TableSchema schema, List<Row> batchRows, Map<Row, String> importKeys)
+            throws IOException, SQLException {
         Instant ingestionTime = clock.instant();
         List<Row> rows = batchRows;
         Optional<DuplicateFilter> duplicates = duplicateFilters.computeIfAbsent(schema, DuplicateFilter::of);
@@ -264,6 +277,7 @@ final class TableWriter implements AutoCloseable {
                 execute("INSERT INTO " + StoreTables.BATCHES + " VALUES (" + batchId + ", "
                         + SqlNames.quoteLiteral(tableName) + ", " + rows.size() + ", " + firstSequence
                         + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "))");
+                recordImportRows(rows, importKeys, batchId, firstSequence);
                 execute("COMMIT");
             } catch (SQLException e) {
                 try {
@@ -280,6 +294,27 @@ final class TableWriter implements AutoCloseable {
         counters.committed(tableName, rows.size(), encoder.size());
         if (duplicates.isPresent()) {
             duplicates.get().committed();
+        }
+    }
+
+    /** The batch's rows that belong to imports, as runs of consecutive sequence numbers per import. */
+    private void recordImportRows(List<Row> rows, Map<Row, String> importKeys, long batchId, long firstSequence)
+            throws SQLException {
+        if (importKeys.isEmpty()) {
+            return;
+        }
+        int runStart = 0;
+        for (int i = 1; i <= rows.size(); i++) {
+            String runKey = importKeys.getOrDefault(rows.get(runStart), "");
+            if (i < rows.size() && importKeys.getOrDefault(rows.get(i), "").equals(runKey)) {
+                continue;
+            }
+            if (!runKey.isEmpty()) {
+                execute("INSERT INTO " + StoreTables.IMPORT_ROWS + " VALUES (" + SqlNames.quoteLiteral(runKey) + ", "
+                        + SqlNames.quoteLiteral(tableName) + ", " + batchId + ", " + (firstSequence + runStart) + ", "
+                        + (i - runStart) + ")");
+            }
+            runStart = i;
         }
     }
 
