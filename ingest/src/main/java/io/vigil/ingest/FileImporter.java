@@ -86,6 +86,7 @@ public final class FileImporter {
     }
 
     public ImportSummary importPaths(List<Path> paths) throws IOException, InterruptedException {
+        long refusedBefore = inputFiles.refusals();
         List<Path> files = inputFiles.list(paths, followSymlinks, input);
         ImportSummary summary = new ImportSummary();
         for (int i = 0; i < files.size(); i++) {
@@ -94,6 +95,7 @@ public final class FileImporter {
             importFile(file, summary);
         }
         showProgress(files.size(), files.size(), null);
+        summary.refused(inputFiles.refusals() - refusedBefore);
         return summary;
     }
 
@@ -101,7 +103,6 @@ public final class FileImporter {
         String source = file.toString();
         // checked again right before reading: the walk is a while ago when a folder holds many files
         if (!inputFiles.admit(file, input)) {
-            summary.refused();
             return;
         }
         long size = InputFiles.size(file);

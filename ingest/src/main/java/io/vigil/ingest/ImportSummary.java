@@ -30,8 +30,8 @@ public final class ImportSummary {
         filesSkipped++;
     }
 
-    void refused() {
-        filesRefused++;
+    void refused(long files) {
+        filesRefused += files;
     }
 
     void interruptedImportRemoved(long rows) {

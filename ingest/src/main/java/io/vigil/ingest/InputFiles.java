@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
@@ -47,6 +48,7 @@ public final class InputFiles {
     private final Path dataDir;
     private final Metrics metrics;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final LongAdder refusals = new LongAdder();
 
     public InputFiles(Path dataDir, Metrics metrics) {
         this.dataDir = realOrAbsolute(requireNonNull(dataDir, "dataDir is null"));
@@ -167,7 +169,13 @@ public final class InputFiles {
                 .size();
     }
 
+    /** Refusals so far, over all inputs and reasons. */
+    public long refusals() {
+        return refusals.sum();
+    }
+
     private void refuse(Path path, IngestInput input, String reason) {
+        refusals.increment();
         metrics.counter("files_refused_total", input.labels("reason", reason)).increment();
         if (warned.add(reason + ":" + path.toAbsolutePath())) {
             String why = "it is a symbolic link (links are not followed)";
