@@ -5,6 +5,7 @@ import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;
 import io.vigil.ingest.ImportSummary;
+import io.vigil.ingest.InputFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         SyslogOptions syslogOptions = syslog.options();
         FeedOptions feedOptions = feeds.options();
         HttpLimits limits = httpLimits.limits();
-        Path logs = data.dataDir.resolve("demo-logs");
+        Path logs = data.dataDir.resolve(InputFiles.DEMO_LOGS);
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
             if (!Files.isDirectory(logs)) {
                 GeneratorOptions options = new GeneratorOptions(
@@ -83,8 +84,8 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 System.out.println("demo logs already generated in " + logs + " (delete the folder for a fresh day)");
             }
-            ImportSummary summary =
-                    ImportCommand.importPaths(runtime, List.of(logs), Optional.empty(), System.console() != null);
+            ImportSummary summary = ImportCommand.importPaths(
+                    runtime, List.of(logs), Optional.empty(), false, System.console() != null);
             System.out.print(summary.render());
             System.out.println("tables:");
             runtime.store().rowCounts().forEach((table, rows) -> {

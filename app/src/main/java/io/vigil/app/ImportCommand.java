@@ -4,18 +4,18 @@ import io.vigil.formats.CustomTableInference;
 import io.vigil.formats.JsonTableFormat;
 import io.vigil.ingest.FileImporter;
 import io.vigil.ingest.ImportSummary;
+import io.vigil.ingest.IngestInput;
+import io.vigil.ingest.InputFiles;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,13 +40,20 @@ final class ImportCommand implements Callable<Integer> {
                     + " created with columns inferred from the first file")
     String table;
 
+    @Option(
+            names = "--follow-symlinks",
+            description = "Read a PATH that is a symbolic link through it (links inside folders are never followed;"
+                    + " nothing in the data folder is read)")
+    boolean followSymlinks;
+
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to import")
     List<Path> paths;
 
     @Override
     public Integer call() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-            ImportSummary summary = importPaths(runtime, paths, forcedFormat(runtime), System.console() != null);
+            ImportSummary summary =
+                    importPaths(runtime, paths, forcedFormat(runtime), followSymlinks, System.console() != null);
             System.out.print(summary.render());
             return 0;
         }
@@ -55,7 +62,9 @@ final class ImportCommand implements Callable<Integer> {
     private Optional<LogFormat> forcedFormat(VigilRuntime runtime) throws IOException {
         if (table != null) {
             if (table.endsWith("_CL") && runtime.store().catalog().table(table).isEmpty()) {
-                TableSchema inferred = CustomTableInference.infer(table, Files.readAllBytes(firstFile()));
+                Path first = firstFile(runtime);
+                TableSchema inferred =
+                        CustomTableInference.infer(table, InputFiles.read(first, 0, (int) InputFiles.size(first)));
                 TableSchema created = runtime.store().ensureCustomTable(inferred);
                 System.err.println("created custom table " + table + " with " + created.columnCount() + " columns");
             }
@@ -75,31 +84,30 @@ final class ImportCommand implements Callable<Integer> {
                                         .toList())));
     }
 
-    private Path firstFile() throws IOException {
-        for (Path path : paths) {
-            if (Files.isRegularFile(path)) {
-                return path;
-            }
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    Optional<Path> first =
-                            walk.filter(Files::isRegularFile).sorted().findFirst();
-                    if (first.isPresent()) {
-                        return first.get();
-                    }
-                }
-            }
+    /** The file the columns of a new custom table are inferred from: the first the import reads. */
+    private Path firstFile(VigilRuntime runtime) throws IOException {
+        List<Path> files = new InputFiles(runtime.store().dataDir(), runtime.metrics())
+                .list(paths, followSymlinks, IngestInput.of(FileImporter.INPUT));
+        if (!files.isEmpty()) {
+            return files.getFirst();
         }
         throw new VigilException(
                 StandardErrorCode.INVALID_ARGUMENT, "no file to infer the columns of " + table + " from");
     }
 
     static ImportSummary importPaths(
-            VigilRuntime runtime, List<Path> paths, Optional<LogFormat> format, boolean showProgress) throws Exception {
+            VigilRuntime runtime,
+            List<Path> paths,
+            Optional<LogFormat> format,
+            boolean followSymlinks,
+            boolean showProgress)
+            throws Exception {
         Optional<PrintStream> progress = Optional.empty();
         if (showProgress) {
             progress = Optional.of(System.err);
         }
-        return new FileImporter(runtime.pipeline(), format, progress).importPaths(paths);
+        return new FileImporter(
+                        runtime.pipeline(), format, progress, FileImporter.DEFAULT_MAX_FILE_BYTES, followSymlinks)
+                .importPaths(paths);
     }
 }

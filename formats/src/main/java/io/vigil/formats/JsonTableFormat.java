@@ -47,6 +47,11 @@ public final class JsonTableFormat implements LogFormat {
         return new JsonTableFormat(table);
     }
 
+    /** The table every row goes to when one was forced. */
+    public Optional<String> forcedTable() {
+        return forcedTable;
+    }
+
     @Override
     public String name() {
         return NAME;

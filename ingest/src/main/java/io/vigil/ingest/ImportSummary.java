@@ -7,6 +7,8 @@ import java.util.TreeMap;
 public final class ImportSummary {
     private long filesImported;
     private long filesSkipped;
+    private long filesRefused;
+    private long rowsOfInterruptedImports;
     private final SortedMap<String, Long> rowsByTable = new TreeMap<>();
     private final SortedMap<String, Long> deadLettersByReason = new TreeMap<>();
     private final SortedMap<String, Long> repairsByReason = new TreeMap<>();
@@ -26,6 +28,24 @@ public final class ImportSummary {
 
     void skipped() {
         filesSkipped++;
+    }
+
+    void refused(long files) {
+        filesRefused += files;
+    }
+
+    void interruptedImportRemoved(long rows) {
+        rowsOfInterruptedImports += rows;
+    }
+
+    /** Files not read: links, or files of the workspace itself (see {@link InputFiles}). */
+    public long filesRefused() {
+        return filesRefused;
+    }
+
+    /** Rows an earlier, interrupted import of the same files had stored, removed before importing them again. */
+    public long rowsOfInterruptedImports() {
+        return rowsOfInterruptedImports;
     }
 
     public long filesImported() {
@@ -67,7 +87,18 @@ public final class ImportSummary {
                 .append(filesImported)
                 .append(" imported, ")
                 .append(filesSkipped)
-                .append(" skipped (already imported)\n");
+                .append(" skipped (already imported)");
+        if (filesRefused > 0) {
+            out.append(", ")
+                    .append(filesRefused)
+                    .append(" refused (links or the data folder's own files; see the log)");
+        }
+        out.append('\n');
+        if (rowsOfInterruptedImports > 0) {
+            out.append("interrupted earlier: ")
+                    .append(rowsOfInterruptedImports)
+                    .append(" rows stored then were removed and imported again\n");
+        }
         filesByFormat.forEach((format, count) -> out.append("  format ")
                 .append(format)
                 .append(": ")

@@ -56,6 +56,10 @@ public final class IngestPipeline {
         return formats;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
     /** The format for an input: the forced one, else the most confident detector. */
     public Optional<LogFormat> chooseFormat(byte[] input, Optional<LogFormat> forced) {
         if (forced.isPresent()) {
@@ -81,13 +85,25 @@ public final class IngestPipeline {
      */
     public IngestResult ingest(IngestInput input, String source, byte[] bytes, Optional<LogFormat> forced)
             throws InterruptedException {
+        return ingest(input, source, bytes, forced, "");
+    }
+
+    /**
+     * As {@link #ingest(IngestInput, String, byte[], Optional)}, storing every row and dead letter as part
+     * of the import {@code importKey} ("" for none), whose committed rows the store can find again until
+     * the import is recorded (see {@code DuckDbStore.write(List, String)}).
+     */
+    public IngestResult ingest(
+            IngestInput input, String source, byte[] bytes, Optional<LogFormat> forced, String importKey)
+            throws InterruptedException {
         requireNonNull(input, "input is null");
+        requireNonNull(importKey, "importKey is null");
         metrics.counter("bytes_received_total", input.labels()).add(bytes.length);
         Optional<LogFormat> format = chooseFormat(bytes, forced);
         if (format.isEmpty()) {
             DeadLetter unknown = new DeadLetter(
                     source, "", DeadLetterReason.UNKNOWN_FORMAT, "no format recognises this input", bytes);
-            await(store.deadLetter(List.of(unknown)));
+            await(store.deadLetter(List.of(unknown), importKey));
             metrics.counter("events_received_total", input.labels("format", "")).increment();
             metrics.counter(
                             "events_failed_total",
@@ -96,7 +112,7 @@ public final class IngestPipeline {
                     .increment();
             return IngestResult.deadLettered(unknown.reason());
         }
-        StoringSink sink = new StoringSink(input, format.get().name());
+        StoringSink sink = new StoringSink(input, format.get().name(), importKey);
         format.get().parse(source, bytes, ParseContext.of(store.catalog(), clock), sink);
         sink.flush();
         for (CompletableFuture<Void> commit : sink.commits) {
@@ -121,6 +137,7 @@ public final class IngestPipeline {
     private final class StoringSink implements RecordSink {
         private final IngestInput input;
         private final String format;
+        private final String importKey;
         private final List<Row> rows = new ArrayList<>();
         private final List<DeadLetter> deadLetters = new ArrayList<>();
         private final List<CompletableFuture<Void>> commits = new ArrayList<>();
@@ -128,9 +145,10 @@ public final class IngestPipeline {
         private final TreeMap<String, Long> deadLettersByReason = new TreeMap<>();
         private final TreeMap<String, Long> repairsByReason = new TreeMap<>();
 
-        StoringSink(IngestInput input, String format) {
+        StoringSink(IngestInput input, String format, String importKey) {
             this.input = input;
             this.format = format;
+            this.importKey = importKey;
         }
 
         // rows of one table usually come in runs: counted per run, merged into rowsByTable when the table changes
@@ -191,11 +209,11 @@ public final class IngestPipeline {
                 if (!rows.isEmpty()) {
                     metrics.counter("events_received_total", input.labels("format", format))
                             .add(rows.size());
-                    commits.add(store.write(List.copyOf(rows)));
+                    commits.add(store.write(List.copyOf(rows), importKey));
                     rows.clear();
                 }
                 if (!deadLetters.isEmpty()) {
-                    commits.add(store.deadLetter(List.copyOf(deadLetters)));
+                    commits.add(store.deadLetter(List.copyOf(deadLetters), importKey));
                     deadLetters.clear();
                 }
             } catch (InterruptedException e) {

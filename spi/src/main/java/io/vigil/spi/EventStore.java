@@ -28,10 +28,23 @@ public interface EventStore extends QueryConnections, CommitStream, AutoCloseabl
      * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full
      * and fails with {@link StandardErrorCode#INGEST_OVERLOADED} when it stays full.
      */
-    CompletableFuture<Void> write(List<Row> rows) throws InterruptedException;
+    default CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
+        return write(rows, "");
+    }
+
+    /**
+     * As {@link #write(List)}, for rows of the import {@code importKey} (empty for none): until
+     * {@link #recordImport} the committed ones can be found and removed by {@link #discardUnfinishedImport}.
+     */
+    CompletableFuture<Void> write(List<Row> rows, String importKey) throws InterruptedException;
 
     /** Queues dead letters; the future completes once they are committed. */
-    CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException;
+    default CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
+        return deadLetter(deadLetters, "");
+    }
+
+    /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (empty for none). */
+    CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters, String importKey) throws InterruptedException;
 
     /**
      * Creates a custom table, or adds the columns it lacks. Returns the table as the catalog now has it.
@@ -44,11 +57,21 @@ public interface EventStore extends QueryConnections, CommitStream, AutoCloseabl
     /** Rows accepted but not yet committed, over all tables. */
     int queuedRows();
 
-    /** Whether content with this SHA-256 was imported before (import is idempotent per content). */
-    boolean wasImported(String contentSha256);
+    /** Whether the import with this key finished before (import is idempotent per content and options). */
+    boolean wasImported(String importKey);
 
-    /** Records an import after its rows were committed. */
-    void recordImport(String contentSha256, String path, String format, long rows, long deadLetters);
+    /**
+     * Records an import after its rows were committed, and forgets where its rows are, in one transaction:
+     * a crash before it leaves the import unfinished (its rows found again), after it finished.
+     */
+    void recordImport(String importKey, String path, String format, long rows, long deadLetters);
+
+    /**
+     * Deletes the rows (dead letters included) that an import which never reached {@link #recordImport}
+     * committed, so that importing it again stores each row once. Returns how many. Only for an import
+     * that is not running.
+     */
+    long discardUnfinishedImport(String importKey);
 
     /** Deletes, per table, the whole days older than the table's retention; see {@link RetentionRun}. */
     RetentionRun applyRetention();

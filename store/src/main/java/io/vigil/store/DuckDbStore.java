@@ -100,9 +100,9 @@ public final class DuckDbStore implements EventStore {
     /** Opens (creating when new) the store under {@code dataDir}, with every catalog table. */
     public static DuckDbStore open(Path dataDir, StoreOptions options, Clock clock, Metrics metrics) {
         try {
-            Files.createDirectories(dataDir);
+            DataFolder.secure(dataDir);
             Path staging = dataDir.resolve("staging");
-            Files.createDirectories(staging);
+            DataFolder.createPrivateDirectories(staging);
             // staged batches of a previous run were never committed, hence never acknowledged
             try (Stream<Path> leftovers = Files.list(staging)) {
                 for (Path leftover : leftovers.toList()) {
@@ -112,6 +112,7 @@ public final class DuckDbStore implements EventStore {
             Optional<GeoIpDatabase> geoIp = openGeoIp(options.geoIpDatabase());
             DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection(
                     "jdbc:duckdb:" + dataDir.resolve(DATABASE_FILE).toAbsolutePath());
+            restrictDatabaseFiles(dataDir);
             TableCatalog catalog = TableCatalog.builtIn();
             StoreFunctions.register(connection, geoIp);
             try (Statement statement = connection.createStatement()) {
@@ -147,6 +148,12 @@ public final class DuckDbStore implements EventStore {
             throw new VigilException(
                     StandardErrorCode.STORE_FAILURE, "cannot open store in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** DuckDB creates its files with the process umask: make them private (see {@link DataFolder}). */
+    private static void restrictDatabaseFiles(Path dataDir) {
+        DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE));
+        DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE + ".wal"));
     }
 
     private static Optional<GeoIpDatabase> openGeoIp(Optional<Path> file) {
@@ -208,11 +215,11 @@ public final class DuckDbStore implements EventStore {
     }
 
     /**
-     * Queues rows for their tables; the future completes when every row is committed (or, if the
-     * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full.
+     * As {@link #write(List)}, for rows of the import {@code importKey}: until {@link #recordImport} the
+     * committed ones can be found and removed by {@link #discardUnfinishedImport}.
      */
     @Override
-    public CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
+    public CompletableFuture<Void> write(List<Row> rows, String importKey) throws InterruptedException {
         Map<String, List<Row>> byTable = new LinkedHashMap<>();
         // rows of one table usually come in runs: the map is consulted only when the table changes
         String runTable = null;
@@ -227,14 +234,15 @@ public final class DuckDbStore implements EventStore {
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Map.Entry<String, List<Row>> entry : byTable.entrySet()) {
-            parts.add(writer(entry.getKey()).submit(entry.getValue()));
+            parts.add(writer(entry.getKey()).submit(entry.getValue(), importKey));
         }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(this::restrictWal);
     }
 
-    /** Queues dead letters; the future completes once they are committed. */
+    /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (see {@link #write(List, String)}). */
     @Override
-    public CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
+    public CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters, String importKey)
+            throws InterruptedException {
         if (deadLetters.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -243,7 +251,14 @@ public final class DuckDbStore implements EventStore {
         for (DeadLetter deadLetter : deadLetters) {
             rows.add(deadLetterRow(deadLetter, now));
         }
-        return writers.computeIfAbsent(StoreTables.DEAD_LETTER, this::newWriter).submit(rows);
+        return writers.computeIfAbsent(StoreTables.DEAD_LETTER, this::newWriter)
+                .submit(rows, importKey)
+                .thenRun(this::restrictWal);
+    }
+
+    /** A commit after a checkpoint starts a new WAL, created with the umask's mode. */
+    private void restrictWal() {
+        DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE + ".wal"));
     }
 
     private static Row deadLetterRow(DeadLetter deadLetter, Instant now) {
@@ -382,7 +397,7 @@ public final class DuckDbStore implements EventStore {
         return new RetentionRun(now, cutoffs, deleted);
     }
 
-    /** Whether content with this SHA-256 was imported before (import is idempotent per content). */
+    /** Whether the import with this key finished before (import is idempotent per content and options). */
     @Override
     public boolean wasImported(String contentSha256) {
         try (Connection query = newQueryConnection();
@@ -397,21 +412,88 @@ public final class DuckDbStore implements EventStore {
         }
     }
 
-    /** Records an import after its rows were committed. */
+    /**
+     * Records an import after its rows were committed, and forgets where its rows are, in one transaction:
+     * a crash before it leaves the import unfinished (its rows found again), after it finished.
+     */
     @Override
     public void recordImport(String contentSha256, String path, String format, long rows, long deadLetters) {
-        try (Connection update = newQueryConnection();
-                PreparedStatement statement = update.prepareStatement("INSERT OR REPLACE INTO " + StoreTables.IMPORTS
-                        + " VALUES (?, ?, ?, ?, ?, make_timestamp(?))")) {
-            statement.setString(1, contentSha256);
-            statement.setString(2, path);
-            statement.setString(3, format);
-            statement.setLong(4, rows);
-            statement.setLong(5, deadLetters);
-            statement.setLong(6, CsvBatchEncoder.epochMicros(clock.instant()));
-            statement.executeUpdate();
+        try (Connection update = newQueryConnection()) {
+            update.setAutoCommit(false);
+            try (PreparedStatement entry = update.prepareStatement("INSERT OR REPLACE INTO " + StoreTables.IMPORTS
+                            + " VALUES (?, ?, ?, ?, ?, make_timestamp(?))");
+                    PreparedStatement ranges = update.prepareStatement(
+                            "DELETE FROM " + StoreTables.IMPORT_ROWS + " WHERE import_key = ?")) {
+                entry.setString(1, contentSha256);
+                entry.setString(2, path);
+                entry.setString(3, format);
+                entry.setLong(4, rows);
+                entry.setLong(5, deadLetters);
+                entry.setLong(6, CsvBatchEncoder.epochMicros(clock.instant()));
+                entry.executeUpdate();
+                ranges.setString(1, contentSha256);
+                ranges.executeUpdate();
+                update.commit();
+            } catch (SQLException e) {
+                update.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot write the import ledger", e);
+        }
+    }
+
+    /**
+     * Deletes the rows (dead letters included) that an import which never reached {@link #recordImport}
+     * committed, in one transaction, so that importing it again stores each row once. Returns how many.
+     * Only for an import that is not running: the caller imports it next.
+     */
+    @Override
+    public long discardUnfinishedImport(String importKey) {
+        try (Connection update = newQueryConnection()) {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement statement = update.prepareStatement("SELECT DISTINCT table_name FROM "
+                    + StoreTables.IMPORT_ROWS + " WHERE import_key = ? ORDER BY 1")) {
+                statement.setString(1, importKey);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        tables.add(rows.getString(1));
+                    }
+                }
+            }
+            if (tables.isEmpty()) {
+                return 0;
+            }
+            long deleted = 0;
+            update.setAutoCommit(false);
+            try {
+                for (String table : tables) {
+                    String quoted = SqlNames.quoteIdentifier(table);
+                    try (PreparedStatement delete = update.prepareStatement("DELETE FROM " + quoted + " WHERE EXISTS"
+                            + " (SELECT 1 FROM " + StoreTables.IMPORT_ROWS + " r WHERE r.import_key = ?"
+                            + " AND r.table_name = ? AND r.batch_id = " + quoted + "." + HiddenColumns.BATCH_ID
+                            + " AND " + quoted + "." + HiddenColumns.ROW_SEQUENCE + " >= r.first_row_seq"
+                            + " AND " + quoted + "." + HiddenColumns.ROW_SEQUENCE
+                            + " < r.first_row_seq + r.row_count)")) {
+                        delete.setString(1, importKey);
+                        delete.setString(2, table);
+                        deleted += delete.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ranges =
+                        update.prepareStatement("DELETE FROM " + StoreTables.IMPORT_ROWS + " WHERE import_key = ?")) {
+                    ranges.setString(1, importKey);
+                    ranges.executeUpdate();
+                }
+                update.commit();
+            } catch (SQLException e) {
+                update.rollback();
+                throw e;
+            }
+            return deleted;
+        } catch (SQLException e) {
+            throw new VigilException(
+                    StandardErrorCode.STORE_FAILURE, "cannot remove the rows of an unfinished import", e);
         }
     }
 
@@ -450,14 +532,14 @@ public final class DuckDbStore implements EventStore {
         }
     }
 
-    private void deadLetterRejectedRow(DeadLetter deadLetter) {
+    private void deadLetterRejectedRow(DeadLetter deadLetter, String importKey) {
         if (deadLetter.source().equals("store:" + StoreTables.DEAD_LETTER)) {
             LOG.severe("the dead-letter table refused a record: " + deadLetter.detail());
             return;
         }
         try {
             // the caller's batch is acknowledged only after its rejected rows are safe here
-            deadLetter(List.of(deadLetter)).get();
+            deadLetter(List.of(deadLetter), importKey).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "interrupted while dead-lettering", e);
@@ -524,6 +606,7 @@ public final class DuckDbStore implements EventStore {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "closing the database failed", e);
         }
+        restrictDatabaseFiles(dataDir);
         // after the database: no query can call the lookup any more
         if (geoIp.isPresent()) {
             try {

@@ -15,6 +15,12 @@ public final class StoreTables {
     static final String IMPORTS = "_vigil_imports";
     static final String SUBSCRIPTIONS = "_vigil_subscriptions";
 
+    /**
+     * The rows an unfinished import committed, as ranges of one batch of one table, written in the same
+     * transaction as the rows; an import's ranges are removed with its entry in {@link #IMPORTS}.
+     */
+    static final String IMPORT_ROWS = "_vigil_import_rows";
+
     public static final TableSchema DEAD_LETTER_SCHEMA = new TableSchema(
             DEAD_LETTER,
             List.of(
@@ -40,7 +46,9 @@ public final class StoreTables {
             "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS min_time_generated TIMESTAMP",
             "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS max_time_generated TIMESTAMP",
             "CREATE TABLE IF NOT EXISTS " + SUBSCRIPTIONS + " (subscriber VARCHAR PRIMARY KEY,"
-                    + " last_batch_id BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
+                    + " last_batch_id BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS " + IMPORT_ROWS + " (import_key VARCHAR NOT NULL, table_name VARCHAR NOT NULL,"
+                    + " batch_id BIGINT NOT NULL, first_row_seq BIGINT NOT NULL, row_count BIGINT NOT NULL)");
 
     private StoreTables() {}
 }

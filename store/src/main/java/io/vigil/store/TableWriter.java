@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +44,8 @@ import java.util.logging.Logger;
 final class TableWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TableWriter.class.getName());
 
-    private record Pending(List<Row> rows, CompletableFuture<Void> done) {}
+    /** Rows of one caller; {@code importKey} names the import they belong to, "" for none. */
+    private record Pending(List<Row> rows, String importKey, CompletableFuture<Void> done) {}
 
     private final String tableName;
     private final Connection connection;
@@ -52,7 +53,7 @@ final class TableWriter implements AutoCloseable {
     private final WriterConfig config;
     private final BatchSequence batchIds;
     private final Clock clock;
-    private final Consumer<DeadLetter> rejected;
+    private final BiConsumer<DeadLetter, String> rejected;
     private final StoreCounters counters;
     private final Runnable beforeEachBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -83,7 +84,7 @@ final class TableWriter implements AutoCloseable {
             BatchSequence batchIds,
             long nextRowSequence,
             Clock clock,
-            Consumer<DeadLetter> rejected,
+            BiConsumer<DeadLetter, String> rejected,
             StoreCounters counters,
             Runnable beforeEachBatch,
             String tenantId) {
@@ -104,9 +105,10 @@ final class TableWriter implements AutoCloseable {
 
     /**
      * Queues rows; the future completes once all of them are committed (or dead-lettered by the
-     * store). Blocks while the table's queue is full.
+     * store). Blocks while the table's queue is full. Rows of an import ({@code importKey} not empty) are
+     * recorded in {@link StoreTables#IMPORT_ROWS} in the transaction that commits them.
      */
-    CompletableFuture<Void> submit(List<Row> rows) throws InterruptedException {
+    CompletableFuture<Void> submit(List<Row> rows, String importKey) throws InterruptedException {
         if (rows.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -122,7 +124,7 @@ final class TableWriter implements AutoCloseable {
                         "ingest queue of " + tableName + " stayed full for " + config.enqueueTimeout());
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
-            queue.add(new Pending(List.copyOf(chunk), done));
+            queue.add(new Pending(List.copyOf(chunk), importKey, done));
             parts.add(done);
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
@@ -177,8 +179,15 @@ final class TableWriter implements AutoCloseable {
 
     private void writeBatch(List<Pending> batch, int rowCount) {
         List<Row> rows = new ArrayList<>(rowCount);
+        // by identity: rows are values, and two equal rows of two imports are still two rows
+        Map<Row, String> importKeys = new IdentityHashMap<>();
         for (Pending pending : batch) {
             rows.addAll(pending.rows());
+            if (!pending.importKey().isEmpty()) {
+                for (Row row : pending.rows()) {
+                    importKeys.put(row, pending.importKey());
+                }
+            }
         }
         try {
             // rows built against an older version of a custom table's schema are written separately;
@@ -189,7 +198,7 @@ final class TableWriter implements AutoCloseable {
                         .add(row);
             }
             for (Map.Entry<TableSchema, List<Row>> group : bySchema.entrySet()) {
-                writeOrBisect(group.getKey(), group.getValue());
+                writeOrBisect(group.getKey(), group.getValue(), importKeys);
             }
             for (Pending pending : batch) {
                 pending.done().complete(null);
@@ -205,24 +214,27 @@ final class TableWriter implements AutoCloseable {
      * Writes rows in one transaction; when DuckDB refuses the batch (for example a dynamic value that is
      * not JSON), halves it until the refused rows are found and dead-letters just those.
      */
-    private void writeOrBisect(TableSchema schema, List<Row> rows) throws IOException, SQLException {
+    private void writeOrBisect(TableSchema schema, List<Row> rows, Map<Row, String> importKeys)
+            throws IOException, SQLException {
         try {
-            writeTransaction(schema, rows);
+            writeTransaction(schema, rows, importKeys);
         } catch (SQLException e) {
             if (isDataError(e) && rows.size() > 1) {
                 int half = rows.size() / 2;
-                writeOrBisect(schema, rows.subList(0, half));
-                writeOrBisect(schema, rows.subList(half, rows.size()));
+                writeOrBisect(schema, rows.subList(0, half), importKeys);
+                writeOrBisect(schema, rows.subList(half, rows.size()), importKeys);
                 return;
             }
             if (isDataError(e)) {
                 counters.rejectedRows(tableName);
-                rejected.accept(new DeadLetter(
-                        "store:" + tableName,
-                        "",
-                        DeadLetterReason.STORE_REJECTED,
-                        String.valueOf(e.getMessage()),
-                        rows.getFirst().toString().getBytes(UTF_8)));
+                rejected.accept(
+                        new DeadLetter(
+                                "store:" + tableName,
+                                "",
+                                DeadLetterReason.STORE_REJECTED,
+                                String.valueOf(e.getMessage()),
+                                rows.getFirst().toString().getBytes(UTF_8)),
+                        importKeys.getOrDefault(rows.getFirst(), ""));
                 return;
             }
             throw e;
@@ -237,7 +249,8 @@ final class TableWriter implements AutoCloseable {
                 || message.contains("CSV Error");
     }
 
-    private void writeTransaction(TableSchema schema, List<Row> batchRows) throws IOException, SQLException {
+    private void writeTransaction(TableSchema schema, List<Row> batchRows, Map<Row, String> importKeys)
+            throws IOException, SQLException {
         Instant ingestionTime = clock.instant();
         List<Row> rows = batchRows;
         Optional<DuplicateFilter> duplicates = duplicateFilters.computeIfAbsent(schema, DuplicateFilter::of);
@@ -250,7 +263,7 @@ final class TableWriter implements AutoCloseable {
         }
         long batchId = batchIds.allocate();
         try {
-            commitBatch(schema, rows, batchId, ingestionTime);
+            commitBatch(schema, rows, importKeys, batchId, ingestionTime);
         } finally {
             // committed or rolled back: either way the commit stream may pass this id now
             batchIds.finished(batchId);
@@ -262,14 +275,15 @@ final class TableWriter implements AutoCloseable {
         }
     }
 
-    private void commitBatch(TableSchema schema, List<Row> rows, long batchId, Instant ingestionTime)
+    private void commitBatch(
+            TableSchema schema, List<Row> rows, Map<Row, String> importKeys, long batchId, Instant ingestionTime)
             throws IOException, SQLException {
         Instant[] times = timeGeneratedRange(schema, rows, ingestionTime);
         long firstSequence = nextRowSequence;
         BitSet staged = CsvBatchEncoder.filledColumns(schema, rows);
         encoder.encode(rows, staged, firstSequence);
         Path stagedFile = stagingDir.resolve(tableName + "-" + batchId + ".csv");
-        try (OutputStream out = Files.newOutputStream(stagedFile)) {
+        try (OutputStream out = DataFolder.newPrivateFile(stagedFile)) {
             encoder.writeTo(out);
         }
         try {
@@ -282,6 +296,7 @@ final class TableWriter implements AutoCloseable {
                         + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "), make_timestamp("
                         + CsvBatchEncoder.epochMicros(times[0]) + "), make_timestamp("
                         + CsvBatchEncoder.epochMicros(times[1]) + "))");
+                recordImportRows(rows, importKeys, batchId, firstSequence);
                 execute("COMMIT");
             } catch (SQLException e) {
                 try {
@@ -314,6 +329,27 @@ final class TableWriter implements AutoCloseable {
             }
         }
         return new Instant[] {min, max};
+    }
+
+    /** The batch's rows that belong to imports, as runs of consecutive sequence numbers per import. */
+    private void recordImportRows(List<Row> rows, Map<Row, String> importKeys, long batchId, long firstSequence)
+            throws SQLException {
+        if (importKeys.isEmpty()) {
+            return;
+        }
+        int runStart = 0;
+        for (int i = 1; i <= rows.size(); i++) {
+            String runKey = importKeys.getOrDefault(rows.get(runStart), "");
+            if (i < rows.size() && importKeys.getOrDefault(rows.get(i), "").equals(runKey)) {
+                continue;
+            }
+            if (!runKey.isEmpty()) {
+                execute("INSERT INTO " + StoreTables.IMPORT_ROWS + " VALUES (" + SqlNames.quoteLiteral(runKey) + ", "
+                        + SqlNames.quoteLiteral(tableName) + ", " + batchId + ", " + (firstSequence + runStart) + ", "
+                        + (i - runStart) + ")");
+            }
+            runStart = i;
+        }
     }
 
     private void execute(String sql) throws SQLException {

@@ -4,7 +4,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Holds every table writer of a real store before its next batch until released, so that tests outside
- * the store module can fill its queues and watch back-pressure. Lives in the store's package to reach its
+ * the store module can fill its queues and watch back-pressure, or stop a process at an exact batch. Lives in the store's package to reach its
  * test hook; the store's test jar shares it with the modules above (syslog, HTTP ingestion).
  */
 public final class StoreWriterGate {
@@ -22,6 +22,11 @@ public final class StoreWriterGate {
             }
         });
         return gate;
+    }
+
+    /** Runs {@code hook} in the writers right before each batch, to stop a process at an exact batch. */
+    public static void beforeEachBatch(DuckDbStore store, Runnable hook) {
+        store.beforeEachBatchForTesting(hook);
     }
 
     public void release() {

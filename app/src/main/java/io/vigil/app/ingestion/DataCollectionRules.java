@@ -51,7 +51,6 @@ public final class DataCollectionRules {
         String immutableId = "dcr-" + HexFormat.of().formatHex(random);
         DataCollectionRule rule = DataCollectionRule.parse(immutableId, definition, builtIn);
         validateTransforms(rule);
-        Files.createDirectories(directory);
         Workspace.writePrivate(
                 directory.resolve(immutableId + ".json"),
                 HttpExchange.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(definition) + "\n");

@@ -9,6 +9,7 @@ import io.vigil.ingest.FileImporter;
 import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
+import io.vigil.ingest.InputFiles;
 import io.vigil.ingest.watch.WatchLedger.FileProgress;
 import io.vigil.ingest.watch.WatchLedger.WatchMode;
 import io.vigil.spi.LogFormat;
@@ -17,13 +18,10 @@ import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -40,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code --watch DIR}: follows folders (recursively, dot files skipped) as Azure or a sync tool writes
@@ -62,7 +59,10 @@ import java.util.stream.Stream;
  *       import}, skipped when the content-hash ledger knows them.
  * </ul>
  *
- * A file that shrank or whose first bytes changed was replaced and is read again from its start. Progress
+ * Links are not followed and nothing of the data folder is read ({@link InputFiles}): a link planted in a
+ * watched folder is refused, counted and logged, never read.
+ *
+ * <p>A file that shrank or whose first bytes changed was replaced and is read again from its start. Progress
  * is written to the workspace's watch ledger after the store committed, so a restart resumes; a crash
  * between the two stores that part again (at least once).
  */
@@ -89,6 +89,7 @@ public final class FolderWatcher implements AutoCloseable {
     private final IngestPipeline pipeline;
     private final WatchLedger ledger;
     private final FileImporter wholeFiles;
+    private final InputFiles inputFiles;
     private final Metrics metrics;
     private final Map<Path, Long> sizeAtLastScan = new HashMap<>();
     private final Thread thread;
@@ -96,7 +97,7 @@ public final class FolderWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     public FolderWatcher(List<Path> folders, Duration interval, IngestPipeline pipeline, Clock clock, Metrics metrics) {
-        this.folders = List.copyOf(folders);
+        this.folders = List.copyOf(requireNonNull(folders, "folders is null"));
         this.interval = requireNonNull(interval, "interval is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -113,6 +114,14 @@ public final class FolderWatcher implements AutoCloseable {
         }
         this.ledger = new WatchLedger(pipeline.store(), requireNonNull(clock, "clock is null"));
         this.wholeFiles = new FileImporter(pipeline, Optional.empty(), Optional.empty());
+        this.inputFiles = new InputFiles(pipeline.store().dataDir(), metrics);
+        for (Path folder : this.folders) {
+            if (inputFiles.inDataFolder(folder)) {
+                throw new VigilException(
+                        StandardErrorCode.INVALID_CONFIGURATION,
+                        "--watch: " + folder + " is inside the data folder, whose files are never read");
+            }
+        }
         metrics.describe("watch_scans_total", "Scans of the watched folders");
         metrics.describe("watch_parts_imported_total", "New parts of watched files stored, per mode");
         metrics.describe("watch_bytes_behind", "Bytes of a watched folder's files not stored yet, at the last scan");
@@ -156,14 +165,8 @@ public final class FolderWatcher implements AutoCloseable {
     public void scanOnce() throws IOException, InterruptedException {
         metrics.counter("watch_scans_total", "input", INPUT).increment();
         for (Path folder : folders) {
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(folder)) {
-                files = walk.filter(Files::isRegularFile)
-                        .filter(file -> !file.getFileName().toString().startsWith("."))
-                        .sorted()
-                        .toList();
-            }
             IngestInput input = new IngestInput(INPUT, folder.toString());
+            List<Path> files = inputFiles.walk(folder, input);
             for (Path file : files) {
                 if (!running) {
                     return;
@@ -180,7 +183,7 @@ public final class FolderWatcher implements AutoCloseable {
         for (Path file : files) {
             long size;
             try {
-                size = Files.size(file);
+                size = InputFiles.size(file);
             } catch (NoSuchFileException e) {
                 continue;
             }
@@ -194,10 +197,14 @@ public final class FolderWatcher implements AutoCloseable {
 
     private void scanFile(IngestInput input, Path file) throws IOException, InterruptedException {
         String path = file.toAbsolutePath().normalize().toString();
-        long size = Files.size(file);
+        long size = InputFiles.size(file);
         Long previousSize = sizeAtLastScan.put(file, size);
         Optional<FileProgress> stored = ledger.progress(path);
         if (stored.isPresent() && size == stored.get().importedBytes()) {
+            return;
+        }
+        // the walk may be a while ago: a file replaced by a link since is refused here, or fails to open
+        if (!inputFiles.admit(file, input)) {
             return;
         }
         if (stored.isPresent() && replaced(file, size, stored.get())) {
@@ -367,15 +374,7 @@ public final class FolderWatcher implements AutoCloseable {
     }
 
     private static byte[] read(Path file, long offset, int length) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(length, channel.size() - offset)));
-            while (buffer.hasRemaining()) {
-                if (channel.read(buffer, offset + buffer.position()) < 0) {
-                    break;
-                }
-            }
-            return Arrays.copyOf(buffer.array(), buffer.position());
-        }
+        return InputFiles.read(file, offset, length);
     }
 
     /** {@code length:sha256} of the file's first bytes, at most {@link #HEAD_BYTES} of the stored part. */
