@@ -57,7 +57,7 @@ public final class CommitStreamCrashChild {
             }
             IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
             SyslogListeners listeners = SyslogListeners.start(
-                    List.of(SyslogListenerConfig.of(SyslogTransport.TCP, "127.0.0.1", 0)), store, clock, metrics);
+                    List.of(SyslogListenerConfig.of(SyslogTransport.TCP, "127.0.0.1", 0)), pipeline, metrics);
             int port = listeners.listeners().getFirst().port();
             Thread syslog = Thread.ofPlatform().start(() -> sendSyslog(port));
             Thread files = Thread.ofPlatform().start(() -> importFiles(pipeline, dataDir.resolve("files")));
