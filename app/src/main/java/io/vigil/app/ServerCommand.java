@@ -193,8 +193,7 @@ final class ServerCommand implements Callable<Integer> {
         FeedOptions.Feeds running = null;
         try {
             retention = new RetentionScheduler(runtime.store());
-            listeners =
-                    SyslogListeners.start(syslog.listeners(bind), runtime.store(), runtime.clock(), runtime.metrics());
+            listeners = SyslogListeners.start(syslog.listeners(bind), runtime.pipeline(), runtime.metrics());
             running = feeds.start(runtime);
             for (SyslogListener listener : listeners.listeners()) {
                 server.registerSource(

@@ -14,6 +14,7 @@ import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Input bytes → format → rows and dead letters → store, returning only after everything is committed,
@@ -36,16 +38,14 @@ public final class IngestPipeline {
     private final LogFormats formats;
     private final Clock clock;
     private final Metrics metrics;
+    private final IngestCounters counters;
 
     public IngestPipeline(EventStore store, LogFormats formats, Clock clock, Metrics metrics) {
         this.store = requireNonNull(store, "store is null");
         this.formats = requireNonNull(formats, "formats is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        metrics.describe("events_received_total", "Records received, per input and format");
-        metrics.describe("events_failed_total", "Records dead-lettered, per input, format and reason");
-        metrics.describe("bytes_received_total", "Bytes received, per input");
-        metrics.describe("repairs_total", "Inputs repaired before parsing, per input, format and reason");
+        this.counters = new IngestCounters(metrics);
     }
 
     public EventStore store() {
@@ -58,6 +58,23 @@ public final class IngestPipeline {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Opens a stream for an input that receives many small messages (syslog): each message's rows and
+     * dead letters are added as they are parsed and written in batches by the stream's own thread.
+     */
+    public IngestStream openStream(IngestInput input, int maxBatchMessages, Duration linger) {
+        return new IngestStream(store, counters, input, maxBatchMessages, linger, IngestStream.MAX_READY_BATCHES);
+    }
+
+    /** The bytes counter of an input, for transports that count bytes as they read them. */
+    public LongAdder bytesReceived(IngestInput input) {
+        return counters.bytes(input);
     }
 
     /** The format for an input: the forced one, else the most confident detector. */
@@ -98,18 +115,14 @@ public final class IngestPipeline {
             throws InterruptedException {
         requireNonNull(input, "input is null");
         requireNonNull(importKey, "importKey is null");
-        metrics.counter("bytes_received_total", input.labels()).add(bytes.length);
+        counters.bytes(input).add(bytes.length);
         Optional<LogFormat> format = chooseFormat(bytes, forced);
         if (format.isEmpty()) {
             DeadLetter unknown = new DeadLetter(
                     source, "", DeadLetterReason.UNKNOWN_FORMAT, "no format recognises this input", bytes);
             await(store.deadLetter(List.of(unknown), importKey));
-            metrics.counter("events_received_total", input.labels("format", "")).increment();
-            metrics.counter(
-                            "events_failed_total",
-                            input.labels(
-                                    "format", "", "reason", unknown.reason().code()))
-                    .increment();
+            counters.received(input, "", 1);
+            counters.failed(input, "", unknown.reason().code(), 1);
             return IngestResult.deadLettered(unknown.reason());
         }
         StoringSink sink = new StoringSink(input, format.get().name(), importKey);
@@ -185,30 +198,20 @@ public final class IngestPipeline {
         public void deadLetter(DeadLetter deadLetter) {
             deadLetters.add(deadLetter);
             deadLettersByReason.merge(deadLetter.reason().code(), 1L, Long::sum);
-            metrics.counter("events_received_total", input.labels("format", format))
-                    .increment();
-            metrics.counter(
-                            "events_failed_total",
-                            input.labels(
-                                    "format",
-                                    format,
-                                    "reason",
-                                    deadLetter.reason().code()))
-                    .increment();
+            counters.received(input, format, 1);
+            counters.failed(input, format, deadLetter.reason().code(), 1);
         }
 
         @Override
         public void repaired(String reason) {
             repairsByReason.merge(reason, 1L, Long::sum);
-            metrics.counter("repairs_total", input.labels("format", format, "reason", reason))
-                    .increment();
+            counters.repaired(input, format, reason);
         }
 
         void flush() {
             try {
                 if (!rows.isEmpty()) {
-                    metrics.counter("events_received_total", input.labels("format", format))
-                            .add(rows.size());
+                    counters.received(input, format, rows.size());
                     commits.add(store.write(List.copyOf(rows), importKey));
                     rows.clear();
                 }

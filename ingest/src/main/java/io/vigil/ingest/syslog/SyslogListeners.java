@@ -2,10 +2,9 @@ package io.vigil.ingest.syslog;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.spi.EventStore;
+import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.Metrics;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,14 +17,13 @@ public final class SyslogListeners implements AutoCloseable {
     }
 
     /** Starts every listener, or none: if one cannot bind, those already started are closed again. */
-    public static SyslogListeners start(
-            List<SyslogListenerConfig> configs, EventStore store, Clock clock, Metrics metrics)
+    public static SyslogListeners start(List<SyslogListenerConfig> configs, IngestPipeline pipeline, Metrics metrics)
             throws IOException, InterruptedException {
         requireNonNull(configs, "configs is null");
         List<SyslogListener> started = new ArrayList<>();
         try {
             for (SyslogListenerConfig config : configs) {
-                started.add(SyslogListener.start(config, store, clock, metrics));
+                started.add(SyslogListener.start(config, pipeline, metrics));
             }
         } catch (IOException | RuntimeException e) {
             for (SyslogListener listener : started) {

@@ -6,6 +6,7 @@ import io.vigil.formats.cef.CefFormat;
 import io.vigil.formats.cef.LeefFormat;
 import io.vigil.formats.syslog.SyslogRfc3164Format;
 import io.vigil.formats.syslog.SyslogRfc5424Format;
+import io.vigil.ingest.IngestStream;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.ParseContext;
@@ -15,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Routes each framed message to its format, parses it and hands the outcome to the listener's batcher.
+ * Routes each framed message to its format, parses it and hands the outcome to the listener's
+ * {@link IngestStream}.
  * One per connection (or per UDP socket): it reuses its buffers and is not thread-safe.
  */
 final class SyslogMessageHandler {
@@ -25,12 +27,12 @@ final class SyslogMessageHandler {
     private static final LeefFormat LEEF = new LeefFormat();
 
     private final ParseContext context;
-    private final SyslogBatcher batcher;
+    private final IngestStream stream;
     private final Collected collected = new Collected();
 
-    SyslogMessageHandler(ParseContext context, SyslogBatcher batcher) {
+    SyslogMessageHandler(ParseContext context, IngestStream stream) {
         this.context = requireNonNull(context, "context is null");
-        this.batcher = requireNonNull(batcher, "batcher is null");
+        this.stream = requireNonNull(stream, "stream is null");
     }
 
     /** Parses and queues one message; blocks while the store is behind (back-pressure). */
@@ -80,7 +82,7 @@ final class SyslogMessageHandler {
 
     private void flush(SyslogRoute route) throws InterruptedException {
         try {
-            batcher.add(collected.rows, collected.deadLetters, route.format());
+            stream.add(collected.rows, collected.deadLetters, route.format());
         } finally {
             collected.rows.clear();
             collected.deadLetters.clear();

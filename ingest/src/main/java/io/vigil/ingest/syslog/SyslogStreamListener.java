@@ -1,6 +1,8 @@
 package io.vigil.ingest.syslog;
 
-import io.vigil.spi.EventStore;
+import io.vigil.ingest.IngestInput;
+import io.vigil.ingest.IngestPipeline;
+import io.vigil.ingest.IngestStream;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.VigilException;
@@ -25,7 +27,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Syslog over TCP (RFC 6587) or TLS (RFC 5425): one virtual thread per connection reads frames with
- * {@link SyslogStreamFramer} and blocks in the batcher while the store is behind, so the connection is
+ * {@link SyslogStreamFramer} and blocks in the ingest stream while the store is behind, so the connection is
  * not read (and TCP flow control slows the sender) instead of buffering without bound. Syslog has no
  * application acknowledgement, so the sender's only guarantee is TCP's; what was read is written on
  * close.
@@ -42,7 +44,7 @@ final class SyslogStreamListener implements SyslogListener {
     private final SyslogListenerConfig config;
     private final String input;
     private final ServerSocket server;
-    private final SyslogBatcher batcher;
+    private final IngestStream stream;
     private final ParseContext context;
     private final Metrics metrics;
     private final LongAdder bytesReceived;
@@ -55,14 +57,14 @@ final class SyslogStreamListener implements SyslogListener {
     private final Thread acceptor;
     private volatile boolean closing;
 
-    SyslogStreamListener(SyslogListenerConfig config, ParseContext context, EventStore store, Metrics metrics)
+    SyslogStreamListener(SyslogListenerConfig config, ParseContext context, IngestPipeline pipeline, Metrics metrics)
             throws IOException {
         this.config = config;
         this.context = context;
         this.metrics = metrics;
         this.input = config.transport().input();
         this.server = bind(config);
-        this.bytesReceived = metrics.counter("bytes_received_total", "input", input);
+        this.bytesReceived = pipeline.bytesReceived(IngestInput.of(input));
         metrics.describe("syslog_connections_active", "Open syslog connections, per input (goes down too)");
         metrics.describe("syslog_connections_total", "Syslog connections accepted, per input");
         metrics.describe("syslog_connections_refused_total", "Syslog connections refused over the limit");
@@ -70,13 +72,7 @@ final class SyslogStreamListener implements SyslogListener {
         this.connectionsTotal = metrics.counter("syslog_connections_total", "input", input);
         this.connectionsRefused = metrics.counter("syslog_connections_refused_total", "input", input);
         this.senders = new SenderCheck(input, config.senders(), metrics);
-        this.batcher = new SyslogBatcher(
-                store,
-                metrics,
-                input,
-                config.maxBatchMessages(),
-                config.batchLinger(),
-                SyslogBatcher.MAX_READY_BATCHES);
+        this.stream = pipeline.openStream(IngestInput.of(input), config.maxBatchMessages(), config.batchLinger());
         this.acceptor = Thread.ofPlatform()
                 .name("vigil-" + input + "-accept")
                 .daemon(true)
@@ -169,7 +165,7 @@ final class SyslogStreamListener implements SyslogListener {
     private void serve(Connection connection) {
         Socket socket = connection.socket;
         String peer = socket.getInetAddress().getHostAddress();
-        SyslogMessageHandler handler = new SyslogMessageHandler(context, batcher);
+        SyslogMessageHandler handler = new SyslogMessageHandler(context, stream);
         long counted = 0;
         SyslogStreamFramer framer = null;
         try {
@@ -249,9 +245,9 @@ final class SyslogStreamListener implements SyslogListener {
             closeQuietly(connection.socket);
             threads.add(connection.thread);
         });
-        // frames read before the close are already in the batcher
+        // frames read before the close are already in the ingest stream
         joinAll(threads, CONNECTION_STOP_TIMEOUT);
-        batcher.close();
+        stream.close();
     }
 
     private static void joinAll(List<Thread> threads, Duration timeout) throws InterruptedException {

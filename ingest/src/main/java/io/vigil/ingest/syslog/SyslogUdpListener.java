@@ -1,6 +1,8 @@
 package io.vigil.ingest.syslog;
 
-import io.vigil.spi.EventStore;
+import io.vigil.ingest.IngestInput;
+import io.vigil.ingest.IngestPipeline;
+import io.vigil.ingest.IngestStream;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.StandardErrorCode;
@@ -27,14 +29,14 @@ final class SyslogUdpListener implements SyslogListener {
 
     private final SyslogListenerConfig config;
     private final DatagramSocket socket;
-    private final SyslogBatcher batcher;
+    private final IngestStream stream;
     private final SyslogMessageHandler handler;
     private final LongAdder bytesReceived;
     private final SenderCheck senders;
     private final Thread receiver;
     private volatile boolean closing;
 
-    SyslogUdpListener(SyslogListenerConfig config, ParseContext context, EventStore store, Metrics metrics)
+    SyslogUdpListener(SyslogListenerConfig config, ParseContext context, IngestPipeline pipeline, Metrics metrics)
             throws IOException {
         this.config = config;
         this.socket = new DatagramSocket(null);
@@ -46,16 +48,10 @@ final class SyslogUdpListener implements SyslogListener {
             throw e;
         }
         String input = config.transport().input();
-        this.bytesReceived = metrics.counter("bytes_received_total", "input", input);
+        this.bytesReceived = pipeline.bytesReceived(IngestInput.of(input));
         this.senders = new SenderCheck(input, config.senders(), metrics);
-        this.batcher = new SyslogBatcher(
-                store,
-                metrics,
-                input,
-                config.maxBatchMessages(),
-                config.batchLinger(),
-                SyslogBatcher.MAX_READY_BATCHES);
-        this.handler = new SyslogMessageHandler(context, batcher);
+        this.stream = pipeline.openStream(IngestInput.of(input), config.maxBatchMessages(), config.batchLinger());
+        this.handler = new SyslogMessageHandler(context, stream);
         this.receiver = Thread.ofPlatform().name("vigil-" + input).daemon(true).start(this::run);
     }
 
@@ -129,6 +125,6 @@ final class SyslogUdpListener implements SyslogListener {
         receiver.join(1_000);
         socket.close();
         receiver.join(5_000);
-        batcher.close();
+        stream.close();
     }
 }

@@ -5,6 +5,7 @@ import static io.vigil.ingest.syslog.SyslogTestPeers.count;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.ingest.IngestStream;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
@@ -43,7 +44,9 @@ class SyslogBackPressureTest {
         try (DuckDbStore store = DuckDbStore.open(temp.resolve("data"), options, Clock.systemUTC(), metrics)) {
             StoreWriterGate gate = StoreWriterGate.hold(store);
             SyslogListener listener = SyslogListener.start(
-                    SyslogListenerConfig.of(SyslogTransport.TCP, "127.0.0.1", 0), store, Clock.systemUTC(), metrics);
+                    SyslogListenerConfig.of(SyslogTransport.TCP, "127.0.0.1", 0),
+                    SyslogTestPeers.pipeline(store, metrics),
+                    metrics);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             for (int i = 0; i < MESSAGES; i++) {
                 bytes.writeBytes(
@@ -62,7 +65,7 @@ class SyslogBackPressureTest {
             // reading stops once the store queue, the batcher's few batches and the framer are full
             long read = awaitSteady(metrics);
             int readAheadBound = STORE_QUEUE_ROWS
-                    + (SyslogBatcher.MAX_READY_BATCHES + 3) * SyslogListenerConfig.DEFAULT_MAX_BATCH_MESSAGES;
+                    + (IngestStream.MAX_READY_BATCHES + 3) * SyslogListenerConfig.DEFAULT_MAX_BATCH_MESSAGES;
             long messageBytes = stream.length / MESSAGES;
             assertThat(read)
                     .as("bytes read while the store is held")

@@ -57,7 +57,7 @@ class SyslogListenerTest {
     }
 
     private SyslogListener start(SyslogListenerConfig config) throws IOException {
-        SyslogListener listener = SyslogListener.start(config, store, Clock.systemUTC(), metrics);
+        SyslogListener listener = SyslogListener.start(config, SyslogTestPeers.pipeline(store, metrics), metrics);
         listeners.add(listener);
         return listener;
     }
@@ -316,7 +316,7 @@ class SyslogListenerTest {
                 Duration.ofMinutes(10),
                 Optional.empty(),
                 SenderFilter.LOOPBACK);
-        SyslogListener listener = SyslogListener.start(config, store, Clock.systemUTC(), metrics);
+        SyslogListener listener = SyslogListener.start(config, SyslogTestPeers.pipeline(store, metrics), metrics);
         int messages = 3_000;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < messages; i++) {
@@ -337,7 +337,9 @@ class SyslogListenerTest {
     @Test
     void closingFirstReadsWhatSendersAlreadySent() throws Exception {
         SyslogListener listener = SyslogListener.start(
-                SyslogListenerConfig.of(SyslogTransport.TCP, LOOPBACK, 0), store, Clock.systemUTC(), metrics);
+                SyslogListenerConfig.of(SyslogTransport.TCP, LOOPBACK, 0),
+                SyslogTestPeers.pipeline(store, metrics),
+                metrics);
         int messages = 5_000;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < messages; i++) {

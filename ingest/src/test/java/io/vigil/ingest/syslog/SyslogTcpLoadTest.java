@@ -40,7 +40,9 @@ class SyslogTcpLoadTest {
         try (DuckDbStore store =
                 DuckDbStore.open(temp.resolve("data"), StoreOptions.DEFAULT, Clock.systemUTC(), metrics)) {
             SyslogListener listener = SyslogListener.start(
-                    SyslogListenerConfig.of(SyslogTransport.TCP, "127.0.0.1", 0), store, Clock.systemUTC(), metrics);
+                    SyslogListenerConfig.of(SyslogTransport.TCP, "127.0.0.1", 0),
+                    SyslogTestPeers.pipeline(store, metrics),
+                    metrics);
             // the client's bytes are made before the clock starts, so that the rate is the listener's
             byte[] warmUp = messages(0, WARM_UP_MESSAGES);
             byte[] load = messages(WARM_UP_MESSAGES, MESSAGES);

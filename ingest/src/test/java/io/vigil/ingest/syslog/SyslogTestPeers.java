@@ -3,6 +3,10 @@ package io.vigil.ingest.syslog;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.formats.LogFormats;
+import io.vigil.ingest.IngestPipeline;
+import io.vigil.spi.EventStore;
+import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +28,11 @@ import java.util.function.BooleanSupplier;
 /** Real peers and store look-ups shared by the syslog listener tests. */
 final class SyslogTestPeers {
     private SyslogTestPeers() {}
+
+    /** The pipeline a listener feeds, as the server wires it. */
+    static IngestPipeline pipeline(EventStore store, Metrics metrics) {
+        return new IngestPipeline(store, LogFormats.builtIn(), Clock.systemUTC(), metrics);
+    }
 
     /** Runs a command to completion (bounded), failing the test if it does not exit 0. */
     static String run(List<String> command) throws IOException, InterruptedException {

@@ -57,7 +57,8 @@ class SyslogTlsClientCertificateTest {
         SyslogTlsConfig tls = new SyslogTlsConfig(
                 new SyslogTlsConfig.Identity.Pem(certificates.serverCertificate(), certificates.serverKey()),
                 Optional.of(certificates.caCertificate()));
-        listener = SyslogListener.start(SyslogListenerConfig.tls(LOOPBACK, 0, tls), store, Clock.systemUTC(), metrics);
+        listener = SyslogListener.start(
+                SyslogListenerConfig.tls(LOOPBACK, 0, tls), SyslogTestPeers.pipeline(store, metrics), metrics);
     }
 
     @AfterEach
@@ -117,7 +118,7 @@ class SyslogTlsClientCertificateTest {
                 new SyslogTlsConfig.Identity.Pem(certificates.serverCertificate(), certificates.serverKey()),
                 Optional.of(temp.resolve("no-such-ca.pem")));
         assertThatThrownBy(() -> SyslogListener.start(
-                        SyslogListenerConfig.tls(LOOPBACK, 0, tls), store, Clock.systemUTC(), metrics))
+                        SyslogListenerConfig.tls(LOOPBACK, 0, tls), SyslogTestPeers.pipeline(store, metrics), metrics))
                 .isInstanceOfSatisfying(
                         VigilException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(StandardErrorCode.INVALID_CONFIGURATION))

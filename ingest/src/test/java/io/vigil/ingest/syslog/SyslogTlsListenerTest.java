@@ -52,7 +52,7 @@ class SyslogTlsListenerTest {
         store = DuckDbStore.open(temp.resolve("data"), StoreOptions.DEFAULT, Clock.systemUTC(), metrics);
         keystore = SyslogTestPeers.selfSignedKeystore(temp, PASSWORD);
         listener = SyslogListener.start(
-                SyslogListenerConfig.tls(LOOPBACK, 0, keystore), store, Clock.systemUTC(), metrics);
+                SyslogListenerConfig.tls(LOOPBACK, 0, keystore), SyslogTestPeers.pipeline(store, metrics), metrics);
     }
 
     @AfterEach
@@ -161,8 +161,7 @@ class SyslogTlsListenerTest {
         Files.writeString(wrong, "not the password\n");
         assertThatThrownBy(() -> SyslogListener.start(
                         SyslogListenerConfig.tls(LOOPBACK, 0, new SyslogTlsConfig(keystorePath(), wrong)),
-                        store,
-                        Clock.systemUTC(),
+                        SyslogTestPeers.pipeline(store, metrics),
                         metrics))
                 .isInstanceOfSatisfying(
                         VigilException.class,

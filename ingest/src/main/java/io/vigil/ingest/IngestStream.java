@@ -1,11 +1,10 @@
-package io.vigil.ingest.syslog;
+package io.vigil.ingest;
 
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
@@ -28,21 +27,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Gathers the rows and dead letters of one listener into store writes of up to {@code maxBatchMessages}
- * messages or {@code linger} old, written by one flusher thread. Bounded: at most {@code maxReadyBatches}
- * full batches wait for the flusher, and callers of {@link #add} block beyond that, so a TCP connection
- * stops reading while the store's queue is full. Messages are counted as received once committed.
+ * The pipeline's road for inputs of many small messages (syslog): gathers what each message became into
+ * store writes of up to {@code maxBatchMessages} messages or {@code linger} old, written by one flusher
+ * thread, so a message costs no commit of its own. Bounded: at most {@code maxReadyBatches} full batches
+ * wait for the flusher, and callers of {@link #add} block beyond that, so a TCP connection stops reading
+ * while the store's queue is full. Records are counted as received once committed.
  */
-final class SyslogBatcher implements AutoCloseable {
+public final class IngestStream implements AutoCloseable {
     /** Full batches that may wait for the store before readers block: bounds what is read ahead. */
-    static final int MAX_READY_BATCHES = 4;
+    public static final int MAX_READY_BATCHES = 4;
 
-    private static final Logger LOG = Logger.getLogger(SyslogBatcher.class.getName());
+    private static final Logger LOG = Logger.getLogger(IngestStream.class.getName());
     private static final long OVERLOAD_RETRY_MILLIS = 100;
 
     private final EventStore store;
-    private final Metrics metrics;
-    private final String input;
+    private final IngestCounters counters;
+    private final IngestInput input;
     private final int maxBatchMessages;
     private final long lingerNanos;
     private final int maxReadyBatches;
@@ -55,21 +55,21 @@ final class SyslogBatcher implements AutoCloseable {
     private Batch current = new Batch();
     private boolean closed;
 
-    SyslogBatcher(
+    IngestStream(
             EventStore store,
-            Metrics metrics,
-            String input,
+            IngestCounters counters,
+            IngestInput input,
             int maxBatchMessages,
             Duration linger,
             int maxReadyBatches) {
         this.store = requireNonNull(store, "store is null");
-        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.counters = requireNonNull(counters, "counters is null");
         this.input = requireNonNull(input, "input is null");
         this.maxBatchMessages = maxBatchMessages;
         this.lingerNanos = linger.toNanos();
         this.maxReadyBatches = maxReadyBatches;
         this.flusher = Thread.ofPlatform()
-                .name("vigil-" + input + "-flusher")
+                .name("vigil-" + input.input() + "-flusher")
                 .daemon(true)
                 .start(this::run);
     }
@@ -79,14 +79,14 @@ final class SyslogBatcher implements AutoCloseable {
      *
      * @param format the format label of the message's counters
      */
-    void add(List<Row> rows, List<DeadLetter> deadLetters, String format) throws InterruptedException {
+    public void add(List<Row> rows, List<DeadLetter> deadLetters, String format) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (ready.size() >= maxReadyBatches && !closed) {
                 room.await();
             }
             if (closed) {
-                throw new VigilException(StandardErrorCode.INGEST_CLOSED, input + " listener is closed");
+                throw new VigilException(StandardErrorCode.INGEST_CLOSED, input.input() + " listener is closed");
             }
             current.add(rows, deadLetters, format);
             if (current.messages == 1) {
@@ -104,7 +104,7 @@ final class SyslogBatcher implements AutoCloseable {
     }
 
     /** Writes what is left, waits for every write to commit (bounded by {@code timeout}), then stops. */
-    void close(Duration timeout) throws InterruptedException {
+    public void close(Duration timeout) throws InterruptedException {
         lock.lock();
         try {
             if (closed) {
@@ -119,7 +119,7 @@ final class SyslogBatcher implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         flusher.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         if (flusher.isAlive()) {
-            LOG.severe(input + ": the store did not take the last syslog batches within " + timeout
+            LOG.severe(input.input() + ": the store did not take the last batches within " + timeout
                     + "; messages read but not written are lost");
             return;
         }
@@ -129,7 +129,7 @@ final class SyslogBatcher implements AutoCloseable {
         } catch (ExecutionException e) {
             // already counted and logged by the write's own completion
         } catch (TimeoutException e) {
-            LOG.severe(input + ": syslog batches were not committed within " + timeout);
+            LOG.severe(input.input() + ": batches were not committed within " + timeout);
         }
     }
 
@@ -144,7 +144,7 @@ final class SyslogBatcher implements AutoCloseable {
             try {
                 batch = nextBatch();
             } catch (InterruptedException e) {
-                LOG.severe(input + ": syslog flusher interrupted; messages read but not written are lost");
+                LOG.severe(input.input() + ": flusher interrupted; messages read but not written are lost");
                 return;
             }
             if (batch == null) {
@@ -205,7 +205,7 @@ final class SyslogBatcher implements AutoCloseable {
                 if (e.errorCode() == StandardErrorCode.INGEST_OVERLOADED) {
                     // the connections are blocked behind this batch, which is back-pressure; retry until it fits
                     if (!warned) {
-                        LOG.warning(input + ": store overloaded, syslog reading paused: " + e.getMessage());
+                        LOG.warning(input.input() + ": store overloaded, reading paused: " + e.getMessage());
                         warned = true;
                     }
                     if (!pause()) {
@@ -228,19 +228,10 @@ final class SyslogBatcher implements AutoCloseable {
                     lost(countsByFormat, failure);
                     return;
                 }
-                countsByFormat.forEach(
-                        (format, count) -> metrics.counter("events_received_total", "input", input, "format", format)
-                                .add(count));
+                countsByFormat.forEach((format, count) -> counters.received(input, format, count));
                 for (DeadLetter deadLetter : deadLetters) {
-                    metrics.counter(
-                                    "events_failed_total",
-                                    "input",
-                                    input,
-                                    "format",
-                                    deadLetter.format(),
-                                    "reason",
-                                    deadLetter.reason().code())
-                            .increment();
+                    counters.failed(
+                            input, deadLetter.format(), deadLetter.reason().code(), 1);
                 }
             });
             return;
@@ -260,16 +251,9 @@ final class SyslogBatcher implements AutoCloseable {
     private void lost(Map<String, Long> countsByFormat, Throwable failure) {
         long messages =
                 countsByFormat.values().stream().mapToLong(Long::longValue).sum();
-        LOG.log(Level.SEVERE, input + ": " + messages + " syslog records could not be stored", failure);
-        countsByFormat.forEach((format, count) -> metrics.counter(
-                        "events_failed_total",
-                        "input",
-                        input,
-                        "format",
-                        format,
-                        "reason",
-                        DeadLetterReason.STORE_REJECTED.code())
-                .add(count));
+        LOG.log(Level.SEVERE, input.input() + ": " + messages + " records could not be stored", failure);
+        countsByFormat.forEach(
+                (format, count) -> counters.failed(input, format, DeadLetterReason.STORE_REJECTED.code(), count));
     }
 
     /** Rows by table (with their counts by format) and dead letters of up to maxBatchMessages messages. */
