@@ -28,22 +28,18 @@ public interface EventStore extends QueryConnections, CommitStream, AutoCloseabl
      * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full
      * and fails with {@link StandardErrorCode#INGEST_OVERLOADED} when it stays full.
      */
-    default CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
-        return write(rows, "");
-    }
+    CompletableFuture<Void> write(List<Row> rows) throws InterruptedException;
 
     /**
-     * As {@link #write(List)}, for rows of the import {@code importKey} (empty for none): until
-     * {@link #recordImport} the committed ones can be found and removed by {@link #discardUnfinishedImport}.
+     * As {@link #write(List)}, for rows of the import {@code importKey} ("" for none): until {@link
+     * #recordImport} the committed ones can be found and removed by {@link #discardUnfinishedImport}.
      */
     CompletableFuture<Void> write(List<Row> rows, String importKey) throws InterruptedException;
 
     /** Queues dead letters; the future completes once they are committed. */
-    default CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
-        return deadLetter(deadLetters, "");
-    }
+    CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException;
 
-    /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (empty for none). */
+    /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (see {@link #write(List, String)}). */
     CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters, String importKey) throws InterruptedException;
 
     /**
@@ -58,18 +54,17 @@ public interface EventStore extends QueryConnections, CommitStream, AutoCloseabl
     int queuedRows();
 
     /** Whether the import with this key finished before (import is idempotent per content and options). */
-    boolean wasImported(String importKey);
+    boolean wasImported(String contentSha256);
 
     /**
      * Records an import after its rows were committed, and forgets where its rows are, in one transaction:
      * a crash before it leaves the import unfinished (its rows found again), after it finished.
      */
-    void recordImport(String importKey, String path, String format, long rows, long deadLetters);
+    void recordImport(String contentSha256, String path, String format, long rows, long deadLetters);
 
     /**
-     * Deletes the rows (dead letters included) that an import which never reached {@link #recordImport}
-     * committed, so that importing it again stores each row once. Returns how many. Only for an import
-     * that is not running.
+     * Deletes, in one transaction, the rows and dead letters that an import which never reached {@link
+     * #recordImport} committed, so that importing it again stores each row once. Returns how many.
      */
     long discardUnfinishedImport(String importKey);
 

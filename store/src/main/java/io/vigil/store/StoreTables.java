@@ -42,13 +42,13 @@ public final class StoreTables {
             "CREATE TABLE IF NOT EXISTS " + IMPORTS + " (content_sha256 VARCHAR PRIMARY KEY, path VARCHAR NOT NULL,"
                     + " format VARCHAR NOT NULL, rows BIGINT NOT NULL, dead_letters BIGINT NOT NULL,"
                     + " imported_at TIMESTAMP NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS " + IMPORT_ROWS + " (import_key VARCHAR NOT NULL, table_name VARCHAR NOT NULL,"
+                    + " batch_id BIGINT NOT NULL, first_row_seq BIGINT NOT NULL, row_count BIGINT NOT NULL)",
             // the batch ledger is the commit stream's log; stores created before it existed lack the times
             "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS min_time_generated TIMESTAMP",
             "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS max_time_generated TIMESTAMP",
             "CREATE TABLE IF NOT EXISTS " + SUBSCRIPTIONS + " (subscriber VARCHAR PRIMARY KEY,"
-                    + " last_batch_id BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS " + IMPORT_ROWS + " (import_key VARCHAR NOT NULL, table_name VARCHAR NOT NULL,"
-                    + " batch_id BIGINT NOT NULL, first_row_seq BIGINT NOT NULL, row_count BIGINT NOT NULL)");
+                    + " last_batch_id BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
 
     private StoreTables() {}
 }
