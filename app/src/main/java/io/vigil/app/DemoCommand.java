@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;

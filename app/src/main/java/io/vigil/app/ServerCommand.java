@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.vigil.app.bench;
 
-import io.vigil.app.query.QueryResult;
 import io.vigil.app.query.QueryService;
+import io.vigil.engine.QueryResult;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
@@ -107,9 +107,9 @@ public final class QueryBenchmark {
         Files.createDirectories(root);
         Instant now = BASE.plusMillis(rowCount * ROW_SPACING_MILLIS);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        try (DuckDbStore store = DuckDbStore.open(root.resolve("store"), StoreOptions.DEFAULT, clock, new Metrics());
-                QueryService service =
-                        new QueryService(store, clock, QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS)) {
+        try (DuckDbStore store = DuckDbStore.open(root.resolve("store"), StoreOptions.DEFAULT, clock, new Metrics())) {
+            QueryService service =
+                    new QueryService(store, clock, QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
             long started = System.nanoTime();
             load(store, now);
             out.printf(
