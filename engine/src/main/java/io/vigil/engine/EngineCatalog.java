@@ -61,7 +61,7 @@ public final class EngineCatalog {
     /** The tables of the source with their visible columns, by name. */
     public List<TableSchema> tables() {
         List<TableSchema> tables = new ArrayList<>();
-        for (StoredTable table : source.tables()) {
+        for (StoredTable table : source.storedTables()) {
             tables.add(table.schema());
         }
         tables.sort((left, right) -> left.name().compareTo(right.name()));

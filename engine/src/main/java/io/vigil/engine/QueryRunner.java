@@ -64,7 +64,7 @@ final class QueryRunner {
                 timeout,
                 () -> timedOut.get()
                         || deadline.map(end -> clock.instant().isAfter(end)).orElse(false));
-        try (Connection connection = source.openQueryConnection()) {
+        try (Connection connection = source.newQueryConnection()) {
             try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
                 List<Object> parameters = sql.parameters();
                 for (int index = 0; index < parameters.size(); index++) {

@@ -43,7 +43,7 @@ final class SourceCatalog implements QueryCatalog {
 
     @Override
     public Optional<CatalogTable> table(String name) {
-        for (StoredTable table : source.tables()) {
+        for (StoredTable table : source.storedTables()) {
             if (table.name().equals(name)) {
                 touched.add(name);
                 return Optional.of(
@@ -55,7 +55,7 @@ final class SourceCatalog implements QueryCatalog {
 
     @Override
     public Collection<String> tableNames() {
-        return source.tables().stream().map(StoredTable::name).toList();
+        return source.storedTables().stream().map(StoredTable::name).toList();
     }
 
     /** The tables the binder looked up and found so far, by name. */

@@ -56,7 +56,7 @@ final class InMemorySource implements QuerySource, AutoCloseable {
     }
 
     @Override
-    public List<StoredTable> tables() {
+    public List<StoredTable> storedTables() {
         return List.of(
                 new StoredTable(HEARTBEAT, List.of("TimeGenerated", "Computer"), Optional.empty()),
                 new StoredTable(
@@ -64,7 +64,7 @@ final class InMemorySource implements QuerySource, AutoCloseable {
     }
 
     @Override
-    public Connection openQueryConnection() throws SQLException {
+    public Connection newQueryConnection() throws SQLException {
         return connection.duplicate();
     }
 
@@ -76,12 +76,12 @@ final class InMemorySource implements QuerySource, AutoCloseable {
     /** A source whose database is gone: every connection fails, as a closed store's does. */
     static final class Closed implements QuerySource {
         @Override
-        public List<StoredTable> tables() {
+        public List<StoredTable> storedTables() {
             return List.of();
         }
 
         @Override
-        public Connection openQueryConnection() throws SQLException {
+        public Connection newQueryConnection() throws SQLException {
             throw new SQLException("the database is closed");
         }
     }

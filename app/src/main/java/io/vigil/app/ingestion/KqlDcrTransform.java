@@ -135,13 +135,13 @@ public final class KqlDcrTransform implements DcrTransform {
     private record TransformInput(List<Column> declaredColumns, Optional<DuckDBConnection> database)
             implements QuerySource {
         @Override
-        public List<StoredTable> tables() {
+        public List<StoredTable> storedTables() {
             TableSchema source = sourceSchema(declaredColumns);
             return List.of(new StoredTable(source, SchemaDdl.physicalColumnNames(source), Optional.empty()));
         }
 
         @Override
-        public Connection openQueryConnection() throws SQLException {
+        public Connection newQueryConnection() throws SQLException {
             if (database.isEmpty()) {
                 throw new SQLException("a transform is only checked here, not run");
             }

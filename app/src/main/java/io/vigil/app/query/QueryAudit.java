@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.Timespans;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Row;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 final class QueryAudit {
     private static final Logger LOG = Logger.getLogger(QueryAudit.class.getName());
 
-    private final DuckDbStore store;
+    private final EventStore store;
 
-    QueryAudit(DuckDbStore store) {
+    QueryAudit(EventStore store) {
         this.store = requireNonNull(store, "store is null");
     }
 

@@ -8,9 +8,8 @@ import io.vigil.engine.QueryCancellation;
 import io.vigil.engine.QueryException;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryResult;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.StandardErrorCode;
-import io.vigil.store.DuckDbStore;
-import io.vigil.store.StoreQuerySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,15 +30,15 @@ public final class QueryService {
     private final Clock clock;
     private final QueryLimits limits;
 
-    public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows) {
+    public QueryService(EventStore store, Clock clock, Duration timeout, int maxRows) {
         this(store, clock, new QueryLimits(timeout, maxRows, QueryLimits.DEFAULT.maxBytes()));
     }
 
-    public QueryService(DuckDbStore store, Clock clock, QueryLimits limits) {
+    public QueryService(EventStore store, Clock clock, QueryLimits limits) {
         this.clock = requireNonNull(clock, "clock is null");
         this.limits = requireNonNull(limits, "limits is null");
         // a bag_unpack probe runs while binding, under the same time limit as the query
-        this.engine = KqlEngine.builder(new StoreQuerySource(store))
+        this.engine = KqlEngine.builder(store)
                 .clock(clock)
                 .probeTimeout(limits.timeout())
                 .build();
