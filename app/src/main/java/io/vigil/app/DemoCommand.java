@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;
@@ -28,29 +28,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(
-            names = "--port",
-            defaultValue = "8080",
-            description = "HTTP port (0 picks a free one). Default: ${DEFAULT-VALUE}")
-    int port;
-
-    @Option(
-            names = "--bind",
-            defaultValue = "127.0.0.1",
-            description = "Address to listen on. Default: ${DEFAULT-VALUE}")
-    String bind;
-
     @Mixin
-    HttpTlsFlags tls;
-
-    @Mixin
-    SyslogFlags syslog;
-
-    @Mixin
-    FeedFlags feeds;
-
-    @Mixin
-    HttpLimitFlags httpLimits;
+    ServerFlags server;
 
     @Option(names = "--load-only", description = "Load the demo data, print the tables, and exit")
     boolean loadOnly;
@@ -70,12 +49,14 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened and the demo day is loaded
-        Optional<SSLContext> tlsContext = tls.context();
-        SyslogOptions syslogOptions = syslog.options();
-        FeedOptions feedOptions = feeds.options();
-        HttpLimits limits = httpLimits.limits();
+        Optional<SSLContext> tlsContext = server.tls.context();
+        SyslogOptions syslogOptions = server.syslog.options();
+        FeedOptions feedOptions = server.feeds.options();
+        QueryLimits queryLimits = server.queries.limits();
+        HttpLimits limits = server.httpLimits.limits();
+        Optional<Path> geoIpDatabase = server.geoIp.database();
         Path logs = data.dataDir.resolve(InputFiles.DEMO_LOGS);
-        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase)) {
             if (!Files.isDirectory(logs)) {
                 GeneratorOptions options = new GeneratorOptions(
                         GenerateCommand.defaultEnd(Clock.systemUTC()), GeneratorOptions.DEFAULT_HOURS, seed, scale);
@@ -96,9 +77,9 @@ final class DemoCommand implements Callable<Integer> {
             if (loadOnly) {
                 return 0;
             }
-            printQueriesToTry(runtime, tlsContext.isPresent(), bind, port);
+            printQueriesToTry(runtime, tlsContext.isPresent(), server.bind, server.port);
             ServerCommand.serve(
-                    runtime, bind, port, tlsContext, syslogOptions, feedOptions, QueryLimits.DEFAULT, limits);
+                    runtime, server.bind, server.port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
         }
         return 0;
     }

@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import picocli.CommandLine.Option;

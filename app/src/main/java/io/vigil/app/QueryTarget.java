@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.app.query.QueryException;
-import io.vigil.app.query.QueryResult;
 import io.vigil.app.query.QueryService;
-import io.vigil.app.query.QueryWarning;
+import io.vigil.engine.QueryException;
+import io.vigil.engine.QueryResult;
+import io.vigil.engine.QueryWarning;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
@@ -155,11 +155,7 @@ sealed interface QueryTarget extends AutoCloseable {
 
         @Override
         public void close() {
-            try {
-                service.close();
-            } finally {
-                runtime.close();
-            }
+            runtime.close();
         }
     }
 

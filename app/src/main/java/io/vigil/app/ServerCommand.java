@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import java.nio.file.Path;
@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "server",
@@ -27,47 +26,20 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(
-            names = "--port",
-            defaultValue = "8080",
-            description = "HTTP port (0 picks a free one). Default: ${DEFAULT-VALUE}")
-    int port;
-
-    @Option(
-            names = "--bind",
-            defaultValue = "127.0.0.1",
-            description = "Address to listen on. Default: ${DEFAULT-VALUE}")
-    String bind;
-
     @Mixin
-    HttpTlsFlags tls;
-
-    @Mixin
-    SyslogFlags syslog;
-
-    @Mixin
-    FeedFlags feeds;
-
-    @Mixin
-    QueryFlags queries;
-
-    @Mixin
-    HttpLimitFlags httpLimits;
-
-    @Mixin
-    GeoIpFlag geoIp;
+    ServerFlags server;
 
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
-        Optional<SSLContext> tlsContext = tls.context();
-        SyslogOptions syslogOptions = syslog.options();
-        FeedOptions feedOptions = feeds.options();
-        QueryLimits queryLimits = queries.limits();
-        HttpLimits limits = httpLimits.limits();
-        Optional<Path> geoIpDatabase = geoIp.database();
+        Optional<SSLContext> tlsContext = server.tls.context();
+        SyslogOptions syslogOptions = server.syslog.options();
+        FeedOptions feedOptions = server.feeds.options();
+        QueryLimits queryLimits = server.queries.limits();
+        HttpLimits limits = server.httpLimits.limits();
+        Optional<Path> geoIpDatabase = server.geoIp.database();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase)) {
-            serve(runtime, bind, port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
+            serve(runtime, server.bind, server.port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
         }
         return 0;
     }
@@ -76,13 +48,13 @@ final class ServerCommand implements Callable<Integer> {
     Running start(VigilRuntime runtime) throws Exception {
         return start(
                 runtime,
-                bind,
-                port,
-                tls.context(),
-                syslog.options(),
-                feeds.options(),
-                queries.limits(),
-                httpLimits.limits());
+                server.bind,
+                server.port,
+                server.tls.context(),
+                server.syslog.options(),
+                server.feeds.options(),
+                server.queries.limits(),
+                server.httpLimits.limits());
     }
 
     /**

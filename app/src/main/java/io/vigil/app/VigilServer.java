@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
-import io.vigil.app.query.QueryLimits;
 import io.vigil.app.query.QueryService;
+import io.vigil.engine.QueryLimits;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +159,6 @@ public final class VigilServer implements AutoCloseable {
             server.stop();
         } finally {
             sources.close();
-            queries.close();
         }
     }
 

@@ -22,7 +22,7 @@ class FeedOptionsTest {
     void feedsAreOffUnlessFlagsAreGiven() {
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs();
-        assertThat(server.feeds.options()).isEqualTo(FeedOptions.NONE);
+        assertThat(server.server.feeds.options()).isEqualTo(FeedOptions.NONE);
     }
 
     @Test
@@ -35,7 +35,7 @@ class FeedOptionsTest {
                         "--kafka-topic", "insights-logs-signinlogs",
                         "--kafka-group", "vigil-dev",
                         "--kafka-property", "session.timeout.ms=15000");
-        KafkaInputConfig kafka = demo.feeds.options().kafka().orElseThrow();
+        KafkaInputConfig kafka = demo.server.feeds.options().kafka().orElseThrow();
         assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(kafka.topics()).containsExactly("insights-activity-logs", "insights-logs-signinlogs");
         assertThat(kafka.groupId()).isEqualTo("vigil-dev");
@@ -46,13 +46,13 @@ class FeedOptionsTest {
     void incompleteKafkaFlagsAreConfigurationErrors() {
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs("--kafka-topic", "t");
-        assertThatThrownBy(() -> server.feeds.options()).hasMessageContaining("--kafka-bootstrap");
+        assertThatThrownBy(() -> server.server.feeds.options()).hasMessageContaining("--kafka-bootstrap");
         ServerCommand noTopic = new ServerCommand();
         new CommandLine(noTopic).parseArgs("--kafka-bootstrap", "127.0.0.1:9092");
-        assertThatThrownBy(() -> noTopic.feeds.options()).hasMessageContaining("--kafka-topic");
+        assertThatThrownBy(() -> noTopic.server.feeds.options()).hasMessageContaining("--kafka-topic");
         ServerCommand noEnv = new ServerCommand();
         new CommandLine(noEnv).parseArgs("--event-hubs-connection-string-env", "VIGIL_TEST_UNSET_VARIABLE");
-        assertThatThrownBy(() -> noEnv.feeds.options()).hasMessageContaining("VIGIL_TEST_UNSET_VARIABLE");
+        assertThatThrownBy(() -> noEnv.server.feeds.options()).hasMessageContaining("VIGIL_TEST_UNSET_VARIABLE");
     }
 
     @Test
@@ -60,7 +60,7 @@ class FeedOptionsTest {
         Path drop = Files.createDirectories(temp.resolve("drop"));
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs("--watch", drop.toString());
-        FeedOptions options = server.feeds.options();
+        FeedOptions options = server.server.feeds.options();
         try (VigilRuntime runtime = VigilRuntime.open(temp.resolve("data"));
                 FeedOptions.Feeds feeds = options.start(runtime)) {
             assertThat(feeds.descriptions()).singleElement().asString().startsWith("watching [" + drop);

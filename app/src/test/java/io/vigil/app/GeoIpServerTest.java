@@ -48,15 +48,15 @@ class GeoIpServerTest {
                 "0",
                 "--geoip-db",
                 database().toString());
-        try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir, command.geoIp.database());
+        try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir, command.server.geoIp.database());
                 ServerCommand.Running running = ServerCommand.start(
                         runtime,
-                        command.bind,
-                        command.port,
-                        command.tls.context(),
-                        command.syslog.options(),
-                        command.feeds.options(),
-                        command.queries.limits())) {
+                        command.server.bind,
+                        command.server.port,
+                        command.server.tls.context(),
+                        command.server.syslog.options(),
+                        command.server.feeds.options(),
+                        command.server.queries.limits())) {
             JsonNode rows = query(
                     running,
                     runtime,
@@ -75,16 +75,16 @@ class GeoIpServerTest {
     void withoutTheFlagTheBagIsEmpty() throws Exception {
         Path dataDir = temp.resolve("data");
         ServerCommand command = parse("--data", dataDir.toString(), "--port", "0");
-        assertThat(command.geoIp.database()).isEmpty();
-        try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir, command.geoIp.database());
+        assertThat(command.server.geoIp.database()).isEmpty();
+        try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir, command.server.geoIp.database());
                 ServerCommand.Running running = ServerCommand.start(
                         runtime,
-                        command.bind,
-                        command.port,
-                        command.tls.context(),
-                        command.syslog.options(),
-                        command.feeds.options(),
-                        command.queries.limits())) {
+                        command.server.bind,
+                        command.server.port,
+                        command.server.tls.context(),
+                        command.server.syslog.options(),
+                        command.server.feeds.options(),
+                        command.server.queries.limits())) {
             JsonNode rows = query(running, runtime, "print ip_location = geo_info_from_ip_address('20.53.203.50')");
             // the API returns a dynamic value as its JSON text, as Log Analytics does
             assertThat(rows.toString()).isEqualTo("[[\"{}\"]]");
@@ -94,7 +94,7 @@ class GeoIpServerTest {
     @Test
     void aMissingFileIsAConfigurationError() {
         ServerCommand command = parse("--geoip-db", temp.resolve("missing.mmdb").toString());
-        assertThatThrownBy(() -> command.geoIp.database())
+        assertThatThrownBy(() -> command.server.geoIp.database())
                 .isInstanceOf(VigilException.class)
                 .hasMessageContaining("--geoip-db");
     }
@@ -103,7 +103,7 @@ class GeoIpServerTest {
     void aFileThatIsNotADatabaseFailsTheOpen() throws Exception {
         Path bogus = Files.writeString(temp.resolve("bogus.mmdb"), "not a MaxMind DB");
         ServerCommand command = parse("--data", temp.resolve("data").toString(), "--geoip-db", bogus.toString());
-        Optional<Path> file = command.geoIp.database();
+        Optional<Path> file = command.server.geoIp.database();
         assertThatThrownBy(() -> VigilRuntime.open(command.data.dataDir, file))
                 .isInstanceOf(VigilException.class)
                 .hasMessageContaining("cannot read the GeoIP database");

@@ -15,10 +15,10 @@ class HttpLimitsTest {
     void theFlagDefaultsAreTheRecordDefaultsOnBothCommands() {
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs();
-        assertThat(server.httpLimits.limits()).isEqualTo(HttpLimits.DEFAULT);
+        assertThat(server.server.httpLimits.limits()).isEqualTo(HttpLimits.DEFAULT);
         DemoCommand demo = new DemoCommand();
         new CommandLine(demo).parseArgs();
-        assertThat(demo.httpLimits.limits()).isEqualTo(HttpLimits.DEFAULT);
+        assertThat(demo.server.httpLimits.limits()).isEqualTo(HttpLimits.DEFAULT);
         assertThat(HttpLimits.DEFAULT.rateLimit().enabled()).isFalse();
     }
 
@@ -45,7 +45,7 @@ class HttpLimitsTest {
                         "2.5",
                         "--http-rate-burst",
                         "5");
-        assertThat(server.httpLimits.limits())
+        assertThat(server.server.httpLimits.limits())
                 .isEqualTo(new HttpLimits(
                         Duration.ofMillis(7500),
                         Duration.ofSeconds(5),
@@ -82,6 +82,6 @@ class HttpLimitsTest {
     private static HttpLimits limits(String... args) {
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs(args);
-        return server.httpLimits.limits();
+        return server.server.httpLimits.limits();
     }
 }

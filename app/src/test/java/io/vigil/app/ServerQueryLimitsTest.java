@@ -76,16 +76,19 @@ class ServerQueryLimitsTest {
     @Test
     void badLimitsAreRefusedBeforeTheServerStarts() {
         assertThatThrownBy(() -> parse("--data", dataDir.toString(), "--query-timeout", "soon")
+                        .server
                         .queries
                         .limits())
                 .isInstanceOf(VigilException.class)
                 .hasMessageContaining("--query-timeout 'soon'");
         assertThatThrownBy(() -> parse("--data", dataDir.toString(), "--query-max-rows", "0")
+                        .server
                         .queries
                         .limits())
                 .isInstanceOf(VigilException.class)
                 .hasMessageContaining("row limit");
         assertThat(parse("--data", dataDir.toString(), "--query-timeout", "90s")
+                        .server
                         .queries
                         .limits()
                         .timeout())

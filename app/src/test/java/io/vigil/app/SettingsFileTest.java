@@ -40,10 +40,11 @@ class SettingsFileTest {
                 query-max-rows: 1000
                 """);
         ServerCommand fromFile = parse("server", "--config", file.toString());
-        assertThat(fromFile.port).isEqualTo(9443);
-        assertThat(fromFile.syslog.options()).isEqualTo(new SyslogOptions(5514, 5515, 0, Optional.empty()));
-        assertThat(fromFile.feeds.kafkaTopics).containsExactly("insights-activity-logs", "insights-logs-signinlogs");
-        assertThat(fromFile.queries.limits().maxRows()).isEqualTo(1000);
+        assertThat(fromFile.server.port).isEqualTo(9443);
+        assertThat(fromFile.server.syslog.options()).isEqualTo(new SyslogOptions(5514, 5515, 0, Optional.empty()));
+        assertThat(fromFile.server.feeds.kafkaTopics)
+                .containsExactly("insights-activity-logs", "insights-logs-signinlogs");
+        assertThat(fromFile.server.queries.limits().maxRows()).isEqualTo(1000);
 
         ServerCommand overridden = parse(
                 "server",
@@ -53,10 +54,10 @@ class SettingsFileTest {
                 "0",
                 "--kafka-topic",
                 "insights-logs-auditlogs");
-        assertThat(overridden.syslog.options()).isEqualTo(new SyslogOptions(5514, 0, 0, Optional.empty()));
+        assertThat(overridden.server.syslog.options()).isEqualTo(new SyslogOptions(5514, 0, 0, Optional.empty()));
         // a repeatable flag replaces the file's whole list rather than adding to it
-        assertThat(overridden.feeds.kafkaTopics).containsExactly("insights-logs-auditlogs");
-        assertThat(overridden.port).isEqualTo(9443);
+        assertThat(overridden.server.feeds.kafkaTopics).containsExactly("insights-logs-auditlogs");
+        assertThat(overridden.server.port).isEqualTo(9443);
     }
 
     /** The example in docs/operations.md is a valid settings file of {@code vigil server}. */
@@ -65,18 +66,23 @@ class SettingsFileTest {
         String example = ReadmeScripts.example("settings-file");
         ServerCommand server =
                 parse("server", "--config", write("readme.yaml", example).toString());
-        assertThat(server.bind).isEqualTo("0.0.0.0");
-        assertThat(server.syslog.tlsPort).isEqualTo(6514);
-        assertThat(server.feeds.watch).containsExactly(Path.of("/mnt/insights-activity-logs"));
+        assertThat(server.server.bind).isEqualTo("0.0.0.0");
+        assertThat(server.server.syslog.tlsPort).isEqualTo(6514);
+        assertThat(server.server.feeds.watch).containsExactly(Path.of("/mnt/insights-activity-logs"));
     }
 
     @Test
     void theWorkspacesOwnSettingsFileIsReadWithoutConfig() throws Exception {
         Path data = Files.createDirectories(temp.resolve("ws"));
         Files.writeString(data.resolve(SettingsFile.DEFAULT_NAME), "syslog-tcp-port: 6601\n", UTF_8);
-        assertThat(parse("server", "--data", data.toString()).syslog.options().tcpPort())
+        assertThat(parse("server", "--data", data.toString())
+                        .server
+                        .syslog
+                        .options()
+                        .tcpPort())
                 .isEqualTo(6601);
         assertThat(parse("server", "--data", temp.resolve("elsewhere").toString())
+                        .server
                         .syslog
                         .options()
                         .tcpPort())

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.cli.CliRun;
 import io.vigil.app.ingestion.DataCollectionRules;
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -21,10 +21,10 @@ class SyslogOptionsTest {
     void listenersAreOffUnlessAPortIsGiven() {
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs();
-        assertThat(server.syslog.options()).isEqualTo(SyslogOptions.NONE);
+        assertThat(server.server.syslog.options()).isEqualTo(SyslogOptions.NONE);
         DemoCommand demo = new DemoCommand();
         new CommandLine(demo).parseArgs();
-        assertThat(demo.syslog.options().listeners("127.0.0.1")).isEmpty();
+        assertThat(demo.server.syslog.options().listeners("127.0.0.1")).isEmpty();
     }
 
     @Test
@@ -44,7 +44,7 @@ class SyslogOptionsTest {
                         "syslog.p12",
                         "--syslog-tls-password-file",
                         "syslog.password");
-        List<SyslogListenerConfig> listeners = server.syslog.options().listeners(server.bind);
+        List<SyslogListenerConfig> listeners = server.server.syslog.options().listeners(server.server.bind);
         assertThat(listeners)
                 .extracting(
                         SyslogListenerConfig::transport, SyslogListenerConfig::port, SyslogListenerConfig::bindAddress)
@@ -71,7 +71,7 @@ class SyslogOptionsTest {
                         "2001:db8::/32",
                         "--syslog-tls-allow",
                         "any");
-        List<SyslogListenerConfig> listeners = server.syslog.options().listeners("0.0.0.0");
+        List<SyslogListenerConfig> listeners = server.server.syslog.options().listeners("0.0.0.0");
         assertThat(listeners.get(0).senders()).isEqualTo(SenderFilter.parse(List.of("10.0.0.0/8", "2001:db8::/32")));
         assertThat(listeners.get(1).senders()).isEqualTo(SenderFilter.LOOPBACK);
         // a TLS listener that requires client certificates lets them authenticate any address
@@ -91,7 +91,7 @@ class SyslogOptionsTest {
                 .isEqualTo(SenderFilter.LOOPBACK);
         ServerCommand wrong = new ServerCommand();
         new CommandLine(wrong).parseArgs("--syslog-tcp-allow", "printer.lan");
-        assertThatThrownBy(() -> wrong.syslog.options())
+        assertThatThrownBy(() -> wrong.server.syslog.options())
                 .isInstanceOf(VigilException.class)
                 .hasMessageContaining("printer.lan");
     }
@@ -109,7 +109,7 @@ class SyslogOptionsTest {
                         "server.key",
                         "--syslog-tls-client-ca",
                         "ca.pem");
-        assertThat(server.syslog.options().tls())
+        assertThat(server.server.syslog.options().tls())
                 .contains(new SyslogTlsConfig(
                         new SyslogTlsConfig.Identity.Pem(Path.of("server.pem"), Path.of("server.key")),
                         Optional.of(Path.of("ca.pem"))));
@@ -122,23 +122,23 @@ class SyslogOptionsTest {
                         "server.key",
                         "--syslog-tls-keystore",
                         "syslog.p12");
-        assertThatThrownBy(() -> both.syslog.options()).hasMessageContaining("not both");
+        assertThatThrownBy(() -> both.server.syslog.options()).hasMessageContaining("not both");
         ServerCommand caAlone = new ServerCommand();
         new CommandLine(caAlone).parseArgs("--syslog-tls-client-ca", "ca.pem");
-        assertThatThrownBy(() -> caAlone.syslog.options()).hasMessageContaining("--syslog-tls-client-ca needs");
+        assertThatThrownBy(() -> caAlone.server.syslog.options()).hasMessageContaining("--syslog-tls-client-ca needs");
     }
 
     @Test
     void tlsWithoutAKeystoreIsAConfigurationError() {
         DemoCommand demo = new DemoCommand();
         new CommandLine(demo).parseArgs("--syslog-tls-port", "6514");
-        assertThatThrownBy(() -> demo.syslog.options())
+        assertThatThrownBy(() -> demo.server.syslog.options())
                 .isInstanceOfSatisfying(
                         VigilException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(StandardErrorCode.INVALID_CONFIGURATION))
                 .hasMessageContaining("--syslog-tls-keystore");
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs("--syslog-udp-port", "70000");
-        assertThatThrownBy(() -> server.syslog.options()).hasMessageContaining("--syslog-udp-port");
+        assertThatThrownBy(() -> server.server.syslog.options()).hasMessageContaining("--syslog-udp-port");
     }
 }

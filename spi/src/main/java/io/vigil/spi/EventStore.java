@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * after their commit, dead letters, the table catalog (custom tables included), and the commit stream.
  * The embedded DuckDB store implements it; nothing outside the store module needs to know which.
  */
-public interface EventStore extends QueryConnections, CommitStream, AutoCloseable {
+public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
     /** The folder the workspace keeps its files in. */
     Path dataDir();
 

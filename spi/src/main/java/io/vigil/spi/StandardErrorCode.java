@@ -13,6 +13,8 @@ public enum StandardErrorCode {
     INGEST_CLOSED(201, ErrorCategory.RESOURCE),
     /** A query ran longer than its time limit (the query API's 504, Log Analytics' timeout). */
     QUERY_TIMEOUT(202, ErrorCategory.RESOURCE),
+    /** A query its caller cancelled while it ran (a closed request, a stopped rule). */
+    QUERY_CANCELLED(203, ErrorCategory.RESOURCE),
     EXTERNAL_FAILURE(300, ErrorCategory.EXTERNAL);
 
     private final int code;

@@ -12,6 +12,7 @@ import io.vigil.spi.Metrics;
 import io.vigil.spi.RetentionRun;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
@@ -212,6 +213,16 @@ public final class DuckDbStore implements EventStore {
         tables.add(StoreTables.DEAD_LETTER_SCHEMA);
         tables.sort((left, right) -> left.name().compareTo(right.name()));
         return tables;
+    }
+
+    @Override
+    public List<StoredTable> storedTables() {
+        List<StoredTable> stored = new ArrayList<>();
+        for (TableSchema table : tables()) {
+            stored.add(new StoredTable(
+                    table, SchemaDdl.physicalColumnNames(table), Optional.of(HiddenColumns.INGESTION_TIME)));
+        }
+        return stored;
     }
 
     /**

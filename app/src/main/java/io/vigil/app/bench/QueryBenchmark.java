@@ -1,7 +1,7 @@
 package io.vigil.app.bench;
 
-import io.vigil.app.query.QueryResult;
 import io.vigil.app.query.QueryService;
+import io.vigil.engine.QueryResult;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
@@ -108,9 +108,9 @@ public final class QueryBenchmark {
         Files.createDirectories(root);
         Instant now = BASE.plusMillis(rowCount * ROW_SPACING_MILLIS);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        try (EventStore store = DuckDbStore.open(root.resolve("store"), StoreOptions.DEFAULT, clock, new Metrics());
-                QueryService service =
-                        new QueryService(store, clock, QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS)) {
+        try (EventStore store = DuckDbStore.open(root.resolve("store"), StoreOptions.DEFAULT, clock, new Metrics())) {
+            QueryService service =
+                    new QueryService(store, clock, QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
             long started = System.nanoTime();
             load(store, now);
             out.printf(

@@ -5,22 +5,18 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.engine.Compilation;
+import io.vigil.engine.CompiledQuery;
+import io.vigil.engine.KqlEngine;
+import io.vigil.engine.QueryCancellation;
+import io.vigil.engine.QueryException;
+import io.vigil.engine.QueryParameters;
 import io.vigil.formats.common.JsonRecords;
-import io.vigil.kql.binder.BindOptions;
-import io.vigil.kql.binder.Binder;
-import io.vigil.kql.binder.BoundQuery;
-import io.vigil.kql.binder.CatalogTable;
-import io.vigil.kql.binder.QueryCatalog;
-import io.vigil.kql.syntax.Diagnostic;
-import io.vigil.kql.syntax.KqlParser;
-import io.vigil.kql.syntax.ParseResult;
 import io.vigil.plan.PlanColumn;
-import io.vigil.plan.PlanNode;
 import io.vigil.spi.Column;
+import io.vigil.spi.QuerySource;
+import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableSchema;
-import io.vigil.sql.DuckDbDialect;
-import io.vigil.sql.PlanToSql;
-import io.vigil.sql.SqlStatement;
 import io.vigil.store.SchemaDdl;
 import io.vigil.store.StoreFunctions;
 import java.io.IOException;
@@ -34,21 +30,21 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.duckdb.DuckDBConnection;
 
 /**
- * Runs a data flow's {@code transformKql} with Vigil's KQL engine: the request's records become a
- * temporary DuckDB table named {@code source}, typed by the stream declaration (Azure's input "virtual
- * table", learn.microsoft.com/azure/azure-monitor/essentials/data-collection-transformations), the
- * transform is parsed, bound against a catalog holding only {@code source}, planned and rendered to
- * DuckDB SQL like any query, and its result rows become the records for the output table, with the
- * columns and types the transform produced.
+ * Runs a data flow's {@code transformKql} on Vigil's KQL engine: the request's records become a DuckDB
+ * table named {@code source}, typed by the stream declaration (Azure's input "virtual table",
+ * learn.microsoft.com/azure/azure-monitor/essentials/data-collection-transformations), the engine compiles
+ * the transform against a source holding only that table and runs it, and its result rows become the
+ * records for the output table, with the columns and types the transform produced.
  *
  * <p>Each request runs in its own in-memory DuckDB database, apart from the workspace's store, so a
  * transform can read nothing but its input. Values that do not convert to their declared type become
- * null, as Azure's typed input does.
+ * null, as Azure's typed input does. A transform's schema never depends on its data (no schema probes),
+ * since it is checked when the rule is created, before any data.
  */
 public final class KqlDcrTransform implements DcrTransform {
     private static final String SOURCE = "source";
@@ -64,8 +60,8 @@ public final class KqlDcrTransform implements DcrTransform {
         if (DcrTransform.isIdentity(transformKql)) {
             return Optional.empty();
         }
-        Compiled compiled = compile(transformKql, declaredColumns);
-        return compiled.error();
+        return compile(engine(new TransformInput(declaredColumns, Optional.empty())), transformKql)
+                .error();
     }
 
     @Override
@@ -73,56 +69,84 @@ public final class KqlDcrTransform implements DcrTransform {
         if (DcrTransform.isIdentity(transformKql)) {
             return new Transformed(records, declaredColumns);
         }
-        Compiled compiled = compile(transformKql, declaredColumns);
-        if (compiled.error().isPresent()) {
-            return new Refused(compiled.error().get());
-        }
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:")) {
+            KqlEngine engine = engine(new TransformInput(declaredColumns, Optional.of((DuckDBConnection) connection)));
+            Compiled compiled = compile(engine, transformKql);
+            if (compiled.error().isPresent()) {
+                return new Refused(compiled.error().get());
+            }
             try (Statement settings = connection.createStatement()) {
-                settings.execute("SET TimeZone = 'UTC'");
+                settings.execute("SET GLOBAL TimeZone = 'UTC'");
             }
             // a transform may call the Java functions (series, parse_xml), which the store registers on its own
             // database only; geo_info_from_ip_address answers the empty bag here (no GeoIP database in ingestion)
             StoreFunctions.register(connection, Optional.empty());
             load(connection, declaredColumns, records);
-            return run(connection, compiled.plan().orElseThrow(), compiled.sql().orElseThrow());
+            CompiledQuery query = compiled.query().orElseThrow();
+            // the request's own rows, in memory: no timeout, as before the engine ran transforms
+            return engine.run(query, Optional.empty(), QueryCancellation.none(), (rows, state) -> read(query, rows));
         } catch (SQLException e) {
             return new Refused("the transform failed on this batch: " + firstLine(e.getMessage()));
+        } catch (QueryException e) {
+            String reason = e.getMessage();
+            if (e.getCause() instanceof SQLException cause) {
+                reason = cause.getMessage();
+            }
+            return new Refused("the transform failed on this batch: " + firstLine(reason));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Refused("the transform was interrupted");
         }
     }
 
-    private record Compiled(Optional<PlanNode> plan, Optional<SqlStatement> sql, Optional<String> error) {}
+    private KqlEngine engine(TransformInput input) {
+        return KqlEngine.builder(input).clock(clock).schemaProbes(false).build();
+    }
 
-    private Compiled compile(String transformKql, List<Column> declaredColumns) {
-        ParseResult parsed = KqlParser.parse(transformKql);
-        BoundQuery bound = Binder.bind(
-                transformKql,
-                parsed,
-                new SourceCatalog(sourceSchema(declaredColumns)),
-                new BindOptions(clock.instant(), Optional.empty()));
-        Optional<Diagnostic> error =
-                bound.diagnostics().stream().filter(Diagnostic::isError).findFirst();
-        if (error.isPresent()) {
-            return failed("transformKql '" + transformKql + "': " + error.get());
-        }
-        if (bound.plan().isEmpty()) {
-            return failed("transformKql '" + transformKql + "' has no query");
-        }
+    private record Compiled(Optional<CompiledQuery> query, Optional<String> error) {}
+
+    private Compiled compile(KqlEngine engine, String transformKql) {
+        Compilation compilation;
         try {
-            PlanNode plan = bound.plan().get();
-            return new Compiled(
-                    Optional.of(plan), Optional.of(PlanToSql.render(plan, DuckDbDialect.INSTANCE)), Optional.empty());
-        } catch (UnsupportedOperationException e) {
+            compilation = engine.compile(transformKql, QueryParameters.at(clock.instant()));
+        } catch (QueryException e) {
             return failed("transformKql '" + transformKql + "' is not supported: " + e.getMessage());
         }
+        return switch (compilation) {
+            case CompiledQuery query -> new Compiled(Optional.of(query), Optional.empty());
+            case Compilation.Rejected rejected ->
+                failed("transformKql '" + transformKql + "': "
+                        + rejected.errors().get(0));
+        };
     }
 
     private static Compiled failed(String message) {
-        return new Compiled(Optional.empty(), Optional.empty(), Optional.of(message));
+        return new Compiled(Optional.empty(), Optional.of(message));
     }
 
     private static TableSchema sourceSchema(List<Column> declaredColumns) {
         return new TableSchema(SOURCE, declaredColumns);
+    }
+
+    /**
+     * The transform's input as the engine sees it: the one table {@code source}, and once the request's rows
+     * are loaded, the in-memory database holding them.
+     */
+    private record TransformInput(List<Column> declaredColumns, Optional<DuckDBConnection> database)
+            implements QuerySource {
+        @Override
+        public List<StoredTable> storedTables() {
+            TableSchema source = sourceSchema(declaredColumns);
+            return List.of(new StoredTable(source, SchemaDdl.physicalColumnNames(source), Optional.empty()));
+        }
+
+        @Override
+        public Connection newQueryConnection() throws SQLException {
+            if (database.isEmpty()) {
+                throw new SQLException("a transform is only checked here, not run");
+            }
+            return database.get().duplicate();
+        }
     }
 
     /** Loads the records in one vectorized statement: DuckDB types the JSON array by the declaration. */
@@ -144,7 +168,8 @@ public final class KqlDcrTransform implements DcrTransform {
         list.add(structure);
         ArrayNode input = JsonRecords.MAPPER.createArrayNode();
         input.addAll(records);
-        String sql = "CREATE TEMP TABLE " + quote(SOURCE) + " AS SELECT " + select
+        // a plain table, not TEMP: the engine reads it on a duplicate connection of this private database
+        String sql = "CREATE TABLE " + quote(SOURCE) + " AS SELECT " + select
                 + " FROM (SELECT unnest(from_json(?::JSON, ?)) AS record)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, input.toString());
@@ -153,33 +178,20 @@ public final class KqlDcrTransform implements DcrTransform {
         }
     }
 
-    private static Result run(Connection connection, PlanNode plan, SqlStatement sql) throws SQLException {
-        List<PlanColumn> columns =
-                plan.columns().stream().filter(column -> !column.hidden()).toList();
-        List<Column> outputColumns = new ArrayList<>();
-        for (PlanColumn column : columns) {
-            outputColumns.add(new Column(column.name(), column.type()));
-        }
+    private static Result read(CompiledQuery query, ResultSet rows) throws SQLException {
+        List<PlanColumn> columns = query.plan().columns();
         List<ObjectNode> output = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
-            List<Object> parameters = sql.parameters();
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ObjectNode record = JsonRecords.MAPPER.createObjectNode();
-                    for (int i = 0; i < plan.columns().size(); i++) {
-                        PlanColumn column = plan.columns().get(i);
-                        if (!column.hidden()) {
-                            put(record, column, rows, i + 1);
-                        }
-                    }
-                    output.add(record);
+        while (rows.next()) {
+            ObjectNode record = JsonRecords.MAPPER.createObjectNode();
+            for (int i = 0; i < columns.size(); i++) {
+                PlanColumn column = columns.get(i);
+                if (!column.hidden()) {
+                    put(record, column, rows, i + 1);
                 }
             }
+            output.add(record);
         }
-        return new Transformed(output, outputColumns);
+        return new Transformed(output, query.schema());
     }
 
     private static void put(ObjectNode record, PlanColumn column, ResultSet rows, int index) throws SQLException {
@@ -222,21 +234,5 @@ public final class KqlDcrTransform implements DcrTransform {
             return text.substring(0, newline);
         }
         return text;
-    }
-
-    /** A catalog of one table, {@code source}: a transform reads its input and nothing else. */
-    private record SourceCatalog(TableSchema source) implements QueryCatalog {
-        @Override
-        public Optional<CatalogTable> table(String name) {
-            if (!name.equals(SOURCE)) {
-                return Optional.empty();
-            }
-            return Optional.of(new CatalogTable(source, SchemaDdl.physicalColumnNames(source), Optional.empty()));
-        }
-
-        @Override
-        public Collection<String> tableNames() {
-            return List.of(SOURCE);
-        }
     }
 }

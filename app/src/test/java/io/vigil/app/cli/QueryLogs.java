@@ -1,8 +1,8 @@
 package io.vigil.app.cli;
 
 import io.vigil.app.VigilRuntime;
-import io.vigil.app.query.QueryResult;
 import io.vigil.app.query.QueryService;
+import io.vigil.engine.QueryResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -13,12 +13,9 @@ final class QueryLogs {
 
     /** QueryText, RequestClientApp, ResponseCode and ResponseRowCount of every logged query, oldest first. */
     static List<List<Object>> read(Path dataDir) throws Exception {
-        try (VigilRuntime runtime = VigilRuntime.open(dataDir);
-                QueryService service = new QueryService(
-                        runtime.store(),
-                        runtime.clock(),
-                        QueryService.DEFAULT_TIMEOUT,
-                        QueryService.DEFAULT_MAX_ROWS)) {
+        try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+            QueryService service = new QueryService(
+                    runtime.store(), runtime.clock(), QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS);
             QueryResult result = service.execute(
                     "LAQueryLogs | sort by TimeGenerated asc"
                             + " | project QueryText, RequestClientApp, ResponseCode, ResponseRowCount",

@@ -7,7 +7,7 @@ import io.vigil.app.ApiKeys;
 import io.vigil.app.HttpLimits;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
-import io.vigil.app.query.QueryLimits;
+import io.vigil.engine.QueryLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

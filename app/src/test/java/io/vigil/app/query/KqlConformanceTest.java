@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.vigil.engine.QueryException;
+import io.vigil.engine.QueryResult;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +44,6 @@ class KqlConformanceTest {
 
     @AfterAll
     static void close() {
-        service.close();
         store.close();
     }
 

@@ -3,6 +3,7 @@ package io.vigil.app.query;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.engine.CompiledQuery;
 import io.vigil.plan.PlanPrinter;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
@@ -40,7 +41,6 @@ class KqlSqlGoldenTest {
 
     @AfterAll
     static void close() {
-        service.close();
         store.close();
     }
 
@@ -68,7 +68,7 @@ class KqlSqlGoldenTest {
         } else {
             kql = text.substring(kqlStart + "-- kql\n".length(), planStart).strip();
         }
-        QueryService.Compiled compiled = service.compile(kql, Optional.empty());
+        CompiledQuery compiled = service.compile(kql, Optional.empty());
         String actual = "-- kql\n" + kql + "\n\n-- plan\n" + PlanPrinter.print(compiled.plan()) + "\n-- sql duckdb\n"
                 + compiled.sql().sql() + "\n-- parameters\n" + compiled.sql().parameters() + "\n";
         if (Boolean.getBoolean("golden.update")) {

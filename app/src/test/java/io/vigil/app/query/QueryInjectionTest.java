@@ -2,6 +2,8 @@ package io.vigil.app.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.engine.CompiledQuery;
+import io.vigil.engine.QueryResult;
 import io.vigil.store.DuckDbStore;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +44,6 @@ class QueryInjectionTest {
 
     @AfterAll
     static void close() {
-        service.close();
         store.close();
     }
 
@@ -66,7 +67,7 @@ class QueryInjectionTest {
             for (String value : HOSTILE) {
                 String literal = kqlString(value);
                 String query = String.format(template, literal, literal);
-                QueryService.Compiled compiled = service.compile(query, Optional.empty());
+                CompiledQuery compiled = service.compile(query, Optional.empty());
                 assertThat(compiled.sql().sql()).as("SQL of %s", query).isEqualTo(baseline);
                 assertThat(compiled.sql().sql()).doesNotContain("DROP");
                 service.execute(query, Optional.empty());

@@ -3,6 +3,9 @@ package io.vigil.app.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.engine.QueryException;
+import io.vigil.engine.QueryLimits;
+import io.vigil.engine.QueryResult;
 import io.vigil.spi.ErrorCategory;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.store.DuckDbStore;
@@ -47,10 +50,9 @@ class QueryLimitsTest {
     }
 
     private static QueryResult run(int maxRows, long maxBytes, String query) throws InterruptedException {
-        try (QueryService service = new QueryService(
-                store, QueryFixtures.CLOCK, new QueryLimits(QueryService.DEFAULT_TIMEOUT, maxRows, maxBytes))) {
-            return service.execute(query, Optional.empty());
-        }
+        QueryService service = new QueryService(
+                store, QueryFixtures.CLOCK, new QueryLimits(QueryService.DEFAULT_TIMEOUT, maxRows, maxBytes));
+        return service.execute(query, Optional.empty());
     }
 
     @Test
@@ -114,18 +116,17 @@ class QueryLimitsTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aQueryOverTheTimeLimitIsCancelledWithATimeoutError() {
         long started = System.nanoTime();
-        try (QueryService service = new QueryService(
+        QueryService service = new QueryService(
                 store,
                 QueryFixtures.CLOCK,
-                new QueryLimits(Duration.ofMillis(300), 1000, QueryLimits.DEFAULT.maxBytes()))) {
-            assertThatThrownBy(() -> service.execute(SLOW_QUERY, Optional.empty()))
-                    .isInstanceOfSatisfying(QueryException.class, exception -> {
-                        assertThat(exception.errorCode()).isEqualTo(StandardErrorCode.QUERY_TIMEOUT);
-                        assertThat(exception.errorCode().category()).isEqualTo(ErrorCategory.RESOURCE);
-                        assertThat(exception.getMessage()).isEqualTo("Query exceeded the timeout of 300 ms");
-                        assertThat(QueryService.responseCode(exception)).isEqualTo(504);
-                    });
-        }
+                new QueryLimits(Duration.ofMillis(300), 1000, QueryLimits.DEFAULT.maxBytes()));
+        assertThatThrownBy(() -> service.execute(SLOW_QUERY, Optional.empty()))
+                .isInstanceOfSatisfying(QueryException.class, exception -> {
+                    assertThat(exception.errorCode()).isEqualTo(StandardErrorCode.QUERY_TIMEOUT);
+                    assertThat(exception.errorCode().category()).isEqualTo(ErrorCategory.RESOURCE);
+                    assertThat(exception.getMessage()).isEqualTo("Query exceeded the timeout of 300 ms");
+                    assertThat(QueryService.responseCode(exception)).isEqualTo(504);
+                });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     }
 
@@ -155,13 +156,11 @@ class QueryLimitsTest {
 
     @Test
     void rowsReadWhenTheTimeRunsOutAreAPartialResult() throws Exception {
-        QueryResult result;
-        try (QueryService service = new QueryService(
+        QueryService service = new QueryService(
                 store,
                 new SteppingClock(),
-                new QueryLimits(Duration.ofSeconds(20), 1_000_000, QueryLimits.DEFAULT.maxBytes()))) {
-            result = service.execute("range x from 1 to 100000 step 1", Optional.empty());
-        }
+                new QueryLimits(Duration.ofSeconds(20), 1_000_000, QueryLimits.DEFAULT.maxBytes()));
+        QueryResult result = service.execute("range x from 1 to 100000 step 1", Optional.empty());
 
         assertThat(result.rows()).isNotEmpty().hasSizeLessThan(100_000);
         assertThat(result.warnings()).singleElement().satisfies(warning -> {
@@ -174,9 +173,9 @@ class QueryLimitsTest {
 
     @Test
     void limitsAreDescribedAsPeopleWriteThem() {
-        assertThat(QueryService.describe(Duration.ofMinutes(3))).isEqualTo("3 minutes");
-        assertThat(QueryService.describe(Duration.ofSeconds(90))).isEqualTo("90 seconds");
-        assertThat(QueryService.describe(Duration.ofSeconds(1))).isEqualTo("1 second");
-        assertThat(QueryService.describe(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+        assertThat(QueryLimits.describe(Duration.ofMinutes(3))).isEqualTo("3 minutes");
+        assertThat(QueryLimits.describe(Duration.ofSeconds(90))).isEqualTo("90 seconds");
+        assertThat(QueryLimits.describe(Duration.ofSeconds(1))).isEqualTo("1 second");
+        assertThat(QueryLimits.describe(Duration.ofMillis(1500))).isEqualTo("1500 ms");
     }
 }

@@ -3,9 +3,9 @@ package io.vigil.app.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.detect.SentinelRuleFiles;
-import io.vigil.kql.binder.BindOptions;
-import io.vigil.kql.binder.Binder;
-import io.vigil.kql.binder.BoundQuery;
+import io.vigil.engine.Compilation;
+import io.vigil.engine.QueryException;
+import io.vigil.engine.QueryParameters;
 import io.vigil.kql.syntax.KqlParser;
 import io.vigil.kql.syntax.ParseResult;
 import io.vigil.store.DuckDbStore;
@@ -75,10 +75,8 @@ class SentinelCorpusQueryTest {
         int ran = 0;
         Map<String, Integer> firstErrors = new TreeMap<>();
         Map<String, String> failures = new TreeMap<>();
-        try (DuckDbStore store = QueryFixtures.openStore(dataDir);
-                QueryService service =
-                        new QueryService(store, QueryFixtures.CLOCK, QueryService.DEFAULT_TIMEOUT, 1000)) {
-            StoreQueryCatalog catalog = service.catalog();
+        try (DuckDbStore store = QueryFixtures.openStore(dataDir)) {
+            QueryService service = new QueryService(store, QueryFixtures.CLOCK, QueryService.DEFAULT_TIMEOUT, 1000);
             for (Path file : files) {
                 Optional<String> query = query(file);
                 if (query.isEmpty()) {
@@ -89,13 +87,9 @@ class SentinelCorpusQueryTest {
                     continue;
                 }
                 parsed++;
-                BoundQuery result =
-                        Binder.bind(query.get(), parse, catalog, new BindOptions(QueryFixtures.NOW, Optional.empty()));
-                if (result.hasErrors()) {
-                    var first = result.diagnostics().stream()
-                            .filter(d -> d.isError())
-                            .findFirst()
-                            .orElseThrow();
+                Compilation compilation = service.engine().compile(query.get(), QueryParameters.at(QueryFixtures.NOW));
+                if (compilation instanceof Compilation.Rejected rejected) {
+                    var first = rejected.errors().get(0);
                     String key = first.code().code() + " " + first.message().replaceAll("'[^']*'", "'…'");
                     if (first.code().code().startsWith("KQL25")) {
                         key = first.code().code() + " " + first.message();
@@ -104,8 +98,7 @@ class SentinelCorpusQueryTest {
                     failures.put(root.relativize(file).toString(), first.code().code());
                     if (VERBOSE) {
                         System.out.println("  ! " + root.relativize(file) + ": "
-                                + result.diagnostics().stream()
-                                        .filter(d -> d.isError())
+                                + rejected.errors().stream()
                                         .map(d -> d.code().code() + " " + d.message())
                                         .toList());
                     }

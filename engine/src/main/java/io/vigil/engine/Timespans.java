@@ -1,6 +1,5 @@
-package io.vigil.app.query;
+package io.vigil.engine;
 
-import io.vigil.kql.binder.BindOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,7 +11,7 @@ import java.util.Optional;
  * interval {@code start/end}, {@code start/duration} or {@code duration/end}, as the Log Analytics
  * query API takes it.
  */
-final class Timespans {
+public final class Timespans {
     /** Bounds of what a datetime can hold; the SDK's {@code QueryTimeInterval.ALL} goes far beyond. */
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
 
@@ -20,9 +19,10 @@ final class Timespans {
 
     private Timespans() {}
 
-    static Optional<BindOptions.TimeRange> parse(String text, Instant now) {
+    /** The window of a timespan text at {@code now}, clamped to what a datetime holds; empty when it does not parse. */
+    public static Optional<QueryParameters.TimeWindow> parse(String text, Instant now) {
         return parseUnclamped(text, now)
-                .map(range -> new BindOptions.TimeRange(clamp(range.start()), clamp(range.end())));
+                .map(range -> new QueryParameters.TimeWindow(clamp(range.start()), clamp(range.end())));
     }
 
     private static Instant clamp(Instant instant) {
@@ -35,24 +35,24 @@ final class Timespans {
         return instant;
     }
 
-    private static Optional<BindOptions.TimeRange> parseUnclamped(String text, Instant now) {
+    private static Optional<QueryParameters.TimeWindow> parseUnclamped(String text, Instant now) {
         String value = text.strip();
         try {
             int slash = value.indexOf('/');
             if (slash < 0) {
-                return Optional.of(new BindOptions.TimeRange(now.minus(duration(value)), now));
+                return Optional.of(new QueryParameters.TimeWindow(now.minus(duration(value)), now));
             }
             String first = value.substring(0, slash);
             String second = value.substring(slash + 1);
             if (isDuration(first)) {
                 Instant end = instant(second);
-                return Optional.of(new BindOptions.TimeRange(end.minus(duration(first)), end));
+                return Optional.of(new QueryParameters.TimeWindow(end.minus(duration(first)), end));
             }
             Instant start = instant(first);
             if (isDuration(second)) {
-                return Optional.of(new BindOptions.TimeRange(start, start.plus(duration(second))));
+                return Optional.of(new QueryParameters.TimeWindow(start, start.plus(duration(second))));
             }
-            return Optional.of(new BindOptions.TimeRange(start, instant(second)));
+            return Optional.of(new QueryParameters.TimeWindow(start, instant(second)));
         } catch (DateTimeParseException | ArithmeticException exception) {
             return Optional.empty();
         }

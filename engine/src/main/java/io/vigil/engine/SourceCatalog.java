@@ -1,4 +1,4 @@
-package io.vigil.app.query;
+package io.vigil.engine;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,41 +9,45 @@ import io.vigil.plan.PlanColumn;
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
 import io.vigil.spi.ColumnType;
-import io.vigil.spi.EventStore;
-import io.vigil.spi.TableSchema;
+import io.vigil.spi.QuerySource;
+import io.vigil.spi.StoredTable;
 import io.vigil.sql.DuckDbDialect;
 import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
-import io.vigil.store.HiddenColumns;
-import io.vigil.store.SchemaDdl;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
-/** The store's tables as the binder sees them: DuckDB column names and the hidden ingestion time. */
-final class StoreQueryCatalog implements QueryCatalog {
-    private final EventStore store;
-    private final Function<SqlStatement, List<List<String>>> probe;
+/**
+ * A source's tables as the binder sees them, for one compilation: it remembers the tables the query looked
+ * up (the tables it touches) and runs {@code bag_unpack}'s schema probe on the source, when probes are on.
+ */
+final class SourceCatalog implements QueryCatalog {
+    private final QuerySource source;
+    private final Optional<Function<SqlStatement, List<List<String>>>> probe;
+    private final Set<String> touched = new TreeSet<>();
 
     /**
-     * @param probe runs a schema probe's SQL on the store, under the query's timeout, and returns its rows
-     *     as text
+     * @param probe runs a schema probe's SQL on the source, under the engine's probe timeout, and returns its
+     *     rows as text; empty when schemas may not depend on data
      */
-    StoreQueryCatalog(EventStore store, Function<SqlStatement, List<List<String>>> probe) {
-        this.store = requireNonNull(store, "store is null");
+    SourceCatalog(QuerySource source, Optional<Function<SqlStatement, List<List<String>>>> probe) {
+        this.source = requireNonNull(source, "source is null");
         this.probe = requireNonNull(probe, "probe is null");
     }
 
     @Override
     public Optional<CatalogTable> table(String name) {
-        for (TableSchema table : store.tables()) {
+        for (StoredTable table : source.storedTables()) {
             if (table.name().equals(name)) {
-                return Optional.of(new CatalogTable(
-                        table, SchemaDdl.physicalColumnNames(table), Optional.of(HiddenColumns.INGESTION_TIME)));
+                touched.add(name);
+                return Optional.of(
+                        new CatalogTable(table.schema(), table.physicalNames(), table.ingestionTimeColumn()));
             }
         }
         return Optional.empty();
@@ -51,7 +55,12 @@ final class StoreQueryCatalog implements QueryCatalog {
 
     @Override
     public Collection<String> tableNames() {
-        return store.tables().stream().map(TableSchema::name).toList();
+        return source.storedTables().stream().map(StoredTable::name).toList();
+    }
+
+    /** The tables the binder looked up and found so far, by name. */
+    List<String> touchedTables() {
+        return List.copyOf(touched);
     }
 
     /**
@@ -61,6 +70,9 @@ final class StoreQueryCatalog implements QueryCatalog {
      */
     @Override
     public Optional<List<BagSlot>> bagSlots(PlanNode input, int column, int maximumRows, int maximumKeys) {
+        if (probe.isEmpty()) {
+            return Optional.empty();
+        }
         PlanColumn bag = input.columns().get(column);
         PlanNode bags = new PlanNode.Limit(
                 new PlanNode.Project(
@@ -74,7 +86,7 @@ final class StoreQueryCatalog implements QueryCatalog {
                 + " WHERE json_type(probe.bag) = 'OBJECT'"
                 + " GROUP BY slot.key ORDER BY slot.key LIMIT " + (maximumKeys + 1);
         List<BagSlot> slots = new ArrayList<>();
-        for (List<String> row : probe.apply(new SqlStatement(sql, rows.parameters()))) {
+        for (List<String> row : probe.get().apply(new SqlStatement(sql, rows.parameters()))) {
             Set<ColumnType> types = EnumSet.noneOf(ColumnType.class);
             for (String jsonType : row.get(1).split(",")) {
                 kqlType(jsonType).ifPresent(types::add);
@@ -94,9 +106,5 @@ final class StoreQueryCatalog implements QueryCatalog {
             case "BOOLEAN" -> Optional.of(ColumnType.BOOL);
             default -> Optional.of(ColumnType.DYNAMIC);
         };
-    }
-
-    List<TableSchema> tables() {
-        return store.tables();
     }
 }

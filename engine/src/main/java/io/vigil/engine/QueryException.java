@@ -1,4 +1,4 @@
-package io.vigil.app.query;
+package io.vigil.engine;
 
 import static java.util.Objects.requireNonNull;
 

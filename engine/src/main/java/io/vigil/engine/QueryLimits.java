@@ -1,4 +1,4 @@
-package io.vigil.app.query;
+package io.vigil.engine;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,5 +25,23 @@ public record QueryLimits(Duration timeout, int maxRows, long maxBytes) {
         if (maxBytes < 1) {
             throw new IllegalArgumentException("the size limit must be positive");
         }
+    }
+
+    /** A limit as people write it: {@code 3 minutes}, {@code 90 seconds}, {@code 250 ms}. */
+    public static String describe(Duration duration) {
+        if (duration.toMillisPart() != 0 || duration.toSeconds() == 0) {
+            return duration.toMillis() + " ms";
+        }
+        if (duration.toSecondsPart() == 0 && duration.toMinutes() > 0) {
+            return plural(duration.toMinutes(), "minute");
+        }
+        return plural(duration.toSeconds(), "second");
+    }
+
+    private static String plural(long count, String unit) {
+        if (count == 1) {
+            return "1 " + unit;
+        }
+        return count + " " + unit + "s";
     }
 }

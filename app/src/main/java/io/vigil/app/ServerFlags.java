@@ -1,0 +1,40 @@
+package io.vigil.app;
+
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags of a running server, shared by {@code server} and {@code demo} so that the two cannot drift:
+ * listener address, TLS, syslog, feeds, query limits, HTTP limits and the GeoIP database.
+ */
+final class ServerFlags {
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "HTTP port (0 picks a free one). Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    String bind;
+
+    @Mixin
+    HttpTlsFlags tls;
+
+    @Mixin
+    SyslogFlags syslog;
+
+    @Mixin
+    FeedFlags feeds;
+
+    @Mixin
+    QueryFlags queries;
+
+    @Mixin
+    HttpLimitFlags httpLimits;
+
+    @Mixin
+    GeoIpFlag geoIp;
+}

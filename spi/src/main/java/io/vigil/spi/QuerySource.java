@@ -1,0 +1,14 @@
+package io.vigil.spi;
+
+import java.util.List;
+
+/**
+ * A workspace as the KQL engine reads it: the tables it can query, as they are stored, and connections to
+ * run the engine's SQL on. The store implements it (an {@link EventStore} is one); the engine never sees
+ * the store itself, so the same engine runs on a workspace, on a data collection rule's input table, or on
+ * a test's in-memory database.
+ */
+public interface QuerySource extends QueryConnections {
+    /** Every queryable table with the column names the store's SQL spells, by name. */
+    List<StoredTable> storedTables();
+}

@@ -1,0 +1,26 @@
+package io.vigil.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A table as it is stored: its schema, the column names the store's SQL must spell (one per column; they
+ * differ where KQL names differ only in case, which the database does not tell apart) and the hidden
+ * column behind {@code ingestion_time()}, when the table has one.
+ */
+public record StoredTable(TableSchema schema, List<String> physicalNames, Optional<String> ingestionTimeColumn) {
+    public StoredTable {
+        requireNonNull(schema, "schema is null");
+        physicalNames = List.copyOf(requireNonNull(physicalNames, "physicalNames is null"));
+        requireNonNull(ingestionTimeColumn, "ingestionTimeColumn is null");
+        if (physicalNames.size() != schema.columnCount()) {
+            throw new IllegalArgumentException("one physical name per column of " + schema.name());
+        }
+    }
+
+    public String name() {
+        return schema.name();
+    }
+}
