@@ -13,6 +13,11 @@ public enum StandardErrorCode {
     INGEST_CLOSED(201, ErrorCategory.RESOURCE),
     /** A query ran longer than its time limit (the query API's 504, Log Analytics' timeout). */
     QUERY_TIMEOUT(202, ErrorCategory.RESOURCE),
+    /**
+     * A query needed more memory or temporary disk than the store's limits allow (the query API's 400: the same
+     * query fails the same way again, so it is not worth a retry).
+     */
+    QUERY_RESOURCES_EXCEEDED(203, ErrorCategory.RESOURCE),
     EXTERNAL_FAILURE(300, ErrorCategory.EXTERNAL);
 
     private final int code;

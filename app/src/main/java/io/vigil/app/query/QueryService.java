@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -72,6 +75,11 @@ public final class QueryService implements AutoCloseable {
     private final long maxBytes;
     private final ScheduledExecutorService timer;
 
+    /** The statements running now, cancelled when the service closes so a shutdown does not wait for them. */
+    private final Set<Statement> running = ConcurrentHashMap.newKeySet();
+
+    private volatile boolean closed;
+
     public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows) {
         this(store, clock, new QueryLimits(timeout, maxRows, QueryLimits.DEFAULT.maxBytes()));
     }
@@ -107,6 +115,17 @@ public final class QueryService implements AutoCloseable {
     }
 
     public Compiled compile(String query, Optional<String> timespan) {
+        try {
+            return DeepStack.call("vigil-query-compile", () -> compileHere(query, timespan));
+        } catch (StackOverflowError tooDeep) {
+            throw new QueryException(
+                    StandardErrorCode.INVALID_ARGUMENT,
+                    "The query is too complex to compile: its expressions or operators nest too deeply",
+                    List.of(Diagnostic.create(query, DiagnosticCode.NESTING_TOO_DEEP, Span.empty(0))));
+        }
+    }
+
+    private Compiled compileHere(String query, Optional<String> timespan) {
         Instant now = clock.instant();
         Optional<BindOptions.TimeRange> range = Optional.empty();
         if (timespan.isPresent() && !timespan.get().isBlank()) {
@@ -185,7 +204,13 @@ public final class QueryService implements AutoCloseable {
         }
         return switch (exception.errorCode().category()) {
             case USER -> 400;
-            case RESOURCE -> 503;
+            case RESOURCE -> {
+                if (exception.errorCode() == StandardErrorCode.QUERY_RESOURCES_EXCEEDED) {
+                    // the same query fails the same way again: a caller's error, not a reason to retry
+                    yield 400;
+                }
+                yield 503;
+            }
             case INTERNAL, EXTERNAL -> 500;
         };
     }
@@ -231,7 +256,7 @@ public final class QueryService implements AutoCloseable {
         for (Diagnostic diagnostic : compiled.warnings()) {
             warnings.add(QueryWarning.of(diagnostic));
         }
-        return run(compiled.sql(), (rows, expired) -> read(rows, expired, columns, compiled.render(), warnings));
+        return run(query, compiled.sql(), (rows, expired) -> read(rows, expired, columns, compiled.render(), warnings));
     }
 
     /**
@@ -246,13 +271,17 @@ public final class QueryService implements AutoCloseable {
      * Runs SQL on a query connection of the store with the parameters bound and the timeout armed; a timeout
      * or a store error is a {@link QueryException}.
      */
-    private <T> T run(SqlStatement sql, RowReader<T> reader) throws InterruptedException {
+    private <T> T run(String query, SqlStatement sql, RowReader<T> reader) throws InterruptedException {
         AtomicBoolean timedOut = new AtomicBoolean();
         // the store's execution is cancelled by a real-time timer; reading back also checks the service clock
         Instant deadline = clock.instant().plus(timeout);
         BooleanSupplier expired = () -> timedOut.get() || clock.instant().isAfter(deadline);
+        if (closed) {
+            throw new QueryException(StandardErrorCode.INGEST_CLOSED, "The server is shutting down", List.of());
+        }
         try (Connection connection = store.newQueryConnection()) {
             try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
+                running.add(statement);
                 List<Object> parameters = sql.parameters();
                 for (int index = 0; index < parameters.size(); index++) {
                     statement.setObject(index + 1, parameters.get(index));
@@ -272,6 +301,7 @@ public final class QueryService implements AutoCloseable {
                     return reader.read(rows, expired);
                 } finally {
                     cancel.cancel(false);
+                    running.remove(statement);
                 }
             }
         } catch (SQLException exception) {
@@ -281,8 +311,13 @@ public final class QueryService implements AutoCloseable {
             if (timedOut.get()) {
                 throw timedOut(exception);
             }
-            throw new QueryException(
-                    StandardErrorCode.STORE_FAILURE, "Query failed in the store: " + exception.getMessage(), exception);
+            if (closed) {
+                throw new QueryException(
+                        StandardErrorCode.INGEST_CLOSED,
+                        "The query was cancelled: the server is shutting down",
+                        exception);
+            }
+            throw StoreErrors.classify(exception, query);
         }
     }
 
@@ -316,7 +351,7 @@ public final class QueryService implements AutoCloseable {
      */
     private List<List<String>> probe(SqlStatement sql) {
         try {
-            return run(sql, (rows, expired) -> {
+            return run("", sql, (rows, expired) -> {
                 List<List<String>> result = new ArrayList<>();
                 int width = rows.getMetaData().getColumnCount();
                 while (rows.next()) {
@@ -523,8 +558,17 @@ public final class QueryService implements AutoCloseable {
         return text.toString();
     }
 
+    /** Cancels the queries running now (DuckDB interrupts them) and refuses new ones. */
     @Override
     public void close() {
+        closed = true;
+        for (Statement statement : running) {
+            try {
+                statement.cancel();
+            } catch (SQLException ignored) {
+                // the statement finished meanwhile
+            }
+        }
         timer.shutdownNow();
     }
 }
