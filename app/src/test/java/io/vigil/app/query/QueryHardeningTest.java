@@ -176,4 +176,25 @@ class QueryHardeningTest {
             assertThat(rows.getString(3)).isEqualTo("10.0 GiB");
         }
     }
+
+    @Test
+    void closingTheServerCancelsARunningQuery() throws Exception {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return query("range x from 1 to 100000000000 step 1 | summarize sum(x)");
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+        // the query is running once DuckDB has started it; a bounded wait, then close as SIGTERM's hook does
+        Thread.sleep(1500);
+        assertThat(running).isNotDone();
+        long started = System.nanoTime();
+        server.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(running.handle((response, failure) -> response == null || response.statusCode() != 200)
+                        .get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
+    }
 }
