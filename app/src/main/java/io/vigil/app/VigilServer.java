@@ -110,7 +110,8 @@ public final class VigilServer implements AutoCloseable {
         sources.register("data_collector", "", "HTTP Data Collector API, POST /api/logs");
         sources.register("appinsights", "", "Application Insights, POST /v2/track and /v2.1/track");
         sources.register("logs_ingestion", "", "Logs Ingestion API, POST /dataCollectionRules/{id}/streams/{stream}");
-        server.setHandler(new Routes(store, keys, metrics, new QueryApi(queries), sources, httpLimits));
+        server.setHandler(
+                new Routes(store, keys, metrics, new QueryApi(queries, store.workspaceId()), sources, httpLimits));
     }
 
     /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
@@ -155,6 +156,9 @@ public final class VigilServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // running queries are cancelled first: Jetty's stop waits for their requests, and DuckDB stops a
+        // query only when interrupted, so a long one would otherwise hold the shutdown
+        queries.close();
         try {
             server.stop();
         } finally {
@@ -221,6 +225,10 @@ public final class VigilServer implements AutoCloseable {
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
                 QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
                 count("query", reply.status());
+                if (reply.status() == HttpStatus.PAYLOAD_TOO_LARGE_413) {
+                    // the rest of an oversized body is not read: the connection cannot carry another request
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                }
                 return json(response, callback, reply.status(), reply.body());
             }
             return error(

@@ -3,10 +3,13 @@ package io.vigil.engine;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.kql.syntax.DiagnosticCode;
+import io.vigil.kql.syntax.Span;
 import io.vigil.spi.QuerySource;
 import io.vigil.spi.StandardErrorCode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,9 +49,17 @@ public final class KqlEngine {
         return QueryParameters.of(clock.instant(), timespan);
     }
 
-    /** Compiles {@code text}; user errors are a {@link Compilation.Rejected} with every error diagnostic. */
+    /**
+     * Compiles {@code text}; user errors are a {@link Compilation.Rejected} with every error diagnostic. The
+     * walk runs on a deep stack ({@link DeepStack}); a query nested deeper still is rejected as too deep.
+     */
     public Compilation compile(String text, QueryParameters parameters) {
-        return compiler.compile(text, parameters);
+        try {
+            return DeepStack.call("vigil-query-compile", () -> compiler.compile(text, parameters));
+        } catch (StackOverflowError tooDeep) {
+            return new Compilation.Rejected(
+                    text, List.of(Diagnostic.create(text, DiagnosticCode.NESTING_TOO_DEEP, Span.empty(0))));
+        }
     }
 
     /**
@@ -76,7 +87,12 @@ public final class KqlEngine {
     public QueryResult run(CompiledQuery query, QueryLimits limits, QueryCancellation cancellation)
             throws InterruptedException {
         requireNonNull(limits, "limits is null");
-        return runner.run(query.sql(), Optional.of(limits.timeout()), cancellation, new ResultReader(query, limits));
+        return runner.run(
+                query.text(),
+                query.sql(),
+                Optional.of(limits.timeout()),
+                cancellation,
+                new ResultReader(query, limits));
     }
 
     /**
@@ -86,7 +102,7 @@ public final class KqlEngine {
     public <T> T run(
             CompiledQuery query, Optional<Duration> timeout, QueryCancellation cancellation, RowReader<T> reader)
             throws InterruptedException {
-        return runner.run(query.sql(), timeout, cancellation, reader);
+        return runner.run(query.text(), query.sql(), timeout, cancellation, reader);
     }
 
     /** Compiles and runs {@code text}; a rejected query throws as {@link #compileOrThrow} does. */

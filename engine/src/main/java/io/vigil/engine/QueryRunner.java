@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs SQL on a connection of a source with its parameters bound, a timeout armed and a cancellation
- * listened to; a timeout, a cancellation or a database error is a {@link QueryException}.
+ * listened to; a timeout, a cancellation or a database error is a {@link QueryException}
+ * ({@link StoreErrors} tells the caller's errors from the store's).
  */
 final class QueryRunner {
     /**
@@ -53,7 +54,12 @@ final class QueryRunner {
      * real-time timer after {@code timeout} (none when empty); reading back also checks the engine's clock,
      * through {@link RunState#expired()}.
      */
-    <T> T run(SqlStatement sql, Optional<Duration> timeout, QueryCancellation cancellation, RowReader<T> reader)
+    <T> T run(
+            String queryText,
+            SqlStatement sql,
+            Optional<Duration> timeout,
+            QueryCancellation cancellation,
+            RowReader<T> reader)
             throws InterruptedException {
         if (cancellation.isCancelled()) {
             throw cancelled(null);
@@ -104,8 +110,7 @@ final class QueryRunner {
             if (timedOut.get()) {
                 throw state.timedOut(exception);
             }
-            throw new QueryException(
-                    StandardErrorCode.STORE_FAILURE, "Query failed in the store: " + exception.getMessage(), exception);
+            throw StoreErrors.classify(exception, queryText);
         }
     }
 
@@ -128,7 +133,7 @@ final class QueryRunner {
      */
     List<List<String>> probe(SqlStatement sql, Duration timeout) {
         try {
-            return run(sql, Optional.of(timeout), QueryCancellation.none(), (rows, state) -> {
+            return run("", sql, Optional.of(timeout), QueryCancellation.none(), (rows, state) -> {
                 List<List<String>> result = new ArrayList<>();
                 int width = rows.getMetaData().getColumnCount();
                 while (rows.next()) {

@@ -33,6 +33,30 @@ public sealed interface PlanNode {
         }
     }
 
+    /**
+     * The rows {@code start}, {@code start + step}, ... up to {@code stop} inclusive (the range operator), made as
+     * they are read: a series of 10^8 rows is never held whole. The bounds refer to no columns.
+     */
+    record Series(PlanColumn column, ScalarExpression start, ScalarExpression stop, ScalarExpression step)
+            implements PlanNode {
+        public Series {
+            requireNonNull(column, "column is null");
+            requireNonNull(start, "start is null");
+            requireNonNull(stop, "stop is null");
+            requireNonNull(step, "step is null");
+        }
+
+        @Override
+        public List<PlanColumn> columns() {
+            return List.of(column);
+        }
+
+        @Override
+        public List<PlanNode> inputs() {
+            return List.of();
+        }
+    }
+
     /** Literal rows ({@code datatable}, {@code print}); expressions refer to no columns. */
     record Values(List<PlanColumn> columns, List<List<ScalarExpression>> rows) implements PlanNode {
         public Values {

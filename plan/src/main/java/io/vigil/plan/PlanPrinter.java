@@ -33,6 +33,9 @@ public final class PlanPrinter {
     private static String describe(PlanNode node) {
         return switch (node) {
             case PlanNode.TableScan scan -> "TableScan " + scan.table() + " " + columns(scan.columns());
+            case PlanNode.Series series ->
+                "Series " + columns(List.of(series.column())) + " from " + expression(series.start()) + " to "
+                        + expression(series.stop()) + " step " + expression(series.step());
             case PlanNode.Values values ->
                 "Values " + columns(values.columns()) + " rows="
                         + values.rows().stream()

@@ -14,6 +14,9 @@ public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
     /** The folder the workspace keeps its files in. */
     Path dataDir();
 
+    /** The id of the workspace this store holds (its rows' {@code TenantId}); empty when opened without one. */
+    String workspaceId();
+
     /** The tables rows can be written to; custom tables appear once created. */
     TableCatalog catalog();
 
@@ -28,7 +31,9 @@ public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
      * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full
      * and fails with {@link StandardErrorCode#INGEST_OVERLOADED} when it stays full.
      */
-    CompletableFuture<Void> write(List<Row> rows) throws InterruptedException;
+    default CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
+        return write(rows, "");
+    }
 
     /**
      * As {@link #write(List)}, for rows of the import {@code importKey} ("" for none): until {@link
@@ -37,7 +42,9 @@ public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
     CompletableFuture<Void> write(List<Row> rows, String importKey) throws InterruptedException;
 
     /** Queues dead letters; the future completes once they are committed. */
-    CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException;
+    default CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
+        return deadLetter(deadLetters, "");
+    }
 
     /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (see {@link #write(List, String)}). */
     CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters, String importKey) throws InterruptedException;

@@ -15,6 +15,11 @@ public enum StandardErrorCode {
     QUERY_TIMEOUT(202, ErrorCategory.RESOURCE),
     /** A query its caller cancelled while it ran (a closed request, a stopped rule). */
     QUERY_CANCELLED(203, ErrorCategory.RESOURCE),
+    /**
+     * A query needed more memory or temporary disk than the store's limits allow (the query API's 400: the same
+     * query fails the same way again, so it is not worth a retry).
+     */
+    QUERY_RESOURCES_EXCEEDED(204, ErrorCategory.RESOURCE),
     EXTERNAL_FAILURE(300, ErrorCategory.EXTERNAL);
 
     private final int code;

@@ -2,7 +2,9 @@ package io.vigil.sql;
 
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
+import java.util.ArrayDeque;
 import java.util.BitSet;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -23,11 +25,21 @@ final class ColumnDemand {
     /** The first spool met per id: all spools of one id are one common table, so they share one demand. */
     private final Map<Integer, PlanNode.Spool> spools = new HashMap<>();
 
+    /**
+     * Demands not yet passed on to inputs: a work list rather than recursion, so a plan a thousand operators
+     * deep ({@code | where} after {@code | where}) needs no deep stack.
+     */
+    private final Deque<Map.Entry<PlanNode, BitSet>> pending = new ArrayDeque<>();
+
     private ColumnDemand() {}
 
     static ColumnDemand of(PlanNode root) {
         ColumnDemand analysis = new ColumnDemand();
         analysis.require(root, all(root));
+        while (!analysis.pending.isEmpty()) {
+            Map.Entry<PlanNode, BitSet> next = analysis.pending.pop();
+            analysis.propagate(next.getKey(), next.getValue());
+        }
         return analysis;
     }
 
@@ -69,7 +81,7 @@ final class ColumnDemand {
             wanted = grown;
         }
         demand.put(node, wanted);
-        propagate(node, wanted);
+        pending.push(Map.entry(node, wanted));
     }
 
     /** Columns a node renders whatever its consumers read, because dropping them changes the rows. */
@@ -94,6 +106,7 @@ final class ColumnDemand {
         switch (node) {
             case PlanNode.TableScan ignored -> {}
             case PlanNode.Values ignored -> {}
+            case PlanNode.Series ignored -> {}
             case PlanNode.Filter filter -> require(filter.input(), with(wanted, filter.condition()));
             case PlanNode.Project project -> {
                 BitSet input = new BitSet();
@@ -141,13 +154,18 @@ final class ColumnDemand {
     }
 
     private static void addReferences(ScalarExpression expression, BitSet into) {
-        switch (expression) {
-            case ScalarExpression.ColumnReference reference -> into.set(reference.index());
-            case ScalarExpression.Constant ignored -> {}
-            case ScalarExpression.Call call -> call.arguments().forEach(argument -> addReferences(argument, into));
-            // the subquery is rendered on its own, with all its columns
-            case ScalarExpression.InRelation in -> addReferences(in.value(), into);
-            case ScalarExpression.ScalarSubquery ignored -> {}
+        // a work list: an or of ten thousand terms is a deep tree
+        Deque<ScalarExpression> pending = new ArrayDeque<>();
+        pending.push(expression);
+        while (!pending.isEmpty()) {
+            switch (pending.pop()) {
+                case ScalarExpression.ColumnReference reference -> into.set(reference.index());
+                case ScalarExpression.Constant ignored -> {}
+                case ScalarExpression.Call call -> call.arguments().forEach(pending::push);
+                // the subquery is rendered on its own, with all its columns
+                case ScalarExpression.InRelation in -> pending.push(in.value());
+                case ScalarExpression.ScalarSubquery ignored -> {}
+            }
         }
     }
 

@@ -351,25 +351,100 @@ public final class DuckDbDialect implements SqlDialect {
         return value;
     }
 
-    /** range(start, stop, step): stop included when a step lands on it (range-function). */
+    /** The range function's largest array: "The range function supports a maximum of 1,048,576 (2^20) results." */
+    static final long MAX_RANGE_ELEMENTS = 1L << 20;
+
+    /**
+     * range(start, stop, step): stop included when a step lands on it, and at most {@link #MAX_RANGE_ELEMENTS}
+     * elements, the rest cut as Kusto does (range-function), so that no query builds an array of 10^8 values.
+     */
     private static SqlExpression rangeArray(List<SqlExpression> arguments, ColumnType type) {
         if (type == ColumnType.TIMESPAN) {
+            SqlExpression start = SqlCall.of("epoch_us", arguments.get(0));
+            SqlExpression step = SqlCall.of("epoch_us", arguments.get(2));
             SqlExpression micros = SqlCall.of(
                     "generate_series",
-                    SqlCall.of("epoch_us", arguments.get(0)),
-                    SqlCall.of("epoch_us", arguments.get(1)),
-                    SqlCall.of("epoch_us", arguments.get(2)));
+                    start,
+                    cappedStop(start, SqlCall.of("epoch_us", arguments.get(1)), step, "BIGINT"),
+                    step);
             SqlExpression element = SqlCall.of("to_microseconds", new SqlExpression.SqlColumn(Optional.empty(), "bin"));
             return SqlCall.of(
                     "to_json", SqlCall.of("list_transform", micros, new SqlExpression.SqlLambda("bin", element)));
         }
-        SqlExpression series = SqlCall.of("generate_series", arguments.get(0), arguments.get(1), arguments.get(2));
+        SqlExpression series = SqlCall.of(
+                "generate_series",
+                arguments.get(0),
+                cappedStop(arguments.get(0), arguments.get(1), arguments.get(2), INSTANCE.typeName(type)),
+                arguments.get(2));
         if (type == ColumnType.DATETIME) {
             SqlExpression element = dynamicElement(new SqlExpression.SqlColumn(Optional.empty(), "bin"), type);
             return SqlCall.of(
                     "to_json", SqlCall.of("list_transform", series, new SqlExpression.SqlLambda("bin", element)));
         }
         return SqlCall.of("to_json", series);
+    }
+
+    /**
+     * The stop of a range cut to its last allowed element: the nearer of {@code stop} and {@code start + step *
+     * (MAX_RANGE_ELEMENTS - 1)} in the step's direction. Integers are computed as HUGEINT, which cannot overflow
+     * here, and cast back.
+     */
+    private static SqlExpression cappedStop(
+            SqlExpression start, SqlExpression stop, SqlExpression step, String resultType) {
+        SqlExpression wideStart = start;
+        SqlExpression wideStop = stop;
+        SqlExpression wideStep = step;
+        boolean integral = resultType.equals("BIGINT");
+        if (integral) {
+            wideStart = new SqlCast(start, "HUGEINT", false);
+            wideStop = new SqlCast(stop, "HUGEINT", false);
+            wideStep = new SqlCast(step, "HUGEINT", false);
+        }
+        SqlExpression last =
+                new SqlBinary("+", wideStart, new SqlBinary("*", wideStep, SqlLiteral.of(MAX_RANGE_ELEMENTS - 1)));
+        SqlExpression zero = SqlLiteral.of(0);
+        if (resultType.equals("TIMESTAMP")) {
+            zero = new SqlLiteral("INTERVAL '0 seconds'");
+        }
+        SqlExpression capped = new SqlCase(
+                List.of(
+                        new SqlWhen(new SqlBinary(">", step, zero), SqlCall.of("least", wideStop, last)),
+                        new SqlWhen(new SqlBinary("<", step, zero), SqlCall.of("greatest", wideStop, last))),
+                Optional.of(wideStop));
+        if (integral) {
+            return new SqlCast(capped, "BIGINT", false);
+        }
+        return capped;
+    }
+
+    /**
+     * DuckDB's generate_series table function streams BIGINT series and TIMESTAMP series by an INTERVAL; a
+     * timespan series runs over microseconds, a real one over the step count (floor((stop - start) / step)).
+     */
+    @Override
+    public SqlSeries series(SqlExpression start, SqlExpression stop, SqlExpression step, ColumnType type) {
+        return switch (type) {
+            case LONG, DATETIME -> new SqlSeries(SqlCall.of("generate_series", start, stop, step), value -> value);
+            case TIMESPAN ->
+                new SqlSeries(
+                        SqlCall.of(
+                                "generate_series",
+                                SqlCall.of("epoch_us", start),
+                                SqlCall.of("epoch_us", stop),
+                                SqlCall.of("epoch_us", step)),
+                        value -> SqlCall.of("to_microseconds", value));
+            case REAL -> {
+                SqlExpression steps = new SqlCast(
+                        SqlCall.of("floor", new SqlBinary("/", new SqlBinary("-", stop, start), step)),
+                        "BIGINT",
+                        false);
+                yield new SqlSeries(
+                        SqlCall.of("generate_series", SqlLiteral.of(0), steps),
+                        value -> new SqlBinary("+", start, new SqlBinary("*", value, step)));
+            }
+            case STRING, GUID, INT, BOOL, DYNAMIC ->
+                throw new UnsupportedOperationException("a range of " + type.kqlName() + " values");
+        };
     }
 
     /**

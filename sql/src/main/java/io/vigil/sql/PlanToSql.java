@@ -166,14 +166,31 @@ public final class PlanToSql {
                 yield select(items(scan, source.columns()), source.relation());
             }
             case PlanNode.Values values -> values(values);
+            case PlanNode.Series series -> series(series);
             case PlanNode.Filter filter -> {
-                Source source = source(filter.input());
+                // consecutive filters keep their input's columns, so they become one WHERE over that input:
+                // a thousand '| where' steps are one SELECT, not a thousand nested ones
+                List<ScalarExpression> conditions = new ArrayList<>();
+                PlanNode input = filter;
+                while (input instanceof PlanNode.Filter inner) {
+                    conditions.add(inner.condition());
+                    input = inner.input();
+                }
+                Source source = source(input);
                 SqlSelect select = select(items(filter, source.columns()), source.relation());
+                List<SqlExpression> where = new ArrayList<>();
+                for (int index = conditions.size() - 1; index >= 0; index--) {
+                    where.add(expression(conditions.get(index), source.columns()));
+                }
+                SqlExpression condition = where.get(0);
+                for (SqlExpression next : where.subList(1, where.size())) {
+                    condition = new SqlExpression.SqlBinary("AND", condition, next);
+                }
                 yield new SqlSelect(
                         List.of(),
                         select.items(),
                         select.from(),
-                        Optional.of(expression(filter.condition(), source.columns())),
+                        Optional.of(condition),
                         List.of(),
                         false,
                         List.of(),
@@ -465,6 +482,19 @@ public final class PlanToSql {
             expressions.add(SqlCall.of("unnest", SqlCall.of("range", longest)));
         }
         return select(items(unnest, expressions), source.relation());
+    }
+
+    /** The range operator's rows from the dialect's series table function, generated as DuckDB reads them. */
+    private SqlQuery series(PlanNode.Series series) {
+        SqlDialect.SqlSeries sql = dialect.series(
+                expression(series.start(), List.of()),
+                expression(series.stop(), List.of()),
+                expression(series.step(), List.of()),
+                series.column().type());
+        String alias = nextAlias();
+        SqlExpression element = sql.element().apply(SqlColumn.of(alias, "value"));
+        return select(
+                items(series, List.of(element)), new SqlQuery.SqlTableFunction(sql.table(), alias, List.of("value")));
     }
 
     private SqlQuery values(PlanNode.Values values) {

@@ -4,6 +4,8 @@ import io.vigil.plan.AggregateFunction;
 import io.vigil.plan.ScalarFunction;
 import io.vigil.spi.ColumnType;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The seam between the plan and an SQL engine: capability flags the renderer asks, and the
@@ -67,4 +69,20 @@ public interface SqlDialect {
             List<SqlExpression> arguments,
             List<ColumnType> argumentTypes,
             ColumnType resultType);
+
+    /**
+     * A series as a table function and its element: {@code table} generates one column, {@code value}, as it is
+     * read, and {@code element} makes each value the series' element of the KQL type.
+     */
+    record SqlSeries(SqlExpression.SqlCall table, UnaryOperator<SqlExpression> element) {
+        public SqlSeries {
+            Objects.requireNonNull(table, "table is null");
+            Objects.requireNonNull(element, "element is null");
+        }
+    }
+
+    /** The range operator's rows: {@code start}, {@code start + step}, ... up to {@code stop} inclusive. */
+    default SqlSeries series(SqlExpression start, SqlExpression stop, SqlExpression step, ColumnType type) {
+        throw new UnsupportedOperationException(name() + " has no series table function");
+    }
 }

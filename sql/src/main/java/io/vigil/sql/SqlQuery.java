@@ -103,6 +103,15 @@ public sealed interface SqlQuery {
         }
     }
 
+    /** A table function in FROM, {@code call AS alias(columns)}: rows the engine generates as they are read. */
+    record SqlTableFunction(SqlExpression.SqlCall call, String alias, List<String> columns) implements SqlRelation {
+        public SqlTableFunction {
+            requireNonNull(call, "call is null");
+            requireNonNull(alias, "alias is null");
+            columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        }
+    }
+
     /** {@code (VALUES (..), (..)) AS alias(columns)}; at least one row. */
     record SqlValues(List<List<SqlExpression>> rows, String alias, List<String> columns) implements SqlRelation {
         public SqlValues {

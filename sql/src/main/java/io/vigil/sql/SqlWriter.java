@@ -24,7 +24,9 @@ import io.vigil.sql.SqlQuery.SqlTable;
 import io.vigil.sql.SqlQuery.SqlUnionAll;
 import io.vigil.sql.SqlQuery.SqlValues;
 import io.vigil.sql.SqlQuery.SqlWith;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -178,6 +180,19 @@ public final class SqlWriter {
                 }
                 text.append(')');
             }
+            case SqlQuery.SqlTableFunction function -> {
+                expression(function.call(), indent);
+                text.append(" AS ")
+                        .append(dialect.quoteIdentifier(function.alias()))
+                        .append('(');
+                for (int column = 0; column < function.columns().size(); column++) {
+                    if (column > 0) {
+                        text.append(", ");
+                    }
+                    text.append(dialect.quoteIdentifier(function.columns().get(column)));
+                }
+                text.append(')');
+            }
             case SqlJoin join -> {
                 relation(join.left(), indent);
                 newline(indent);
@@ -196,6 +211,35 @@ public final class SqlWriter {
             }
             expression(expressions.get(index), indent);
         }
+    }
+
+    /**
+     * The operands of a binary operator, with a chain of {@code AND} or {@code OR} written flat: a query's
+     * thousand {@code or} terms are one list to SQL engines (DuckDB refuses expressions nested deeper than
+     * 1,000) and no recursion here. Both are associative in SQL's three-valued logic, so the grouping of the
+     * tree does not matter.
+     */
+    private static List<SqlExpression> operands(SqlBinary binary) {
+        if (!isAssociative(binary.operator())) {
+            return List.of(binary.left(), binary.right());
+        }
+        List<SqlExpression> operands = new ArrayList<>();
+        Deque<SqlExpression> pending = new ArrayDeque<>();
+        pending.push(binary);
+        while (!pending.isEmpty()) {
+            SqlExpression next = pending.pop();
+            if (next instanceof SqlBinary chained && chained.operator().equalsIgnoreCase(binary.operator())) {
+                pending.push(chained.right());
+                pending.push(chained.left());
+            } else {
+                operands.add(next);
+            }
+        }
+        return operands;
+    }
+
+    private static boolean isAssociative(String operator) {
+        return operator.equalsIgnoreCase("AND") || operator.equalsIgnoreCase("OR");
     }
 
     private void expression(SqlExpression expression, int indent) {
@@ -236,9 +280,13 @@ public final class SqlWriter {
             }
             case SqlBinary binary -> {
                 text.append('(');
-                expression(binary.left(), indent);
-                text.append(' ').append(binary.operator()).append(' ');
-                expression(binary.right(), indent);
+                List<SqlExpression> operands = operands(binary);
+                for (int index = 0; index < operands.size(); index++) {
+                    if (index > 0) {
+                        text.append(' ').append(binary.operator()).append(' ');
+                    }
+                    expression(operands.get(index), indent);
+                }
                 text.append(')');
             }
             case SqlUnary unary -> {

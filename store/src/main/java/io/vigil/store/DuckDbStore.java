@@ -124,6 +124,7 @@ public final class DuckDbStore implements EventStore {
                 // stalls the writers every few seconds; a larger WAL checkpoints less often (restart
                 // replays it; every commit is in it either way)
                 statement.execute("SET checkpoint_threshold = '256MB'");
+                applyResources(statement, options.resources(), dataDir);
                 for (String ddl : StoreTables.BOOKKEEPING_DDL) {
                     statement.execute(ddl);
                 }
@@ -155,6 +156,23 @@ public final class DuckDbStore implements EventStore {
     private static void restrictDatabaseFiles(Path dataDir) {
         DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE));
         DataFolder.restrictIfPresent(dataDir.resolve(DATABASE_FILE + ".wal"));
+    }
+
+    /** The temporary directory DuckDB spills to when none is configured. */
+    public static final String TEMP_DIRECTORY = "tmp";
+
+    /**
+     * Sets the database's memory and spill limits (global settings: every connection, writers and queries,
+     * shares them). Numbers are written as bytes and the path as a quoted literal, so no text is spliced in.
+     */
+    private static void applyResources(Statement statement, DuckDbResources resources, Path dataDir)
+            throws SQLException, IOException {
+        Path temp = resources.tempDirectory().orElse(dataDir.resolve(TEMP_DIRECTORY));
+        Files.createDirectories(temp);
+        statement.execute("SET GLOBAL memory_limit = '" + resources.memoryLimitBytes() + "B'");
+        statement.execute("SET GLOBAL temp_directory = "
+                + SqlNames.quoteLiteral(temp.toAbsolutePath().toString()));
+        statement.execute("SET GLOBAL max_temp_directory_size = '" + resources.maxTempBytes() + "B'");
     }
 
     private static Optional<GeoIpDatabase> openGeoIp(Optional<Path> file) {
@@ -189,6 +207,11 @@ public final class DuckDbStore implements EventStore {
             }
         }
         columnsByTable.forEach((table, columns) -> catalog.putCustom(new TableSchema(table, columns)));
+    }
+
+    @Override
+    public String workspaceId() {
+        return options.tenantId();
     }
 
     @Override

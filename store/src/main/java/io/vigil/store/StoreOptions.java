@@ -15,28 +15,38 @@ import java.util.Optional;
  *     DuckDB database as a Java scalar function, registered once when the database opens, like the series
  *     functions; the store opens the file then (a bad file fails the open) and closes it with the database.
  *     Empty: the function answers the empty bag.
+ * @param resources the memory and temporary disk the DuckDB database may use
  */
 public record StoreOptions(
-        WriterConfig writer, RetentionPolicy retention, String tenantId, Optional<Path> geoIpDatabase) {
-    public static final StoreOptions DEFAULT =
-            new StoreOptions(WriterConfig.DEFAULT, RetentionPolicy.DEFAULT, "", Optional.empty());
+        WriterConfig writer,
+        RetentionPolicy retention,
+        String tenantId,
+        Optional<Path> geoIpDatabase,
+        DuckDbResources resources) {
+    public static final StoreOptions DEFAULT = new StoreOptions(
+            WriterConfig.DEFAULT, RetentionPolicy.DEFAULT, "", Optional.empty(), DuckDbResources.defaults());
 
     public StoreOptions {
         requireNonNull(writer, "writer is null");
         requireNonNull(retention, "retention is null");
         requireNonNull(tenantId, "tenantId is null");
         requireNonNull(geoIpDatabase, "geoIpDatabase is null");
+        requireNonNull(resources, "resources is null");
     }
 
     public StoreOptions(WriterConfig writer, RetentionPolicy retention, String tenantId) {
-        this(writer, retention, tenantId, Optional.empty());
+        this(writer, retention, tenantId, Optional.empty(), DuckDbResources.defaults());
     }
 
     public StoreOptions withTenantId(String newTenantId) {
-        return new StoreOptions(writer, retention, newTenantId, geoIpDatabase);
+        return new StoreOptions(writer, retention, newTenantId, geoIpDatabase, resources);
     }
 
     public StoreOptions withGeoIpDatabase(Optional<Path> file) {
-        return new StoreOptions(writer, retention, tenantId, file);
+        return new StoreOptions(writer, retention, tenantId, file, resources);
+    }
+
+    public StoreOptions withResources(DuckDbResources newResources) {
+        return new StoreOptions(writer, retention, tenantId, geoIpDatabase, newResources);
     }
 }

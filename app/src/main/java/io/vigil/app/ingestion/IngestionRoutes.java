@@ -190,7 +190,12 @@ public final class IngestionRoutes {
                 exchange.refuse(RejectReason.UNAUTHORIZED, 401, "InvalidAuthorization", e.getMessage());
             case FORBIDDEN -> exchange.refuse(RejectReason.FORBIDDEN, 403, "InsufficientAccessError", e.getMessage());
             // a DCR transform runs in memory under no query timeout; a timeout here is still the server's fault
-            case STORE_FAILURE, INTERNAL_ERROR, EXTERNAL_FAILURE, QUERY_TIMEOUT, QUERY_CANCELLED -> {
+            case STORE_FAILURE,
+                    INTERNAL_ERROR,
+                    EXTERNAL_FAILURE,
+                    QUERY_TIMEOUT,
+                    QUERY_CANCELLED,
+                    QUERY_RESOURCES_EXCEEDED -> {
                 LOG.log(Level.SEVERE, "ingestion failed", e);
                 yield exchange.refuse(RejectReason.INTERNAL_ERROR, 500, "InternalServerError", e.getMessage());
             }

@@ -13,12 +13,15 @@ import io.vigil.engine.QueryWarning;
 import io.vigil.kql.binder.RenderHint;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.ErrorCategory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -38,13 +41,28 @@ import org.eclipse.jetty.util.Fields;
  * https://learn.microsoft.com/azure/azure-monitor/logs/api/errors, https://learn.microsoft.com/azure/azure-monitor/logs/api/timeouts
  */
 public final class QueryApi {
-    private static final Pattern PATH = Pattern.compile("/v1/workspaces/[^/]+/query");
+    private static final Pattern PATH = Pattern.compile("/v1/workspaces/([^/]+)/query");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final QueryService service;
+    /**
+     * The largest request body: a query with its timespan is text a person or a rule wrote, so this leaves room
+     * for large {@code datatable} literals while a client cannot make the server hold gigabytes.
+     */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
 
-    public QueryApi(QueryService service) {
+    /** The workspace id that names this server's one workspace in any client's configuration. */
+    public static final String DEFAULT_WORKSPACE = "default";
+
+    private final QueryService service;
+    private final String workspaceId;
+
+    /**
+     * @param workspaceId the id of the workspace the service queries; requests name it or {@value
+     *     #DEFAULT_WORKSPACE} in their path, and any other id is an unknown workspace
+     */
+    public QueryApi(QueryService service, String workspaceId) {
         this.service = requireNonNull(service, "service is null");
+        this.workspaceId = requireNonNull(workspaceId, "workspaceId is null");
     }
 
     /** A status and a JSON body. */
@@ -54,8 +72,34 @@ public final class QueryApi {
         return PATH.matcher(path).matches();
     }
 
+    /**
+     * Whether a request's workspace id names this workspace: its id (a GUID, compared ignoring case as Azure
+     * does) or {@value #DEFAULT_WORKSPACE}.
+     */
+    boolean servesWorkspace(String path) {
+        Matcher matcher = PATH.matcher(path);
+        if (!matcher.matches()) {
+            return false;
+        }
+        String requested = matcher.group(1);
+        if (requested.equalsIgnoreCase(DEFAULT_WORKSPACE)) {
+            return true;
+        }
+        return !workspaceId.isEmpty() && requested.equalsIgnoreCase(workspaceId);
+    }
+
     /** Answers a query request of an authenticated principal, who is recorded in LAQueryLogs. */
     public Reply handle(Request request, String principal) {
+        if (!servesWorkspace(Request.getPathInContext(request))) {
+            // Log Analytics answers an id that names no workspace it knows with 404 WorkspaceNotFoundError;
+            // answering with this workspace's rows would hand a client data it did not ask for
+            return new Reply(
+                    404,
+                    errorBody(
+                            "WorkspaceNotFoundError",
+                            "The workspace could not be found: use this server's workspace id (vigil workspace"
+                                    + " show) or '" + DEFAULT_WORKSPACE + "'"));
+        }
         String query;
         Optional<String> timespan;
         try {
@@ -64,8 +108,15 @@ public final class QueryApi {
                 query = fields.getValue("query");
                 timespan = Optional.ofNullable(fields.getValue("timespan"));
             } else {
-                String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-                JsonNode json = JSON.readTree(body);
+                Optional<String> body = readBody(request);
+                if (body.isEmpty()) {
+                    return new Reply(
+                            413,
+                            errorBody(
+                                    "PayloadTooLargeError",
+                                    "The request body is larger than " + MAX_BODY_BYTES + " bytes"));
+                }
+                JsonNode json = JSON.readTree(body.get());
                 if (json == null || !json.isObject()) {
                     return badArgument("The request body must be a JSON object with a 'query'", List.of());
                 }
@@ -100,6 +151,7 @@ public final class QueryApi {
             }
             int status = QueryService.responseCode(exception);
             String code = switch (status) {
+                case 400 -> "BadArgumentError";
                 case 504 -> "GatewayTimeout";
                 case 503 -> "ServiceUnavailableError";
                 default -> "InternalServerError";
@@ -109,6 +161,32 @@ public final class QueryApi {
             Thread.currentThread().interrupt();
             return new Reply(503, errorBody("ServiceUnavailableError", "The query was interrupted"));
         }
+    }
+
+    /**
+     * The body as text, or empty when it is larger than {@link #MAX_BODY_BYTES}: a declared length is refused
+     * before a byte is read, a chunked body as soon as it passes the limit.
+     */
+    private static Optional<String> readBody(Request request) throws IOException {
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            return Optional.empty();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            while (true) {
+                int read = in.read(buffer);
+                if (read < 0) {
+                    break;
+                }
+                if (bytes.size() + read > MAX_BODY_BYTES) {
+                    return Optional.empty();
+                }
+                bytes.write(buffer, 0, read);
+            }
+        }
+        return Optional.of(bytes.toString(StandardCharsets.UTF_8));
     }
 
     /** Log Analytics returns the render hint when the client asks with {@code Prefer: include-render=true}. */

@@ -19,7 +19,7 @@ import java.util.Optional;
  * The workspace's queries as the query API and the CLI run them: on the {@link KqlEngine} over the store,
  * under the server's {@link QueryLimits}, each one audited in LAQueryLogs.
  */
-public final class QueryService {
+public final class QueryService implements AutoCloseable {
     /** Log Analytics' record limit of a query result. */
     public static final int DEFAULT_MAX_ROWS = QueryLimits.DEFAULT.maxRows();
 
@@ -29,6 +29,9 @@ public final class QueryService {
     private final QueryAudit audit;
     private final Clock clock;
     private final QueryLimits limits;
+
+    /** Cancelled when the service closes, so a shutdown stops the running queries instead of waiting for them. */
+    private final QueryCancellation shutdown = new QueryCancellation();
 
     public QueryService(EventStore store, Clock clock, Duration timeout, int maxRows) {
         this(store, clock, new QueryLimits(timeout, maxRows, QueryLimits.DEFAULT.maxBytes()));
@@ -80,12 +83,19 @@ public final class QueryService {
         int responseCode = 200;
         int rowCount = 0;
         try {
-            QueryResult result = engine.run(compile(query, timespan), limits, QueryCancellation.none());
+            QueryResult result = engine.run(compile(query, timespan), limits, shutdown);
             rowCount = result.rows().size();
             return result;
         } catch (QueryException exception) {
-            responseCode = responseCode(exception);
-            throw exception;
+            QueryException answered = exception;
+            if (shutdown.isCancelled()) {
+                answered = new QueryException(
+                        StandardErrorCode.INGEST_CLOSED,
+                        "The query was cancelled: the server is shutting down",
+                        exception);
+            }
+            responseCode = responseCode(answered);
+            throw answered;
         } finally {
             audit.record(
                     query, timespan, caller, started, (System.nanoTime() - startedNanos) / 1e6, responseCode, rowCount);
@@ -100,8 +110,20 @@ public final class QueryService {
         }
         return switch (exception.errorCode().category()) {
             case USER -> 400;
-            case RESOURCE -> 503;
+            case RESOURCE -> {
+                if (exception.errorCode() == StandardErrorCode.QUERY_RESOURCES_EXCEEDED) {
+                    // the same query fails the same way again: a caller's error, not a reason to retry
+                    yield 400;
+                }
+                yield 503;
+            }
             case INTERNAL, EXTERNAL -> 500;
         };
+    }
+
+    /** Cancels the queries running now (DuckDB interrupts them) and refuses new ones. */
+    @Override
+    public void close() {
+        shutdown.cancel();
     }
 }

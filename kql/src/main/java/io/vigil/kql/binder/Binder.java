@@ -2681,11 +2681,8 @@ public final class Binder {
         if (isNumeric(type)) {
             step = convert(step, type);
         }
-        ScalarExpression array =
-                call(ScalarFunction.RANGE_ARRAY, ColumnType.DYNAMIC, convert(start, type), convert(stop, type), step);
-        PlanNode values = new PlanNode.Values(
-                List.of(new PlanColumn(range.column(), ColumnType.DYNAMIC)), List.of(List.of(array)));
-        return retype(new PlanNode.Unnest(values, 0, OptionalLong.empty()), 0, type);
+        return new PlanNode.Series(
+                new PlanColumn(range.column(), type), convert(start, type), convert(stop, type), step);
     }
 
     /** The element type of a range: long for integers, real if any bound is real, or datetime / timespan. */

@@ -37,6 +37,7 @@ final class WindowCollector {
             case PlanNode.Unnest unnest -> isSerialized(unnest.input());
             case PlanNode.TableScan scan -> false;
             case PlanNode.Values values -> false;
+            case PlanNode.Series series -> false;
             case PlanNode.Aggregate aggregate -> false;
             case PlanNode.Deduplicate deduplicate -> false;
             case PlanNode.Join join -> false;

@@ -45,6 +45,11 @@ public enum DiagnosticCode {
     /** union isfuzzy=true left out a leg that does not resolve (union-operator). */
     FUZZY_LEG_DROPPED("KQL216", Severity.WARNING, "union isfuzzy=true left out a leg that does not resolve: %s"),
     UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
+    /**
+     * A query that compiled but failed on a value while it ran: an invalid regular expression or JSON path, a
+     * conversion that cannot be done, a number out of range. The query as a whole is the span.
+     */
+    RUNTIME_VALUE_ERROR("KQL301", Severity.ERROR, "%s"),
     UNSUPPORTED_FUNCTION("KQL251", Severity.ERROR, "Unsupported function '%s'"),
     UNSUPPORTED_FEATURE("KQL252", Severity.ERROR, "Unsupported: %s"),
     /** externaldata and similar: Vigil never fetches URLs named in a query. */
