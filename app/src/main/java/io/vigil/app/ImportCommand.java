@@ -54,12 +54,19 @@ final class ImportCommand implements Callable<Integer> {
 
     private Optional<LogFormat> forcedFormat(VigilRuntime runtime) throws IOException {
         if (table != null) {
-            if (table.endsWith("_CL") && runtime.store().catalog().table(table).isEmpty()) {
-                TableSchema inferred = CustomTableInference.infer(table, Files.readAllBytes(firstFile()));
-                TableSchema created = runtime.store().ensureCustomTable(inferred);
-                System.err.println("created custom table " + table + " with " + created.columnCount() + " columns");
+            String target = table;
+            if (table.endsWith("_CL")) {
+                Optional<TableSchema> existing = runtime.store().catalog().tableIgnoringCase(table);
+                if (existing.isPresent()) {
+                    // custom table names are case-insensitive: another casing writes the existing table
+                    target = existing.get().name();
+                } else {
+                    TableSchema inferred = CustomTableInference.infer(table, Files.readAllBytes(firstFile()));
+                    TableSchema created = runtime.store().ensureCustomTable(inferred);
+                    System.err.println("created custom table " + table + " with " + created.columnCount() + " columns");
+                }
             }
-            return Optional.of(JsonTableFormat.forTable(table));
+            return Optional.of(JsonTableFormat.forTable(target));
         }
         if (format == null) {
             return Optional.empty();

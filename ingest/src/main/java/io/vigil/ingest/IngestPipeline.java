@@ -13,6 +13,7 @@ import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import io.vigil.store.DuckDbStore;
+import io.vigil.store.TimeGeneratedWindow;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,7 +139,11 @@ public final class IngestPipeline {
         private long runRows;
 
         @Override
-        public void row(Row row) {
+        public void row(Row parsed) {
+            Row row = store.admitTime(parsed, clock.instant());
+            if (row != parsed) {
+                repaired(TimeGeneratedWindow.REPAIR_REASON);
+            }
             rows.add(row);
             String table = row.table().name();
             if (!table.equals(runTable)) {

@@ -278,6 +278,7 @@ final class TableWriter implements AutoCloseable {
         }
         nextRowSequence = firstSequence + rows.size();
         counters.committed(tableName, rows.size(), encoder.size());
+        counters.repairedCharacters(tableName, encoder.replacedNuls(), encoder.replacedSurrogates());
         if (duplicates.isPresent()) {
             duplicates.get().committed();
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.Workspace;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
+import io.vigil.spi.TableCatalog;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -118,6 +119,14 @@ final class DataCollectorEndpoint {
                     "InvalidLogType",
                     "The Log-Type '" + logType.get()
                             + "' is invalid: only letters, digits and '_', at most 100 characters");
+        }
+        if (TableCatalog.isBuiltInName(logType.get() + "_CL")) {
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    400,
+                    "InvalidLogType",
+                    "The Log-Type '" + logType.get() + "' names the built-in table " + logType.get()
+                            + "_CL (table names are case-insensitive): choose another Log-Type");
         }
         if (rates.acquire(INPUT, workspace.workspaceId()) instanceof RateLimiter.Decision.Limited limited) {
             // the documented 429 has no error code; the Data Collector body shape is kept with the status's
