@@ -2,6 +2,7 @@ package io.vigil.store;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Row;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ import java.time.Instant;
  */
 public final class TimeGeneratedWindow {
     /** The repair reason counted when a time is replaced. */
-    public static final String REPAIR_REASON = "time_generated_out_of_range";
+    public static final String REPAIR_REASON = EventStore.TIME_REPAIR_REASON;
 
     /** How far ahead of the ingestion time a TimeGenerated may be, as for the Data Collector API. */
     public static final Duration MAX_FUTURE = Duration.ofDays(1);

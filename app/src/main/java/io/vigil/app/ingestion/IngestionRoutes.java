@@ -8,10 +8,10 @@ import io.vigil.app.HttpLimits;
 import io.vigil.app.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
@@ -46,7 +46,7 @@ public final class IngestionRoutes {
 
     public IngestionRoutes(
             Workspace workspace,
-            DuckDbStore store,
+            EventStore store,
             IngestPipeline pipeline,
             ApiKeys keys,
             InstrumentationKeys instrumentationKeys,
@@ -79,7 +79,7 @@ public final class IngestionRoutes {
      * first start; data collection rules' transforms run with the KQL engine.
      */
     public static IngestionRoutes forStore(
-            DuckDbStore store, ApiKeys keys, Metrics metrics, HttpLimits limits, AuthFailureLog authFailures) {
+            EventStore store, ApiKeys keys, Metrics metrics, HttpLimits limits, AuthFailureLog authFailures) {
         try {
             Workspace workspace = Workspace.open(store.dataDir());
             Clock clock = Clock.systemUTC();
