@@ -61,14 +61,21 @@ final class ImportCommand implements Callable<Integer> {
 
     private Optional<LogFormat> forcedFormat(VigilRuntime runtime) throws IOException {
         if (table != null) {
-            if (table.endsWith("_CL") && runtime.store().catalog().table(table).isEmpty()) {
-                Path first = firstFile(runtime);
-                TableSchema inferred =
-                        CustomTableInference.infer(table, InputFiles.read(first, 0, (int) InputFiles.size(first)));
-                TableSchema created = runtime.store().ensureCustomTable(inferred);
-                System.err.println("created custom table " + table + " with " + created.columnCount() + " columns");
+            String target = table;
+            if (table.endsWith("_CL")) {
+                Optional<TableSchema> existing = runtime.store().catalog().tableIgnoringCase(table);
+                if (existing.isPresent()) {
+                    // custom table names are case-insensitive: another casing writes the existing table
+                    target = existing.get().name();
+                } else {
+                    Path first = firstFile(runtime);
+                    TableSchema inferred =
+                            CustomTableInference.infer(table, InputFiles.read(first, 0, (int) InputFiles.size(first)));
+                    TableSchema created = runtime.store().ensureCustomTable(inferred);
+                    System.err.println("created custom table " + table + " with " + created.columnCount() + " columns");
+                }
             }
-            return Optional.of(JsonTableFormat.forTable(table));
+            return Optional.of(JsonTableFormat.forTable(target));
         }
         if (format == null) {
             return Optional.empty();

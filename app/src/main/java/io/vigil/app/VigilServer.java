@@ -173,6 +173,7 @@ public final class VigilServer implements AutoCloseable {
         private final QueryApi queryApi;
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
+        private final AuthFailureLog authFailures = new AuthFailureLog(Clock.systemUTC());
 
         Routes(
                 EventStore store,
@@ -186,7 +187,7 @@ public final class VigilServer implements AutoCloseable {
             this.keys = keys;
             this.metrics = metrics;
             this.queryApi = queryApi;
-            this.ingestion = IngestionRoutes.forStore(store, keys, metrics, httpLimits);
+            this.ingestion = IngestionRoutes.forStore(store, keys, metrics, httpLimits, authFailures);
             metrics.describe("http_requests_total", "HTTP requests, per route and status");
         }
 
@@ -203,6 +204,8 @@ public final class VigilServer implements AutoCloseable {
             }
             Optional<ApiKeys.Principal> principal = keys.authenticate(bearer(request));
             if (principal.isEmpty()) {
+                authFailures.failed(
+                        Request.getRemoteAddr(request), "api", "no valid bearer API key for " + method + " " + path);
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                 return error(
                         response,

@@ -169,7 +169,11 @@ public final class IngestPipeline {
         private long runRows;
 
         @Override
-        public void row(Row row) {
+        public void row(Row parsed) {
+            Row row = store.admitTime(parsed, clock.instant());
+            if (row != parsed) {
+                repaired(EventStore.TIME_REPAIR_REASON);
+            }
             rows.add(row);
             String table = row.table().name();
             if (!table.equals(runTable)) {

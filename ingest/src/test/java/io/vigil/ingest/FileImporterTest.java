@@ -36,6 +36,28 @@ class FileImporterTest {
     }
 
     @Test
+    void importedRowsDatedBeforeRetentionAreRepairedCountedAndKept() throws Exception {
+        Files.writeString(
+                temp.resolve("old.json"),
+                "{\"TimeGenerated\":\"1800-01-01T00:00:00Z\",\"Type\":\"Heartbeat\",\"Computer\":\"old\"}\n"
+                        + "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"Type\":\"Heartbeat\",\"Computer\":\"new\"}\n",
+                UTF_8);
+        TestingClock clock = new TestingClock(Instant.parse("2026-11-25T12:00:00Z"));
+        try (DuckDbStore store = DuckDbStore.open(temp.resolve("data"), StoreOptions.DEFAULT, clock, new Metrics())) {
+            IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, new Metrics());
+            FileImporter importer = new FileImporter(pipeline, Optional.empty(), Optional.empty(), 1 << 20);
+
+            ImportSummary summary = importer.importPaths(List.of(temp.resolve("old.json")));
+
+            assertThat(summary.rowsByTable()).containsEntry("Heartbeat", 2L);
+            assertThat(summary.repairsByReason()).containsEntry("time_generated_out_of_range", 1L);
+            assertThat(summary.render()).contains("time_generated_out_of_range: 1");
+            assertThat(store.applyRetention().rowsDeletedByTable()).isEmpty();
+            assertThat(store.rowCounts()).containsEntry("Heartbeat", 2L);
+        }
+    }
+
+    @Test
     void importsFoldersAndGzipOnceAndDeadLettersWhatItCannotRead() throws Exception {
         Path logs = temp.resolve("logs/resourceId=/SUBSCRIPTIONS/X/y=2026/m=11/d=25/h=10/m=00");
         Files.createDirectories(logs);

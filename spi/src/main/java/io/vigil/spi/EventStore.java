@@ -1,6 +1,7 @@
 package io.vigil.spi;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +41,16 @@ public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
      * #recordImport} the committed ones can be found and removed by {@link #discardUnfinishedImport}.
      */
     CompletableFuture<Void> write(List<Row> rows, String importKey) throws InterruptedException;
+
+    /** The repair reason an input counts when {@link #admitTime} replaced a row's TimeGenerated. */
+    String TIME_REPAIR_REASON = "time_generated_out_of_range";
+
+    /**
+     * The row with its TimeGenerated inside the table's intake window (from its retention cutoff to a day
+     * ahead): itself, or a copy dated {@code now}, so nothing acknowledged is deleted by the next retention
+     * pass. {@link #write} applies it too; an input calls it first to count the repair under its own name.
+     */
+    Row admitTime(Row row, Instant now);
 
     /** Queues dead letters; the future completes once they are committed. */
     default CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {

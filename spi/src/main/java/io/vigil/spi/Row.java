@@ -37,6 +37,13 @@ public final class Row {
         return values.length;
     }
 
+    /** A copy with the value at {@code index} replaced, checked against its column's type. */
+    public Row with(int index, Object value) {
+        Builder copy = new Builder(table);
+        copy.values = values.clone();
+        return copy.set(index, value).build();
+    }
+
     @Override
     public String toString() {
         return table.name() + Arrays.toString(values);

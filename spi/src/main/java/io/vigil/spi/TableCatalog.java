@@ -92,6 +92,34 @@ public final class TableCatalog {
         return Optional.ofNullable(tables.get(name));
     }
 
+    /**
+     * The table named {@code name} in any casing. Log Analytics table names are case-insensitive where a
+     * table is created or written ("CaseA" and "CASEA" are one table, named as first created), while KQL
+     * resolves them exactly; DuckDB's names are case-insensitive too, so one name must never be two tables.
+     */
+    public Optional<TableSchema> tableIgnoringCase(String name) {
+        TableSchema exact = tables.get(name);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        for (TableSchema table : tables.values()) {
+            if (table.name().equalsIgnoreCase(name)) {
+                return Optional.of(table);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code name}, in any casing, is a built-in table's (which a custom table may never alias). */
+    public static boolean isBuiltInName(String name) {
+        for (String builtIn : BUILT_IN_TABLES) {
+            if (builtIn.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public TableSchema require(String name) {
         TableSchema table = tables.get(name);
         if (table == null) {
@@ -105,12 +133,26 @@ public final class TableCatalog {
         return List.copyOf(tables.values());
     }
 
-    /** Adds or replaces a custom ({@code _CL}) table. */
+    /**
+     * Adds or replaces a custom ({@code _CL}) table; refuses a name that differs only in case from another
+     * table's (see {@link #tableIgnoringCase}).
+     */
     public void putCustom(TableSchema table) {
         requireNonNull(table, "table is null");
         if (!table.isCustom()) {
             throw new VigilException(
                     StandardErrorCode.INVALID_ARGUMENT, "custom table names end with _CL: " + table.name());
+        }
+        if (isBuiltInName(table.name())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT, table.name() + " is the name of a built-in table");
+        }
+        Optional<TableSchema> twin = tableIgnoringCase(table.name());
+        if (twin.isPresent() && !twin.get().name().equals(table.name())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT,
+                    "table " + table.name() + " differs only in case from "
+                            + twin.get().name());
         }
         tables.put(table.name(), withStandardColumns(table));
     }
@@ -146,7 +188,8 @@ public final class TableCatalog {
         return withStandardColumns(new TableSchema(tableName, columns));
     }
 
-    private static TableSchema withStandardColumns(TableSchema table) {
+    /** The table with the standard columns it lacks appended (the shape {@link #putCustom} stores). */
+    public static TableSchema withStandardColumns(TableSchema table) {
         List<Column> columns = new ArrayList<>(table.columns());
         Map<String, Column> missing = new TreeMap<>();
         for (Column standard : STANDARD_COLUMNS) {

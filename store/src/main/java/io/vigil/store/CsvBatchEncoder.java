@@ -22,9 +22,13 @@ import java.util.List;
 final class CsvBatchEncoder {
     private byte[] buffer = new byte[1 << 16];
     private int length;
+    private int replacedNuls;
+    private int replacedSurrogates;
 
     void encode(List<Row> rows, BitSet staged, long firstRowSequence) {
         length = 0;
+        replacedNuls = 0;
+        replacedSurrogates = 0;
         long sequence = firstRowSequence;
         for (Row row : rows) {
             for (int i = staged.nextSetBit(0); i >= 0; i = staged.nextSetBit(i + 1)) {
@@ -63,6 +67,16 @@ final class CsvBatchEncoder {
 
     int size() {
         return length;
+    }
+
+    /** NUL characters of the last batch written as U+FFFD (the CSV reader would end the value there). */
+    int replacedNuls() {
+        return replacedNuls;
+    }
+
+    /** Unpaired surrogates of the last batch written as U+FFFD (they have no UTF-8 encoding). */
+    int replacedSurrogates() {
+        return replacedSurrogates;
     }
 
     private void writeValue(Object value) {
@@ -110,6 +124,7 @@ final class CsvBatchEncoder {
                 } else if (c == 0) {
                     // DuckDB's CSV reader ends a value at NUL; keep the position visible instead
                     position = writeUtf8(out, position, '\uFFFD');
+                    replacedNuls++;
                     continue;
                 }
                 out[position++] = (byte) c;
@@ -123,6 +138,7 @@ final class CsvBatchEncoder {
                 out[position++] = (byte) (0x80 | (codePoint & 0x3F));
             } else if (Character.isSurrogate(c)) {
                 position = writeUtf8(out, position, '\uFFFD');
+                replacedSurrogates++;
             } else {
                 position = writeUtf8(out, position, c);
             }

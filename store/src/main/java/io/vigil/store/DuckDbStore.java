@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.Column;
+import io.vigil.spi.ColumnType;
 import io.vigil.spi.CommitListener;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.DeadLetter;
@@ -30,10 +31,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -72,6 +70,7 @@ public final class DuckDbStore implements EventStore {
     private final Map<String, Long> nextRowSequence;
     private final Map<String, TableWriter> writers = new ConcurrentHashMap<>();
     private final Optional<GeoIpDatabase> geoIp;
+    private final TimeGeneratedWindow timeWindow;
     private volatile boolean open = true;
     private volatile Runnable beforeEachBatch = () -> {};
 
@@ -96,6 +95,7 @@ public final class DuckDbStore implements EventStore {
         this.batchIds = new BatchSequence(lastBatchId);
         this.commitLog = new CommitLog(this, batchIds, this::schemaOf, options.tenantId(), clock);
         this.nextRowSequence = new ConcurrentHashMap<>(nextRowSequence);
+        this.timeWindow = new TimeGeneratedWindow(options.retention());
     }
 
     /** Opens (creating when new) the store under {@code dataDir}, with every catalog table. */
@@ -190,7 +190,8 @@ public final class DuckDbStore implements EventStore {
     }
 
     private static void loadCustomTables(Connection connection, TableCatalog catalog) throws SQLException {
-        Map<String, List<Column>> columnsByTable = new LinkedHashMap<>();
+        Map<String, List<String>> physicalNamesByTable = new LinkedHashMap<>();
+        Map<String, List<ColumnType>> typesByTable = new LinkedHashMap<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT table_name, column_name, data_type"
                         + " FROM information_schema.columns WHERE table_schema = 'main' AND table_name LIKE '%\\_CL' ESCAPE '\\'"
@@ -201,12 +202,23 @@ public final class DuckDbStore implements EventStore {
                 if (catalog.table(table).isPresent() || HiddenColumns.isHidden(column)) {
                     continue;
                 }
-                columnsByTable
+                physicalNamesByTable
                         .computeIfAbsent(table, ignored -> new ArrayList<>())
-                        .add(new Column(column, SchemaDdl.columnType(rows.getString(3))));
+                        .add(column);
+                typesByTable
+                        .computeIfAbsent(table, ignored -> new ArrayList<>())
+                        .add(SchemaDdl.columnType(rows.getString(3)));
             }
         }
-        columnsByTable.forEach((table, columns) -> catalog.putCustom(new TableSchema(table, columns)));
+        physicalNamesByTable.forEach((table, physicalNames) -> {
+            List<String> names = SchemaDdl.logicalColumnNames(physicalNames);
+            List<ColumnType> types = typesByTable.get(table);
+            List<Column> columns = new ArrayList<>(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                columns.add(new Column(names.get(i), types.get(i)));
+            }
+            catalog.putCustom(new TableSchema(table, columns));
+        });
     }
 
     @Override
@@ -258,7 +270,14 @@ public final class DuckDbStore implements EventStore {
         // rows of one table usually come in runs: the map is consulted only when the table changes
         String runTable = null;
         List<Row> run = null;
-        for (Row row : rows) {
+        Instant now = clock.instant();
+        for (Row given : rows) {
+            // the last line of the intake rule: an input that did not apply it itself still never has an
+            // acknowledged row deleted by the next retention pass
+            Row row = timeWindow.admit(given, now);
+            if (row != given) {
+                counters.timeRepaired(row.table().name());
+            }
             String table = row.table().name();
             if (!table.equals(runTable)) {
                 runTable = table;
@@ -271,6 +290,16 @@ public final class DuckDbStore implements EventStore {
             parts.add(writer(entry.getKey()).submit(entry.getValue(), importKey));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenRun(this::restrictWal);
+    }
+
+    /**
+     * The row with its TimeGenerated inside the table's intake window ({@link TimeGeneratedWindow}): itself,
+     * or a copy dated {@code now}. An input calls it to count the repair under its own name; {@link #write}
+     * applies it again to whatever reaches it.
+     */
+    @Override
+    public Row admitTime(Row row, Instant now) {
+        return timeWindow.admit(row, now);
     }
 
     /** As {@link #deadLetter(List)}, for dead letters of the import {@code importKey} (see {@link #write(List, String)}). */
@@ -323,7 +352,11 @@ public final class DuckDbStore implements EventStore {
 
     /**
      * Creates a custom table, or adds the columns it lacks (the Data Collector API extends a table as
-     * new fields arrive). Returns the table as the catalog now has it.
+     * new fields arrive). Returns the table as the catalog now has it. Names are matched ignoring case, as
+     * in Log Analytics: the first casing names the table and later casings write into it; a built-in table's
+     * name in any casing is refused. New columns are added in one transaction, all or none, and the catalog
+     * changes only after it commits; a column differing only in case from another gets its {@code $n}
+     * physical name ({@link SchemaDdl#physicalColumnNames}).
      */
     @Override
     public synchronized TableSchema ensureCustomTable(TableSchema requested) {
@@ -331,31 +364,67 @@ public final class DuckDbStore implements EventStore {
             throw new VigilException(
                     StandardErrorCode.INVALID_ARGUMENT, "invalid custom table name: " + requested.name());
         }
-        try (Statement statement = connection.createStatement()) {
-            var existing = catalog.table(requested.name());
+        if (TableCatalog.isBuiltInName(requested.name())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT,
+                    requested.name() + " names a built-in table (in any casing); a custom table needs another name");
+        }
+        Optional<TableSchema> existing = catalog.tableIgnoringCase(requested.name());
+        try {
             if (existing.isEmpty()) {
-                // the catalog adds the standard columns (TenantId, TimeGenerated, Type)
-                catalog.putCustom(requested);
-                TableSchema table = catalog.require(requested.name());
-                statement.execute(SchemaDdl.createTable(table));
-                return table;
+                TableSchema table = TableCatalog.withStandardColumns(requested);
+                execute(SchemaDdl.createTable(table));
+                catalog.putCustom(table);
+                return catalog.require(table.name());
             }
-            List<Column> columns = new ArrayList<>(existing.get().columns());
-            boolean changed = false;
+            TableSchema current = existing.get();
+            List<Column> columns = new ArrayList<>(current.columns());
             for (Column column : requested.columns()) {
-                if (existing.get().indexOf(column.name()) < 0) {
-                    statement.execute("ALTER TABLE " + SqlNames.quoteIdentifier(requested.name()) + " ADD COLUMN "
-                            + SqlNames.quoteIdentifier(column.name()) + " " + SchemaDdl.duckDbType(column.type()));
+                boolean known = false;
+                for (Column present : columns) {
+                    known |= present.name().equals(column.name());
+                }
+                if (!known) {
                     columns.add(column);
-                    changed = true;
                 }
             }
-            if (changed) {
-                catalog.putCustom(new TableSchema(requested.name(), columns));
+            if (columns.size() == current.columnCount()) {
+                return current;
             }
-            return catalog.require(requested.name());
+            TableSchema extended = new TableSchema(current.name(), columns);
+            addColumns(current, extended);
+            catalog.putCustom(extended);
+            return catalog.require(extended.name());
         } catch (SQLException e) {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot create table " + requested.name(), e);
+        }
+    }
+
+    /** Adds the columns {@code extended} has after those of {@code current}, in one transaction. */
+    private void addColumns(TableSchema current, TableSchema extended) throws SQLException {
+        List<String> physicalNames = SchemaDdl.physicalColumnNames(extended);
+        execute("BEGIN TRANSACTION");
+        try {
+            for (int i = current.columnCount(); i < extended.columnCount(); i++) {
+                execute("ALTER TABLE " + SqlNames.quoteIdentifier(current.name()) + " ADD COLUMN "
+                        + SqlNames.quoteIdentifier(physicalNames.get(i)) + " "
+                        + SchemaDdl.duckDbType(extended.columns().get(i).type()));
+            }
+            execute("COMMIT");
+        } catch (SQLException e) {
+            try {
+                execute("ROLLBACK");
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        // a DuckDB statement is closed after a failed execute: a fresh one each time
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 
@@ -399,11 +468,7 @@ public final class DuckDbStore implements EventStore {
                 if (table.indexOf("TimeGenerated") < 0) {
                     continue;
                 }
-                int days = options.retention().daysFor(table.name());
-                Instant cutoff = now.minus(Duration.ofDays(days))
-                        .atOffset(ZoneOffset.UTC)
-                        .truncatedTo(ChronoUnit.DAYS)
-                        .toInstant();
+                Instant cutoff = options.retention().cutoff(table.name(), now);
                 cutoffs.put(table.name(), cutoff);
                 long micros = CsvBatchEncoder.epochMicros(cutoff);
                 long count;

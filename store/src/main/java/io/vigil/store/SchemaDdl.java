@@ -60,6 +60,41 @@ public final class SchemaDdl {
         return names;
     }
 
+    /**
+     * The inverse of {@link #physicalColumnNames}: a {@code name$n} that is the n-th column of its name in
+     * any casing reads back as {@code name}; every other name is its own.
+     */
+    public static List<String> logicalColumnNames(List<String> physicalNames) {
+        List<String> names = new ArrayList<>(physicalNames.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (String physical : physicalNames) {
+            String name = physical;
+            int dollar = physical.lastIndexOf('$');
+            if (dollar > 0 && isNumber(physical.substring(dollar + 1))) {
+                String base = physical.substring(0, dollar);
+                int occurrence = Integer.parseInt(physical.substring(dollar + 1));
+                if (occurrence >= 2 && seen.getOrDefault(base.toLowerCase(Locale.ROOT), 0) == occurrence - 1) {
+                    name = base;
+                }
+            }
+            seen.merge(name.toLowerCase(Locale.ROOT), 1, Integer::sum);
+            names.add(name);
+        }
+        return names;
+    }
+
+    private static boolean isNumber(String text) {
+        if (text.isEmpty() || text.length() > 6) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static String createTable(TableSchema table) {
         StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
                 .append(SqlNames.quoteIdentifier(table.name()))

@@ -14,6 +14,13 @@ final class StoreCounters {
         metrics.describe("store_rows_rejected_total", "Rows the database refused, dead-lettered");
         metrics.describe(
                 "store_rows_duplicate_total", "Rows not written again: a stored row has the same id and TimeGenerated");
+        metrics.describe(
+                "store_rows_time_repaired_total",
+                "Rows whose TimeGenerated was outside the table's retention or over a day ahead, stored with the"
+                        + " ingestion time (counted here when the input did not apply the rule itself)");
+        metrics.describe(
+                "store_values_repaired_total",
+                "Characters stored as U+FFFD because the database cannot hold them (NUL, unpaired surrogates)");
     }
 
     void committed(String table, int rows, long bytes) {
@@ -26,6 +33,21 @@ final class StoreCounters {
         if (rows > 0) {
             metrics.counter("store_rows_duplicate_total", "table", table).add(rows);
         }
+    }
+
+    void repairedCharacters(String table, int nuls, int loneSurrogates) {
+        if (nuls > 0) {
+            metrics.counter("store_values_repaired_total", "table", table, "reason", "nul_character")
+                    .add(nuls);
+        }
+        if (loneSurrogates > 0) {
+            metrics.counter("store_values_repaired_total", "table", table, "reason", "lone_surrogate")
+                    .add(loneSurrogates);
+        }
+    }
+
+    void timeRepaired(String table) {
+        metrics.counter("store_rows_time_repaired_total", "table", table).increment();
     }
 
     void rejectedRows(String table) {

@@ -270,6 +270,7 @@ final class TableWriter implements AutoCloseable {
         }
         nextRowSequence += rows.size();
         counters.committed(tableName, rows.size(), encoder.size());
+        counters.repairedCharacters(tableName, encoder.replacedNuls(), encoder.replacedSurrogates());
         if (duplicates.isPresent()) {
             duplicates.get().committed();
         }

@@ -215,22 +215,103 @@ class DuckDbStoreTest {
     }
 
     @Test
+    void intakeReplacesTimesRetentionWouldDeleteOrTooFarAheadWithTheSameCutoff() throws Exception {
+        RetentionPolicy policy = new RetentionPolicy(90, Map.of("Syslog", 7));
+        try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy, ""))) {
+            Instant cutoff = policy.cutoff("Syslog", NOW);
+            assertThat(cutoff).isEqualTo(Instant.parse("2026-11-18T00:00:00Z"));
+            store.write(List.of(
+                            syslog(store, "at the cutoff", cutoff),
+                            syslog(store, "just before the cutoff", cutoff.minusSeconds(1)),
+                            syslog(store, "dated 1990", Instant.parse("1990-01-01T00:00:00Z")),
+                            syslog(store, "a day ahead", NOW.plus(TimeGeneratedWindow.MAX_FUTURE)),
+                            syslog(
+                                    store,
+                                    "beyond a day ahead",
+                                    NOW.plus(TimeGeneratedWindow.MAX_FUTURE).plusSeconds(1))))
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(metrics.value("store_rows_time_repaired_total", "table", "Syslog"))
+                    .isEqualTo(3);
+            assertThat(count(
+                            store,
+                            "SELECT count(*) FROM Syslog WHERE TimeGenerated = make_timestamp("
+                                    + CsvBatchEncoder.epochMicros(NOW) + ")"))
+                    .isEqualTo(3);
+            // what was acknowledged, the next retention pass keeps
+            assertThat(store.applyRetention().rowsDeletedByTable()).isEmpty();
+            assertThat(count(store, "SELECT count(*) FROM Syslog")).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void columnAdditionsAreAllOrNoneAndTheCatalogStaysConsistent() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            store.ensureCustomTable(new TableSchema("Atomic_CL", List.of(new Column("a_s", ColumnType.STRING))));
+            // a column the database has but the catalog does not: the second of two additions fails
+            try (Connection connection = store.newQueryConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE Atomic_CL ADD COLUMN c_s VARCHAR");
+            }
+            TableSchema failing = new TableSchema(
+                    "Atomic_CL", List.of(new Column("b_s", ColumnType.STRING), new Column("c_s", ColumnType.STRING)));
+            assertThatThrownBy(() -> store.ensureCustomTable(failing)).isInstanceOf(VigilException.class);
+
+            assertThat(count(
+                            store,
+                            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'Atomic_CL'"
+                                    + " AND column_name = 'b_s'"))
+                    .as("the first addition was rolled back")
+                    .isZero();
+            assertThat(store.catalog().require("Atomic_CL").indexOf("b_s")).isNegative();
+            // and the table still takes rows and new columns
+            TableSchema extended = store.ensureCustomTable(
+                    new TableSchema("Atomic_CL", List.of(new Column("b_s", ColumnType.STRING))));
+            store.write(List.of(extended.newRow().set("b_s", "written").build()))
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(count(store, "SELECT count(*) FROM Atomic_CL WHERE b_s = 'written'"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void customTableNamesAreCaseInsensitiveAndCaseTwinColumnsReloadByName() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            store.ensureCustomTable(new TableSchema("Mixed_CL", List.of(new Column("Zed_s", ColumnType.STRING))));
+            TableSchema twin = store.ensureCustomTable(
+                    new TableSchema("MIXED_CL", List.of(new Column("zed_s", ColumnType.STRING))));
+            assertThat(twin.name()).isEqualTo("Mixed_CL");
+            assertThat(SchemaDdl.physicalColumnNames(twin)).contains("Zed_s", "zed_s$2");
+            assertThatThrownBy(() -> store.ensureCustomTable(new TableSchema("azurenetworkanalytics_CL", List.of())))
+                    .isInstanceOf(VigilException.class)
+                    .hasMessageContaining("built-in");
+        }
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            TableSchema reloaded = store.catalog().require("Mixed_CL");
+            assertThat(reloaded.indexOf("Zed_s")).isNotNegative();
+            assertThat(reloaded.indexOf("zed_s")).isNotNegative();
+            assertThat(store.catalog().table("MIXED_CL")).isEmpty();
+        }
+    }
+
+    @Test
     void retentionDeletesWholeExpiredDaysAndLogsThem() throws Exception {
         RetentionPolicy policy = new RetentionPolicy(90, Map.of("Syslog", 7));
         try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy, ""))) {
             Instant eightDaysAgo = NOW.minus(Duration.ofDays(8));
             Instant sevenDaysAgoMorning = Instant.parse("2026-11-18T01:00:00Z");
-            store.write(List.of(
-                            syslog(store, "old", eightDaysAgo),
-                            syslog(store, "same day as cutoff", sevenDaysAgoMorning),
-                            syslog(store, "fresh", NOW)))
-                    .get(10, TimeUnit.SECONDS);
+            // written when it was current: intake replaces a time already past retention
+            clock.set(eightDaysAgo);
+            store.write(List.of(syslog(store, "old", eightDaysAgo))).get(10, TimeUnit.SECONDS);
             Row oldHeartbeat = store.catalog()
                     .require("Heartbeat")
                     .newRow()
                     .set("TimeGenerated", eightDaysAgo)
                     .build();
             store.write(List.of(oldHeartbeat)).get(10, TimeUnit.SECONDS);
+            clock.set(NOW);
+            store.write(List.of(syslog(store, "same day as cutoff", sevenDaysAgoMorning), syslog(store, "fresh", NOW)))
+                    .get(10, TimeUnit.SECONDS);
 
             RetentionRun run = store.applyRetention();
 

@@ -49,6 +49,19 @@ class SchemaDdlTest {
     }
 
     @Test
+    void logicalNamesInvertPhysicalNames() {
+        List<String> physical =
+                SchemaDdl.physicalColumnNames(TableCatalog.builtIn().require("AzureDiagnostics"));
+        assertThat(SchemaDdl.logicalColumnNames(physical))
+                .containsExactlyElementsOf(TableCatalog.builtIn().require("AzureDiagnostics").columns().stream()
+                        .map(Column::name)
+                        .toList());
+        // a name that only looks like a suffixed one keeps its text
+        assertThat(SchemaDdl.logicalColumnNames(List.of("a$2", "b", "B$2", "B$3", "c$1")))
+                .containsExactly("a$2", "b", "B", "B", "c$1");
+    }
+
+    @Test
     void tsvParsingKeepsFirstOfDuplicateColumnsAndAddsStandardColumns() throws IOException {
         String tsv = "column\ttype\tdescription\n"
                 + "ResultType\tString\tfirst\n"

@@ -129,6 +129,7 @@ final class AppInsightsEndpoint {
                     if (!keys.accepts(iKey)) {
                         // unauthenticated data is refused, not stored
                         errors.put(item.index(), "Invalid instrumentation key");
+                        exchange.authenticationFailed("invalid instrumentation key");
                         metrics.counter(
                                         "events_rejected_total",
                                         "input",

@@ -147,6 +147,10 @@ public record DataCollectionRule(
             String table;
             if (outputStream.startsWith("Custom-") && outputStream.endsWith("_CL")) {
                 table = outputStream.substring("Custom-".length());
+                if (TableCatalog.isBuiltInName(table)) {
+                    problems.add(where + ".outputStream: " + table
+                            + " names a built-in table (in any casing); use Microsoft-<Table> to write it");
+                }
             } else if (outputStream.startsWith("Microsoft-")) {
                 table = outputStream.substring("Microsoft-".length());
                 if (builtIn.table(table).isEmpty()) {

@@ -7,6 +7,7 @@ import io.vigil.app.Workspace;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
 import io.vigil.spi.EventStore;
+import io.vigil.spi.TableCatalog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,6 +119,14 @@ final class DataCollectorEndpoint {
                     "InvalidLogType",
                     "The Log-Type '" + logType.get()
                             + "' is invalid: only letters, digits and '_', at most 100 characters");
+        }
+        if (TableCatalog.isBuiltInName(logType.get() + "_CL")) {
+            return exchange.refuse(
+                    RejectReason.INVALID_REQUEST,
+                    400,
+                    "InvalidLogType",
+                    "The Log-Type '" + logType.get() + "' names the built-in table " + logType.get()
+                            + "_CL (table names are case-insensitive): choose another Log-Type");
         }
         if (rates.acquire(INPUT, workspace.workspaceId()) instanceof RateLimiter.Decision.Limited limited) {
             // the documented 429 has no error code; the Data Collector body shape is kept with the status's

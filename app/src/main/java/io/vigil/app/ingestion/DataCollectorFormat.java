@@ -22,15 +22,18 @@ import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
+import io.vigil.store.TimeGeneratedWindow;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -162,6 +165,11 @@ final class DataCollectorFormat implements LogFormat {
                 }
                 shapeError = "the body must be a JSON array of objects or one object";
             }
+            // Jackson stops after the first value: anything but whitespace after it would be ignored
+            if (parser.nextToken() != null) {
+                throw new IOException("unexpected content after the end of the JSON value at "
+                        + parser.currentTokenLocation().getCharOffset());
+            }
         } catch (IOException e) {
             reject(source, input, sink, DeadLetterReason.INVALID_JSON, "the body is not valid JSON: " + firstLine(e));
             return;
@@ -173,11 +181,15 @@ final class DataCollectorFormat implements LogFormat {
         if (records.isEmpty()) {
             return;
         }
-        Optional<TableSchema> existing = context.catalog().table(tableName());
+        // Log-Types differing only in case write one table, named by the first (Log Analytics names are
+        // case-insensitive)
+        Optional<TableSchema> existing = context.catalog().tableIgnoringCase(tableName());
         Map<String, Column> added = new LinkedHashMap<>();
-        // per request: a property's suffixed column names, so each distinct key is normalised once
+        // per request: a key's property name and a property's suffixed column names, each computed once
+        Map<String, String> properties = new HashMap<>();
         Map<String, String[]> names = new HashMap<>();
         boolean truncated = false;
+        boolean renamed = false;
         int existingColumns = existing.map(TableSchema::columnCount).orElse(3);
         // the first property that would take the table past the column limit, named in the refusal
         String overLimit = null;
@@ -186,6 +198,8 @@ final class DataCollectorFormat implements LogFormat {
             int size = record.size();
             record.columns = new Column[size];
             record.stored = new JsonNode[size];
+            // property names this record's values took: keys that sanitise alike ("a b", "a-b") must not share one
+            Set<String> taken = new HashSet<>();
             for (int i = 0; i < size; i++) {
                 JsonNode value = record.values.get(i);
                 if (value == null || value.isNull()) {
@@ -199,7 +213,12 @@ final class DataCollectorFormat implements LogFormat {
                     truncated = true;
                 }
                 record.stored[i] = value;
-                String[] suffixed = names.computeIfAbsent(record.keys.get(i), DataCollectorFormat::suffixedNames);
+                String property = properties.computeIfAbsent(record.keys.get(i), DataCollectorFormat::propertyName);
+                if (!taken.add(property)) {
+                    property = freeProperty(property, taken);
+                    renamed = true;
+                }
+                String[] suffixed = names.computeIfAbsent(property, DataCollectorFormat::suffixedNames);
                 int addedBefore = added.size();
                 record.columns[i] = columnFor(suffixed, value, existing, added);
                 if (overLimit == null && added.size() > addedBefore && existingColumns + added.size() > MAX_COLUMNS) {
@@ -210,6 +229,9 @@ final class DataCollectorFormat implements LogFormat {
         }
         if (truncated) {
             sink.repaired("field_truncated");
+        }
+        if (renamed) {
+            sink.repaired("field_name_collision");
         }
         int columnCount = existingColumns + added.size();
         if (columnCount > MAX_COLUMNS) {
@@ -230,7 +252,7 @@ final class DataCollectorFormat implements LogFormat {
         int timeGeneratedIndex = table.indexOf("TimeGenerated");
         int typeIndex = table.indexOf("Type");
         for (Record record : records) {
-            sink.row(row(table, record, indexes, timeGeneratedIndex, typeIndex));
+            sink.row(row(table, record, indexes, timeGeneratedIndex, typeIndex, sink));
         }
     }
 
@@ -316,7 +338,12 @@ final class DataCollectorFormat implements LogFormat {
     }
 
     private Row row(
-            TableSchema table, Record record, Map<String, Integer> indexes, int timeGeneratedIndex, int typeIndex) {
+            TableSchema table,
+            Record record,
+            Map<String, Integer> indexes,
+            int timeGeneratedIndex,
+            int typeIndex,
+            RecordSink sink) {
         Row.Builder row = table.newRow();
         for (int i = 0; i < record.columns.length; i++) {
             Column assigned = record.columns[i];
@@ -342,12 +369,12 @@ final class DataCollectorFormat implements LogFormat {
                 throw new IllegalStateException("value of " + name + " does not fit its column", e);
             }
         }
-        row.set(timeGeneratedIndex, timeGenerated(record));
+        row.set(timeGeneratedIndex, timeGenerated(record, sink));
         row.set(typeIndex, table.name());
         return row.build();
     }
 
-    private Instant timeGenerated(Record record) {
+    private Instant timeGenerated(Record record, RecordSink sink) {
         if (timeGeneratedField.isEmpty()) {
             return receivedAt;
         }
@@ -357,14 +384,28 @@ final class DataCollectorFormat implements LogFormat {
         }
         Instant time = Timestamps.parse(value.asText());
         if (time == null || time.isBefore(receivedAt.minus(MAX_PAST)) || time.isAfter(receivedAt.plus(MAX_FUTURE))) {
+            // the field keeps the sender's value in its own column; the replacement is counted like the store's
+            sink.repaired(TimeGeneratedWindow.REPAIR_REASON);
             return receivedAt;
         }
         return time;
     }
 
+    /**
+     * The first of {@code property_2}, {@code property_3}... that no other key of the record took, so each key
+     * of a record keeps its value (Azure's own rule for such keys is not documented; this keeps them all).
+     */
+    private static String freeProperty(String property, Set<String> taken) {
+        for (int number = 2; ; number++) {
+            String candidate = property + "_" + number;
+            if (taken.add(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
     /** A property's column name with each suffix, in {@link Suffix} order. */
-    private static String[] suffixedNames(String key) {
-        String property = propertyName(key);
+    private static String[] suffixedNames(String property) {
         Suffix[] suffixes = Suffix.values();
         String[] names = new String[suffixes.length];
         for (int i = 0; i < suffixes.length; i++) {

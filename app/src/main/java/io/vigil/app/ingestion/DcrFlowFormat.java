@@ -163,7 +163,7 @@ final class DcrFlowFormat implements LogFormat {
                 columns.add(column);
             }
         }
-        Optional<TableSchema> existing = context.catalog().table(flow.outputTable());
+        Optional<TableSchema> existing = context.catalog().tableIgnoringCase(flow.outputTable());
         if (existing.isPresent()
                 && columns.stream().allMatch(column -> existing.get().indexOf(column.name()) >= 0)) {
             return existing.get();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.AuthFailureLog;
 import io.vigil.app.HttpLimits;
 import io.vigil.spi.Metrics;
 import java.io.ByteArrayInputStream;
@@ -57,6 +58,7 @@ final class HttpExchange implements AutoCloseable {
     private final ErrorShape shape;
     private final BodyBudget budget;
     private final HttpLimits limits;
+    private final AuthFailureLog authFailures;
     private long reservedBytes;
     private String source = "";
     private boolean bodyTaken;
@@ -69,7 +71,8 @@ final class HttpExchange implements AutoCloseable {
             String input,
             ErrorShape shape,
             BodyBudget budget,
-            HttpLimits limits) {
+            HttpLimits limits,
+            AuthFailureLog authFailures) {
         this.request = requireNonNull(request, "request is null");
         this.response = requireNonNull(response, "response is null");
         this.callback = requireNonNull(callback, "callback is null");
@@ -78,6 +81,7 @@ final class HttpExchange implements AutoCloseable {
         this.shape = requireNonNull(shape, "shape is null");
         this.budget = requireNonNull(budget, "budget is null");
         this.limits = requireNonNull(limits, "limits is null");
+        this.authFailures = requireNonNull(authFailures, "authFailures is null");
     }
 
     Request request() {
@@ -332,6 +336,9 @@ final class HttpExchange implements AutoCloseable {
      */
     boolean refuse(RejectReason reason, int status, String code, String message) {
         countRejection(reason);
+        if (reason == RejectReason.UNAUTHORIZED) {
+            authenticationFailed(message);
+        }
         return json(status, shape.body(status, code, message));
     }
 
@@ -339,6 +346,11 @@ final class HttpExchange implements AutoCloseable {
     boolean refuse(RejectReason reason, int status, String code, String message, int retryAfterSeconds) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(retryAfterSeconds));
         return refuse(reason, status, code, message);
+    }
+
+    /** Logs a failed authentication with the sender's address (rate-limited, see {@link AuthFailureLog}). */
+    void authenticationFailed(String why) {
+        authFailures.failed(Request.getRemoteAddr(request), input, why);
     }
 
     /** Counts a refusal whose answer the endpoint builds itself. */

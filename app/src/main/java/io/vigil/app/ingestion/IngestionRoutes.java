@@ -3,6 +3,7 @@ package io.vigil.app.ingestion;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.app.ApiKeys;
+import io.vigil.app.AuthFailureLog;
 import io.vigil.app.HttpLimits;
 import io.vigil.app.Workspace;
 import io.vigil.formats.LogFormats;
@@ -38,6 +39,7 @@ public final class IngestionRoutes {
     private final Metrics metrics;
     private final HttpLimits limits;
     private final BodyBudget budget;
+    private final AuthFailureLog authFailures;
     private final DataCollectorEndpoint dataCollector;
     private final AppInsightsEndpoint appInsights;
     private final LogsIngestionEndpoint logsIngestion;
@@ -52,8 +54,10 @@ public final class IngestionRoutes {
             DcrTransform transform,
             Clock clock,
             Metrics metrics,
-            HttpLimits limits) {
+            HttpLimits limits,
+            AuthFailureLog authFailures) {
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.authFailures = requireNonNull(authFailures, "authFailures is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.budget = new BodyBudget(limits.maxInFlightBodyBytes(), metrics.gauge("http_body_bytes_in_flight"));
         RateLimiter rates = RateLimiter.of(limits.rateLimit());
@@ -74,7 +78,8 @@ public final class IngestionRoutes {
      * The routes for the workspace a store belongs to, creating the workspace's instrumentation key on
      * first start; data collection rules' transforms run with the KQL engine.
      */
-    public static IngestionRoutes forStore(EventStore store, ApiKeys keys, Metrics metrics, HttpLimits limits) {
+    public static IngestionRoutes forStore(
+            EventStore store, ApiKeys keys, Metrics metrics, HttpLimits limits, AuthFailureLog authFailures) {
         try {
             Workspace workspace = Workspace.open(store.dataDir());
             Clock clock = Clock.systemUTC();
@@ -88,7 +93,8 @@ public final class IngestionRoutes {
                     new KqlDcrTransform(clock),
                     clock,
                     metrics,
-                    limits);
+                    limits,
+                    authFailures);
         } catch (IOException e) {
             throw new VigilException(
                     StandardErrorCode.INVALID_CONFIGURATION,
@@ -108,8 +114,8 @@ public final class IngestionRoutes {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         String input = route(path);
-        try (HttpExchange exchange =
-                new HttpExchange(request, response, callback, metrics, input, errorShape(input), budget, limits)) {
+        try (HttpExchange exchange = new HttpExchange(
+                request, response, callback, metrics, input, errorShape(input), budget, limits, authFailures)) {
             try {
                 if (path.equals(DataCollectorEndpoint.PATH)) {
                     return dataCollector.handle(exchange);

@@ -2,6 +2,7 @@ package io.vigil.app.ingestion;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -204,7 +205,11 @@ final class LogsIngestionEndpoint {
         List<ObjectNode> records = new ArrayList<>();
         JsonNode root;
         try {
-            root = JsonRecords.MAPPER.readTree(bytes);
+            // content after the array would otherwise be ignored while the request is acknowledged
+            root = JsonRecords.MAPPER
+                    .reader()
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(bytes);
         } catch (IOException e) {
             return exchange.refuse(
                     RejectReason.INVALID_BODY,

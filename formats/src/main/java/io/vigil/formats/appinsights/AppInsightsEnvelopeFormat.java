@@ -188,6 +188,17 @@ public final class AppInsightsEnvelopeFormat implements LogFormat, AzureRecordMa
             return;
         }
         JsonNode baseData = data.path("baseData");
+        if (!baseData.isObject()) {
+            // every data contract's baseData is an object; anything else would store an empty row
+            sink.deadLetter(AzureRecordMapper.deadLetter(
+                    source,
+                    NAME,
+                    DeadLetterReason.UNKNOWN_RECORD_SHAPE,
+                    "data.baseData of a " + data.path("baseType").asText("") + " must be a JSON object, found "
+                            + baseData.getNodeType().toString().toLowerCase(Locale.ROOT),
+                    envelope));
+            return;
+        }
         if (telemetry == Telemetry.METRIC) {
             // one row per metric in the envelope
             for (JsonNode metric : baseData.path("metrics")) {

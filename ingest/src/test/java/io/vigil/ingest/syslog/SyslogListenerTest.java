@@ -21,8 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -233,6 +238,37 @@ class SyslogListenerTest {
                 .isEqualTo(1);
         assertThat(metrics.value("syslog_connections_closed_total", "input", "syslog_tcp", "reason", "idle"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void messagesDatedBeforeRetentionAreStoredWithTheIngestionTimeAndKeptByRetention() throws Exception {
+        int udp =
+                start(SyslogListenerConfig.of(SyslogTransport.UDP, LOOPBACK, 0)).port();
+        // a year-less RFC 3164 date half a year back is older than the 90-day retention whichever year it is
+        // read in (the probe sent "Jan 1", old except in the first three months of a year)
+        String halfAYearAgo = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ROOT)
+                .format(ZonedDateTime.now(ZoneOffset.UTC).minusDays(180));
+        List<String> messages = List.of(
+                "<13>1 1990-01-01T00:00:00Z vm-1 app - - - dated 1990",
+                "<13>" + halfAYearAgo + " vm-1 app: year-less and old");
+        Instant before = Instant.now();
+        try (DatagramSocket sender = new DatagramSocket()) {
+            for (String message : messages) {
+                byte[] bytes = message.getBytes(UTF_8);
+                sender.send(new DatagramPacket(bytes, bytes.length, InetAddress.getByName(LOOPBACK), udp));
+            }
+        }
+        await("two Syslog rows", () -> count(store, "SELECT count(*) FROM Syslog") == 2);
+
+        assertThat(count(
+                        store,
+                        "SELECT count(*) FROM Syslog WHERE TimeGenerated >= make_timestamp("
+                                + before.minusSeconds(1).toEpochMilli() * 1000 + ")"))
+                .isEqualTo(2);
+        assertThat(metrics.value("store_rows_time_repaired_total", "table", "Syslog"))
+                .isEqualTo(2);
+        assertThat(store.applyRetention().rowsDeletedByTable()).isEmpty();
+        assertThat(count(store, "SELECT count(*) FROM Syslog")).isEqualTo(2);
     }
 
     @Test
