@@ -1011,10 +1011,21 @@ public final class DuckDbDialect implements SqlDialect {
     private static SqlExpression toDatetime(SqlExpression value, ColumnType type) {
         return switch (type) {
             case DATETIME -> value;
-            case STRING, GUID -> new SqlCast(new SqlCast(value, "TIMESTAMPTZ", true), "TIMESTAMP", true);
-            case DYNAMIC -> new SqlCast(new SqlCast(jsonText(value), "TIMESTAMPTZ", true), "TIMESTAMP", true);
+            case STRING, GUID -> textToDatetime(value);
+            case DYNAMIC -> textToDatetime(jsonText(value));
             case INT, LONG, REAL, BOOL, TIMESPAN -> new SqlCast(SqlLiteral.NULL, "TIMESTAMP", false);
         };
+    }
+
+    /**
+     * ISO 8601 and the other forms DuckDB reads, then US month/day/year with a time, which Kusto reads too:
+     * parse-operator's examples turn "02/17/2016 08:40:01" into 2016-02-17 08:40:01.
+     */
+    private static SqlExpression textToDatetime(SqlExpression text) {
+        return SqlCall.of(
+                "coalesce",
+                new SqlCast(new SqlCast(text, "TIMESTAMPTZ", true), "TIMESTAMP", true),
+                SqlCall.of("try_strptime", text, SqlLiteral.ofString("%m/%d/%Y %H:%M:%S")));
     }
 
     /** todynamic/parse_json: text that is not JSON stays a string value (parse-json-function). */
