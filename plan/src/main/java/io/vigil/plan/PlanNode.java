@@ -249,15 +249,31 @@ public sealed interface PlanNode {
     }
 
     /**
-     * One row per element of the dynamic arrays in {@code columns}, expanded in lockstep: the i-th row
-     * holds the i-th element (dynamic) of each array, null where an array is shorter (mv-expand-operator).
-     * Rows whose values are all empty or not arrays are dropped. With {@code withItemIndex}, a long column
+     * One row per element of the dynamic values in {@code columns}, expanded in lockstep: the i-th row
+     * holds the i-th element (dynamic) of each value, null where a value is shorter (mv-expand-operator).
+     * An array gives its elements, a property bag its entries (see {@link BagExpansion}), null and any other
+     * value one element (itself), an empty array or bag none; rows where every value gives none are dropped. With {@code withItemIndex}, a long column
      * of that name holding the 0-based element index is appended.
      */
-    record Unnest(PlanNode input, List<Integer> expanded, OptionalLong limit, Optional<String> withItemIndex)
+    record Unnest(
+            PlanNode input,
+            List<Integer> expanded,
+            OptionalLong limit,
+            Optional<String> withItemIndex,
+            BagExpansion bagExpansion)
             implements PlanNode {
+        /**
+         * How a property bag expands (mv-expand-operator, "Modes of expansion"): into single-entry bags
+         * ({@code kind=bag}, the default) or into {@code [key, value]} arrays ({@code kind=array}).
+         */
+        public enum BagExpansion {
+            BAG,
+            ARRAY
+        }
+
         public Unnest {
             requireNonNull(input, "input is null");
+            requireNonNull(bagExpansion, "bagExpansion is null");
             expanded = List.copyOf(requireNonNull(expanded, "expanded is null"));
             requireNonNull(limit, "limit is null");
             requireNonNull(withItemIndex, "withItemIndex is null");
@@ -267,7 +283,7 @@ public sealed interface PlanNode {
         }
 
         public Unnest(PlanNode input, int column, OptionalLong limit) {
-            this(input, List.of(column), limit, Optional.empty());
+            this(input, List.of(column), limit, Optional.empty(), BagExpansion.BAG);
         }
 
         @Override

@@ -109,7 +109,8 @@ public final class PlanPrinter {
                                 .orElse("")
                         + (unnest.limit().isPresent()
                                 ? " limit=" + unnest.limit().getAsLong()
-                                : "");
+                                : "")
+                        + (unnest.bagExpansion() == PlanNode.Unnest.BagExpansion.ARRAY ? " kind=array" : "");
             case PlanNode.Spool spool -> "Spool #" + spool.id() + " " + columns(spool.columns());
             case PlanNode.Window window ->
                 "Window "

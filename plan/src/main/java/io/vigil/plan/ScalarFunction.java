@@ -203,6 +203,20 @@ public enum ScalarFunction {
             "The first argument that is not null",
             true,
             ParameterType.ANY),
+    GREATEST(
+            "greatest",
+            null,
+            ResultRule.FIRST_ARGUMENT,
+            "The largest argument; nulls count only when all are null",
+            true,
+            ParameterType.ANY),
+    LEAST(
+            "least",
+            null,
+            ResultRule.FIRST_ARGUMENT,
+            "The smallest argument; nulls count only when all are null",
+            true,
+            ParameterType.ANY),
     CONCAT("concat", ColumnType.STRING, ResultRule.FIXED, "Concatenation of strings", true, ParameterType.STRING),
     LENGTH("length", ColumnType.LONG, ResultRule.FIXED, "Number of characters of a string", ParameterType.STRING),
     SUBSTRING(

@@ -8,6 +8,7 @@ import io.vigil.sql.SqlExpression.SqlBinary;
 import io.vigil.sql.SqlExpression.SqlCall;
 import io.vigil.sql.SqlExpression.SqlCase;
 import io.vigil.sql.SqlExpression.SqlCast;
+import io.vigil.sql.SqlExpression.SqlColumn;
 import io.vigil.sql.SqlExpression.SqlInList;
 import io.vigil.sql.SqlExpression.SqlLiteral;
 import io.vigil.sql.SqlExpression.SqlParameter;
@@ -128,7 +129,7 @@ public final class DuckDbDialect implements SqlDialect {
             case SUBTRACT -> binary("-", arguments);
             case MULTIPLY -> binary("*", arguments);
             case DIVIDE -> divide(arguments, types, resultType);
-            case MODULO -> binary("%", arguments);
+            case MODULO -> modulo(arguments);
             case NEGATE -> new SqlUnary("-", arguments.get(0), false);
             case IS_NULL -> isNull(arguments.get(0), types.get(0));
             case IS_EMPTY -> isEmpty(arguments.get(0), types.get(0));
@@ -156,7 +157,6 @@ public final class DuckDbDialect implements SqlDialect {
                     SET_UNION,
                     SET_INTERSECT,
                     IPV4_IS_PRIVATE,
-                    IPV4_IS_IN_ANY_RANGE,
                     PARSE_IPV4,
                     RANDOM,
                     INDEX_OF,
@@ -164,6 +164,9 @@ public final class DuckDbDialect implements SqlDialect {
                     DAY_OF_WEEK,
                     DATETIME_ADD,
                     UNIX_TIME_TO_DATETIME -> DuckDbEncodingAndSetFunctions.call(function, arguments);
+            case IPV4_IS_IN_ANY_RANGE ->
+                DuckDbEncodingAndSetFunctions.ipv4IsInAnyRange(
+                        arguments, types.get(types.size() - 1) == ColumnType.DYNAMIC);
             case HAS_ANY -> terms(arguments.get(0), arguments.subList(1, arguments.size()), true, true, true);
             case CONTAINS -> SqlCall.of("contains", lower(arguments.get(0)), lower(arguments.get(1)));
             case CONTAINS_CS -> SqlCall.of("contains", arguments.get(0), arguments.get(1));
@@ -184,6 +187,9 @@ public final class DuckDbDialect implements SqlDialect {
                 new SqlCase(List.of(new SqlWhen(arguments.get(0), arguments.get(1))), Optional.of(arguments.get(2)));
             case CASE -> caseWhen(arguments);
             case COALESCE -> coalesce(arguments, resultType);
+            // DuckDB's greatest and least skip nulls, as max_of and min_of do
+            case GREATEST -> new SqlCall("greatest", arguments);
+            case LEAST -> new SqlCall("least", arguments);
             case CONCAT -> new SqlCall("concat", arguments);
             case LENGTH -> SqlCall.of("length", arguments.get(0));
             case SUBSTRING -> substring(arguments);
@@ -346,7 +352,7 @@ public final class DuckDbDialect implements SqlDialect {
     /** KQL prints dynamic datetimes in ISO 8601 with a Z (scalar-data-types/datetime). */
     private static SqlExpression dynamicElement(SqlExpression value, ColumnType type) {
         if (type == ColumnType.DATETIME) {
-            return SqlCall.of("strftime", value, SqlLiteral.ofString("%Y-%m-%dT%H:%M:%S.%fZ"));
+            return SqlCall.of("strftime", value, SqlLiteral.ofString("%Y-%m-%dT%H:%M:%S.%f0Z"));
         }
         return value;
     }
@@ -740,6 +746,32 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     /**
+     * make_set of a dynamic value: an array's elements are members of the set, not the array itself
+     * (make-set-aggregation-function, "Set from array column": make_set over ['A1', 'A2', 'A3'], ['A2', 'C1'], ...
+     * is ["A1","A2","A3","C1","C2"]); other values are members as they are.
+     */
+    private static SqlExpression setOfElements(List<SqlExpression> arguments) {
+        SqlExpression value = arguments.get(0);
+        SqlExpression elements = new SqlCase(
+                List.of(new SqlWhen(
+                        isJsonType(value, "ARRAY"),
+                        new SqlCast(SqlCall.of("json_extract", value, SqlLiteral.ofString("$[*]")), "JSON[]", false))),
+                Optional.of(new SqlCast(SqlCall.of("list_value", value), "JSON[]", false)));
+        SqlExpression lists = new SqlAggregate(
+                "list", false, List.of(elements), Optional.of(new SqlUnary("IS NOT NULL", value, true)));
+        SqlExpression members = SqlCall.of(
+                "list_filter",
+                SqlCall.of("list_distinct", SqlCall.of("flatten", lists)),
+                new SqlExpression.SqlLambda(
+                        "member", new SqlUnary("IS NOT NULL", new SqlColumn(Optional.empty(), "member"), true)));
+        if (arguments.size() == 2) {
+            members = SqlCall.of("list_slice", members, SqlLiteral.of(1L), arguments.get(1));
+        }
+        return SqlCall.of(
+                "coalesce", SqlCall.of("to_json", members), new SqlCast(SqlLiteral.ofString("[]"), "JSON", false));
+    }
+
+    /**
      * make_bag: the union of the group's property bags; other values are ignored, and a key in several bags
      * gets one of its values (make-bag-aggregate-function).
      */
@@ -841,6 +873,31 @@ public final class DuckDbDialect implements SqlDialect {
             return binary("//", arguments);
         }
         return binary("/", arguments);
+    }
+
+    /**
+     * KQL's modulo is never negative: 0 <= N % D < abs(D), for -14 % 12 too (numerical-operators, "Comment about
+     * the modulo operator"); SQL's % takes the sign of N.
+     */
+    private static SqlExpression modulo(List<SqlExpression> arguments) {
+        SqlExpression divisor = SqlCall.of("abs", arguments.get(1));
+        SqlExpression remainder = binary("%", arguments);
+        return new SqlBinary("%", new SqlBinary("+", remainder, divisor), divisor);
+    }
+
+    /**
+     * arg_max / arg_min of one column: arg_max_null takes the value of the chosen row even when it is null,
+     * keeping columns of one row. Rows with a null key are ignored, but a group whose keys are all null still
+     * gives its first row, as in arg-max-aggregation-function's example (Banana | null | Yellow), where DuckDB
+     * alone would give nulls.
+     */
+    private static SqlExpression argExtreme(String function, List<SqlExpression> arguments) {
+        SqlExpression value = arguments.get(0);
+        SqlExpression key = arguments.get(1);
+        SqlExpression noKey = new SqlBinary("=", SqlAggregate.of("count", key), SqlLiteral.of(0L));
+        return new SqlCase(
+                List.of(new SqlWhen(noKey, SqlAggregate.of("first", value))),
+                Optional.of(SqlAggregate.of(function, value, key)));
     }
 
     /** A dynamic JSON null is null too: isnull(dynamic(null)) is true (isnull-function). */
@@ -993,7 +1050,7 @@ public final class DuckDbDialect implements SqlDialect {
             case DATETIME ->
                 SqlCall.of(
                         "coalesce",
-                        SqlCall.of("strftime", value, SqlLiteral.ofString("%Y-%m-%dT%H:%M:%S.%fZ")),
+                        SqlCall.of("strftime", value, SqlLiteral.ofString("%Y-%m-%dT%H:%M:%S.%f0Z")),
                         SqlLiteral.ofString(""));
             case INT, LONG, REAL, BOOL, GUID, TIMESPAN ->
                 SqlCall.of("coalesce", new SqlCast(value, "VARCHAR", false), SqlLiteral.ofString(""));
@@ -1029,10 +1086,21 @@ public final class DuckDbDialect implements SqlDialect {
     private static SqlExpression toDatetime(SqlExpression value, ColumnType type) {
         return switch (type) {
             case DATETIME -> value;
-            case STRING, GUID -> new SqlCast(new SqlCast(value, "TIMESTAMPTZ", true), "TIMESTAMP", true);
-            case DYNAMIC -> new SqlCast(new SqlCast(jsonText(value), "TIMESTAMPTZ", true), "TIMESTAMP", true);
+            case STRING, GUID -> textToDatetime(value);
+            case DYNAMIC -> textToDatetime(jsonText(value));
             case INT, LONG, REAL, BOOL, TIMESPAN -> new SqlCast(SqlLiteral.NULL, "TIMESTAMP", false);
         };
+    }
+
+    /**
+     * ISO 8601 and the other forms DuckDB reads, then US month/day/year with a time, which Kusto reads too:
+     * parse-operator's examples turn "02/17/2016 08:40:01" into 2016-02-17 08:40:01.
+     */
+    private static SqlExpression textToDatetime(SqlExpression text) {
+        return SqlCall.of(
+                "coalesce",
+                new SqlCast(new SqlCast(text, "TIMESTAMPTZ", true), "TIMESTAMP", true),
+                SqlCall.of("try_strptime", text, SqlLiteral.ofString("%m/%d/%Y %H:%M:%S")));
     }
 
     /** todynamic/parse_json: text that is not JSON stays a string value (parse-json-function). */
@@ -1125,15 +1193,19 @@ public final class DuckDbDialect implements SqlDialect {
             case VARIANCEP -> SqlAggregate.of("var_pop", arguments.get(0));
             case MIN -> SqlAggregate.of("min", arguments.get(0));
             case MAX -> SqlAggregate.of("max", arguments.get(0));
-            case MAKE_SET -> collect(arguments, true);
+            case MAKE_SET -> {
+                if (types.get(0) == ColumnType.DYNAMIC) {
+                    yield setOfElements(arguments);
+                }
+                yield collect(arguments, true);
+            }
             case MAKE_LIST -> collect(arguments, false);
             case ANY -> SqlAggregate.of("any_value", arguments.get(0));
             case MAKE_BAG -> makeBag(arguments.get(0), Optional.empty());
             case MAKE_BAG_IF -> makeBag(arguments.get(0), Optional.of(arguments.get(1)));
-            // arg_max_null takes the value of the chosen row even when it is null, keeping columns of one row
             case PERCENTILE -> DuckDbMoreFunctions.percentile(arguments.get(0), arguments.get(1));
-            case ARG_MAX -> SqlAggregate.of("arg_max_null", arguments.get(0), arguments.get(1));
-            case ARG_MIN -> SqlAggregate.of("arg_min_null", arguments.get(0), arguments.get(1));
+            case ARG_MAX -> argExtreme("arg_max_null", arguments);
+            case ARG_MIN -> argExtreme("arg_min_null", arguments);
             // {"bin index": value}; the two lists of one group are built in the same row order
             case SERIES_ENTRIES ->
                 SqlCall.of(

@@ -58,7 +58,6 @@ final class DuckDbEncodingAndSetFunctions {
                         PRIVATE_RANGES.stream()
                                 .map(range -> (SqlExpression) SqlLiteral.ofString(range))
                                 .toList());
-            case IPV4_IS_IN_ANY_RANGE -> anyRange(arguments.get(0), arguments.subList(1, arguments.size()));
             case PARSE_IPV4 -> {
                 SqlExpression prefix = DuckDbDialect.ipv4Prefix(arguments.get(0));
                 SqlExpression shift = new SqlBinary("-", SqlLiteral.of(32L), prefix);
@@ -126,12 +125,24 @@ final class DuckDbEncodingAndSetFunctions {
                 "list_filter",
                 elements(arrays.get(0)),
                 new SqlLambda("e", new SqlUnary("NOT", SqlCall.of("list_contains", others, element()), false)));
-        return SqlCall.of("to_json", SqlCall.of("list_distinct", kept));
+        return SqlCall.of("to_json", distinctInOrder(kept));
+    }
+
+    /**
+     * The first occurrence of each value, in the list's order: set_union(a1, a2, a3) of [1,2,1,4], [1,2], [8] is
+     * [1,2,4,8] (set-union-function), where DuckDB's list_distinct promises no order.
+     */
+    private static SqlExpression distinctInOrder(SqlExpression list) {
+        SqlExpression first = new SqlBinary(
+                "=",
+                SqlCall.of("list_position", list, new SqlColumn(Optional.empty(), "candidate")),
+                new SqlColumn(Optional.empty(), "position"));
+        return SqlCall.of("list_filter", list, new SqlLambda(List.of("candidate", "position"), first));
     }
 
     /** set_union: distinct values of all the arrays (set-union-function). */
     private static SqlExpression setUnion(List<SqlExpression> arrays) {
-        return SqlCall.of("to_json", SqlCall.of("list_distinct", allOf(arrays)));
+        return SqlCall.of("to_json", distinctInOrder(allOf(arrays)));
     }
 
     /** set_intersect: distinct values in every array (set-intersect-function). */
@@ -141,9 +152,28 @@ final class DuckDbEncodingAndSetFunctions {
             SqlExpression contained = SqlCall.of("list_contains", elements(array), element());
             inAll = inAll == null ? contained : new SqlBinary("AND", inAll, contained);
         }
-        SqlExpression kept = SqlCall.of(
-                "list_filter", SqlCall.of("list_distinct", elements(arrays.get(0))), new SqlLambda("e", inAll));
+        SqlExpression kept =
+                SqlCall.of("list_filter", distinctInOrder(elements(arrays.get(0))), new SqlLambda("e", inAll));
         return SqlCall.of("to_json", kept);
+    }
+
+    /**
+     * ipv4_is_in_any_range(address, range, ...) or (address, dynamic array of ranges); an empty array matches
+     * nothing (ipv4-is-in-any-range-function).
+     */
+    static SqlExpression ipv4IsInAnyRange(List<SqlExpression> arguments, boolean rangeArray) {
+        if (!rangeArray) {
+            return anyRange(arguments.get(0), arguments.subList(1, arguments.size()));
+        }
+        SqlExpression ranges = new SqlCast(
+                SqlCall.of("json_extract_string", arguments.get(1), SqlLiteral.ofString("$[*]")), "VARCHAR[]", false);
+        SqlExpression matches = SqlCall.of(
+                "list_transform",
+                ranges,
+                new SqlLambda(
+                        "ip_range",
+                        DuckDbDialect.ipv4InRange(arguments.get(0), new SqlColumn(Optional.empty(), "ip_range"))));
+        return SqlCall.of("coalesce", SqlCall.of("list_bool_or", matches), SqlLiteral.of(false));
     }
 
     private static SqlExpression anyRange(SqlExpression address, List<SqlExpression> ranges) {

@@ -12,6 +12,7 @@ import io.vigil.sql.SqlExpression.SqlCase;
 import io.vigil.sql.SqlExpression.SqlCast;
 import io.vigil.sql.SqlExpression.SqlColumn;
 import io.vigil.sql.SqlExpression.SqlInQuery;
+import io.vigil.sql.SqlExpression.SqlLambda;
 import io.vigil.sql.SqlExpression.SqlLiteral;
 import io.vigil.sql.SqlExpression.SqlUnary;
 import io.vigil.sql.SqlExpression.SqlWhen;
@@ -460,10 +461,7 @@ public final class PlanToSql {
         List<SqlExpression> expressions = new ArrayList<>(source.columns());
         List<SqlExpression> lengths = new ArrayList<>();
         for (int column : unnest.expanded()) {
-            SqlExpression elements = new SqlCast(
-                    SqlCall.of("json_extract", source.columns().get(column), SqlLiteral.ofString("$[*]")),
-                    "JSON[]",
-                    false);
+            SqlExpression elements = elements(source.columns().get(column), unnest.bagExpansion());
             if (unnest.limit().isPresent()) {
                 elements = SqlCall.of(
                         "list_slice",
@@ -495,6 +493,33 @@ public final class PlanToSql {
         SqlExpression element = sql.element().apply(SqlColumn.of(alias, "value"));
         return select(
                 items(series, List.of(element)), new SqlQuery.SqlTableFunction(sql.table(), alias, List.of("value")));
+    }
+
+    /**
+     * The list of rows one dynamic value expands into (mv-expand-operator, "Returns"): an array's elements, a
+     * bag's entries as single-entry bags or [key, value] arrays, and for null or any other value one row holding
+     * it. A JSON object becomes a DuckDB MAP to list its entries in their order.
+     */
+    private static SqlExpression elements(SqlExpression value, PlanNode.Unnest.BagExpansion bagExpansion) {
+        SqlExpression type = SqlCall.of("json_type", value);
+        SqlExpression arrayElements =
+                new SqlCast(SqlCall.of("json_extract", value, SqlLiteral.ofString("$[*]")), "JSON[]", false);
+        SqlExpression entry = new SqlColumn(Optional.empty(), "bag_entry");
+        SqlExpression key = SqlCall.of("struct_extract", entry, SqlLiteral.ofString("key"));
+        SqlExpression entryValue = SqlCall.of("struct_extract", entry, SqlLiteral.ofString("value"));
+        SqlExpression expandedEntry = SqlCall.of("json_object", key, entryValue);
+        if (bagExpansion == PlanNode.Unnest.BagExpansion.ARRAY) {
+            expandedEntry = SqlCall.of("json_array", key, entryValue);
+        }
+        SqlExpression bagElements = SqlCall.of(
+                "list_transform",
+                SqlCall.of("map_entries", new SqlCast(value, "MAP(VARCHAR, JSON)", false)),
+                new SqlLambda("bag_entry", expandedEntry));
+        return new SqlCase(
+                List.of(
+                        new SqlWhen(new SqlBinary("=", type, SqlLiteral.ofString("ARRAY")), arrayElements),
+                        new SqlWhen(new SqlBinary("=", type, SqlLiteral.ofString("OBJECT")), bagElements)),
+                Optional.of(new SqlCast(SqlCall.of("list_value", value), "JSON[]", false)));
     }
 
     private SqlQuery values(PlanNode.Values values) {

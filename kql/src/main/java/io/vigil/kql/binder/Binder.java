@@ -29,6 +29,7 @@ import io.vigil.spi.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -1207,11 +1208,23 @@ public final class Binder {
     private PlanNode projectReorder(PlanNode input, List<Clause.OrderedExpression> items) {
         List<Integer> order = new ArrayList<>();
         for (Clause.OrderedExpression item : items) {
+            List<Integer> matched = new ArrayList<>();
             for (int index : matching(input, item.expression())) {
                 if (!order.contains(index)) {
-                    order.add(index);
+                    matched.add(index);
                 }
             }
+            // asc / desc order the columns a pattern matches by name; without them they keep the input's order
+            // (project-reorder-operator: "a* asc" gives a1, a2, a3)
+            if (item.direction().isPresent()) {
+                Comparator<Integer> byName =
+                        Comparator.comparing(index -> input.columns().get(index).name());
+                if (item.direction().get() == SortDirection.DESCENDING) {
+                    byName = byName.reversed();
+                }
+                matched.sort(byName);
+            }
+            order.addAll(matched);
         }
         for (int index = 0; index < input.columns().size(); index++) {
             if (!order.contains(index)) {
@@ -1517,14 +1530,17 @@ public final class Binder {
             return;
         }
         if (aggregate == AggregateFunction.COUNT && arguments.size() == 1) {
-            // count(x) counts the rows where x is not null (count-aggregate-function); strings are never null
+            // count(x) of a non-bool x counts every row, nulls of x too (summarize-operator, "Aggregates default
+            // values": "The standard count function includes null values in its count", count(y) is 2 with one
+            // null y); count(predicate) is the reference parser's hidden, obsolete spelling of countif
+            // (Kusto-Query-Language Aggregates.cs: a second signature of count with a bool "predicate")
             ScalarExpression value = scalar(arguments.get(0), scope);
             String name = declared.orElseGet(() -> functionResultName(call).orElse(columnName(taken)));
-            aggregates.add(new PlanNode.AggregateCall(
-                    AggregateFunction.COUNT_IF,
-                    List.of(call(
-                            ScalarFunction.NOT, ColumnType.BOOL, call(ScalarFunction.IS_NULL, ColumnType.BOOL, value))),
-                    ColumnType.LONG));
+            if (value.type() == ColumnType.BOOL) {
+                aggregates.add(new PlanNode.AggregateCall(AggregateFunction.COUNT_IF, List.of(value), ColumnType.LONG));
+            } else {
+                aggregates.add(new PlanNode.AggregateCall(AggregateFunction.COUNT, List.of(), ColumnType.LONG));
+            }
             columns.add(new PlanColumn(unique(name, taken), ColumnType.LONG));
             return;
         }
@@ -2308,15 +2324,15 @@ public final class Binder {
             Optional<Expression> limitSyntax,
             String operatorName) {
         Optional<String> itemIndex = Optional.empty();
+        PlanNode.Unnest.BagExpansion bagExpansion = PlanNode.Unnest.BagExpansion.BAG;
         for (Clause.OperatorParameter parameter : parameters) {
             String name = parameter.name().toLowerCase(Locale.ROOT);
+            String value = sourceText(parameter.value().span()).toLowerCase(Locale.ROOT);
             if (name.equals("with_itemindex") && parameter.value() instanceof Expression.NameReference index) {
                 itemIndex = Optional.of(index.name());
-            } else if (!name.startsWith("bagexpansion") && !name.equals("kind")) {
-                throw error(
-                        DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), operatorName + " " + parameter.name());
-            } else if (!sourceText(parameter.value().span()).equalsIgnoreCase("array")
-                    && !name.startsWith("bagexpansion")) {
+            } else if ((name.equals("kind") || name.equals("bagexpansion")) && value.equals("array")) {
+                bagExpansion = PlanNode.Unnest.BagExpansion.ARRAY;
+            } else if (!(name.equals("kind") || name.equals("bagexpansion")) || !value.equals("bag")) {
                 throw error(
                         DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), operatorName + " " + parameter.name());
             }
@@ -2356,7 +2372,7 @@ public final class Binder {
                     parameters.get(0).span(),
                     "with_itemindex names an existing column '" + itemIndex.get() + "'");
         }
-        PlanNode result = new PlanNode.Unnest(extended, expanded, limit, itemIndex);
+        PlanNode result = new PlanNode.Unnest(extended, expanded, limit, itemIndex, bagExpansion);
         for (int position = 0; position < items.size(); position++) {
             if (items.get(position).toType().isPresent()) {
                 result = retype(
@@ -4159,6 +4175,20 @@ public final class Binder {
                 }
                 values = unify(call, values);
                 return new Call(ScalarFunction.COALESCE, values, values.get(0).type());
+            }
+            case "max_of", "min_of" -> {
+                // arguments of one type, non-null values before nulls (max-of-function, min-of-function)
+                arity(call, 2, 64);
+                List<ScalarExpression> values = new ArrayList<>();
+                for (int index = 0; index < call.arguments().size(); index++) {
+                    values.add(argument(call, index, scope));
+                }
+                values = unify(call, values);
+                ScalarFunction extreme = ScalarFunction.GREATEST;
+                if (name.equals("min_of")) {
+                    extreme = ScalarFunction.LEAST;
+                }
+                return new Call(extreme, values, values.get(0).type());
             }
             case "isempty", "isnotempty" -> {
                 arity(call, 1, 1);

@@ -50,7 +50,16 @@ final class EncodingAndSetFunctions {
             case "ipv4_is_in_any_range" -> {
                 access.arity(call, 2, Integer.MAX_VALUE);
                 List<ScalarExpression> arguments = new ArrayList<>();
-                for (int index = 0; index < call.arguments().size(); index++) {
+                arguments.add(string(call, 0));
+                ScalarExpression second = access.argument(call, 1);
+                if (call.arguments().size() == 2 && second.type() == ColumnType.DYNAMIC) {
+                    // the ranges as one dynamic array (ipv4-is-in-any-range-function:
+                    // "ipv4_is_in_any_range(Ipv4Address,
+                    // Ipv4Range_Array)"); a dynamic argument stays dynamic for the renderer to expand
+                    yield new Call(
+                            ScalarFunction.IPV4_IS_IN_ANY_RANGE, List.of(arguments.get(0), second), ColumnType.BOOL);
+                }
+                for (int index = 1; index < call.arguments().size(); index++) {
                     arguments.add(string(call, index));
                 }
                 yield new Call(ScalarFunction.IPV4_IS_IN_ANY_RANGE, arguments, ColumnType.BOOL);
