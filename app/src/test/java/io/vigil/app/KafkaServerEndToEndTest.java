@@ -98,13 +98,13 @@ class KafkaServerEndToEndTest {
                 producer.send(new ProducerRecord<>(TOPIC, "c", envelope(4, 5))).get();
                 int expected = 5;
                 if (kcatInstalled()) {
-                    // the README's kcat example: a blob of one record per line, from another producer
+                    // the kcat example of docs/collecting.md: a blob of one record per line, from another producer
                     Files.writeString(temp.resolve("PT1H.json"), record(6) + "\n" + record(7) + "\n", UTF_8);
                     ReadmeScripts.run("kafka-kcat", temp, Map.of("127.0.0.1:9092", cluster.bootstrapServers()));
                     expected = 7;
                 } else {
                     System.err.println("KafkaServerEndToEndTest: kcat is not installed (apt-get install kcat);"
-                            + " the README's kcat example is not run");
+                            + " the kcat example of docs/collecting.md is not run");
                 }
                 runServer(flags, expected);
             }

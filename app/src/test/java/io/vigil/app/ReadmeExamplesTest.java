@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's copy-paste examples of the HTTP inputs, run as they are written (bash, curl, openssl and the
+ * The documentation's copy-paste examples of the HTTP inputs (docs/collecting.md), run as they are written (bash, curl, openssl and the
  * {@code vigil} CLI in a child JVM) against a real server, with only the address and the data folder
  * replaced; the rows are then read back through the query API. An example that stops working fails here.
  */

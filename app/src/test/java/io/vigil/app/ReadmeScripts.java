@@ -7,28 +7,53 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The README's copy-paste examples, each marked {@code <!-- example: NAME … -->} before its fenced block; the
- * shell ones run as written by bash with a {@code vigil} function that runs the CLI on the test's classpath (as the
- * launcher would). Tests replace only addresses and paths, so an example that stops working fails a test.
+ * The copy-paste examples of the README and the user documentation in {@code docs/}, each marked {@code <!--
+ * example: NAME … -->} before its fenced block; the shell ones run as written by bash with a {@code vigil} function
+ * that runs the CLI on the test's classpath (as the launcher would). Tests replace only addresses and paths, so an
+ * example that stops working fails a test, wherever in the documentation it has moved.
  */
 final class ReadmeScripts {
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path PROJECT = Path.of("..");
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private ReadmeScripts() {}
 
-    /** The fenced block (bash, yaml, …) after the marker of {@code name}. */
+    /** The fenced block (bash, yaml, …) after the marker of {@code name}, which exactly one document has. */
     static String example(String name) throws IOException {
-        String readme = Files.readString(README, UTF_8);
-        int marker = readme.indexOf("<!-- example: " + name + " ");
-        assertThat(marker).as("README marks an example named %s", name).isNotNegative();
-        int start = readme.indexOf('\n', readme.indexOf("```", marker)) + 1;
-        return readme.substring(start, readme.indexOf("```", start));
+        String marker = "<!-- example: " + name + " ";
+        List<String> found = new ArrayList<>();
+        for (Path document : documents()) {
+            String text = Files.readString(document, UTF_8);
+            int at = text.indexOf(marker);
+            while (at >= 0) {
+                int start = text.indexOf('\n', text.indexOf("```", at)) + 1;
+                found.add(text.substring(start, text.indexOf("```", start)));
+                at = text.indexOf(marker, at + 1);
+            }
+        }
+        assertThat(found)
+                .as("README.md and docs/*.md mark exactly one example named %s", name)
+                .hasSize(1);
+        return found.getFirst();
+    }
+
+    /** README.md and the Markdown files of docs/, in name order so a failure reads the same every time. */
+    static List<Path> documents() throws IOException {
+        List<Path> documents = new ArrayList<>();
+        documents.add(PROJECT.resolve("README.md"));
+        try (Stream<Path> files = Files.list(PROJECT.resolve("docs"))) {
+            files.filter(file -> file.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .forEach(documents::add);
+        }
+        return documents;
     }
 
     /**

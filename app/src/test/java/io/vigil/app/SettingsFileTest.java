@@ -59,7 +59,7 @@ class SettingsFileTest {
         assertThat(overridden.port).isEqualTo(9443);
     }
 
-    /** The example in the README is a valid settings file of {@code vigil server}. */
+    /** The example in docs/operations.md is a valid settings file of {@code vigil server}. */
     @Test
     void theReadmeExampleIsValid() throws Exception {
         String example = ReadmeScripts.example("settings-file");

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Sentinel rules and hunting queries of the shared corpus through parse, bind and a run against an
  * empty store. Every query parses; the ones that do not bind are exactly {@link #EXPECTED_FAILURES}, each
  * with its first error code, so a query that starts failing, or fails for another reason, breaks the test,
- * and so does one that starts to run (remove it here, in README's "Sentinel corpus: what does not run and
+ * and so does one that starts to run (remove it here, in docs/querying.md's "Sentinel corpus: what does not run and
  * why" and in kql/KNOWN_GAPS.md, "Corpus exceptions"). Every query that binds also runs.
  */
 class SentinelCorpusQueryTest {
