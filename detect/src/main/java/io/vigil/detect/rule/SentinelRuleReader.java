@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
@@ -352,27 +353,22 @@ public final class SentinelRuleReader {
     }
 
     private static Optional<RuleKind> kind(String name) {
-        for (RuleKind kind : RuleKind.values()) {
-            if (kind.sentinelName().equalsIgnoreCase(name.strip())) {
-                return Optional.of(kind);
-            }
-        }
-        return Optional.empty();
+        return byName(RuleKind.values(), RuleKind::sentinelName, name);
     }
 
     private static Optional<EventGrouping> eventGrouping(String name) {
-        for (EventGrouping grouping : EventGrouping.values()) {
-            if (grouping.sentinelName().equalsIgnoreCase(name.strip())) {
-                return Optional.of(grouping);
-            }
-        }
-        return Optional.empty();
+        return byName(EventGrouping.values(), EventGrouping::sentinelName, name);
     }
 
     private static Optional<MatchingMethod> matchingMethod(String name) {
-        for (MatchingMethod method : MatchingMethod.values()) {
-            if (method.sentinelName().equalsIgnoreCase(name.strip())) {
-                return Optional.of(method);
+        return byName(MatchingMethod.values(), MatchingMethod::sentinelName, name);
+    }
+
+    /** The value whose Sentinel name is {@code name}, ignoring case as Sentinel does. */
+    private static <T> Optional<T> byName(T[] values, Function<T, String> sentinelName, String name) {
+        for (T value : values) {
+            if (sentinelName.apply(value).equalsIgnoreCase(name.strip())) {
+                return Optional.of(value);
             }
         }
         return Optional.empty();
