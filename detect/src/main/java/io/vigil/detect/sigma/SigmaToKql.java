@@ -2,7 +2,6 @@ package io.vigil.detect.sigma;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.detect.rule.RuleDurations;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.TableCatalog;
@@ -158,7 +157,7 @@ public final class SigmaToKql {
         if (seconds % 60 == 0) {
             return seconds / 60 + "m";
         }
-        return RuleDurations.format(correlation.timespan()).isEmpty() ? "" : seconds + "s";
+        return seconds + "s";
     }
 
     private static String comparison(String operator) {
