@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             DcrCommand.class,
             QueryCommand.class,
             RulesCommand.class,
+            SigmaCommand.class,
             SourcesCommand.class,
             CommandLine.HelpCommand.class
         })

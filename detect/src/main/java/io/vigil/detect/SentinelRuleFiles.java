@@ -2,6 +2,7 @@ package io.vigil.detect;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.detect.rule.RuleDurations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -30,7 +31,6 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * with the query cut out of its {@code query: |} block by hand when it has one.
  */
 public final class SentinelRuleFiles {
-    private static final Pattern PERIOD = Pattern.compile("(\\d+)([smhd])");
     private static final Pattern PERIOD_LINE = Pattern.compile("(?m)^queryPeriod:\\s*['\"]?(\\w+)");
 
     private SentinelRuleFiles() {}
@@ -136,21 +136,9 @@ public final class SentinelRuleFiles {
         return Optional.empty();
     }
 
-    /** Sentinel's {@code queryPeriod}: a count and a unit, {@code 5m}, {@code 1h}, {@code 14d}. */
+    /** Sentinel's {@code queryPeriod}: {@code 5m}, {@code 1h}, {@code 14d}, or ISO-8601 as in ARM templates. */
     public static Optional<Duration> parsePeriod(String value) {
-        Matcher matcher = PERIOD.matcher(value.strip());
-        if (!matcher.matches()) {
-            return Optional.empty();
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return Optional.of(
-                switch (matcher.group(2)) {
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    case "d" -> Duration.ofDays(amount);
-                    default -> throw new IllegalStateException("unit outside the pattern " + matcher.group(2));
-                });
+        return RuleDurations.parse(value);
     }
 
     /**
