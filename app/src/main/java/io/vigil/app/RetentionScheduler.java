@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.store.DuckDbStore;
+import io.vigil.spi.EventStore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,11 +11,11 @@ import java.util.logging.Logger;
 final class RetentionScheduler implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RetentionScheduler.class.getName());
 
-    private final DuckDbStore store;
+    private final EventStore store;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("vigil-retention").daemon().factory());
 
-    RetentionScheduler(DuckDbStore store) {
+    RetentionScheduler(EventStore store) {
         this.store = store;
     }
 

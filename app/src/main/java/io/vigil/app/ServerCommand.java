@@ -116,8 +116,7 @@ final class ServerCommand implements Callable<Integer> {
             for (String feed : running.feeds().descriptions()) {
                 System.out.println("vigil: " + feed);
             }
-            runtime.store()
-                    .geoIp()
+            runtime.geoIp()
                     .ifPresent(database -> System.out.println("vigil: geo_info_from_ip_address reads " + database.file()
                             + " (" + database.databaseType() + ")"));
             running.keys()

@@ -2,18 +2,32 @@ package io.vigil.app;
 
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
+import io.vigil.store.geo.GeoIpDatabase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
-/** A workspace opened for work: its identity, store, metrics and ingest pipeline, wired together. */
+/**
+ * A workspace opened for work: its identity, store, metrics and ingest pipeline, wired together, and the
+ * GeoIP database the store opened for {@code geo_info_from_ip_address}, if any.
+ */
 public record VigilRuntime(
-        Workspace workspace, DuckDbStore store, Metrics metrics, IngestPipeline pipeline, Clock clock)
+        Workspace workspace,
+        EventStore store,
+        Metrics metrics,
+        IngestPipeline pipeline,
+        Clock clock,
+        Optional<GeoIpDatabase> geoIp)
         implements AutoCloseable {
+
+    public VigilRuntime(Workspace workspace, EventStore store, Metrics metrics, IngestPipeline pipeline, Clock clock) {
+        this(workspace, store, metrics, pipeline, clock, Optional.empty());
+    }
 
     public static VigilRuntime open(Path dataDir) throws IOException {
         return open(dataDir, Optional.empty());
@@ -28,7 +42,7 @@ public record VigilRuntime(
                 StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()).withGeoIpDatabase(geoIpDatabase);
         DuckDbStore store = DuckDbStore.open(dataDir, options, clock, metrics);
         IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
-        return new VigilRuntime(workspace, store, metrics, pipeline, clock);
+        return new VigilRuntime(workspace, store, metrics, pipeline, clock, store.geoIp());
     }
 
     @Override

@@ -9,8 +9,8 @@ import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
 import io.vigil.app.query.QueryLimits;
 import io.vigil.app.query.QueryService;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
-import io.vigil.store.DuckDbStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
@@ -47,7 +47,7 @@ public final class VigilServer implements AutoCloseable {
     private final QueryService queries;
     private final SourceHealth sources;
 
-    public VigilServer(String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics) {
+    public VigilServer(String host, int port, EventStore store, ApiKeys keys, Metrics metrics) {
         this(host, port, store, keys, metrics, Optional.empty());
     }
 
@@ -56,7 +56,7 @@ public final class VigilServer implements AutoCloseable {
      * plain HTTP otherwise.
      */
     public VigilServer(
-            String host, int port, DuckDbStore store, ApiKeys keys, Metrics metrics, Optional<SSLContext> tls) {
+            String host, int port, EventStore store, ApiKeys keys, Metrics metrics, Optional<SSLContext> tls) {
         this(host, port, store, keys, metrics, tls, QueryLimits.DEFAULT);
     }
 
@@ -64,7 +64,7 @@ public final class VigilServer implements AutoCloseable {
     public VigilServer(
             String host,
             int port,
-            DuckDbStore store,
+            EventStore store,
             ApiKeys keys,
             Metrics metrics,
             Optional<SSLContext> tls,
@@ -79,7 +79,7 @@ public final class VigilServer implements AutoCloseable {
     public VigilServer(
             String host,
             int port,
-            DuckDbStore store,
+            EventStore store,
             ApiKeys keys,
             Metrics metrics,
             Optional<SSLContext> tls,
@@ -164,7 +164,7 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private static final class Routes extends Handler.Abstract {
-        private final DuckDbStore store;
+        private final EventStore store;
         private final ApiKeys keys;
         private final Metrics metrics;
         private final QueryApi queryApi;
@@ -172,7 +172,7 @@ public final class VigilServer implements AutoCloseable {
         private final SourceHealth sources;
 
         Routes(
-                DuckDbStore store,
+                EventStore store,
                 ApiKeys keys,
                 Metrics metrics,
                 QueryApi queryApi,

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.formats.LogFormats;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
@@ -12,7 +13,6 @@ import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,12 +32,12 @@ public final class IngestPipeline {
 
     private static final int DETECT_BYTES = 64 * 1024;
 
-    private final DuckDbStore store;
+    private final EventStore store;
     private final LogFormats formats;
     private final Clock clock;
     private final Metrics metrics;
 
-    public IngestPipeline(DuckDbStore store, LogFormats formats, Clock clock, Metrics metrics) {
+    public IngestPipeline(EventStore store, LogFormats formats, Clock clock, Metrics metrics) {
         this.store = requireNonNull(store, "store is null");
         this.formats = requireNonNull(formats, "formats is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -48,7 +48,7 @@ public final class IngestPipeline {
         metrics.describe("repairs_total", "Inputs repaired before parsing, per input, format and reason");
     }
 
-    public DuckDbStore store() {
+    public EventStore store() {
         return store;
     }
 

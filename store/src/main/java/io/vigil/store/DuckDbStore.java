@@ -2,9 +2,14 @@ package io.vigil.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.Column;
+import io.vigil.spi.CommitListener;
+import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.DeadLetter;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
+import io.vigil.spi.RetentionRun;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.TableCatalog;
@@ -39,7 +44,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -48,9 +52,10 @@ import org.duckdb.DuckDBConnection;
 /**
  * A workspace's embedded DuckDB store: one database file under the data folder, one table per catalog
  * table, one {@link TableWriter} per table, a dead-letter table, and per-table retention. Queries use
- * their own connections and run while ingest goes on (DuckDB's MVCC).
+ * their own connections and run while ingest goes on (DuckDB's MVCC). The batch ledger, written in each
+ * batch's transaction, is the commit stream's durable log.
  */
-public final class DuckDbStore implements AutoCloseable {
+public final class DuckDbStore implements EventStore {
     private static final Logger LOG = Logger.getLogger(DuckDbStore.class.getName());
     public static final String DATABASE_FILE = "vigil.duckdb";
 
@@ -61,7 +66,8 @@ public final class DuckDbStore implements AutoCloseable {
     private final Clock clock;
     private final StoreCounters counters;
     private final Path stagingDir;
-    private final AtomicLong batchIds;
+    private final BatchSequence batchIds;
+    private final CommitLog commitLog;
     private final Map<String, Long> nextRowSequence;
     private final Map<String, TableWriter> writers = new ConcurrentHashMap<>();
     private final Optional<GeoIpDatabase> geoIp;
@@ -86,7 +92,8 @@ public final class DuckDbStore implements AutoCloseable {
         this.clock = clock;
         this.counters = new StoreCounters(metrics);
         this.stagingDir = dataDir.resolve("staging");
-        this.batchIds = new AtomicLong(lastBatchId);
+        this.batchIds = new BatchSequence(lastBatchId);
+        this.commitLog = new CommitLog(this, batchIds, this::schemaOf, options.tenantId(), clock);
         this.nextRowSequence = new ConcurrentHashMap<>(nextRowSequence);
     }
 
@@ -176,19 +183,23 @@ public final class DuckDbStore implements AutoCloseable {
         columnsByTable.forEach((table, columns) -> catalog.putCustom(new TableSchema(table, columns)));
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
 
+    @Override
     public TableCatalog catalog() {
         return catalog;
     }
 
+    @Override
     public boolean isOpen() {
         return open;
     }
 
     /** Every queryable table: the catalog's and the dead-letter table, by name. */
+    @Override
     public List<TableSchema> tables() {
         List<TableSchema> tables = new ArrayList<>(catalog.tables());
         tables.add(StoreTables.DEAD_LETTER_SCHEMA);
@@ -200,6 +211,7 @@ public final class DuckDbStore implements AutoCloseable {
      * Queues rows for their tables; the future completes when every row is committed (or, if the
      * database refused a row, once it is in the dead-letter table). Blocks while a table's queue is full.
      */
+    @Override
     public CompletableFuture<Void> write(List<Row> rows) throws InterruptedException {
         Map<String, List<Row>> byTable = new LinkedHashMap<>();
         // rows of one table usually come in runs: the map is consulted only when the table changes
@@ -221,6 +233,7 @@ public final class DuckDbStore implements AutoCloseable {
     }
 
     /** Queues dead letters; the future completes once they are committed. */
+    @Override
     public CompletableFuture<Void> deadLetter(List<DeadLetter> deadLetters) throws InterruptedException {
         if (deadLetters.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -263,6 +276,7 @@ public final class DuckDbStore implements AutoCloseable {
      * Creates a custom table, or adds the columns it lacks (the Data Collector API extends a table as
      * new fields arrive). Returns the table as the catalog now has it.
      */
+    @Override
     public synchronized TableSchema ensureCustomTable(TableSchema requested) {
         if (!requested.isCustom() || !SqlNames.isValidTableName(requested.name())) {
             throw new VigilException(
@@ -297,11 +311,13 @@ public final class DuckDbStore implements AutoCloseable {
     }
 
     /** A new connection for queries; close it when done. */
+    @Override
     public Connection newQueryConnection() throws SQLException {
         return connection.duplicate();
     }
 
     /** Row count of every table (dead-letter table included), by name. */
+    @Override
     public Map<String, Long> rowCounts() {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection query = newQueryConnection();
@@ -324,6 +340,7 @@ public final class DuckDbStore implements AutoCloseable {
      * start of the day {@code days} before now, so a day is either kept whole or deleted whole. Each
      * deletion is recorded in the retention log.
      */
+    @Override
     public RetentionRun applyRetention() {
         Instant now = clock.instant();
         Map<String, Instant> cutoffs = new TreeMap<>();
@@ -366,6 +383,7 @@ public final class DuckDbStore implements AutoCloseable {
     }
 
     /** Whether content with this SHA-256 was imported before (import is idempotent per content). */
+    @Override
     public boolean wasImported(String contentSha256) {
         try (Connection query = newQueryConnection();
                 PreparedStatement statement =
@@ -380,6 +398,7 @@ public final class DuckDbStore implements AutoCloseable {
     }
 
     /** Records an import after its rows were committed. */
+    @Override
     public void recordImport(String contentSha256, String path, String format, long rows, long deadLetters) {
         try (Connection update = newQueryConnection();
                 PreparedStatement statement = update.prepareStatement("INSERT OR REPLACE INTO " + StoreTables.IMPORTS
@@ -397,6 +416,7 @@ public final class DuckDbStore implements AutoCloseable {
     }
 
     /** Rows accepted but not yet committed, over all tables. */
+    @Override
     public int queuedRows() {
         return writers.values().stream().mapToInt(TableWriter::queuedRowCount).sum();
     }
@@ -447,6 +467,26 @@ public final class DuckDbStore implements AutoCloseable {
         }
     }
 
+    @Override
+    public CommitSubscription subscribe(String name, SubscriptionStart start, CommitListener listener) {
+        if (!open) {
+            throw new VigilException(StandardErrorCode.INGEST_CLOSED, "store is closed");
+        }
+        return commitLog.subscribe(name, start, listener);
+    }
+
+    @Override
+    public List<Row> rows(BatchCommitted batch) {
+        return commitLog.rows(batch);
+    }
+
+    private TableSchema schemaOf(String table) {
+        if (table.equals(StoreTables.DEAD_LETTER)) {
+            return StoreTables.DEAD_LETTER_SCHEMA;
+        }
+        return catalog.require(table);
+    }
+
     /** Lets a test hold writers before each batch, to observe back-pressure. */
     void beforeEachBatchForTesting(Runnable hook) {
         beforeEachBatch = hook;
@@ -459,6 +499,8 @@ public final class DuckDbStore implements AutoCloseable {
             return;
         }
         open = false;
+        // positions stay where they are: subscribers resume from them when the store opens again
+        commitLog.close();
         // data writers first: rows they reject while flushing still go to the dead-letter writer
         List<TableWriter> ordered = new ArrayList<>();
         writers.forEach((table, writer) -> {

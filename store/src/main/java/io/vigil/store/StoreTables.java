@@ -13,6 +13,7 @@ public final class StoreTables {
     static final String BATCHES = "_vigil_batches";
     static final String RETENTION_LOG = "_vigil_retention_log";
     static final String IMPORTS = "_vigil_imports";
+    static final String SUBSCRIPTIONS = "_vigil_subscriptions";
 
     public static final TableSchema DEAD_LETTER_SCHEMA = new TableSchema(
             DEAD_LETTER,
@@ -34,7 +35,12 @@ public final class StoreTables {
                     + " rows_deleted BIGINT NOT NULL, executed_at TIMESTAMP NOT NULL)",
             "CREATE TABLE IF NOT EXISTS " + IMPORTS + " (content_sha256 VARCHAR PRIMARY KEY, path VARCHAR NOT NULL,"
                     + " format VARCHAR NOT NULL, rows BIGINT NOT NULL, dead_letters BIGINT NOT NULL,"
-                    + " imported_at TIMESTAMP NOT NULL)");
+                    + " imported_at TIMESTAMP NOT NULL)",
+            // the batch ledger is the commit stream's log; stores created before it existed lack the times
+            "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS min_time_generated TIMESTAMP",
+            "ALTER TABLE " + BATCHES + " ADD COLUMN IF NOT EXISTS max_time_generated TIMESTAMP",
+            "CREATE TABLE IF NOT EXISTS " + SUBSCRIPTIONS + " (subscriber VARCHAR PRIMARY KEY,"
+                    + " last_batch_id BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
 
     private StoreTables() {}
 }

@@ -32,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,7 +50,7 @@ final class TableWriter implements AutoCloseable {
     private final Connection connection;
     private final Path stagingDir;
     private final WriterConfig config;
-    private final AtomicLong batchIds;
+    private final BatchSequence batchIds;
     private final Clock clock;
     private final Consumer<DeadLetter> rejected;
     private final StoreCounters counters;
@@ -81,7 +80,7 @@ final class TableWriter implements AutoCloseable {
             Connection connection,
             Path stagingDir,
             WriterConfig config,
-            AtomicLong batchIds,
+            BatchSequence batchIds,
             long nextRowSequence,
             Clock clock,
             Consumer<DeadLetter> rejected,
@@ -249,7 +248,23 @@ final class TableWriter implements AutoCloseable {
                 return;
             }
         }
-        long batchId = batchIds.incrementAndGet();
+        long batchId = batchIds.allocate();
+        try {
+            commitBatch(schema, rows, batchId, ingestionTime);
+        } finally {
+            // committed or rolled back: either way the commit stream may pass this id now
+            batchIds.finished(batchId);
+        }
+        nextRowSequence += rows.size();
+        counters.committed(tableName, rows.size(), encoder.size());
+        if (duplicates.isPresent()) {
+            duplicates.get().committed();
+        }
+    }
+
+    private void commitBatch(TableSchema schema, List<Row> rows, long batchId, Instant ingestionTime)
+            throws IOException, SQLException {
+        Instant[] times = timeGeneratedRange(schema, rows, ingestionTime);
         long firstSequence = nextRowSequence;
         BitSet staged = CsvBatchEncoder.filledColumns(schema, rows);
         encoder.encode(rows, staged, firstSequence);
@@ -261,9 +276,12 @@ final class TableWriter implements AutoCloseable {
             execute("BEGIN TRANSACTION");
             try {
                 insert(schema, staged, stagedFile, CsvBatchEncoder.epochMicros(ingestionTime), batchId);
-                execute("INSERT INTO " + StoreTables.BATCHES + " VALUES (" + batchId + ", "
+                execute("INSERT INTO " + StoreTables.BATCHES + " (batch_id, table_name, row_count, first_row_seq,"
+                        + " committed_at, min_time_generated, max_time_generated) VALUES (" + batchId + ", "
                         + SqlNames.quoteLiteral(tableName) + ", " + rows.size() + ", " + firstSequence
-                        + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "))");
+                        + ", make_timestamp(" + CsvBatchEncoder.epochMicros(ingestionTime) + "), make_timestamp("
+                        + CsvBatchEncoder.epochMicros(times[0]) + "), make_timestamp("
+                        + CsvBatchEncoder.epochMicros(times[1]) + "))");
                 execute("COMMIT");
             } catch (SQLException e) {
                 try {
@@ -276,11 +294,26 @@ final class TableWriter implements AutoCloseable {
         } finally {
             Files.deleteIfExists(stagedFile);
         }
-        nextRowSequence = firstSequence + rows.size();
-        counters.committed(tableName, rows.size(), encoder.size());
-        if (duplicates.isPresent()) {
-            duplicates.get().committed();
+    }
+
+    /** The earliest and latest TimeGenerated of the rows; a row without one gets the ingestion time. */
+    private static Instant[] timeGeneratedRange(TableSchema schema, List<Row> rows, Instant ingestionTime) {
+        int column = schema.indexOf("TimeGenerated");
+        if (column < 0) {
+            return new Instant[] {ingestionTime, ingestionTime};
         }
+        Instant min = null;
+        Instant max = null;
+        for (Row row : rows) {
+            Instant time = row.get(column) instanceof Instant value ? value : ingestionTime;
+            if (min == null || time.isBefore(min)) {
+                min = time;
+            }
+            if (max == null || time.isAfter(max)) {
+                max = time;
+            }
+        }
+        return new Instant[] {min, max};
     }
 
     private void execute(String sql) throws SQLException {

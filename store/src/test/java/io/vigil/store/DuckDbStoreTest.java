@@ -9,6 +9,7 @@ import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.Dynamic;
 import io.vigil.spi.Metrics;
+import io.vigil.spi.RetentionRun;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.TableSchema;

@@ -2,6 +2,7 @@ package io.vigil.app.bench;
 
 import io.vigil.spi.Column;
 import io.vigil.spi.Dynamic;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableCatalog;
@@ -162,7 +163,7 @@ public final class IngestBenchmark {
     }
 
     private static double vigilStore(Path dir, List<Row> rows) throws Exception {
-        try (DuckDbStore store = DuckDbStore.open(dir, StoreOptions.DEFAULT, Clock.systemUTC(), new Metrics())) {
+        try (EventStore store = DuckDbStore.open(dir, StoreOptions.DEFAULT, Clock.systemUTC(), new Metrics())) {
             long started = System.nanoTime();
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int start = 0; start < rows.size(); start += SUBMIT_ROWS) {

@@ -2,6 +2,7 @@ package io.vigil.app.bench;
 
 import io.vigil.app.query.QueryResult;
 import io.vigil.app.query.QueryService;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
@@ -107,7 +108,7 @@ public final class QueryBenchmark {
         Files.createDirectories(root);
         Instant now = BASE.plusMillis(rowCount * ROW_SPACING_MILLIS);
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        try (DuckDbStore store = DuckDbStore.open(root.resolve("store"), StoreOptions.DEFAULT, clock, new Metrics());
+        try (EventStore store = DuckDbStore.open(root.resolve("store"), StoreOptions.DEFAULT, clock, new Metrics());
                 QueryService service =
                         new QueryService(store, clock, QueryService.DEFAULT_TIMEOUT, QueryService.DEFAULT_MAX_ROWS)) {
             long started = System.nanoTime();
@@ -173,7 +174,7 @@ public final class QueryBenchmark {
      * minutes on a shared two-core machine, and that path is {@code bench ingest}'s subject, not this
      * one's; the values are derived from hashes of the row number, so every run stores the same data.
      */
-    private void load(DuckDbStore store, Instant now) throws SQLException {
+    private void load(EventStore store, Instant now) throws SQLException {
         // each field takes its own bits of one of two 64-bit hashes, so that fields stay independent
         String hash = "CAST((%s >> %d) %% %d AS BIGINT)";
         String user = String.format(Locale.ROOT, hash, "h", 0, 500);
@@ -228,7 +229,7 @@ public final class QueryBenchmark {
     }
 
     /** The hand-written side does what a careful caller does: a query connection, every value read. */
-    private static int runSql(DuckDbStore store, Case benchmark) throws SQLException {
+    private static int runSql(EventStore store, Case benchmark) throws SQLException {
         try (Connection connection = store.newQueryConnection();
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(benchmark.sql())) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.Workspace;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
-import io.vigil.store.DuckDbStore;
+import io.vigil.spi.EventStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +42,7 @@ final class DataCollectorEndpoint {
             new IngestionRoutes.BodyCodes("RequestEntityTooLarge", "the limit of 30 MB per post", "InvalidDataFormat");
 
     private final Workspace workspace;
-    private final DuckDbStore store;
+    private final EventStore store;
     private final IngestPipeline pipeline;
     private final RateLimiter rates;
     private final Clock clock;
@@ -51,7 +51,7 @@ final class DataCollectorEndpoint {
 
     DataCollectorEndpoint(
             Workspace workspace,
-            DuckDbStore store,
+            EventStore store,
             IngestPipeline pipeline,
             RateLimiter rates,
             Clock clock,

@@ -7,10 +7,10 @@ import io.vigil.app.HttpLimits;
 import io.vigil.app.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Set;
@@ -44,7 +44,7 @@ public final class IngestionRoutes {
 
     public IngestionRoutes(
             Workspace workspace,
-            DuckDbStore store,
+            EventStore store,
             IngestPipeline pipeline,
             ApiKeys keys,
             InstrumentationKeys instrumentationKeys,
@@ -74,7 +74,7 @@ public final class IngestionRoutes {
      * The routes for the workspace a store belongs to, creating the workspace's instrumentation key on
      * first start; data collection rules' transforms run with the KQL engine.
      */
-    public static IngestionRoutes forStore(DuckDbStore store, ApiKeys keys, Metrics metrics, HttpLimits limits) {
+    public static IngestionRoutes forStore(EventStore store, ApiKeys keys, Metrics metrics, HttpLimits limits) {
         try {
             Workspace workspace = Workspace.open(store.dataDir());
             Clock clock = Clock.systemUTC();

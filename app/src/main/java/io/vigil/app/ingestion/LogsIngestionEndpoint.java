@@ -10,8 +10,8 @@ import io.vigil.formats.common.JsonRecords;
 import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,7 +50,7 @@ final class LogsIngestionEndpoint {
     private final ApiKeys keys;
     private final DataCollectionRules rules;
     private final DcrTransform transform;
-    private final DuckDbStore store;
+    private final EventStore store;
     private final IngestPipeline pipeline;
     private final RateLimiter rates;
     private final Clock clock;
@@ -61,7 +61,7 @@ final class LogsIngestionEndpoint {
             ApiKeys keys,
             DataCollectionRules rules,
             DcrTransform transform,
-            DuckDbStore store,
+            EventStore store,
             IngestPipeline pipeline,
             RateLimiter rates,
             Clock clock,

@@ -14,13 +14,13 @@ import io.vigil.kql.syntax.Span;
 import io.vigil.plan.PlanColumn;
 import io.vigil.plan.PlanNode;
 import io.vigil.spi.ColumnType;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import io.vigil.sql.DuckDbDialect;
 import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
-import io.vigil.store.DuckDbStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,7 +64,7 @@ public final class QueryService implements AutoCloseable {
     private static final Pattern INTERVAL = Pattern.compile(
             "(?:(-?\\d+) years? ?)?(?:(-?\\d+) mons? ?)?(?:(-?\\d+) days? ?)?(?:(-)?(\\d+):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?)?");
 
-    private final DuckDbStore store;
+    private final EventStore store;
     private final StoreQueryCatalog catalog;
     private final Clock clock;
     private final Duration timeout;
@@ -72,11 +72,11 @@ public final class QueryService implements AutoCloseable {
     private final long maxBytes;
     private final ScheduledExecutorService timer;
 
-    public QueryService(DuckDbStore store, Clock clock, Duration timeout, int maxRows) {
+    public QueryService(EventStore store, Clock clock, Duration timeout, int maxRows) {
         this(store, clock, new QueryLimits(timeout, maxRows, QueryLimits.DEFAULT.maxBytes()));
     }
 
-    public QueryService(DuckDbStore store, Clock clock, QueryLimits limits) {
+    public QueryService(EventStore store, Clock clock, QueryLimits limits) {
         this.store = requireNonNull(store, "store is null");
         this.catalog = new StoreQueryCatalog(store, this::probe);
         this.clock = requireNonNull(clock, "clock is null");

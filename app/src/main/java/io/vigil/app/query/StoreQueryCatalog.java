@@ -9,11 +9,11 @@ import io.vigil.plan.PlanColumn;
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
 import io.vigil.spi.ColumnType;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.TableSchema;
 import io.vigil.sql.DuckDbDialect;
 import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
-import io.vigil.store.DuckDbStore;
 import io.vigil.store.HiddenColumns;
 import io.vigil.store.SchemaDdl;
 import java.util.ArrayList;
@@ -26,14 +26,14 @@ import java.util.function.Function;
 
 /** The store's tables as the binder sees them: DuckDB column names and the hidden ingestion time. */
 final class StoreQueryCatalog implements QueryCatalog {
-    private final DuckDbStore store;
+    private final EventStore store;
     private final Function<SqlStatement, List<List<String>>> probe;
 
     /**
      * @param probe runs a schema probe's SQL on the store, under the query's timeout, and returns its rows
      *     as text
      */
-    StoreQueryCatalog(DuckDbStore store, Function<SqlStatement, List<List<String>>> probe) {
+    StoreQueryCatalog(EventStore store, Function<SqlStatement, List<List<String>>> probe) {
         this.store = requireNonNull(store, "store is null");
         this.probe = requireNonNull(probe, "probe is null");
     }

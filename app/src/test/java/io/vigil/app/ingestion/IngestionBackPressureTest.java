@@ -44,6 +44,7 @@ class IngestionBackPressureTest {
     private IngestionTestServer server;
     private IngestionRequests requests;
     private StoreWriterGate gate;
+    private DuckDbStore store;
 
     @BeforeEach
     void start() throws Exception {
@@ -55,7 +56,7 @@ class IngestionBackPressureTest {
                         StoreOptions.DEFAULT.retention(),
                         "")
                 .withTenantId(workspace.workspaceId());
-        DuckDbStore store = DuckDbStore.open(dataDir, options, clock, metrics);
+        store = DuckDbStore.open(dataDir, options, clock, metrics);
         VigilRuntime runtime = new VigilRuntime(
                 workspace, store, metrics, new IngestPipeline(store, LogFormats.builtIn(), clock, metrics), clock);
         server = new IngestionTestServer(runtime, HttpLimits.DEFAULT);
@@ -78,7 +79,7 @@ class IngestionBackPressureTest {
         // the table exists before the writers are held (creating it is not what is measured)
         assertThat(requests.send(endpoint, requests.body(endpoint, "before", 1)).statusCode())
                 .isEqualTo(IngestionRequests.success(endpoint));
-        gate = StoreWriterGate.hold(server.runtime.store());
+        gate = StoreWriterGate.hold(store);
 
         CompletableFuture<HttpResponse<String>> waiting =
                 sendAsync(endpoint, requests.body(endpoint, "waiting", QUEUE_ROWS / 2));

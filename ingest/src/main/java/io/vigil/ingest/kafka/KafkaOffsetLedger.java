@@ -2,9 +2,9 @@ package io.vigil.ingest.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,10 +25,10 @@ import java.util.OptionalLong;
 public final class KafkaOffsetLedger {
     static final String TABLE = "_vigil_kafka_offsets";
 
-    private final DuckDbStore store;
+    private final EventStore store;
     private final Clock clock;
 
-    public KafkaOffsetLedger(DuckDbStore store, Clock clock) {
+    public KafkaOffsetLedger(EventStore store, Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
         try (Connection connection = store.newQueryConnection();

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ final class SyslogBatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SyslogBatcher.class.getName());
     private static final long OVERLOAD_RETRY_MILLIS = 100;
 
-    private final DuckDbStore store;
+    private final EventStore store;
     private final Metrics metrics;
     private final String input;
     private final int maxBatchMessages;
@@ -56,7 +56,7 @@ final class SyslogBatcher implements AutoCloseable {
     private boolean closed;
 
     SyslogBatcher(
-            DuckDbStore store,
+            EventStore store,
             Metrics metrics,
             String input,
             int maxBatchMessages,

@@ -1,8 +1,8 @@
 package io.vigil.ingest.syslog;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
 
@@ -23,7 +23,7 @@ public sealed interface SyslogListener extends AutoCloseable permits SyslogUdpLi
     void close() throws InterruptedException;
 
     /** Validates the configuration, binds and starts the listener. */
-    static SyslogListener start(SyslogListenerConfig config, DuckDbStore store, Clock clock, Metrics metrics)
+    static SyslogListener start(SyslogListenerConfig config, EventStore store, Clock clock, Metrics metrics)
             throws IOException {
         metrics.describe("events_received_total", "Records received, per input and format");
         metrics.describe("events_failed_total", "Records dead-lettered, per input, format and reason");

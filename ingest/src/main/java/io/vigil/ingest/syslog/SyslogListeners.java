@@ -2,8 +2,8 @@ package io.vigil.ingest.syslog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ public final class SyslogListeners implements AutoCloseable {
 
     /** Starts every listener, or none: if one cannot bind, those already started are closed again. */
     public static SyslogListeners start(
-            List<SyslogListenerConfig> configs, DuckDbStore store, Clock clock, Metrics metrics)
+            List<SyslogListenerConfig> configs, EventStore store, Clock clock, Metrics metrics)
             throws IOException, InterruptedException {
         requireNonNull(configs, "configs is null");
         List<SyslogListener> started = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.vigil.ingest.syslog;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,7 +55,7 @@ final class SyslogStreamListener implements SyslogListener {
     private final Thread acceptor;
     private volatile boolean closing;
 
-    SyslogStreamListener(SyslogListenerConfig config, ParseContext context, DuckDbStore store, Metrics metrics)
+    SyslogStreamListener(SyslogListenerConfig config, ParseContext context, EventStore store, Metrics metrics)
             throws IOException {
         this.config = config;
         this.context = context;

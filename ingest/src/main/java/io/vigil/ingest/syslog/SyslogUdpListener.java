@@ -1,10 +1,10 @@
 package io.vigil.ingest.syslog;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -34,7 +34,7 @@ final class SyslogUdpListener implements SyslogListener {
     private final Thread receiver;
     private volatile boolean closing;
 
-    SyslogUdpListener(SyslogListenerConfig config, ParseContext context, DuckDbStore store, Metrics metrics)
+    SyslogUdpListener(SyslogListenerConfig config, ParseContext context, EventStore store, Metrics metrics)
             throws IOException {
         this.config = config;
         this.socket = new DatagramSocket(null);

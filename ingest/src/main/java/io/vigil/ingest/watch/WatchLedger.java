@@ -2,9 +2,9 @@ package io.vigil.ingest.watch;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.spi.EventStore;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
-import io.vigil.store.DuckDbStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +21,10 @@ import java.util.Optional;
 final class WatchLedger {
     static final String TABLE = "_vigil_watch_files";
 
-    private final DuckDbStore store;
+    private final EventStore store;
     private final Clock clock;
 
-    WatchLedger(DuckDbStore store, Clock clock) {
+    WatchLedger(EventStore store, Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
         try (Connection connection = store.newQueryConnection();

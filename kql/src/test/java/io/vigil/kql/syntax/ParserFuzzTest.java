@@ -2,6 +2,7 @@ package io.vigil.kql.syntax;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.SentinelCorpus;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,7 @@ package io.vigil.kql.syntax;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.testing.SentinelCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.vigil.store;
+package io.vigil.spi;
 
 import static java.util.Objects.requireNonNull;
 
