@@ -6,6 +6,7 @@ import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;
 import io.vigil.ingest.ImportSummary;
 import io.vigil.ingest.InputFiles;
+import io.vigil.store.DuckDbResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,8 +56,9 @@ final class DemoCommand implements Callable<Integer> {
         QueryLimits queryLimits = server.queries.limits();
         HttpLimits limits = server.httpLimits.limits();
         Optional<Path> geoIpDatabase = server.geoIp.database();
+        DuckDbResources resources = server.store.resources();
         Path logs = data.dataDir.resolve(InputFiles.DEMO_LOGS);
-        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase)) {
+        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase, resources)) {
             if (!Files.isDirectory(logs)) {
                 GeneratorOptions options = new GeneratorOptions(
                         GenerateCommand.defaultEnd(Clock.systemUTC()), GeneratorOptions.DEFAULT_HOURS, seed, scale);

@@ -3,6 +3,7 @@ package io.vigil.app;
 import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
+import io.vigil.store.DuckDbResources;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,7 +39,8 @@ final class ServerCommand implements Callable<Integer> {
         QueryLimits queryLimits = server.queries.limits();
         HttpLimits limits = server.httpLimits.limits();
         Optional<Path> geoIpDatabase = server.geoIp.database();
-        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase)) {
+        DuckDbResources resources = server.store.resources();
+        try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase, resources)) {
             serve(runtime, server.bind, server.port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
         }
         return 0;

@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags of a running server, shared by {@code server} and {@code demo} so that the two cannot drift:
- * listener address, TLS, syslog, feeds, query limits, HTTP limits and the GeoIP database.
+ * listener address, TLS, syslog, feeds, query limits, HTTP limits, the GeoIP database and the store's memory and spill limits.
  */
 final class ServerFlags {
     @Option(
@@ -37,4 +37,7 @@ final class ServerFlags {
 
     @Mixin
     GeoIpFlag geoIp;
+
+    @Mixin
+    StoreFlags store;
 }

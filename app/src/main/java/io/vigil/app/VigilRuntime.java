@@ -4,6 +4,7 @@ import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
+import io.vigil.store.DuckDbResources;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.store.geo.GeoIpDatabase;
@@ -35,11 +36,19 @@ public record VigilRuntime(
 
     /** Opens the workspace with a GeoIP database for geo_info_from_ip_address, when one is given. */
     public static VigilRuntime open(Path dataDir, Optional<Path> geoIpDatabase) throws IOException {
+        return open(dataDir, geoIpDatabase, DuckDbResources.defaults());
+    }
+
+    /** Opens the workspace with a GeoIP database, when one is given, and the DuckDB resources given. */
+    public static VigilRuntime open(Path dataDir, Optional<Path> geoIpDatabase, DuckDbResources resources)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         Workspace workspace = Workspace.open(dataDir);
         Metrics metrics = new Metrics();
-        StoreOptions options =
-                StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()).withGeoIpDatabase(geoIpDatabase);
+        StoreOptions options = StoreOptions.DEFAULT
+                .withTenantId(workspace.workspaceId())
+                .withGeoIpDatabase(geoIpDatabase)
+                .withResources(resources);
         DuckDbStore store = DuckDbStore.open(dataDir, options, clock, metrics);
         IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
         return new VigilRuntime(workspace, store, metrics, pipeline, clock, store.geoIp());

@@ -2203,6 +2203,16 @@ public final class Binder {
                     Optional.empty(),
                     Optional.empty(),
                     new QueryOperator.UnionOperator(search.span(), List.of(withSource), tables));
+            if (rows instanceof PlanNode.Union legs) {
+                // one filter per leg, looking only in that table's own columns: one filter over the whole
+                // union's columns makes DuckDB test every leg for every column of every table (minutes on
+                // an empty workspace, growing with tables times columns)
+                List<PlanNode> filtered = new ArrayList<>();
+                for (PlanNode leg : legs.inputs()) {
+                    filtered.add(new PlanNode.Filter(leg, searchPredicate(search.predicate(), leg, caseSensitive)));
+                }
+                return new PlanNode.Union(filtered, legs.columns());
+            }
         }
         return new PlanNode.Filter(rows, searchPredicate(search.predicate(), rows, caseSensitive));
     }
@@ -2237,7 +2247,7 @@ public final class Binder {
         List<ScalarExpression> tests = new ArrayList<>();
         for (int index = 0; index < rows.columns().size(); index++) {
             PlanColumn column = rows.columns().get(index);
-            if (column.hidden() || column.name().equals("$table")) {
+            if (column.hidden() || column.name().equals("$table") || (!term.isEmpty() && isFiller(rows, index))) {
                 continue;
             }
             tests.add(call(has, ColumnType.BOOL, asString(reference(rows, index)), Constant.ofString(term)));
@@ -2249,6 +2259,16 @@ public final class Binder {
             return tests.get(0);
         }
         return new Call(ScalarFunction.OR, tests, ColumnType.BOOL);
+    }
+
+    /**
+     * Whether a union leg's column is one the leg does not have (a typed null, or the empty string for a
+     * string): no non-empty term can be in it, so search need not look.
+     */
+    private static boolean isFiller(PlanNode rows, int index) {
+        return rows instanceof PlanNode.Project project
+                && project.expressions().get(index) instanceof Constant constant
+                && (constant.value() == null || "".equals(constant.value()));
     }
 
     /** One {@code on} item: a column name on both sides, or {@code $left.a == $right.b}, or an and of them. */
