@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small syslog receiver on loopback for tests: accepts TCP connections and reads LF-framed or
@@ -21,23 +23,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class SyslogReceiver implements AutoCloseable {
     private final Framing framing;
+    private final Optional<SSLContext> tls;
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private ServerSocket server;
     private Thread acceptor;
 
     SyslogReceiver(Framing framing) {
+        this(framing, Optional.empty());
+    }
+
+    /** A receiver that speaks TLS with {@code tls}'s server certificate (RFC 5425). */
+    SyslogReceiver(Framing framing, Optional<SSLContext> tls) {
         this.framing = framing;
+        this.tls = tls;
     }
 
     /** Listens on {@code port} (0 picks one) and returns the port. */
     synchronized int start(int port) throws IOException {
-        ServerSocket socket = new ServerSocket();
+        ServerSocket socket = newServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         server = socket;
         acceptor = Thread.ofVirtual().start(() -> accept(socket));
         return socket.getLocalPort();
+    }
+
+    private ServerSocket newServerSocket() throws IOException {
+        if (tls.isPresent()) {
+            return tls.get().getServerSocketFactory().createServerSocket();
+        }
+        return new ServerSocket();
     }
 
     /** A free loopback port, for a receiver that starts later. */
@@ -120,26 +136,36 @@ final class SyslogReceiver implements AutoCloseable {
         return new String(message, StandardCharsets.UTF_8);
     }
 
-    /** Stops listening and resets every connection. */
-    synchronized void stop() throws IOException, InterruptedException {
+    /** Stops listening and resets every connection, as a crashed collector does. */
+    synchronized void stop() throws IOException {
+        stop(true);
+    }
+
+    /** Stops listening and closes every connection: with a reset, or in order (FIN) as a restarted one does. */
+    synchronized void stop(boolean reset) throws IOException {
         if (server != null) {
             server.close();
-            acceptor.join(Duration.ofSeconds(10));
+            try {
+                acceptor.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             server = null;
         }
         List<Socket> open = new ArrayList<>(connections);
         connections.clear();
         for (Socket connection : open) {
             if (!connection.isClosed()) {
-                // a reset, as a crashed collector leaves it
-                connection.setSoLinger(true, 0);
+                if (reset) {
+                    connection.setSoLinger(true, 0);
+                }
                 connection.close();
             }
         }
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         stop();
     }
 }
