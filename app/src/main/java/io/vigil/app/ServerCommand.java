@@ -165,7 +165,10 @@ final class ServerCommand implements Callable<Integer> {
         RetentionScheduler retention = null;
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;
+        Forwarders forwarders = null;
         try {
+            // sinks are checked before anything listens: a bad one stops the start with its name
+            forwarders = Forwarders.start(runtime);
             retention = new RetentionScheduler(runtime.store());
             listeners = SyslogListeners.start(syslog.listeners(bind), runtime.pipeline(), runtime.metrics());
             running = feeds.start(runtime);
@@ -181,24 +184,26 @@ final class ServerCommand implements Callable<Integer> {
             }
             server.start();
             retention.start();
-            return new Running(keys, server, retention, listeners, running);
+            return new Running(keys, server, retention, listeners, running, forwarders);
         } catch (Exception e) {
-            new Running(keys, server, retention, listeners, running).close();
+            new Running(keys, server, retention, listeners, running, forwarders).close();
             throw e;
         }
     }
 
-    /** What {@link #start} started, closed in reverse order: feeds, listeners, retention, HTTP server. */
+    /** What {@link #start} started, closed in reverse order: feeds, listeners, retention, HTTP server, sinks. */
     record Running(
             ApiKeys keys,
             VigilServer server,
             RetentionScheduler retention,
             SyslogListeners listeners,
-            FeedOptions.Feeds feeds)
+            FeedOptions.Feeds feeds,
+            Forwarders forwarders)
             implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            try (VigilServer closedLast = server;
+            try (Forwarders closedAfterTheServer = forwarders;
+                    VigilServer closedLast = server;
                     RetentionScheduler closedThird = retention;
                     SyslogListeners closedSecond = listeners;
                     FeedOptions.Feeds closedFirst = feeds) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             FormatsCommand.class,
             BenchCommand.class,
             WorkspaceCommand.class,
+            SinksCommand.class,
             KeysCommand.class,
             DcrCommand.class,
             QueryCommand.class,

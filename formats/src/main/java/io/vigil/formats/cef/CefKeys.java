@@ -10,14 +10,40 @@ import java.util.Optional;
  * full name (ArcSight "Implementing ArcSight CEF" key dictionary; Microsoft Sentinel "CEF and
  * CommonSecurityLog field mapping"). Keys not listed go to AdditionalExtensions.
  */
-final class CefKeys {
+public final class CefKeys {
     private static final Map<String, List<String>> COLUMNS = build();
+    private static final Map<String, String> KEYS_BY_COLUMN = invert(COLUMNS);
 
     private CefKeys() {}
 
     /** The columns a key fills (usually one; cnN and externalId fill an int and a wider column). */
     static Optional<List<String>> columns(String key) {
         return Optional.ofNullable(COLUMNS.get(key));
+    }
+
+    /**
+     * The CEF key a CommonSecurityLog column is sent under (the shortest of its names: {@code suser}, not
+     * {@code sourceUserName}), the inverse of what the parser reads; empty for columns CEF has no key for.
+     */
+    public static Optional<String> keyForColumn(String column) {
+        return Optional.ofNullable(KEYS_BY_COLUMN.get(column));
+    }
+
+    private static Map<String, String> invert(Map<String, List<String>> columnsByKey) {
+        Map<String, String> keys = new HashMap<>();
+        for (Map.Entry<String, List<String>> entry : columnsByKey.entrySet()) {
+            for (String column : entry.getValue()) {
+                keys.merge(column, entry.getKey(), CefKeys::preferred);
+            }
+        }
+        return Map.copyOf(keys);
+    }
+
+    private static String preferred(String one, String other) {
+        if (one.length() != other.length()) {
+            return one.length() < other.length() ? one : other;
+        }
+        return one.compareTo(other) <= 0 ? one : other;
     }
 
     private static Map<String, List<String>> build() {

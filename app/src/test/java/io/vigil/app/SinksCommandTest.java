@@ -1,0 +1,147 @@
+package io.vigil.app;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.app.cli.CliRun;
+import io.vigil.spi.Row;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil sinks}: bad sinks refused when added, a good one forwarding alerts once the server runs. */
+@Timeout(120)
+class SinksCommandTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void badSinksAreRefusedWhenAdded() {
+        String data = temp.resolve("ws").toString();
+        CliRun badType = CliRun.run(
+                "sinks",
+                "add",
+                "--data",
+                data,
+                "--name",
+                "siem",
+                "--type",
+                "syslog_xml",
+                "--endpoint",
+                "127.0.0.1:514",
+                "--route",
+                "alerts");
+        assertThat(badType.exit()).isNotZero();
+        assertThat(badType.err()).contains("unknown sink type 'syslog_xml'");
+
+        CliRun badEndpoint = CliRun.run(
+                "sinks",
+                "add",
+                "--data",
+                data,
+                "--name",
+                "siem",
+                "--type",
+                "syslog_cef",
+                "--endpoint",
+                "siem.example",
+                "--route",
+                "alerts");
+        assertThat(badEndpoint.exit()).isNotZero();
+        assertThat(badEndpoint.err()).contains("HOST:PORT");
+
+        CliRun badRoute = CliRun.run(
+                "sinks",
+                "add",
+                "--data",
+                data,
+                "--name",
+                "siem",
+                "--type",
+                "syslog_cef",
+                "--endpoint",
+                "127.0.0.1:514",
+                "--route",
+                "SecurityAlert");
+        assertThat(badRoute.exit()).isNotZero();
+        assertThat(badRoute.err()).contains("alerts, incidents or table:NAME");
+
+        assertThat(CliRun.run("sinks", "list", "--data", data).out()).doesNotContain("siem ");
+    }
+
+    @Test
+    void anAddedSinkForwardsAlertsWhileTheServerRuns() throws Exception {
+        Path data = temp.resolve("ws");
+        try (ServerSocket receiver = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            CliRun added = CliRun.run(
+                    "sinks",
+                    "add",
+                    "--data",
+                    data.toString(),
+                    "--name",
+                    "arcsight",
+                    "--type",
+                    "syslog_cef",
+                    "--endpoint",
+                    "127.0.0.1:" + receiver.getLocalPort(),
+                    "--route",
+                    "alerts",
+                    "--start",
+                    "earliest");
+            assertThat(added.exit()).as(added.err()).isZero();
+            assertThat(CliRun.run("sinks", "list", "--data", data.toString()).out())
+                    .contains("arcsight")
+                    .contains("tcp://127.0.0.1:" + receiver.getLocalPort())
+                    .contains("SecurityAlert");
+
+            CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+                try (Socket connection = receiver.accept();
+                        BufferedReader lines =
+                                new BufferedReader(new InputStreamReader(connection.getInputStream(), UTF_8))) {
+                    return lines.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (VigilRuntime runtime = VigilRuntime.open(data);
+                    ServerCommand.Running running = ServerCommand.start(
+                            runtime,
+                            "127.0.0.1",
+                            0,
+                            Optional.empty(),
+                            SyslogOptions.NONE,
+                            new FeedOptions(Optional.empty(), List.of()))) {
+                Row alert = runtime.store()
+                        .catalog()
+                        .require("SecurityAlert")
+                        .newRow()
+                        .set("TimeGenerated", Instant.now())
+                        .set("AlertName", "Password spray")
+                        .set("AlertSeverity", "Medium")
+                        .build();
+                runtime.store().write(List.of(alert)).get(30, TimeUnit.SECONDS);
+
+                String line = firstLine.get(60, TimeUnit.SECONDS);
+                assertThat(line).contains(" SecurityAlert - CEF:0|Vigil|Vigil|1|SecurityAlert|Password spray|5|");
+                assertThat(runtime.metrics()
+                                .value("forward_events_sent_total", "sink", "arcsight", "type", "syslog_cef"))
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(CliRun.run("sinks", "remove", "--data", data.toString(), "arcsight")
+                        .exit())
+                .isZero();
+        assertThat(CliRun.run("sinks", "list", "--data", data.toString()).out()).doesNotContain("arcsight");
+    }
+}

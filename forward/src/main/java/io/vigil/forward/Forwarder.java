@@ -1,0 +1,213 @@
+package io.vigil.forward;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.spi.BatchCommitted;
+import io.vigil.spi.CommitSubscription;
+import io.vigil.spi.DeadLetter;
+import io.vigil.spi.DeadLetterReason;
+import io.vigil.spi.EventStore;
+import io.vigil.spi.Metrics;
+import io.vigil.spi.Row;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Delivers one sink's route, at least once: a named subscriber on the commit stream (its durable position
+ * is the sink's cursor) that acknowledges a batch only after the transport accepted all its messages.
+ *
+ * <p>While the receiver is unreachable the batch in hand is retried with exponential backoff and jitter
+ * (from 100 ms up to the sink's {@code maxBackoff}); nothing after it is read, and since the commit stream
+ * is the store's own ledger, a sink that is down for hours holds nothing in memory and loses nothing: it
+ * catches up from its position when the receiver returns. Ingest and other sinks never wait for it.
+ * Messages that no retry could deliver (not encodable, or longer than the transport carries) go to the
+ * dead letters with the reason, at once.
+ */
+public final class Forwarder implements AutoCloseable {
+    /** Prefix of the sinks' subscriber names on the commit stream. */
+    public static final String SUBSCRIBER_PREFIX = "forward.";
+
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+
+    private final SinkConfig config;
+    private final EventStore store;
+    private final Clock clock;
+    private final Encoder encoder;
+    private final Transport transport;
+    private final LongAdder sent;
+    private final LongAdder failed;
+    private final LongAdder retried;
+    private final LongAdder deadLettered;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile Optional<String> lastError = Optional.empty();
+    private volatile Optional<Instant> lastErrorTime = Optional.empty();
+    private volatile Optional<Instant> pendingSince = Optional.empty();
+    private CommitSubscription subscription;
+
+    private Forwarder(SinkConfig config, EventStore store, Clock clock, Metrics metrics, Transport transport) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.encoder = SinkTypes.byName(config.type()).orElseThrow().encoder().apply(config);
+        this.transport = transport;
+        String[] labels = {"sink", config.name(), "type", config.type()};
+        this.sent = metrics.counter("forward_events_sent_total", labels);
+        this.failed = metrics.counter("forward_send_failures_total", labels);
+        this.retried = metrics.counter("forward_retries_total", labels);
+        this.deadLettered = metrics.counter("forward_events_dead_lettered_total", labels);
+    }
+
+    /**
+     * Builds the sink (a bad setting throws here, not at the first event) and starts delivery from its
+     * durable position. {@code tls} is the context a tls transport trusts the receiver with.
+     */
+    public static Forwarder start(
+            SinkConfig config, EventStore store, Clock clock, Metrics metrics, Optional<SSLContext> tls) {
+        requireNonNull(config, "config is null");
+        requireNonNull(store, "store is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(metrics, "metrics is null");
+        requireNonNull(tls, "tls is null");
+        InetSocketAddress peer = InetSocketAddress.createUnresolved(config.host(), config.port());
+        Transport transport = switch (config.transport()) {
+            case UDP -> new UdpTransport(peer);
+            case TCP -> new StreamTransport(peer, config.framing(), Optional.empty());
+            case TLS ->
+                new StreamTransport(peer, Framing.OCTET_COUNTING, Optional.of(tls.orElseGet(Forwarder::defaultTls)));
+        };
+        Forwarder forwarder = new Forwarder(config, store, clock, metrics, transport);
+        forwarder.subscription = store.subscribe(SUBSCRIBER_PREFIX + config.name(), config.start(), forwarder::onBatch);
+        return forwarder;
+    }
+
+    public SinkConfig config() {
+        return config;
+    }
+
+    public SinkHealth health() {
+        boolean caughtUp = subscription.caughtUp();
+        long lag = 0;
+        if (!caughtUp && pendingSince.isPresent()) {
+            lag = Math.max(
+                    0, Duration.between(pendingSince.get(), clock.instant()).toSeconds());
+        }
+        return new SinkHealth(
+                config.name(),
+                config.type(),
+                config.transport().configName() + "://" + config.host() + ":" + config.port(),
+                sent.sum(),
+                failed.sum(),
+                retried.sum(),
+                deadLettered.sum(),
+                subscription.position(),
+                caughtUp,
+                lag,
+                lastError,
+                lastErrorTime);
+    }
+
+    private void onBatch(BatchCommitted batch) throws Exception {
+        if (!config.route().includes(batch.table())) {
+            return;
+        }
+        pendingSince = Optional.of(batch.ingestionTime());
+        List<byte[]> messages = new ArrayList<>();
+        List<DeadLetter> poison = new ArrayList<>();
+        for (Row row : store.rows(batch)) {
+            encode(row, messages, poison);
+        }
+        if (!poison.isEmpty()) {
+            // committed before the batch is acknowledged, so a crash cannot lose them either
+            store.deadLetter(poison).get();
+            deadLettered.add(poison.size());
+        }
+        deliver(batch, messages);
+        pendingSince = Optional.empty();
+    }
+
+    private void encode(Row row, List<byte[]> messages, List<DeadLetter> poison) {
+        String source = "sink:" + config.name();
+        byte[] message;
+        try {
+            Instant time = clock.instant();
+            if (row.table().indexOf("TimeGenerated") >= 0 && row.get("TimeGenerated") instanceof Instant generated) {
+                time = generated;
+            }
+            String text = encoder.encode(row);
+            message = config.syslog()
+                    .format(Severities.of(row), time, row.table().name(), text)
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            poison.add(new DeadLetter(
+                    source,
+                    config.type(),
+                    DeadLetterReason.WRONG_TYPE,
+                    "not encodable: " + e.getMessage(),
+                    row.toString().getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        if (message.length > transport.maxMessageBytes()) {
+            poison.add(new DeadLetter(
+                    source,
+                    config.type(),
+                    DeadLetterReason.OVERSIZE,
+                    "message of " + message.length + " bytes; "
+                            + config.transport().configName() + " carries at most " + transport.maxMessageBytes(),
+                    message));
+            return;
+        }
+        messages.add(message);
+    }
+
+    private void deliver(BatchCommitted batch, List<byte[]> messages) throws InterruptedException {
+        long backoffMillis = FIRST_BACKOFF.toMillis();
+        while (true) {
+            try {
+                transport.send(messages);
+                sent.add(messages.size());
+                return;
+            } catch (IOException e) {
+                failed.increment();
+                lastError = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+                lastErrorTime = Optional.of(clock.instant());
+            }
+            // jitter: a pause between half and all of the backoff, so sinks do not retry in step
+            long pause = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+            if (stopping.await(pause, TimeUnit.MILLISECONDS)) {
+                // not acknowledged: the batch comes again when the sink starts again
+                throw new IllegalStateException(
+                        "sink " + config.name() + " stopped before batch " + batch.batchId() + " was delivered");
+            }
+            retried.increment();
+            backoffMillis = Math.min(backoffMillis * 2, config.maxBackoff().toMillis());
+        }
+    }
+
+    private static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
+    /** Stops delivery; the position stays, so a restarted sink resumes where this one stopped. */
+    @Override
+    public void close() {
+        stopping.countDown();
+        subscription.close();
+        transport.close();
+    }
+}

@@ -1,0 +1,183 @@
+package io.vigil.forward;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vigil.spi.CommitStream.SubscriptionStart;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * One configured sink, checked when it is built so that a bad setting fails at configuration time, never
+ * at the first event.
+ *
+ * @param name the sink's name, also its durable position's name on the commit stream
+ * @param type a {@link SinkTypes} name
+ * @param host the receiver's host name or address
+ * @param port the receiver's port
+ * @param transport udp, tcp or tls
+ * @param framing for tcp (TLS always counts octets, RFC 5425 section 4.3)
+ * @param route which tables it receives
+ * @param start where a sink seen for the first time starts: only new batches, or everything still stored
+ * @param productVersion the Version header field of CEF and LEEF events Vigil itself produces
+ * @param leefVersion LEEF's header layout
+ * @param leefDelimiter LEEF 2.0's attribute delimiter
+ * @param syslog the RFC 5424 header's facility and host name
+ * @param maxBackoff the longest pause between retries while the receiver is unreachable
+ */
+public record SinkConfig(
+        String name,
+        String type,
+        String host,
+        int port,
+        TransportKind transport,
+        Framing framing,
+        Route route,
+        SubscriptionStart start,
+        String productVersion,
+        LeefEncoder.Version leefVersion,
+        char leefDelimiter,
+        SyslogHeader syslog,
+        Duration maxBackoff) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    public SinkConfig {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(host, "host is null");
+        requireNonNull(transport, "transport is null");
+        requireNonNull(framing, "framing is null");
+        requireNonNull(route, "route is null");
+        requireNonNull(start, "start is null");
+        requireNonNull(productVersion, "productVersion is null");
+        requireNonNull(leefVersion, "leefVersion is null");
+        requireNonNull(syslog, "syslog is null");
+        requireNonNull(maxBackoff, "maxBackoff is null");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "sink name '" + name + "' must be 1-63 lower-case letters, digits, '_' or '-'");
+        }
+        if (SinkTypes.byName(type).isEmpty()) {
+            throw new IllegalArgumentException("unknown sink type '" + type + "' (one of "
+                    + SinkTypes.BUILT_IN.stream().map(SinkType::name).toList() + ")");
+        }
+        if (host.isBlank() || port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("sink endpoint must be HOST:PORT with a port 1-65535");
+        }
+        if (transport == TransportKind.TLS && framing != Framing.OCTET_COUNTING) {
+            throw new IllegalArgumentException("syslog over TLS counts octets (RFC 5425); framing lf is for tcp");
+        }
+        if (maxBackoff.isNegative() || maxBackoff.isZero()) {
+            throw new IllegalArgumentException("maxBackoff must be positive");
+        }
+    }
+
+    /** A sink with the defaults: tcp, LF framing, new batches only, LEEF 2.0 with a tab, 30 s backoff cap. */
+    public static SinkConfig of(String name, String type, String endpoint, Route route) {
+        InetSocketAddress address = endpoint(endpoint);
+        return new SinkConfig(
+                name,
+                type,
+                address.getHostString(),
+                address.getPort(),
+                TransportKind.TCP,
+                Framing.LF,
+                route,
+                SubscriptionStart.LATEST,
+                "1",
+                LeefEncoder.Version.V2,
+                '\t',
+                new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
+                Duration.ofSeconds(30));
+    }
+
+    public SinkConfig withTransport(TransportKind transport, Framing framing) {
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff);
+    }
+
+    public SinkConfig withStart(SubscriptionStart start) {
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff);
+    }
+
+    public SinkConfig withMaxBackoff(Duration maxBackoff) {
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff);
+    }
+
+    public SinkConfig withLeef(LeefEncoder.Version leefVersion, char leefDelimiter) {
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff);
+    }
+
+    /** {@code HOST:PORT}, with {@code [v6]:PORT} for IPv6; not resolved, so a receiver may be down at start. */
+    public static InetSocketAddress endpoint(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0 || colon == endpoint.length() - 1) {
+            throw new IllegalArgumentException("sink endpoint '" + endpoint + "' is not HOST:PORT");
+        }
+        String host = endpoint.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(endpoint.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sink endpoint '" + endpoint + "' has no numeric port");
+        }
+        if (host.isBlank() || port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("sink endpoint '" + endpoint + "' needs a host and a port 1-65535");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+}

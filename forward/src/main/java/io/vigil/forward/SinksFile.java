@@ -1,0 +1,125 @@
+package io.vigil.forward;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.spi.CommitStream.SubscriptionStart;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.VigilException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The configured sinks of a workspace, {@code sinks.json} in its data folder, written by {@code vigil sinks}
+ * and read when the server starts. Every entry is checked as a {@link SinkConfig} when read, so a bad one
+ * stops the start with its name instead of failing at the first event.
+ */
+public final class SinksFile {
+    public static final String NAME = "sinks.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SinksFile() {}
+
+    public static List<SinkConfig> load(Path dataDir) {
+        Path file = dataDir.resolve(NAME);
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        JsonNode document;
+        try {
+            document = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw invalid(file + " is not readable JSON: " + e.getMessage());
+        }
+        List<SinkConfig> sinks = new ArrayList<>();
+        for (JsonNode entry : document.path("sinks")) {
+            String name = entry.path("name").asText("");
+            try {
+                sinks.add(parse(entry));
+            } catch (IllegalArgumentException e) {
+                throw invalid(file + ": sink '" + name + "': " + e.getMessage());
+            }
+        }
+        return List.copyOf(sinks);
+    }
+
+    /** One sink from its settings; what {@code vigil sinks add} and the file share. */
+    public static SinkConfig parse(
+            String name,
+            String type,
+            String endpoint,
+            String transport,
+            String framing,
+            List<String> routes,
+            String start) {
+        TransportKind kind = TransportKind.fromConfigName(transport);
+        Framing parsedFraming = Framing.fromConfigName(framing);
+        if (kind == TransportKind.TLS) {
+            parsedFraming = Framing.OCTET_COUNTING;
+        }
+        return SinkConfig.of(name, type, endpoint, Route.parse(routes))
+                .withTransport(kind, parsedFraming)
+                .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
+    }
+
+    private static SinkConfig parse(JsonNode entry) {
+        List<String> routes = new ArrayList<>();
+        entry.path("routes").forEach(route -> routes.add(route.asText()));
+        return parse(
+                entry.path("name").asText(""),
+                entry.path("type").asText(""),
+                entry.path("endpoint").asText(""),
+                entry.path("transport").asText("tcp"),
+                entry.path("framing").asText("lf"),
+                routes,
+                entry.path("start").asText("latest"));
+    }
+
+    /** Writes the sinks, replacing the file atomically so a running reader never sees half of it. */
+    public static void save(Path dataDir, List<SinkConfig> sinks) throws IOException {
+        ObjectNode document = JSON.createObjectNode();
+        ArrayNode list = document.putArray("sinks");
+        for (SinkConfig sink : sinks) {
+            ObjectNode entry = list.addObject();
+            entry.put("name", sink.name());
+            entry.put("type", sink.type());
+            entry.put("endpoint", endpoint(sink));
+            entry.put("transport", sink.transport().configName());
+            entry.put("framing", sink.framing().configName());
+            ArrayNode routes = entry.putArray("routes");
+            sink.route().tables().stream().sorted().forEach(table -> routes.add(routeName(table)));
+            entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
+        }
+        Path file = dataDir.resolve(NAME);
+        Path temporary = dataDir.resolve(NAME + ".tmp");
+        Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n");
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String endpoint(SinkConfig sink) {
+        if (sink.host().contains(":")) {
+            return "[" + sink.host() + "]:" + sink.port();
+        }
+        return sink.host() + ":" + sink.port();
+    }
+
+    private static String routeName(String table) {
+        return switch (table) {
+            case "SecurityAlert" -> "alerts";
+            case "SecurityIncident" -> "incidents";
+            default -> "table:" + table;
+        };
+    }
+
+    private static VigilException invalid(String message) {
+        return new VigilException(StandardErrorCode.INVALID_CONFIGURATION, message);
+    }
+}
