@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.http.HttpLimits;
 import io.vigil.engine.QueryLimits;
 import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;

@@ -1,5 +1,7 @@
 package io.vigil.app;
 
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;

@@ -17,6 +17,7 @@ import com.azure.monitor.query.models.QueryTimeInterval;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.vigil.app.cli.CliRun;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,8 @@ package io.vigil.app;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.engine.QueryLimits;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -13,6 +13,7 @@ import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import io.vigil.testing.TestCertificates;

@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.app.http.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

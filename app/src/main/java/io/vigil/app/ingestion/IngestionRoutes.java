@@ -2,10 +2,10 @@ package io.vigil.app.ingestion;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.app.ApiKeys;
-import io.vigil.app.AuthFailureLog;
-import io.vigil.app.HttpLimits;
-import io.vigil.app.Workspace;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.AuthFailureLog;
+import io.vigil.app.http.HttpLimits;
+import io.vigil.app.workspace.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.EventStore;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.app.ApiKeys;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.formats.common.JsonRecords;
 import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;

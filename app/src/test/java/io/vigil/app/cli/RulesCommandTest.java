@@ -2,9 +2,9 @@ package io.vigil.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.testing.SharedCorpus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package io.vigil.app.query;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.http.ApiKeys;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

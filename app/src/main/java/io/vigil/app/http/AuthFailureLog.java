@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.app.http;
 
 import static java.util.Objects.requireNonNull;
 
