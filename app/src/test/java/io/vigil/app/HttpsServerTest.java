@@ -65,7 +65,7 @@ class HttpsServerTest {
                                     .getBytes(StandardCharsets.UTF_8),
                             Optional.empty());
             try (VigilServer server =
-                    new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics(), flags.context())) {
+                    VigilServer.builder(runtime, keys).tls(flags.context()).build()) {
                 server.start();
                 assertThat(server.scheme()).isEqualTo("https");
                 String base = "https://127.0.0.1:" + server.port();

@@ -158,7 +158,7 @@ class QueryCommandTest {
     void queriesTheServerOverHttp() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
             ApiKeys keys = ApiKeys.load(runtime.workspace());
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 String url = "http://127.0.0.1:" + server.port();
 

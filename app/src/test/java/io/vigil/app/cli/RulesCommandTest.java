@@ -137,7 +137,7 @@ class RulesCommandTest {
         writeTwoRules();
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
             ApiKeys keys = ApiKeys.load(runtime.workspace());
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 CliRun run = CliRun.run(
                         "rules",

@@ -57,7 +57,7 @@ class LogsQueryClientTest {
                     + "{\"TimeGenerated\":\"" + earlier + "\",\"Type\":\"Heartbeat\",\"Computer\":\"vm-old\"}]";
             runtime.pipeline().ingest("test", "inline", heartbeats.getBytes(StandardCharsets.UTF_8), Optional.empty());
 
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 LogsQueryClient client = new LogsQueryClientBuilder()
                         .pipeline(new HttpPipelineBuilder()

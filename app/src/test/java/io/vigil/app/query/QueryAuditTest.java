@@ -29,7 +29,7 @@ class QueryAuditTest {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
             ApiKeys keys = ApiKeys.load(runtime.workspace());
             String key = Files.readString(keys.createdAdminKey().orElseThrow()).trim();
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 String base = "http://127.0.0.1:" + server.port() + "/v1/workspaces/"
                         + runtime.workspace().workspaceId() + "/query?timespan=PT1H&query=";

@@ -45,7 +45,7 @@ class QueryHardeningTest {
         runtime = VigilRuntime.open(dataDir);
         ApiKeys keys = ApiKeys.load(runtime.workspace());
         key = Files.readString(keys.createdAdminKey().orElseThrow()).trim();
-        server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics());
+        server = VigilServer.builder(runtime, keys).build();
         server.start();
     }
 
