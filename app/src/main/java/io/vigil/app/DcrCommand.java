@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.ingestion.DataCollectionRule;
 import io.vigil.app.ingestion.DataCollectionRules;
 import io.vigil.app.ingestion.DcrTransform;
+import io.vigil.app.workspace.Workspace;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package io.vigil.app;
 
-import io.vigil.engine.QueryLimits;
 import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;
@@ -13,7 +12,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,11 +48,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened and the demo day is loaded
-        Optional<SSLContext> tlsContext = server.tls.context();
-        SyslogOptions syslogOptions = server.syslog.options();
-        FeedOptions feedOptions = server.feeds.options();
-        QueryLimits queryLimits = server.queries.limits();
-        HttpLimits limits = server.httpLimits.limits();
+        ServeOptions serving = server.options();
         Optional<Path> geoIpDatabase = server.geoIp.database();
         DuckDbResources resources = server.store.resources();
         Path logs = data.dataDir.resolve(InputFiles.DEMO_LOGS);
@@ -79,9 +73,8 @@ final class DemoCommand implements Callable<Integer> {
             if (loadOnly) {
                 return 0;
             }
-            printQueriesToTry(runtime, tlsContext.isPresent(), server.bind, server.port);
-            ServerCommand.serve(
-                    runtime, server.bind, server.port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
+            printQueriesToTry(runtime, serving.tls().isPresent(), serving.bind(), serving.port());
+            ServerCommand.serve(runtime, serving);
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.http.HttpLimits;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.util.ArrayList;

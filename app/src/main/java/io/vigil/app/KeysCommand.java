@@ -1,5 +1,7 @@
 package io.vigil.app;
 
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.workspace.Workspace;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

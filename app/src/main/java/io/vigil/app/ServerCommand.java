@@ -1,6 +1,6 @@
 package io.vigil.app;
 
-import io.vigil.engine.QueryLimits;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import io.vigil.store.DuckDbResources;
@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -33,51 +32,30 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // flags are checked before the workspace is opened
-        Optional<SSLContext> tlsContext = server.tls.context();
-        SyslogOptions syslogOptions = server.syslog.options();
-        FeedOptions feedOptions = server.feeds.options();
-        QueryLimits queryLimits = server.queries.limits();
-        HttpLimits limits = server.httpLimits.limits();
+        ServeOptions options = server.options();
         Optional<Path> geoIpDatabase = server.geoIp.database();
         DuckDbResources resources = server.store.resources();
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase, resources)) {
-            serve(runtime, server.bind, server.port, tlsContext, syslogOptions, feedOptions, queryLimits, limits);
+            serve(runtime, options);
         }
         return 0;
     }
 
     /** Starts what this command's flags describe on {@code runtime} and returns at once (tests use it). */
     Running start(VigilRuntime runtime) throws Exception {
-        return start(
-                runtime,
-                server.bind,
-                server.port,
-                server.tls.context(),
-                server.syslog.options(),
-                server.feeds.options(),
-                server.queries.limits(),
-                server.httpLimits.limits());
+        return start(runtime, server.options());
     }
 
     /**
-     * Starts the HTTP server (over HTTPS when {@code tls} is present, with {@code queryLimits} on every API
-     * query and {@code httpLimits} on connections and ingestion requests), the syslog listeners and the
-     * feeds, prints how to reach them, and runs until the process is stopped; then stops reading and waits
+     * Starts the HTTP server (over HTTPS when TLS is given, with the query limits on every API query and the
+     * HTTP limits on connections and ingestion requests), the syslog listeners and the feeds, prints how to reach them, and runs until the process is stopped; then stops reading and waits
      * until what was read is committed.
      */
-    static void serve(
-            VigilRuntime runtime,
-            String bind,
-            int port,
-            Optional<SSLContext> tls,
-            SyslogOptions syslog,
-            FeedOptions feeds,
-            QueryLimits queryLimits,
-            HttpLimits httpLimits)
-            throws Exception {
+    static void serve(VigilRuntime runtime, ServeOptions options) throws Exception {
+        String bind = options.bind();
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Running running = start(runtime, bind, port, tls, syslog, feeds, queryLimits, httpLimits)) {
+        try (Running running = start(runtime, options)) {
             VigilServer server = running.server();
             String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
@@ -100,7 +78,7 @@ final class ServerCommand implements Callable<Integer> {
                                     + " (mode 0600); send it as 'Authorization: Bearer <key>'"),
                             () -> System.out.println("vigil: admin API key: "
                                     + runtime.workspace().secretsDir().resolve("admin.key")));
-            if (tls.isPresent()) {
+            if (options.tls().isPresent()) {
                 System.out.println("vigil: try  curl --cacert <CA or certificate PEM> " + url + "/health");
             } else {
                 System.out.println("vigil: try  curl " + url + "/health");
@@ -126,42 +104,14 @@ final class ServerCommand implements Callable<Integer> {
      * returns at once; tests start a server this way. Each listener and feed is registered with the
      * per-source health view. If one part cannot start, those already started are closed again.
      */
-    static Running start(
-            VigilRuntime runtime,
-            String bind,
-            int port,
-            Optional<SSLContext> tls,
-            SyslogOptions syslog,
-            FeedOptions feeds)
-            throws Exception {
-        return start(runtime, bind, port, tls, syslog, feeds, QueryLimits.DEFAULT);
-    }
-
-    static Running start(
-            VigilRuntime runtime,
-            String bind,
-            int port,
-            Optional<SSLContext> tls,
-            SyslogOptions syslog,
-            FeedOptions feeds,
-            QueryLimits queryLimits)
-            throws Exception {
-        return start(runtime, bind, port, tls, syslog, feeds, queryLimits, HttpLimits.DEFAULT);
-    }
-
-    static Running start(
-            VigilRuntime runtime,
-            String bind,
-            int port,
-            Optional<SSLContext> tls,
-            SyslogOptions syslog,
-            FeedOptions feeds,
-            QueryLimits queryLimits,
-            HttpLimits httpLimits)
-            throws Exception {
+    static Running start(VigilRuntime runtime, ServeOptions options) throws Exception {
         ApiKeys keys = ApiKeys.load(runtime.workspace());
-        VigilServer server =
-                new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls, queryLimits, httpLimits);
+        VigilServer server = VigilServer.builder(runtime, keys)
+                .bind(options.bind(), options.port())
+                .tls(options.tls())
+                .queryLimits(options.queryLimits())
+                .httpLimits(options.httpLimits())
+                .build();
         RetentionScheduler retention = null;
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;
@@ -170,13 +120,14 @@ final class ServerCommand implements Callable<Integer> {
             // sinks are checked before anything listens: a bad one stops the start with its name
             forwarders = Forwarders.start(runtime);
             retention = new RetentionScheduler(runtime.store());
-            listeners = SyslogListeners.start(syslog.listeners(bind), runtime.pipeline(), runtime.metrics());
-            running = feeds.start(runtime);
+            listeners = SyslogListeners.start(
+                    options.syslog().listeners(options.bind()), runtime.pipeline(), runtime.metrics());
+            running = options.feeds().start(runtime);
             for (SyslogListener listener : listeners.listeners()) {
                 server.registerSource(
                         listener.transport().input(),
                         "",
-                        "syslog on " + bind + ":" + listener.port() + " ("
+                        "syslog on " + options.bind() + ":" + listener.port() + " ("
                                 + listener.transport().description() + ")");
             }
             for (FeedOptions.Source source : running.sources()) {

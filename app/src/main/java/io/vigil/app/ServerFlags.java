@@ -40,4 +40,16 @@ final class ServerFlags {
 
     @Mixin
     StoreFlags store;
+
+    /** The options these flags describe; each flag group checks its own values (a bad one throws here). */
+    ServeOptions options() {
+        return ServeOptions.builder()
+                .bind(bind, port)
+                .tls(tls.context())
+                .syslog(syslog.options())
+                .feeds(feeds.options())
+                .queryLimits(queries.limits())
+                .httpLimits(httpLimits.limits())
+                .build();
+    }
 }

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.workspace.Workspace;
 import io.vigil.forward.SinkConfig;
 import io.vigil.forward.SinkType;
 import io.vigil.forward.SinkTypes;

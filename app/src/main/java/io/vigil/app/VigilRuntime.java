@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.workspace.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.EventStore;

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.AuthFailureLog;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
 import io.vigil.app.query.QueryService;
@@ -47,47 +50,70 @@ public final class VigilServer implements AutoCloseable {
     private final QueryService queries;
     private final SourceHealth sources;
 
-    public VigilServer(String host, int port, EventStore store, ApiKeys keys, Metrics metrics) {
-        this(host, port, store, keys, metrics, Optional.empty());
-    }
-
     /**
-     * A server whose port speaks HTTPS when {@code tls} is present (every API, {@code /health} included),
-     * plain HTTP otherwise.
+     * A server for a runtime's workspace, whose ingestion routes feed the runtime's own pipeline (so HTTP,
+     * syslog and the feeds are counted in one place). Loopback, an ephemeral port, plain HTTP and the default
+     * limits unless the builder says otherwise.
      */
-    public VigilServer(
-            String host, int port, EventStore store, ApiKeys keys, Metrics metrics, Optional<SSLContext> tls) {
-        this(host, port, store, keys, metrics, tls, QueryLimits.DEFAULT);
+    public static Builder builder(VigilRuntime runtime, ApiKeys keys) {
+        return new Builder(runtime, keys);
     }
 
-    /** As above, with the limits of every query the API runs. */
-    public VigilServer(
-            String host,
-            int port,
-            EventStore store,
-            ApiKeys keys,
-            Metrics metrics,
-            Optional<SSLContext> tls,
-            QueryLimits queryLimits) {
-        this(host, port, store, keys, metrics, tls, queryLimits, HttpLimits.DEFAULT);
+    /** How to start a {@link VigilServer}: where it listens, whether it speaks TLS, and its limits. */
+    public static final class Builder {
+        private final VigilRuntime runtime;
+        private final ApiKeys keys;
+        private String host = "127.0.0.1";
+        private int port;
+        private Optional<SSLContext> tls = Optional.empty();
+        private QueryLimits queryLimits = QueryLimits.DEFAULT;
+        private HttpLimits httpLimits = HttpLimits.DEFAULT;
+
+        private Builder(VigilRuntime runtime, ApiKeys keys) {
+            this.runtime = requireNonNull(runtime, "runtime is null");
+            this.keys = requireNonNull(keys, "keys is null");
+        }
+
+        /** The address and port to bind; port 0 takes an ephemeral one ({@link VigilServer#port()}). */
+        public Builder bind(String host, int port) {
+            this.host = requireNonNull(host, "host is null");
+            this.port = port;
+            return this;
+        }
+
+        /** HTTPS on the port when present (every API, {@code /health} included), plain HTTP otherwise. */
+        public Builder tls(Optional<SSLContext> tls) {
+            this.tls = requireNonNull(tls, "tls is null");
+            return this;
+        }
+
+        /** The limits of every query the API runs. */
+        public Builder queryLimits(QueryLimits queryLimits) {
+            this.queryLimits = requireNonNull(queryLimits, "queryLimits is null");
+            return this;
+        }
+
+        /**
+         * The limits of the HTTP server itself: connections, threads, header size and timeouts (applied to
+         * Jetty), the in-flight body budget and rate limits (applied by the ingestion routes).
+         */
+        public Builder httpLimits(HttpLimits httpLimits) {
+            this.httpLimits = requireNonNull(httpLimits, "httpLimits is null");
+            return this;
+        }
+
+        public VigilServer build() {
+            return new VigilServer(this);
+        }
     }
 
-    /**
-     * As above, with the limits of the HTTP server itself: connections, threads, header size and timeouts
-     * (applied to Jetty here), the in-flight body budget and rate limits (applied by the ingestion routes).
-     */
-    public VigilServer(
-            String host,
-            int port,
-            EventStore store,
-            ApiKeys keys,
-            Metrics metrics,
-            Optional<SSLContext> tls,
-            QueryLimits queryLimits,
-            HttpLimits httpLimits) {
-        requireNonNull(store, "store is null");
-        requireNonNull(tls, "tls is null");
-        requireNonNull(httpLimits, "httpLimits is null");
+    private VigilServer(Builder options) {
+        String host = options.host;
+        int port = options.port;
+        EventStore store = options.runtime.store();
+        Metrics metrics = options.runtime.metrics();
+        Optional<SSLContext> tls = options.tls;
+        HttpLimits httpLimits = options.httpLimits;
         // platform threads, not virtual ones: a DuckDB query runs in native code, which pins a virtual
         // thread to its carrier, and with as many carriers as cores two long queries would stall every request
         QueuedThreadPool threads = new QueuedThreadPool(
@@ -104,14 +130,14 @@ public final class VigilServer implements AutoCloseable {
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(httpLimits.maxConnections(), connector));
         server.setErrorHandler(new JsonErrorHandler(metrics, httpLimits.maxHeaderBytes()));
-        this.queries = new QueryService(store, Clock.systemUTC(), queryLimits);
+        this.queries = new QueryService(store, Clock.systemUTC(), options.queryLimits);
         this.sources = new SourceHealth(metrics, Clock.systemUTC(), SourceHealth.DEFAULT_SAMPLE_INTERVAL);
         // the HTTP ingestion APIs are always served; listeners and feeds are registered by whoever starts them
         sources.register("data_collector", "", "HTTP Data Collector API, POST /api/logs");
         sources.register("appinsights", "", "Application Insights, POST /v2/track and /v2.1/track");
         sources.register("logs_ingestion", "", "Logs Ingestion API, POST /dataCollectionRules/{id}/streams/{stream}");
-        server.setHandler(
-                new Routes(store, keys, metrics, new QueryApi(queries, store.workspaceId()), sources, httpLimits));
+        server.setHandler(new Routes(
+                options.runtime, options.keys, new QueryApi(queries, store.workspaceId()), sources, httpLimits));
     }
 
     /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
@@ -175,19 +201,13 @@ public final class VigilServer implements AutoCloseable {
         private final SourceHealth sources;
         private final AuthFailureLog authFailures = new AuthFailureLog(Clock.systemUTC());
 
-        Routes(
-                EventStore store,
-                ApiKeys keys,
-                Metrics metrics,
-                QueryApi queryApi,
-                SourceHealth sources,
-                HttpLimits httpLimits) {
+        Routes(VigilRuntime runtime, ApiKeys keys, QueryApi queryApi, SourceHealth sources, HttpLimits httpLimits) {
             this.sources = sources;
-            this.store = store;
+            this.store = runtime.store();
             this.keys = keys;
-            this.metrics = metrics;
+            this.metrics = runtime.metrics();
             this.queryApi = queryApi;
-            this.ingestion = IngestionRoutes.forStore(store, keys, metrics, httpLimits, authFailures);
+            this.ingestion = IngestionRoutes.forPipeline(runtime.pipeline(), keys, httpLimits, authFailures);
             metrics.describe("http_requests_total", "HTTP requests, per route and status");
         }
 

@@ -1,6 +1,8 @@
 package io.vigil.app;
 
+import io.vigil.app.http.ApiKeys;
 import io.vigil.app.ingestion.InstrumentationKeys;
+import io.vigil.app.workspace.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

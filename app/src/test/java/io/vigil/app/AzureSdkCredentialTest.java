@@ -17,6 +17,7 @@ import com.azure.monitor.query.models.QueryTimeInterval;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.vigil.app.cli.CliRun;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.testing.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class AzureSdkCredentialTest {
             List<String> scopes = new CopyOnWriteArrayList<>();
             TokenCredential vigilKey = request -> issue(key, request, scopes);
             try (VigilServer server =
-                    new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics(), tls.context())) {
+                    VigilServer.builder(runtime, keys).tls(tls.context()).build()) {
                 server.start();
                 String base = "https://127.0.0.1:" + server.port();
                 HttpClient trustingTestCa = trusting(certificates);

@@ -49,14 +49,7 @@ class GeoIpServerTest {
                 "--geoip-db",
                 database().toString());
         try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir, command.server.geoIp.database());
-                ServerCommand.Running running = ServerCommand.start(
-                        runtime,
-                        command.server.bind,
-                        command.server.port,
-                        command.server.tls.context(),
-                        command.server.syslog.options(),
-                        command.server.feeds.options(),
-                        command.server.queries.limits())) {
+                ServerCommand.Running running = ServerCommand.start(runtime, command.server.options())) {
             JsonNode rows = query(
                     running,
                     runtime,
@@ -77,14 +70,7 @@ class GeoIpServerTest {
         ServerCommand command = parse("--data", dataDir.toString(), "--port", "0");
         assertThat(command.server.geoIp.database()).isEmpty();
         try (VigilRuntime runtime = VigilRuntime.open(command.data.dataDir, command.server.geoIp.database());
-                ServerCommand.Running running = ServerCommand.start(
-                        runtime,
-                        command.server.bind,
-                        command.server.port,
-                        command.server.tls.context(),
-                        command.server.syslog.options(),
-                        command.server.feeds.options(),
-                        command.server.queries.limits())) {
+                ServerCommand.Running running = ServerCommand.start(runtime, command.server.options())) {
             JsonNode rows = query(running, runtime, "print ip_location = geo_info_from_ip_address('20.53.203.50')");
             // the API returns a dynamic value as its JSON text, as Log Analytics does
             assertThat(rows.toString()).isEqualTo("[[\"{}\"]]");

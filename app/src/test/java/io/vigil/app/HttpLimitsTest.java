@@ -3,6 +3,7 @@ package io.vigil.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.app.http.HttpLimits;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.time.Duration;

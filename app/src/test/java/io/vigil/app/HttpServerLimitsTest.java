@@ -3,7 +3,8 @@ package io.vigil.app;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.engine.QueryLimits;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.HttpLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,15 +34,9 @@ class HttpServerLimitsTest {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private VigilServer start(VigilRuntime runtime, HttpLimits limits) throws Exception {
-        VigilServer server = new VigilServer(
-                "127.0.0.1",
-                0,
-                runtime.store(),
-                ApiKeys.load(runtime.workspace()),
-                runtime.metrics(),
-                Optional.empty(),
-                QueryLimits.DEFAULT,
-                limits);
+        VigilServer server = VigilServer.builder(runtime, ApiKeys.load(runtime.workspace()))
+                .httpLimits(limits)
+                .build();
         server.start();
         return server;
     }

@@ -13,6 +13,7 @@ import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import io.vigil.testing.TestCertificates;
@@ -64,7 +65,7 @@ class HttpsServerTest {
                                     .getBytes(StandardCharsets.UTF_8),
                             Optional.empty());
             try (VigilServer server =
-                    new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics(), flags.context())) {
+                    VigilServer.builder(runtime, keys).tls(flags.context()).build()) {
                 server.start();
                 assertThat(server.scheme()).isEqualTo("https");
                 String base = "https://127.0.0.1:" + server.port();

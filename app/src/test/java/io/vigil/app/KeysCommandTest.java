@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,8 +50,8 @@ class KeysCommandTest {
                 .successLines()
                 .getFirst();
         try (VigilRuntime runtime = VigilRuntime.open(data);
-                ServerCommand.Running server = ServerCommand.start(
-                        runtime, "127.0.0.1", 0, Optional.empty(), SyslogOptions.NONE, FeedOptions.NONE)) {
+                ServerCommand.Running server =
+                        ServerCommand.start(runtime, ServeOptions.builder().build())) {
             String base = "http://127.0.0.1:" + server.server().port();
             String query = base + "/v1/workspaces/" + runtime.workspace().workspaceId() + "/query";
             String ingest = base + "/dataCollectionRules/" + rule + "/streams/Custom-Notes?api-version=2023-01-01";

@@ -25,6 +25,11 @@ class ModuleArrowsTest {
     private static final Pattern DEPENDENCY = Pattern.compile(
             "<dependency>\\s*(?:<!--.*?-->\\s*)?<groupId>io\\.vigil</groupId>\\s*<artifactId>vigil-([a-z]+)</artifactId>(.*?)</dependency>",
             Pattern.DOTALL);
+    private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
+    /** The package of an imported io.vigil type: the name up to its first capitalised part. */
+    private static final Pattern IMPORTED_PACKAGE =
+            Pattern.compile("^import (?:static )?(io\\.vigil(?:\\.[a-z][a-z0-9_]*)*)\\.[A-Z]", Pattern.MULTILINE);
+
     private static final Pattern IMPORT =
             Pattern.compile("^import (?:static )?io\\.vigil\\.([a-z]+)\\.", Pattern.MULTILINE);
 
@@ -60,6 +65,33 @@ class ModuleArrowsTest {
             }
         }
         assertThat(wrong).as("wrong-way arrows").isEmpty();
+    }
+
+    @Test
+    void noModuleHasAPackageCycle() throws IOException {
+        Map<String, List<List<String>>> cycles = new TreeMap<>();
+        for (String module : modules()) {
+            List<List<String>> found = PackageCycles.of(packageImports(module));
+            if (!found.isEmpty()) {
+                cycles.put(module, found);
+            }
+        }
+        assertThat(cycles)
+                .as("package cycles (move the shared types to a package both can import)")
+                .isEmpty();
+    }
+
+    @Test
+    void theCycleRuleSeesACycleAndNotADiamond() {
+        Map<String, Set<String>> imports = Map.of(
+                "a", Set.of("b", "d"),
+                "b", Set.of("c"),
+                "c", Set.of("a"),
+                "d", Set.of("e"),
+                "e", Set.of());
+        assertThat(PackageCycles.of(imports)).containsExactly(List.of("a", "b", "c"));
+        assertThat(PackageCycles.of(Map.of("a", Set.of("b", "c"), "b", Set.of("c"), "c", Set.of())))
+                .isEmpty();
     }
 
     @Test
@@ -99,19 +131,46 @@ class ModuleArrowsTest {
         return used;
     }
 
-    private static Set<String> mainImports(String module) throws IOException {
+    /** Each package of a module's main sources to the other packages of the module it imports. */
+    private static Map<String, Set<String>> packageImports(String module) throws IOException {
+        Map<String, Set<String>> imports = new TreeMap<>();
+        for (Path file : mainSources(module)) {
+            String text = Files.readString(file);
+            Matcher declared = PACKAGE.matcher(text);
+            if (!declared.find()) {
+                continue;
+            }
+            String from = declared.group(1);
+            Set<String> targets = imports.computeIfAbsent(from, ignored -> new TreeSet<>());
+            Matcher imported = IMPORTED_PACKAGE.matcher(text);
+            while (imported.find()) {
+                String to = imported.group(1);
+                if (!to.equals(from) && (to + ".").startsWith("io.vigil." + module + ".")) {
+                    targets.add(to);
+                }
+            }
+        }
+        return imports;
+    }
+
+    private static List<Path> mainSources(String module) throws IOException {
         Path sources = PROJECT.resolve(module).resolve("src/main/java");
-        Set<String> used = new TreeSet<>();
         if (!Files.isDirectory(sources)) {
-            return used;
+            return List.of();
         }
         try (Stream<Path> files = Files.walk(sources)) {
-            for (Path file :
-                    files.filter(path -> path.toString().endsWith(".java")).toList()) {
-                Matcher matcher = IMPORT.matcher(Files.readString(file));
-                while (matcher.find()) {
-                    used.add(matcher.group(1));
-                }
+            return files.filter(path -> path.toString().endsWith(".java"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private static Set<String> mainImports(String module) throws IOException {
+        Set<String> used = new TreeSet<>();
+        for (Path file : mainSources(module)) {
+            Matcher matcher = IMPORT.matcher(Files.readString(file));
+            while (matcher.find()) {
+                used.add(matcher.group(1));
             }
         }
         return used;

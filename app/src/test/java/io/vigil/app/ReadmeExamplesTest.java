@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +56,7 @@ class ReadmeExamplesTest {
                                 .toString())
                 .successLines();
         runtime = VigilRuntime.open(data);
-        server = ServerCommand.start(runtime, "127.0.0.1", 0, Optional.empty(), SyslogOptions.NONE, FeedOptions.NONE);
+        server = ServerCommand.start(runtime, ServeOptions.builder().build());
     }
 
     @AfterEach

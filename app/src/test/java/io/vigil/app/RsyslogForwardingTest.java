@@ -60,11 +60,9 @@ class RsyslogForwardingTest {
         try (VigilRuntime runtime = VigilRuntime.open(temp.resolve("data"));
                 ServerCommand.Running vigil = ServerCommand.start(
                         runtime,
-                        "127.0.0.1",
-                        0,
-                        Optional.empty(),
-                        new SyslogOptions(0, tcpPort, 0, Optional.empty()),
-                        FeedOptions.NONE);
+                        ServeOptions.builder()
+                                .syslog(new SyslogOptions(0, tcpPort, 0, Optional.empty()))
+                                .build());
                 Rsyslog rsyslog = Rsyslog.start(temp.resolve("rsyslog"), "", input, forward)) {
             append(input, "card declined for order 42\n", "card accepted for order 43\n");
             List<List<String>> rows = awaitRows(runtime, vigil, rsyslog, 2);
@@ -105,11 +103,9 @@ class RsyslogForwardingTest {
         try (VigilRuntime runtime = VigilRuntime.open(temp.resolve("data"));
                 ServerCommand.Running vigil = ServerCommand.start(
                         runtime,
-                        "127.0.0.1",
-                        0,
-                        Optional.empty(),
-                        new SyslogOptions(0, 0, tlsPort, Optional.of(tls)),
-                        FeedOptions.NONE);
+                        ServeOptions.builder()
+                                .syslog(new SyslogOptions(0, 0, tlsPort, Optional.of(tls)))
+                                .build());
                 Rsyslog rsyslog = Rsyslog.start(temp.resolve("rsyslog"), global, input, forward)) {
             append(input, "refund issued for order 44\n");
             List<List<String>> rows = awaitRows(runtime, vigil, rsyslog, 1);

@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -115,13 +114,8 @@ class SinksCommandTest {
                 }
             });
             try (VigilRuntime runtime = VigilRuntime.open(data);
-                    ServerCommand.Running running = ServerCommand.start(
-                            runtime,
-                            "127.0.0.1",
-                            0,
-                            Optional.empty(),
-                            SyslogOptions.NONE,
-                            new FeedOptions(Optional.empty(), List.of()))) {
+                    ServerCommand.Running running =
+                            ServerCommand.start(runtime, ServeOptions.builder().build())) {
                 Row alert = runtime.store()
                         .catalog()
                         .require("SecurityAlert")

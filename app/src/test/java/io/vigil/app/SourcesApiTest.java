@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.cli.CliRun;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.DataCollectionRules;
-import io.vigil.engine.QueryLimits;
+import io.vigil.app.workspace.Workspace;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -77,11 +78,10 @@ class SourcesApiTest {
         try (VigilRuntime runtime = VigilRuntime.open(temp.resolve("data"));
                 ServerCommand.Running running = ServerCommand.start(
                         runtime,
-                        "127.0.0.1",
-                        0,
-                        Optional.empty(),
-                        new SyslogOptions(0, syslogPort, 0, Optional.empty()),
-                        new FeedOptions(Optional.empty(), List.of(watched)))) {
+                        ServeOptions.builder()
+                                .syslog(new SyslogOptions(0, syslogPort, 0, Optional.empty()))
+                                .feeds(new FeedOptions(Optional.empty(), List.of(watched)))
+                                .build())) {
             String base = "http://127.0.0.1:" + running.server().port();
             Path keyFile = temp.resolve("data/secrets/admin.key");
             String key = Files.readString(keyFile).trim();
@@ -193,13 +193,9 @@ class SourcesApiTest {
         try (VigilRuntime runtime = VigilRuntime.open(temp.resolve("data"));
                 ServerCommand.Running running = ServerCommand.start(
                         runtime,
-                        "127.0.0.1",
-                        0,
-                        Optional.empty(),
-                        SyslogOptions.NONE,
-                        new FeedOptions(Optional.empty(), List.of()),
-                        QueryLimits.DEFAULT,
-                        HttpLimits.DEFAULT.withRateLimit(new HttpLimits.RateLimit(0.01, 1)))) {
+                        ServeOptions.builder()
+                                .httpLimits(HttpLimits.DEFAULT.withRateLimit(new HttpLimits.RateLimit(0.01, 1)))
+                                .build())) {
             String base = "http://127.0.0.1:" + running.server().port();
             Path keyFile = temp.resolve("data/secrets/admin.key");
             String key = Files.readString(keyFile).trim();

@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.app.http.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +42,7 @@ class VigilServerTest {
             String key = Files.readString(keyFile).trim();
             assertThat(Files.readString(dataDir.resolve("secrets/keys.json"))).doesNotContain(key);
 
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 String base = "http://127.0.0.1:" + server.port();
 

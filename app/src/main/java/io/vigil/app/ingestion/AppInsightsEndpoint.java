@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.formats.appinsights.TrackBatch;
 import io.vigil.formats.common.JsonRecords;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.DeadLetterReason;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.app.Workspace;
+import io.vigil.app.workspace.Workspace;
 import io.vigil.spi.Column;
 import io.vigil.spi.TableCatalog;
 import java.io.IOException;

@@ -3,7 +3,8 @@ package io.vigil.app.ingestion;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.app.Workspace;
+import io.vigil.app.workspace.Workspace;
+import io.vigil.formats.datacollector.DataCollectorFormat;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
 import io.vigil.spi.EventStore;

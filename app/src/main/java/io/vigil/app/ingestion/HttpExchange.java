@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.app.AuthFailureLog;
-import io.vigil.app.HttpLimits;
+import io.vigil.app.http.AuthFailureLog;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.spi.Metrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -2,11 +2,10 @@ package io.vigil.app.ingestion;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.app.ApiKeys;
-import io.vigil.app.AuthFailureLog;
-import io.vigil.app.HttpLimits;
-import io.vigil.app.Workspace;
-import io.vigil.formats.LogFormats;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.AuthFailureLog;
+import io.vigil.app.http.HttpLimits;
+import io.vigil.app.workspace.Workspace;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
@@ -75,24 +74,25 @@ public final class IngestionRoutes {
     }
 
     /**
-     * The routes for the workspace a store belongs to, creating the workspace's instrumentation key on
-     * first start; data collection rules' transforms run with the KQL engine.
+     * The routes for the workspace whose store the pipeline writes to, creating the workspace's
+     * instrumentation key on first start; data collection rules' transforms run with the KQL engine.
      */
-    public static IngestionRoutes forStore(
-            EventStore store, ApiKeys keys, Metrics metrics, HttpLimits limits, AuthFailureLog authFailures) {
+    public static IngestionRoutes forPipeline(
+            IngestPipeline pipeline, ApiKeys keys, HttpLimits limits, AuthFailureLog authFailures) {
+        EventStore store = pipeline.store();
         try {
             Workspace workspace = Workspace.open(store.dataDir());
             Clock clock = Clock.systemUTC();
             return new IngestionRoutes(
                     workspace,
                     store,
-                    new IngestPipeline(store, LogFormats.builtIn(), clock, metrics),
+                    pipeline,
                     keys,
                     InstrumentationKeys.loadOrCreate(workspace),
                     DataCollectionRules.of(workspace),
                     new KqlDcrTransform(clock),
                     clock,
-                    metrics,
+                    pipeline.metrics(),
                     limits,
                     authFailures);
         } catch (IOException e) {

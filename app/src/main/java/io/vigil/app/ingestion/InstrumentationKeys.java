@@ -2,7 +2,7 @@ package io.vigil.app.ingestion;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.vigil.app.Workspace;
+import io.vigil.app.workspace.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

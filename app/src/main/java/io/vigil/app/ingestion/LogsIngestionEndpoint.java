@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.app.ApiKeys;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.formats.common.JsonRecords;
+import io.vigil.formats.logsingestion.DcrFlowFormat;
 import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
@@ -249,7 +250,12 @@ final class LogsIngestionEndpoint {
         String source = "/dataCollectionRules/" + immutableId + "/streams/" + stream;
         for (int i = 0; i < flows.size(); i++) {
             DcrFlowFormat format = new DcrFlowFormat(
-                    flows.get(i), outputs.get(i).columns(), outputs.get(i).records(), now, store::ensureCustomTable);
+                    flows.get(i).outputTable(),
+                    !flows.get(i).transformKql().strip().equals("source"),
+                    outputs.get(i).columns(),
+                    outputs.get(i).records(),
+                    now,
+                    store::ensureCustomTable);
             byte[] counted = bytes;
             if (i > 0) {
                 counted = new byte[0];

@@ -2,7 +2,7 @@ package io.vigil.app.ingestion;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.app.HttpLimits;
+import io.vigil.app.http.HttpLimits;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.http.ApiKeys;
 import io.vigil.testing.MaxMindDbWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,7 +158,7 @@ class QueryCommandTest {
     void queriesTheServerOverHttp() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
             ApiKeys keys = ApiKeys.load(runtime.workspace());
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 String url = "http://127.0.0.1:" + server.port();
 

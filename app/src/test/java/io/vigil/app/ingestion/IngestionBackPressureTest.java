@@ -2,10 +2,10 @@ package io.vigil.app.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.HttpLimits;
 import io.vigil.app.VigilRuntime;
-import io.vigil.app.Workspace;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRequests.Endpoint;
+import io.vigil.app.workspace.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.Metrics;

@@ -2,8 +2,8 @@ package io.vigil.app.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.HttpLimits;
 import io.vigil.app.RawHttpConnection;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRequests.Endpoint;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;

@@ -3,7 +3,7 @@ package io.vigil.app.ingestion;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.HttpLimits;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.store.TimeGeneratedWindow;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,9 +2,9 @@ package io.vigil.app.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.ApiKeys;
-import io.vigil.app.HttpLimits;
 import io.vigil.app.VigilRuntime;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRequests.Endpoint;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

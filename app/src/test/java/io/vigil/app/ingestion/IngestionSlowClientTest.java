@@ -3,8 +3,8 @@ package io.vigil.app.ingestion;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.HttpLimits;
 import io.vigil.app.RawHttpConnection;
+import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRequests.Endpoint;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -3,11 +3,10 @@ package io.vigil.app.ingestion;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.app.ApiKeys;
-import io.vigil.app.HttpLimits;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
-import io.vigil.engine.QueryLimits;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.app.http.HttpLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** The real server on 127.0.0.1 over a fresh workspace, as the ingestion tests use it. */
 final class IngestionTestServer implements AutoCloseable {
@@ -45,15 +43,7 @@ final class IngestionTestServer implements AutoCloseable {
         this.keys = ApiKeys.load(runtime.workspace());
         this.adminKey = Files.readString(runtime.workspace().secretsDir().resolve("admin.key"))
                 .trim();
-        this.server = new VigilServer(
-                "127.0.0.1",
-                0,
-                runtime.store(),
-                keys,
-                runtime.metrics(),
-                Optional.empty(),
-                QueryLimits.DEFAULT,
-                limits);
+        this.server = VigilServer.builder(runtime, keys).httpLimits(limits).build();
         server.start();
     }
 

@@ -18,9 +18,9 @@ import com.azure.monitor.query.models.LogsTableRow;
 import com.azure.monitor.query.models.QueryTimeInterval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.http.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +57,7 @@ class LogsQueryClientTest {
                     + "{\"TimeGenerated\":\"" + earlier + "\",\"Type\":\"Heartbeat\",\"Computer\":\"vm-old\"}]";
             runtime.pipeline().ingest("test", "inline", heartbeats.getBytes(StandardCharsets.UTF_8), Optional.empty());
 
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 LogsQueryClient client = new LogsQueryClientBuilder()
                         .pipeline(new HttpPipelineBuilder()

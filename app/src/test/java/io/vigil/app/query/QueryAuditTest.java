@@ -3,9 +3,9 @@ package io.vigil.app.query;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.http.ApiKeys;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,7 +29,7 @@ class QueryAuditTest {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
             ApiKeys keys = ApiKeys.load(runtime.workspace());
             String key = Files.readString(keys.createdAdminKey().orElseThrow()).trim();
-            try (VigilServer server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics())) {
+            try (VigilServer server = VigilServer.builder(runtime, keys).build()) {
                 server.start();
                 String base = "http://127.0.0.1:" + server.port() + "/v1/workspaces/"
                         + runtime.workspace().workspaceId() + "/query?timespan=PT1H&query=";

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigil.app.ApiKeys;
 import io.vigil.app.VigilRuntime;
 import io.vigil.app.VigilServer;
+import io.vigil.app.http.ApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +45,7 @@ class QueryHardeningTest {
         runtime = VigilRuntime.open(dataDir);
         ApiKeys keys = ApiKeys.load(runtime.workspace());
         key = Files.readString(keys.createdAdminKey().orElseThrow()).trim();
-        server = new VigilServer("127.0.0.1", 0, runtime.store(), keys, runtime.metrics());
+        server = VigilServer.builder(runtime, keys).build();
         server.start();
     }
 

@@ -1,4 +1,4 @@
-package io.vigil.app.ingestion;
+package io.vigil.formats.datacollector;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,12 +17,12 @@ import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
+import io.vigil.spi.EventStore;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
-import io.vigil.store.TimeGeneratedWindow;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,14 +48,14 @@ import java.util.function.UnaryOperator;
  * <p>A request is all or nothing, as in Azure: a body that is not JSON, or holds anything but objects,
  * becomes one dead letter and {@link #rejection()} says why.
  */
-final class DataCollectorFormat implements LogFormat {
-    static final String NAME = "data_collector";
+public final class DataCollectorFormat implements LogFormat {
+    public static final String NAME = "data_collector";
 
     /** "Maximum of 32 KB for field values. If the field value is greater than 32 KB, the data is truncated." */
-    static final int MAX_FIELD_CHARS = 32 * 1024;
+    public static final int MAX_FIELD_CHARS = 32 * 1024;
 
     /** Log Analytics' limit on the columns of a table. */
-    static final int MAX_COLUMNS = 500;
+    public static final int MAX_COLUMNS = 500;
 
     // TimeGenerated from the time-generated-field "can't be older than 2 days before received time or
     // more than a day in the future"; otherwise Azure uses the ingestion time (same page, request headers)
@@ -88,7 +88,7 @@ final class DataCollectorFormat implements LogFormat {
     /**
      * @param ensureTable creates or extends the custom table and returns it as the store now has it
      */
-    DataCollectorFormat(
+    public DataCollectorFormat(
             String logType,
             Optional<String> timeGeneratedField,
             Instant receivedAt,
@@ -125,7 +125,7 @@ final class DataCollectorFormat implements LogFormat {
     }
 
     /** Why the whole body was refused, when it was. */
-    Optional<String> rejection() {
+    public Optional<String> rejection() {
         return Optional.ofNullable(rejection);
     }
 
@@ -385,7 +385,7 @@ final class DataCollectorFormat implements LogFormat {
         Instant time = Timestamps.parse(value.asText());
         if (time == null || time.isBefore(receivedAt.minus(MAX_PAST)) || time.isAfter(receivedAt.plus(MAX_FUTURE))) {
             // the field keeps the sender's value in its own column; the replacement is counted like the store's
-            sink.repaired(TimeGeneratedWindow.REPAIR_REASON);
+            sink.repaired(EventStore.TIME_REPAIR_REASON);
             return receivedAt;
         }
         return time;

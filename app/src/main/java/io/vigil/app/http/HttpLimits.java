@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.app.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -62,7 +62,7 @@ public record HttpLimits(
             Set.of());
 
     /** Jetty needs a few threads of its pool for acceptors and selectors before any request runs. */
-    static final int MIN_THREADS = 8;
+    public static final int MIN_THREADS = 8;
 
     /** The Logs Ingestion API's largest body (1 MB) must fit in the budget, or no such request could pass. */
     static final long MIN_IN_FLIGHT_BODY_BYTES = 1024 * 1024;

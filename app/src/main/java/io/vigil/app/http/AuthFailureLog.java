@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.app.http;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * was held back is reported with the next line. No credential is ever written.
  */
 public final class AuthFailureLog {
-    private static final Logger LOG = Logger.getLogger(AuthFailureLog.class.getName());
+    // the logger name operators filter on (docs/security.md), kept when the class moved to app.http
+    private static final Logger LOG = Logger.getLogger("io.vigil.app.AuthFailureLog");
 
     static final Duration INTERVAL = Duration.ofMinutes(1);
     static final int MAX_LINES_PER_MINUTE = 30;

@@ -1,9 +1,8 @@
-package io.vigil.app.ingestion;
+package io.vigil.formats.appinsights;
 
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.formats.appinsights.AppInsightsEnvelopeFormat;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.LogFormat;
@@ -20,20 +19,20 @@ import java.util.TreeMap;
  * so they are counted and committed like any input, while remembering which item index failed (the
  * track response reports errors per item index).
  */
-final class TrackBatch implements LogFormat {
+public final class TrackBatch implements LogFormat {
     /** One item of the request, by its position in the body. */
-    sealed interface Item permits Envelope, Malformed {
+    public sealed interface Item permits Envelope, Malformed {
         int index();
     }
 
-    record Envelope(int index, ObjectNode envelope) implements Item {
-        Envelope {
+    public record Envelope(int index, ObjectNode envelope) implements Item {
+        public Envelope {
             requireNonNull(envelope, "envelope is null");
         }
     }
 
-    record Malformed(int index, byte[] raw, DeadLetterReason reason, String detail) implements Item {
-        Malformed {
+    public record Malformed(int index, byte[] raw, DeadLetterReason reason, String detail) implements Item {
+        public Malformed {
             requireNonNull(raw, "raw is null");
             requireNonNull(reason, "reason is null");
             requireNonNull(detail, "detail is null");
@@ -44,7 +43,7 @@ final class TrackBatch implements LogFormat {
     private final List<Item> items;
     private final SortedMap<Integer, String> failures = new TreeMap<>();
 
-    TrackBatch(List<Item> items) {
+    public TrackBatch(List<Item> items) {
         this.items = List.copyOf(items);
     }
 
@@ -69,7 +68,7 @@ final class TrackBatch implements LogFormat {
     }
 
     /** Item index → why it was refused, after {@link #parse}. */
-    synchronized Map<Integer, String> failures() {
+    public synchronized Map<Integer, String> failures() {
         return Map.copyOf(failures);
     }
 

@@ -1,4 +1,4 @@
-package io.vigil.app.ingestion;
+package io.vigil.formats.logsingestion;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -33,25 +33,33 @@ import java.util.function.UnaryOperator;
  * Azure Monitor", learn.microsoft.com/azure/azure-monitor/logs/logs-ingestion-api-overview). A record
  * without TimeGenerated gets the time it was received.
  */
-final class DcrFlowFormat implements LogFormat {
-    static final String NAME = "logs_ingestion";
+public final class DcrFlowFormat implements LogFormat {
+    public static final String NAME = "logs_ingestion";
 
     private static final Set<String> STANDARD_COLUMNS = Set.of("TenantId", "TimeGenerated", "Type");
 
-    private final DataCollectionRule.DataFlow flow;
+    private final String outputTable;
+    private final boolean transformed;
     private final List<Column> declaredColumns;
     private final List<ObjectNode> records;
     private final Instant receivedAt;
     private final UnaryOperator<TableSchema> ensureTable;
     private volatile String firstFailure;
 
-    DcrFlowFormat(
-            DataCollectionRule.DataFlow flow,
+    /**
+     * @param outputTable the flow's output table, custom when it ends in {@code _CL}
+     * @param transformed whether the records are a transform's output (named so in diagnostics)
+     * @param ensureTable creates or extends the custom table and returns it as the store now has it
+     */
+    public DcrFlowFormat(
+            String outputTable,
+            boolean transformed,
             List<Column> declaredColumns,
             List<ObjectNode> records,
             Instant receivedAt,
             UnaryOperator<TableSchema> ensureTable) {
-        this.flow = requireNonNull(flow, "flow is null");
+        this.outputTable = requireNonNull(outputTable, "outputTable is null");
+        this.transformed = transformed;
         this.declaredColumns = List.copyOf(declaredColumns);
         this.records = List.copyOf(records);
         this.receivedAt = requireNonNull(receivedAt, "receivedAt is null");
@@ -70,7 +78,7 @@ final class DcrFlowFormat implements LogFormat {
 
     @Override
     public List<String> outputTables() {
-        return List.of(flow.outputTable());
+        return List.of(outputTable);
     }
 
     @Override
@@ -83,7 +91,7 @@ final class DcrFlowFormat implements LogFormat {
      * record (by its index in the request when the transform is {@code source}, else in the transform's
      * output), which field, the type expected and what was found.
      */
-    Optional<String> firstFailure() {
+    public Optional<String> firstFailure() {
         return Optional.ofNullable(firstFailure);
     }
 
@@ -93,7 +101,7 @@ final class DcrFlowFormat implements LogFormat {
         Optional<Column> additional =
                 table.column("AdditionalFields").filter(column -> column.type() == ColumnType.DYNAMIC);
         String recordName = "record ";
-        if (!flow.transformKql().strip().equals("source")) {
+        if (transformed) {
             recordName = "record of the transform's output ";
         }
         for (int index = 0; index < records.size(); index++) {
@@ -154,8 +162,8 @@ final class DcrFlowFormat implements LogFormat {
     }
 
     private TableSchema outputTable(ParseContext context) {
-        if (!flow.isCustomOutput()) {
-            return context.catalog().require(flow.outputTable());
+        if (!outputTable.endsWith("_CL")) {
+            return context.catalog().require(outputTable);
         }
         List<Column> columns = new ArrayList<>();
         for (Column column : declaredColumns) {
@@ -163,11 +171,11 @@ final class DcrFlowFormat implements LogFormat {
                 columns.add(column);
             }
         }
-        Optional<TableSchema> existing = context.catalog().tableIgnoringCase(flow.outputTable());
+        Optional<TableSchema> existing = context.catalog().tableIgnoringCase(outputTable);
         if (existing.isPresent()
                 && columns.stream().allMatch(column -> existing.get().indexOf(column.name()) >= 0)) {
             return existing.get();
         }
-        return ensureTable.apply(new TableSchema(flow.outputTable(), columns));
+        return ensureTable.apply(new TableSchema(outputTable, columns));
     }
 }

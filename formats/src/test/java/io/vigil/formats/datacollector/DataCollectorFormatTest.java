@@ -1,4 +1,4 @@
-package io.vigil.app.ingestion;
+package io.vigil.formats.datacollector;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

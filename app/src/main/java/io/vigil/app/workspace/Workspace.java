@@ -1,4 +1,4 @@
-package io.vigil.app;
+package io.vigil.app.workspace;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
