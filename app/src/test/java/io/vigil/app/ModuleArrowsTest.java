@@ -37,7 +37,8 @@ class ModuleArrowsTest {
             "formats", Set.of("store", "ingest", "engine", "app"),
             "engine", Set.of("store", "ingest", "app"),
             "ingest", Set.of("store", "engine", "app"),
-            "store", Set.of("ingest", "engine", "app"));
+            "store", Set.of("ingest", "engine", "app"),
+            "detect", Set.of("store", "ingest", "formats", "app"));
 
     @Test
     void nothingDependsOnAppAndNoModuleDependsTheWrongWay() throws IOException {
