@@ -7,12 +7,9 @@ import io.vigil.detect.alert.AlertBuilder;
 import io.vigil.detect.alert.ResultRows;
 import io.vigil.detect.alert.RuleWindow;
 import io.vigil.detect.incident.Incident;
-import io.vigil.detect.incident.IncidentGrouper;
-import io.vigil.detect.incident.IncidentReader;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleKind;
 import io.vigil.detect.schedule.RuleStateLedger.RuleState;
-import io.vigil.engine.Compilation;
 import io.vigil.engine.CompiledQuery;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryCancellation;
@@ -20,26 +17,15 @@ import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Json;
-import io.vigil.spi.Row;
-import io.vigil.spi.StandardErrorCode;
-import io.vigil.spi.TableSchema;
-import io.vigil.spi.VigilException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Runs scheduled rules as Sentinel does, on the KQL engine: every {@code queryFrequency}, over the
@@ -57,13 +43,13 @@ public final class RuleScheduler {
     public static final int MAXIMUM_WINDOWS_PER_RUN = 2_016;
 
     private static final Duration ONE_MICROSECOND = Duration.ofNanos(1_000);
-    private static final Duration WRITE_TIMEOUT = Duration.ofMinutes(2);
 
     private final EventStore store;
     private final KqlEngine engine;
     private final Clock clock;
     private final RuleStateLedger ledger;
     private final QueryLimits limits;
+    private final AlertSink sink;
 
     public RuleScheduler(EventStore store, KqlEngine engine, Clock clock, QueryLimits limits) {
         this.store = requireNonNull(store, "store is null");
@@ -71,6 +57,7 @@ public final class RuleScheduler {
         this.clock = requireNonNull(clock, "clock is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.ledger = new RuleStateLedger(store);
+        this.sink = new AlertSink(store, engine, limits);
     }
 
     /** What one pass raised: windows run, alerts written (new ones only), incidents created or changed. */
@@ -137,7 +124,7 @@ public final class RuleScheduler {
             ends.pollFirst();
         }
         Optional<Instant> suppressedUntil = state.flatMap(RuleState::suppressedUntil);
-        Set<String> raised = new HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<Alert> alerts = new ArrayList<>();
         int windows = 0;
         for (Instant end : ends) {
@@ -147,7 +134,7 @@ public final class RuleScheduler {
             windows++;
             List<Alert> fresh = new ArrayList<>();
             for (Alert alert : AlertBuilder.build(rule, run(rule, end), window(rule, end), now)) {
-                if (raised.add(alert.systemAlertId())) {
+                if (seen.add(alert.systemAlertId())) {
                     fresh.add(alert);
                 }
             }
@@ -156,28 +143,14 @@ public final class RuleScheduler {
                 suppressedUntil = Optional.of(end.plus(rule.suppressionDuration()));
             }
         }
-        Set<String> known = existingAlertIds(rule, alerts);
-        alerts.removeIf(alert -> known.contains(alert.systemAlertId()));
-        List<Incident> incidents = List.of();
-        if (!alerts.isEmpty()) {
-            write(alerts.stream()
-                    .map(alert -> alert.toRow(table("SecurityAlert")))
-                    .toList());
-            List<Incident> current = currentIncidents(now);
-            int next = current.stream().mapToInt(Incident::number).max().orElse(0) + 1;
-            incidents = IncidentGrouper.group(rule, alerts, current, next, now);
-            TableSchema securityIncident = table("SecurityIncident");
-            write(incidents.stream()
-                    .map(incident -> incident.toRow(securityIncident, now, "Vigil", store.workspaceId()))
-                    .toList());
-        }
+        AlertSink.Raised raised = sink.raise(rule, alerts, now);
         Instant lastEnd = latest;
         if (state.isPresent() && state.get().lastWindowEnd().isAfter(latest)) {
             lastEnd = state.get().lastWindowEnd();
         }
         Optional<Instant> newWatermark = watermark.or(() -> state.flatMap(RuleState::ingestionWatermark));
         ledger.record(rule.id(), new RuleState(lastEnd, newWatermark, suppressedUntil));
-        return new Pass(windows, alerts, incidents);
+        return new Pass(windows, raised.alerts(), raised.incidents());
     }
 
     /** The rule's query over one window, with {@code now()} at the window's end. */
@@ -199,7 +172,8 @@ public final class RuleScheduler {
     private Optional<Instant> ingestionWatermark(List<String> tables, Instant now) throws InterruptedException {
         Optional<Instant> latest = Optional.empty();
         for (String table : tables) {
-            Optional<QueryResult> result = query(quoteTable(table) + " | summarize max(ingestion_time())", now);
+            Optional<QueryResult> result =
+                    AlertSink.query(engine, limits, quoteTable(table) + " | summarize max(ingestion_time())", now);
             if (result.isEmpty()
                     || result.get().rows().isEmpty()
                     || result.get().rows().get(0).get(0) == null) {
@@ -227,7 +201,7 @@ public final class RuleScheduler {
                     + datetime(state.ingestionWatermark().get())
                     + " and TimeGenerated < " + datetime(state.lastWindowEnd())
                     + " | summarize by Bin = bin(TimeGenerated, " + frequency.toSeconds() + "s)";
-            Optional<QueryResult> result = query(kql, now);
+            Optional<QueryResult> result = AlertSink.query(engine, limits, kql, now);
             if (result.isEmpty()) {
                 continue;
             }
@@ -242,61 +216,6 @@ public final class RuleScheduler {
             }
         }
         return ends;
-    }
-
-    /** A helper query; empty when it does not compile for this table (no TimeGenerated, no ingestion time). */
-    private Optional<QueryResult> query(String kql, Instant now) throws InterruptedException {
-        return switch (engine.compile(kql, QueryParameters.at(now))) {
-            case CompiledQuery compiled -> Optional.of(engine.run(compiled, limits, QueryCancellation.none()));
-            case Compilation.Rejected rejected -> Optional.empty();
-        };
-    }
-
-    private Set<String> existingAlertIds(AnalyticRule rule, List<Alert> alerts) throws InterruptedException {
-        if (alerts.isEmpty()) {
-            return Set.of();
-        }
-        String ids =
-                alerts.stream().map(alert -> Json.quote(alert.systemAlertId())).collect(Collectors.joining(", "));
-        String kql = "SecurityAlert | where AlertType == " + Json.quote(rule.id()) + " and SystemAlertId in (" + ids
-                + ") | distinct SystemAlertId";
-        Set<String> known = new HashSet<>();
-        query(kql, clock.instant())
-                .ifPresent(result -> result.rows().forEach(row -> known.add(String.valueOf(row.get(0)))));
-        return known;
-    }
-
-    /** The latest state of every incident, as the SecurityIncident table holds it. */
-    public List<Incident> currentIncidents(Instant now) throws InterruptedException {
-        List<Incident> incidents = new ArrayList<>();
-        Optional<QueryResult> result = query(IncidentReader.CURRENT_STATE, now);
-        if (result.isEmpty()) {
-            return incidents;
-        }
-        List<QueryResult.ResultColumn> columns = result.get().columns();
-        for (List<Object> values : result.get().rows()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            for (int index = 0; index < columns.size(); index++) {
-                row.put(columns.get(index).name(), values.get(index));
-            }
-            incidents.add(IncidentReader.read(row));
-        }
-        return incidents;
-    }
-
-    private TableSchema table(String name) {
-        return store.catalog().require(name);
-    }
-
-    private void write(List<Row> rows) throws InterruptedException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try {
-            store.write(rows).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot store alerts or incidents", e);
-        }
     }
 
     private static ResultRows rows(QueryResult result) {
