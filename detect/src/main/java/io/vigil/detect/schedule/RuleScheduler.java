@@ -133,7 +133,7 @@ public final class RuleScheduler {
             }
             windows++;
             List<Alert> fresh = new ArrayList<>();
-            for (Alert alert : AlertBuilder.build(rule, run(rule, end), window(rule, end), now)) {
+            for (Alert alert : AlertBuilder.build(rule, run(engine, limits, rule, end), window(rule, end), now)) {
                 if (seen.add(alert.systemAlertId())) {
                     fresh.add(alert);
                 }
@@ -154,7 +154,8 @@ public final class RuleScheduler {
     }
 
     /** The rule's query over one window, with {@code now()} at the window's end. */
-    public ResultRows run(AnalyticRule rule, Instant end) throws InterruptedException {
+    public static ResultRows run(KqlEngine engine, QueryLimits limits, AnalyticRule rule, Instant end)
+            throws InterruptedException {
         RuleWindow window = window(rule, end);
         QueryParameters parameters = new QueryParameters(
                 end,
