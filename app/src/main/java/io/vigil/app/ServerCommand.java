@@ -1,5 +1,7 @@
 package io.vigil.app;
 
+import io.vigil.detect.library.RuleLibrary;
+import io.vigil.detect.schedule.DetectionService;
 import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
@@ -161,10 +163,13 @@ final class ServerCommand implements Callable<Integer> {
         VigilServer server =
                 new VigilServer(bind, port, runtime.store(), keys, runtime.metrics(), tls, queryLimits, httpLimits);
         RetentionScheduler retention = null;
+        DetectionService detection = null;
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;
         try {
             retention = new RetentionScheduler(runtime.store());
+            RuleLibrary library = new RuleLibrary(runtime.store().dataDir());
+            detection = new DetectionService(runtime.store(), runtime.clock(), queryLimits, library::enabledRules);
             listeners = SyslogListeners.start(syslog.listeners(bind), runtime.pipeline(), runtime.metrics());
             running = feeds.start(runtime);
             for (SyslogListener listener : listeners.listeners()) {
@@ -179,25 +184,28 @@ final class ServerCommand implements Callable<Integer> {
             }
             server.start();
             retention.start();
-            return new Running(keys, server, retention, listeners, running);
+            detection.start();
+            return new Running(keys, server, retention, detection, listeners, running);
         } catch (Exception e) {
-            new Running(keys, server, retention, listeners, running).close();
+            new Running(keys, server, retention, detection, listeners, running).close();
             throw e;
         }
     }
 
-    /** What {@link #start} started, closed in reverse order: feeds, listeners, retention, HTTP server. */
+    /** What {@link #start} started, closed in reverse order: feeds, listeners, detection, retention, HTTP server. */
     record Running(
             ApiKeys keys,
             VigilServer server,
             RetentionScheduler retention,
+            DetectionService detection,
             SyslogListeners listeners,
             FeedOptions.Feeds feeds)
             implements AutoCloseable {
         @Override
         public void close() throws Exception {
             try (VigilServer closedLast = server;
-                    RetentionScheduler closedThird = retention;
+                    RetentionScheduler closedFourth = retention;
+                    DetectionService closedThird = detection;
                     SyslogListeners closedSecond = listeners;
                     FeedOptions.Feeds closedFirst = feeds) {
                 // try-with-resources closes them in reverse, skipping those never started (null)
