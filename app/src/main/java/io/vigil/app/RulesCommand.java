@@ -16,7 +16,15 @@ import picocli.CommandLine.Parameters;
         name = "rules",
         mixinStandardHelpOptions = true,
         description = "Work with Sentinel analytic rules and hunting queries (YAML files with a 'query').",
-        subcommands = {RulesCommand.Check.class})
+        subcommands = {
+            RulesCommand.Check.class,
+            RuleLibraryCommands.Import.class,
+            RuleLibraryCommands.ListRules.class,
+            RuleLibraryCommands.Show.class,
+            RuleLibraryCommands.Enable.class,
+            RuleLibraryCommands.Disable.class,
+            RuleLibraryCommands.BacktestRule.class
+        })
 final class RulesCommand {
     /** How long one rule may take on a server before the check gives up on it. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);

@@ -1,6 +1,8 @@
 package io.vigil.app;
 
 import io.vigil.app.http.ApiKeys;
+import io.vigil.detect.library.RuleLibrary;
+import io.vigil.detect.schedule.DetectionService;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
 import io.vigil.store.DuckDbResources;
@@ -113,6 +115,7 @@ final class ServerCommand implements Callable<Integer> {
                 .httpLimits(options.httpLimits())
                 .build();
         RetentionScheduler retention = null;
+        DetectionService detection = null;
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;
         Forwarders forwarders = null;
@@ -120,6 +123,9 @@ final class ServerCommand implements Callable<Integer> {
             // sinks are checked before anything listens: a bad one stops the start with its name
             forwarders = Forwarders.start(runtime);
             retention = new RetentionScheduler(runtime.store());
+            RuleLibrary library = new RuleLibrary(runtime.store().dataDir());
+            detection = new DetectionService(
+                    runtime.store(), runtime.clock(), options.queryLimits(), library::enabledRules);
             listeners = SyslogListeners.start(
                     options.syslog().listeners(options.bind()), runtime.pipeline(), runtime.metrics());
             running = options.feeds().start(runtime);
@@ -135,18 +141,23 @@ final class ServerCommand implements Callable<Integer> {
             }
             server.start();
             retention.start();
-            return new Running(keys, server, retention, listeners, running, forwarders);
+            detection.start();
+            return new Running(keys, server, retention, detection, listeners, running, forwarders);
         } catch (Exception e) {
-            new Running(keys, server, retention, listeners, running, forwarders).close();
+            new Running(keys, server, retention, detection, listeners, running, forwarders).close();
             throw e;
         }
     }
 
-    /** What {@link #start} started, closed in reverse order: feeds, listeners, retention, HTTP server, sinks. */
+    /**
+     * What {@link #start} started, closed in reverse order: feeds, listeners, detection, retention, HTTP
+     * server, sinks.
+     */
     record Running(
             ApiKeys keys,
             VigilServer server,
             RetentionScheduler retention,
+            DetectionService detection,
             SyslogListeners listeners,
             FeedOptions.Feeds feeds,
             Forwarders forwarders)
@@ -155,7 +166,8 @@ final class ServerCommand implements Callable<Integer> {
         public void close() throws Exception {
             try (Forwarders closedAfterTheServer = forwarders;
                     VigilServer closedLast = server;
-                    RetentionScheduler closedThird = retention;
+                    RetentionScheduler closedFourth = retention;
+                    DetectionService closedThird = detection;
                     SyslogListeners closedSecond = listeners;
                     FeedOptions.Feeds closedFirst = feeds) {
                 // try-with-resources closes them in reverse, skipping those never started (null)

@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             DcrCommand.class,
             QueryCommand.class,
             RulesCommand.class,
+            IncidentsCommand.Alerts.class,
+            IncidentsCommand.Incidents.class,
             SigmaCommand.class,
             SourcesCommand.class,
             CommandLine.HelpCommand.class

@@ -43,7 +43,8 @@ class ModuleArrowsTest {
             "engine", Set.of("store", "ingest", "app"),
             "ingest", Set.of("store", "engine", "app"),
             "store", Set.of("ingest", "engine", "app"),
-            "forward", Set.of("store", "ingest", "app"));
+            "forward", Set.of("store", "ingest", "app"),
+            "detect", Set.of("store", "ingest", "formats", "app"));
 
     @Test
     void nothingDependsOnAppAndNoModuleDependsTheWrongWay() throws IOException {

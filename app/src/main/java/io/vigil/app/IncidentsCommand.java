@@ -1,0 +1,204 @@
+package io.vigil.app;
+
+import io.vigil.detect.incident.Incident;
+import io.vigil.detect.incident.IncidentStatus;
+import io.vigil.detect.incident.IncidentUpdate;
+import io.vigil.detect.schedule.AlertSink;
+import io.vigil.engine.KqlEngine;
+import io.vigil.engine.QueryLimits;
+import io.vigil.engine.QueryParameters;
+import io.vigil.engine.QueryResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil alerts list} and {@code vigil incidents list|show|update} on a workspace. */
+final class IncidentsCommand {
+    private IncidentsCommand() {}
+
+    @Command(
+            name = "alerts",
+            mixinStandardHelpOptions = true,
+            description = "Work with alerts (the SecurityAlert table).",
+            subcommands = {Alerts.ListAlerts.class})
+    static final class Alerts {
+        @Command(
+                name = "list",
+                mixinStandardHelpOptions = true,
+                description = "List alerts, newest first: time, severity, name, compromised entity, SystemAlertId.")
+        static final class ListAlerts implements Callable<Integer> {
+            @Mixin
+            DataOption data;
+
+            @Override
+            public Integer call() throws Exception {
+                try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+                    QueryResult result = KqlEngine.builder(runtime.store())
+                            .build()
+                            .execute(
+                                    "SecurityAlert | order by TimeGenerated desc, AlertName asc | project"
+                                            + " TimeGenerated, AlertSeverity, AlertName, CompromisedEntity, SystemAlertId",
+                                    QueryParameters.at(runtime.clock().instant()),
+                                    QueryLimits.DEFAULT);
+                    for (List<Object> row : result.rows()) {
+                        System.out.println(String.join(
+                                "\t",
+                                row.stream().map(value -> String.valueOf(value)).toList()));
+                    }
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(
+            name = "incidents",
+            mixinStandardHelpOptions = true,
+            description = "Work with incidents (the latest SecurityIncident row of each).",
+            subcommands = {ListIncidents.class, Show.class, Update.class})
+    static final class Incidents {}
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List incidents: number, status, severity, alerts, owner, title.")
+    static final class ListIncidents implements Callable<Integer> {
+        @Mixin
+        DataOption data;
+
+        @Override
+        public Integer call() throws Exception {
+            try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+                for (Incident incident : current(runtime)) {
+                    System.out.println(String.join(
+                            "\t",
+                            Integer.toString(incident.number()),
+                            incident.status().sentinelName(),
+                            incident.severity().sentinelName(),
+                            incident.alertIds().size() + " alerts",
+                            incident.owner().orElse("-"),
+                            incident.title()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Show one incident with its alerts and comments.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        DataOption data;
+
+        @Parameters(paramLabel = "NUMBER", description = "Incident number")
+        int number;
+
+        @Override
+        public Integer call() throws Exception {
+            try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+                Optional<Incident> found = find(runtime, number);
+                if (found.isEmpty()) {
+                    System.err.println("vigil: no incident " + number);
+                    return 2;
+                }
+                Incident incident = found.get();
+                System.out.println("number: " + incident.number());
+                System.out.println("title: " + incident.title());
+                System.out.println("status: " + incident.status().sentinelName());
+                System.out.println("severity: " + incident.severity().sentinelName());
+                System.out.println("owner: " + incident.owner().orElse("-"));
+                System.out.println(
+                        "classification: " + incident.classification().orElse("-")
+                                + incident.classificationReason()
+                                        .map(reason -> " (" + reason + ")")
+                                        .orElse(""));
+                System.out.println("activity: " + incident.firstActivityTime() + " .. " + incident.lastActivityTime());
+                System.out.println("rules: " + String.join(", ", incident.ruleIds()));
+                incident.alertIds().forEach(id -> System.out.println("alert: " + id));
+                incident.comments().forEach(comment -> System.out.println("comment: " + comment));
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "update",
+            mixinStandardHelpOptions = true,
+            description = "Change an incident's status, owner, classification or add a comment; written as a new row.")
+    static final class Update implements Callable<Integer> {
+        @Mixin
+        DataOption data;
+
+        @Parameters(paramLabel = "NUMBER", description = "Incident number")
+        int number;
+
+        @Option(names = "--status", description = "New, Active or Closed")
+        Optional<String> status;
+
+        @Option(names = "--owner", description = "Who works the incident")
+        Optional<String> owner;
+
+        @Option(names = "--classification", description = "TruePositive, BenignPositive, FalsePositive or Undetermined")
+        Optional<String> classification;
+
+        @Option(names = "--reason", description = "Classification reason, e.g. SuspiciousActivity")
+        Optional<String> reason;
+
+        @Option(names = "--comment", description = "A comment to add")
+        Optional<String> comment;
+
+        @Override
+        public Integer call() throws Exception {
+            Optional<IncidentStatus> newStatus = Optional.empty();
+            if (status.isPresent()) {
+                newStatus = IncidentStatus.fromName(status.get());
+                if (newStatus.isEmpty()) {
+                    System.err.println("vigil: --status takes New, Active or Closed, not " + status.get());
+                    return 2;
+                }
+            }
+            try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+                Optional<Incident> found = find(runtime, number);
+                if (found.isEmpty()) {
+                    System.err.println("vigil: no incident " + number);
+                    return 2;
+                }
+                Instant now = runtime.clock().instant();
+                Incident updated = found.get()
+                        .update(
+                                new IncidentUpdate(newStatus, owner, classification, reason, Optional.empty(), comment),
+                                now);
+                runtime.store()
+                        .write(List.of(updated.toRow(
+                                runtime.store().catalog().require("SecurityIncident"),
+                                now,
+                                "vigil incidents update",
+                                runtime.store().workspaceId())))
+                        .get(2, TimeUnit.MINUTES);
+                System.out.println(
+                        "incident " + number + ": " + updated.status().sentinelName());
+            }
+            return 0;
+        }
+    }
+
+    private static List<Incident> current(VigilRuntime runtime) throws InterruptedException {
+        KqlEngine engine = KqlEngine.builder(runtime.store()).build();
+        return new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+                .currentIncidents(runtime.clock().instant());
+    }
+
+    private static Optional<Incident> find(VigilRuntime runtime, int number) throws InterruptedException {
+        return current(runtime).stream()
+                .filter(incident -> incident.number() == number)
+                .findFirst();
+    }
+}

@@ -1,0 +1,149 @@
+package io.vigil.app.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.app.VigilRuntime;
+import io.vigil.spi.Row;
+import io.vigil.testing.SharedCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil rules import|list|show|enable|disable|backtest} on a real workspace. */
+class RuleLibraryCommandsTest {
+    private static final String CLEARED = """
+            id: 7d1e0c55-0000-4000-8000-000000001102
+            name: Audit log cleared
+            description: Event 1102.
+            severity: High
+            queryFrequency: 1h
+            queryPeriod: 1h
+            triggerOperator: gt
+            triggerThreshold: 0
+            query: SecurityEvent | where EventID == 1102 | project TimeGenerated, Computer
+            entityMappings:
+              - entityType: Host
+                fieldMappings:
+                  - identifier: HostName
+                    columnName: Computer
+            eventGroupingSettings:
+              aggregationKind: AlertPerResult
+            """;
+    private static final String BROKEN = """
+            id: 7d1e0c55-0000-4000-8000-00000000dead
+            name: Broken rule
+            description: Its query names a table Vigil does not have.
+            severity: Low
+            queryFrequency: 1h
+            queryPeriod: 1h
+            triggerOperator: gt
+            triggerThreshold: 0
+            query: NoSuchTable | where x == 1
+            """;
+    private static final Pattern SUMMARY = Pattern.compile("imported (\\d+) rules: (\\d+) enabled, (\\d+) disabled");
+
+    @TempDir
+    Path dataDir;
+
+    @TempDir
+    Path rules;
+
+    @Test
+    void importsStoresDisablesWhatDoesNotCompileAndTogglesRules() throws Exception {
+        Files.writeString(rules.resolve("cleared.yaml"), CLEARED, UTF_8);
+        Files.writeString(rules.resolve("broken.yaml"), BROKEN, UTF_8);
+        CliRun imported = CliRun.run("rules", "import", "--data", dataDir.toString(), rules.toString());
+        assertThat(imported.exit()).isEqualTo(1);
+        assertThat(imported.outLines()).hasSize(2);
+        assertThat(imported.outLines().get(0))
+                .startsWith("FAIL ")
+                .contains("broken.yaml", "Broken rule", "NoSuchTable");
+        assertThat(imported.outLines().get(1)).isEqualTo("imported 2 rules: 1 enabled, 1 disabled");
+
+        assertThat(CliRun.run("rules", "list", "--data", dataDir.toString()).successLines())
+                .containsExactly(
+                        "7d1e0c55-0000-4000-8000-000000001102\tenabled\tScheduled\tHigh\tAudit log cleared",
+                        "7d1e0c55-0000-4000-8000-00000000dead\tdisabled\tScheduled\tLow\tBroken rule");
+        CliRun.run("rules", "disable", "--data", dataDir.toString(), "Audit log cleared")
+                .successLines();
+        assertThat(CliRun.run("rules", "show", "--data", dataDir.toString(), "7d1e0c55-0000-4000-8000-000000001102")
+                        .successLines())
+                .contains("state: disabled", "SecurityEvent | where EventID == 1102 | project TimeGenerated, Computer");
+        assertThat(CliRun.run("rules", "enable", "--data", dataDir.toString(), "nothing-like-it")
+                        .exit())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void backtestReplaysStoredHistoryWindowByWindowWithoutWritingAlerts() throws Exception {
+        Files.writeString(rules.resolve("cleared.yaml"), CLEARED, UTF_8);
+        assertThat(CliRun.run("rules", "import", "--data", dataDir.toString(), rules.toString())
+                        .successLines())
+                .containsExactly("imported 1 rules: 1 enabled, 0 disabled");
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+        try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+            List<Row> rows = List.of(
+                    cleared(runtime, hour.plus(Duration.ofMinutes(10)), "dc01"),
+                    cleared(runtime, hour.plus(Duration.ofMinutes(20)), "dc02"),
+                    cleared(runtime, hour.plus(Duration.ofMinutes(70)), "dc03"));
+            runtime.store().write(rows).get(30, TimeUnit.SECONDS);
+        }
+        CliRun run = CliRun.run(
+                "rules",
+                "backtest",
+                "--data",
+                dataDir.toString(),
+                "Audit log cleared",
+                "--from",
+                hour.toString(),
+                "--to",
+                hour.plus(Duration.ofHours(3)).toString());
+        List<String> lines = run.successLines();
+        assertThat(lines)
+                .contains(
+                        "window " + hour.plus(Duration.ofHours(1)) + ": 2 alerts",
+                        "window " + hour.plus(Duration.ofHours(2)) + ": 1 alerts",
+                        "backtest: 2 windows alerted, 3 alerts");
+        assertThat(String.join("\n", lines)).contains("High Audit log cleared", "dc03");
+        try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+            assertThat(runtime.store().rowCounts()).containsEntry("SecurityAlert", 0L);
+        }
+    }
+
+    @Test
+    void theSentinelDevCorpusImportsAndEveryRuleIsCounted() {
+        Path corpus = SharedCorpus.rules().resolve("sentinel-dev");
+        CliRun run = CliRun.run("rules", "import", "--data", dataDir.toString(), corpus.toString());
+        String summary = run.outLines().get(run.outLines().size() - 1);
+        Matcher matcher = SUMMARY.matcher(summary);
+        assertThat(matcher.matches()).as(summary).isTrue();
+        int total = Integer.parseInt(matcher.group(1));
+        int enabled = Integer.parseInt(matcher.group(2));
+        assertThat(total).isEqualTo(enabled + Integer.parseInt(matcher.group(3)));
+        // 118 analytic rules read into the model (SentinelCorpusRulesTest); hunting queries are not imported
+        assertThat(total).isEqualTo(118);
+        System.out.println("sentinel-dev import: " + summary);
+        assertThat(CliRun.run("rules", "list", "--data", dataDir.toString()).successLines())
+                .hasSize(total);
+    }
+
+    private static Row cleared(VigilRuntime runtime, Instant time, String computer) {
+        return runtime.store()
+                .catalog()
+                .require("SecurityEvent")
+                .newRow()
+                .set("TimeGenerated", time)
+                .set("EventID", 1102)
+                .set("Computer", computer)
+                .build();
+    }
+}
