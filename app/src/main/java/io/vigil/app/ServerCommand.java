@@ -164,7 +164,8 @@ final class ServerCommand implements Callable<Integer> {
         SyslogListeners listeners = null;
         FeedOptions.Feeds running = null;
         try {
-            retention = new RetentionScheduler(runtime.store());
+            retention = new RetentionScheduler(
+                    runtime.store(), run -> runtime.integrity().ifPresent(integrity -> integrity.recordRetention(run)));
             listeners = SyslogListeners.start(syslog.listeners(bind), runtime.pipeline(), runtime.metrics());
             running = feeds.start(runtime);
             for (SyslogListener listener : listeners.listeners()) {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RulesCommand.class,
             SigmaCommand.class,
             SourcesCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilMain {
