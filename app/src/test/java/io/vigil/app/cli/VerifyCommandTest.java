@@ -22,6 +22,9 @@ class VerifyCommandTest {
     @TempDir
     Path dataDir;
 
+    @TempDir
+    Path elsewhere;
+
     @BeforeEach
     void ingest() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -55,7 +58,7 @@ class VerifyCommandTest {
 
     @Test
     void withoutTheKeyItCannotVerifyAndWithOnlyThePublicKeyItDoes() throws Exception {
-        Path key = dataDir.resolveSibling("exported.pub");
+        Path key = elsewhere.resolve("exported.pub");
         Files.copy(dataDir.resolve("secrets").resolve("integrity-signing.pub"), key);
         Files.delete(dataDir.resolve("secrets").resolve("integrity-signing.key"));
         Files.delete(dataDir.resolve("secrets").resolve("integrity-signing.pub"));
