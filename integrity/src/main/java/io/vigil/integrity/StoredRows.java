@@ -2,17 +2,14 @@ package io.vigil.integrity;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.spi.ColumnType;
-import io.vigil.spi.Dynamic;
 import io.vigil.spi.Row;
 import io.vigil.spi.StoredTable;
+import io.vigil.spi.StoredValues;
 import io.vigil.spi.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -53,14 +50,10 @@ final class StoredRows {
                 .append(quote(layout.rowSequenceColumn()));
         TableSchema schema = table.schema();
         for (int i = 0; i < schema.columnCount(); i++) {
-            String column = quote(table.physicalNames().get(i));
-            sql.append(", ");
-            switch (schema.columns().get(i).type()) {
-                case DATETIME, TIMESPAN ->
-                    sql.append("epoch_us(").append(column).append(")");
-                case DYNAMIC -> sql.append("CAST(").append(column).append(" AS VARCHAR)");
-                case STRING, GUID, INT, LONG, REAL, BOOL -> sql.append(column);
-            }
+            sql.append(", ")
+                    .append(StoredValues.selectExpression(
+                            quote(table.physicalNames().get(i)),
+                            schema.columns().get(i).type()));
         }
         sql.append(" FROM ").append(quote(table.name()));
         if (oneBatch) {
@@ -76,36 +69,14 @@ final class StoredRows {
             while (result.next()) {
                 Row.Builder row = schema.newRow();
                 for (int i = 0; i < schema.columnCount(); i++) {
-                    row.set(i, value(result, i + 3, schema.columns().get(i).type()));
+                    row.set(
+                            i,
+                            StoredValues.read(
+                                    result, i + 3, schema.columns().get(i).type()));
                 }
                 consumer.accept(new StoredRow(result.getLong(1), result.getLong(2), row.build()));
             }
         }
-    }
-
-    private static Object value(ResultSet result, int index, ColumnType type) throws SQLException {
-        Object value = switch (type) {
-            case STRING, GUID -> result.getString(index);
-            case INT -> result.getInt(index);
-            case LONG -> result.getLong(index);
-            case REAL -> result.getDouble(index);
-            case BOOL -> result.getBoolean(index);
-            case DATETIME -> instant(result.getLong(index));
-            case TIMESPAN -> Duration.ofNanos(Math.multiplyExact(result.getLong(index), 1000L));
-            case DYNAMIC -> {
-                String json = result.getString(index);
-                yield json == null ? null : new Dynamic(json);
-            }
-        };
-        if (result.wasNull()) {
-            return null;
-        }
-        return value;
-    }
-
-    private static Instant instant(long epochMicros) {
-        return Instant.ofEpochSecond(
-                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L);
     }
 
     static String quote(String identifier) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.integrity.Finding.Kind;
 import io.vigil.spi.QuerySource;
 import io.vigil.spi.StoredTable;
+import io.vigil.spi.StoredValues;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -355,8 +356,7 @@ public final class Verifier {
     }
 
     private static Instant micros(long epochMicros) {
-        return Instant.ofEpochSecond(
-                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L);
+        return StoredValues.fromEpochMicros(epochMicros);
     }
 
     /** Carries a SQL failure out of a row callback. */
