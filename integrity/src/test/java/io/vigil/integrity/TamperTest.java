@@ -181,6 +181,16 @@ class TamperTest {
     }
 
     @Test
+    void swappedBatchesAreReported() throws Exception {
+        String batch = HiddenColumns.BATCH_ID;
+        tamper(
+                "CREATE TEMP TABLE ids AS SELECT min(" + batch + ") AS first, max(" + batch + ") AS last FROM Syslog",
+                "UPDATE Syslog SET " + batch + " = CASE WHEN " + batch + " = (SELECT first FROM ids)"
+                        + " THEN (SELECT last FROM ids) ELSE (SELECT first FROM ids) END");
+        assertThat(kinds(verify())).contains(Kind.MISSING_BATCH).contains(Kind.EXTRA_ROW);
+    }
+
+    @Test
     void aDeletedBatchIsMissing() throws Exception {
         tamper("DELETE FROM SigninLogs");
         VerifyReport report = verify();
