@@ -122,7 +122,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             // sinks are checked before anything listens: a bad one stops the start with its name
             forwarders = Forwarders.start(runtime);
-            retention = new RetentionScheduler(runtime.store());
+            retention = new RetentionScheduler(
+                    runtime.store(), run -> runtime.integrity().ifPresent(integrity -> integrity.recordRetention(run)));
             RuleLibrary library = new RuleLibrary(runtime.store().dataDir());
             detection = new DetectionService(
                     runtime.store(), runtime.clock(), options.queryLimits(), library::enabledRules);

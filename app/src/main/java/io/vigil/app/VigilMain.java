@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             IncidentsCommand.Incidents.class,
             SigmaCommand.class,
             SourcesCommand.class,
+            VerifyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilMain {

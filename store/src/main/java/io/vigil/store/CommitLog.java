@@ -3,14 +3,13 @@ package io.vigil.store;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.BatchCommitted;
-import io.vigil.spi.ColumnType;
 import io.vigil.spi.CommitListener;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import io.vigil.spi.CommitSubscription;
-import io.vigil.spi.Dynamic;
 import io.vigil.spi.QueryConnections;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.StoredValues;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
 import java.sql.Connection;
@@ -123,14 +122,9 @@ final class CommitLog {
         List<String> physical = SchemaDdl.physicalColumnNames(schema);
         StringBuilder select = new StringBuilder("SELECT ");
         for (int i = 0; i < schema.columnCount(); i++) {
-            String column = SqlNames.quoteIdentifier(physical.get(i));
-            ColumnType type = schema.columns().get(i).type();
-            switch (type) {
-                case DATETIME, TIMESPAN ->
-                    select.append("epoch_us(").append(column).append(")");
-                case DYNAMIC -> select.append("CAST(").append(column).append(" AS VARCHAR)");
-                case STRING, GUID, INT, LONG, REAL, BOOL -> select.append(column);
-            }
+            select.append(StoredValues.selectExpression(
+                    SqlNames.quoteIdentifier(physical.get(i)),
+                    schema.columns().get(i).type()));
             select.append(", ");
         }
         select.setLength(select.length() - 2);
@@ -148,7 +142,10 @@ final class CommitLog {
                 while (result.next()) {
                     Row.Builder row = schema.newRow();
                     for (int i = 0; i < schema.columnCount(); i++) {
-                        row.set(i, value(result, i + 1, schema.columns().get(i).type()));
+                        row.set(
+                                i,
+                                StoredValues.read(
+                                        result, i + 1, schema.columns().get(i).type()));
                     }
                     rows.add(row.build());
                 }
@@ -159,29 +156,8 @@ final class CommitLog {
         return rows;
     }
 
-    private static Object value(ResultSet result, int index, ColumnType type) throws SQLException {
-        Object value = switch (type) {
-            case STRING, GUID -> result.getString(index);
-            case INT -> result.getInt(index);
-            case LONG -> result.getLong(index);
-            case REAL -> result.getDouble(index);
-            case BOOL -> result.getBoolean(index);
-            case DATETIME -> instant(result.getLong(index));
-            case TIMESPAN -> Duration.ofNanos(Math.multiplyExact(result.getLong(index), 1000L));
-            case DYNAMIC -> {
-                String json = result.getString(index);
-                yield json == null ? null : new Dynamic(json);
-            }
-        };
-        if (result.wasNull()) {
-            return null;
-        }
-        return value;
-    }
-
     private static Instant instant(long epochMicros) {
-        return Instant.ofEpochSecond(
-                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1000L);
+        return StoredValues.fromEpochMicros(epochMicros);
     }
 
     /** Batches after {@code after} up to {@code upTo}, in id order, at most a page. */
