@@ -461,6 +461,20 @@ public enum ScalarFunction {
             "dynamic_contains ignoring case",
             ParameterType.DYNAMIC,
             ParameterType.STRING),
+    HAS_ANY_DYNAMIC(
+            "has_any_dynamic",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether any element of a dynamic array (by text) is a whole term of the text",
+            ParameterType.STRING,
+            ParameterType.DYNAMIC),
+    HAS_ALL_DYNAMIC(
+            "has_all_dynamic",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether every element of a non-empty dynamic array (by text) is a whole term of the text",
+            ParameterType.STRING,
+            ParameterType.DYNAMIC),
     JSON_PATH(
             "json_path",
             ColumnType.DYNAMIC,
