@@ -686,6 +686,20 @@ public enum ScalarFunction {
             ResultRule.FIXED,
             "An IPv4 address as a number, masked by its /prefix when it has one; null when it does not parse",
             ParameterType.STRING),
+    FORMAT_IPV4(
+            "format_ipv4",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "An IPv4 address masked by the smaller of its /prefix and the given one; empty when it does not parse",
+            ParameterType.STRING,
+            ParameterType.LONG),
+    FORMAT_IPV4_MASK(
+            "format_ipv4_mask",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "format_ipv4 with the prefix used appended as /prefix (CIDR notation)",
+            ParameterType.STRING,
+            ParameterType.LONG),
     RANDOM("random", ColumnType.REAL, ResultRule.FIXED, "A random real in [0, 1), new for every row"),
     INDEX_OF(
             "index_of",

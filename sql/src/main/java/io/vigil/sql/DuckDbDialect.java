@@ -158,6 +158,8 @@ public final class DuckDbDialect implements SqlDialect {
                     SET_INTERSECT,
                     IPV4_IS_PRIVATE,
                     PARSE_IPV4,
+                    FORMAT_IPV4,
+                    FORMAT_IPV4_MASK,
                     RANDOM,
                     INDEX_OF,
                     DATETIME_PART,
