@@ -461,6 +461,20 @@ public enum ScalarFunction {
             "dynamic_contains ignoring case",
             ParameterType.DYNAMIC,
             ParameterType.STRING),
+    HAS_ANY_DYNAMIC(
+            "has_any_dynamic",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether any element of a dynamic array (by text) is a whole term of the text",
+            ParameterType.STRING,
+            ParameterType.DYNAMIC),
+    HAS_ALL_DYNAMIC(
+            "has_all_dynamic",
+            ColumnType.BOOL,
+            ResultRule.FIXED,
+            "Whether every element of a non-empty dynamic array (by text) is a whole term of the text",
+            ParameterType.STRING,
+            ParameterType.DYNAMIC),
     JSON_PATH(
             "json_path",
             ColumnType.DYNAMIC,
@@ -672,6 +686,20 @@ public enum ScalarFunction {
             ResultRule.FIXED,
             "An IPv4 address as a number, masked by its /prefix when it has one; null when it does not parse",
             ParameterType.STRING),
+    FORMAT_IPV4(
+            "format_ipv4",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "An IPv4 address masked by the smaller of its /prefix and the given one; empty when it does not parse",
+            ParameterType.STRING,
+            ParameterType.LONG),
+    FORMAT_IPV4_MASK(
+            "format_ipv4_mask",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "format_ipv4 with the prefix used appended as /prefix (CIDR notation)",
+            ParameterType.STRING,
+            ParameterType.LONG),
     RANDOM("random", ColumnType.REAL, ResultRule.FIXED, "A random real in [0, 1), new for every row"),
     INDEX_OF(
             "index_of",

@@ -19,7 +19,14 @@ public enum WindowFunction {
      * {@code (value, maxFromFirst, maxBetweenNeighbors [, restart])}: the value of the first row of the
      * current session; a session ends when a value is too far from its first or from its neighbour.
      */
-    ROW_WINDOW_SESSION("row_window_session", "Start of the session window the row belongs to");
+    ROW_WINDOW_SESSION("row_window_session", "Start of the session window the row belongs to"),
+    /** {@code (term, restart)}: 1, then one more each time the term differs from the row before. */
+    ROW_RANK_DENSE(
+            "row_rank_dense", "Dense rank: grows by one whenever the term changes, restarting where a predicate holds"),
+    /** {@code (term, restart)}: the row number (within the restart) of the first row of the current run of equal terms. */
+    ROW_RANK_MIN(
+            "row_rank_min",
+            "Minimal rank: the row number of the first row with the current term, restarting where a predicate holds");
 
     private final String functionName;
     private final String description;

@@ -3,11 +3,15 @@ package io.vigil.sql;
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which output columns of each plan node some consumer reads, so that every SELECT lists only
@@ -36,6 +40,11 @@ final class ColumnDemand {
     static ColumnDemand of(PlanNode root) {
         ColumnDemand analysis = new ColumnDemand();
         analysis.require(root, all(root));
+        // a subquery is rendered on its own with all its columns; a node it shares with the outer query
+        // (a let used in both) must render those columns there too, whatever the outer consumers read
+        for (PlanNode relation : subqueryRelations(root)) {
+            analysis.require(relation, all(relation));
+        }
         while (!analysis.pending.isEmpty()) {
             Map.Entry<PlanNode, BitSet> next = analysis.pending.pop();
             analysis.propagate(next.getKey(), next.getValue());
@@ -145,6 +154,57 @@ final class ColumnDemand {
             }
             default -> node.inputs().forEach(input -> require(input, all(input)));
         }
+    }
+
+    /** The relations of every scalar and {@code in} subquery anywhere in the plan, nested ones included. */
+    private static List<PlanNode> subqueryRelations(PlanNode root) {
+        List<PlanNode> relations = new ArrayList<>();
+        Set<PlanNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<PlanNode> nodes = new ArrayDeque<>();
+        nodes.push(root);
+        while (!nodes.isEmpty()) {
+            PlanNode node = nodes.pop();
+            if (!seen.add(node)) {
+                continue;
+            }
+            node.inputs().forEach(nodes::push);
+            Deque<ScalarExpression> expressions = new ArrayDeque<>(expressionsOf(node));
+            while (!expressions.isEmpty()) {
+                switch (expressions.pop()) {
+                    case ScalarExpression.Call call -> call.arguments().forEach(expressions::push);
+                    case ScalarExpression.InRelation in -> {
+                        expressions.push(in.value());
+                        relations.add(in.relation());
+                        nodes.push(in.relation());
+                    }
+                    case ScalarExpression.ScalarSubquery subquery -> {
+                        relations.add(subquery.relation());
+                        nodes.push(subquery.relation());
+                    }
+                    default -> {}
+                }
+            }
+        }
+        return relations;
+    }
+
+    private static List<ScalarExpression> expressionsOf(PlanNode node) {
+        List<ScalarExpression> expressions = new ArrayList<>();
+        switch (node) {
+            case PlanNode.Filter filter -> expressions.add(filter.condition());
+            case PlanNode.Project project -> expressions.addAll(project.expressions());
+            case PlanNode.Aggregate aggregate -> {
+                expressions.addAll(aggregate.groupKeys());
+                aggregate.aggregates().forEach(call -> expressions.addAll(call.arguments()));
+            }
+            case PlanNode.Sort sort -> sort.keys().forEach(key -> expressions.add(key.expression()));
+            case PlanNode.Join join -> expressions.add(join.condition());
+            case PlanNode.Window window -> window.functions().forEach(call -> expressions.addAll(call.arguments()));
+            case PlanNode.Values values -> values.rows().forEach(expressions::addAll);
+            case PlanNode.Series series -> expressions.addAll(List.of(series.start(), series.stop(), series.step()));
+            default -> {}
+        }
+        return expressions;
     }
 
     private static BitSet with(BitSet columns, ScalarExpression expression) {

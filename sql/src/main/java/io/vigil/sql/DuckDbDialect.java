@@ -158,6 +158,8 @@ public final class DuckDbDialect implements SqlDialect {
                     SET_INTERSECT,
                     IPV4_IS_PRIVATE,
                     PARSE_IPV4,
+                    FORMAT_IPV4,
+                    FORMAT_IPV4_MASK,
                     RANDOM,
                     INDEX_OF,
                     DATETIME_PART,
@@ -287,6 +289,8 @@ public final class DuckDbDialect implements SqlDialect {
                         Optional.empty());
             case DYNAMIC_CONTAINS -> dynamicContains(arguments.get(0), arguments.get(1), false);
             case DYNAMIC_CONTAINS_IGNORE_CASE -> dynamicContains(arguments.get(0), arguments.get(1), true);
+            case HAS_ANY_DYNAMIC -> hasElements(arguments.get(0), arguments.get(1), "list_bool_or");
+            case HAS_ALL_DYNAMIC -> hasElements(arguments.get(0), arguments.get(1), "list_bool_and");
             // json_extract fails on text that is not JSON, where extract_json is null (extractjsonfunction)
             case JSON_PATH ->
                 SqlCall.of(
@@ -519,6 +523,22 @@ public final class DuckDbDialect implements SqlDialect {
                 new SqlCase(
                         List.of(new SqlWhen(isJsonType(dynamic, "ARRAY"), SqlCall.of("list_contains", elements, text))),
                         Optional.of(new SqlBinary("=", scalar, text))),
+                SqlLiteral.FALSE);
+    }
+
+    /**
+     * {@code text has_any (d)} / {@code has_all} over a dynamic array known only at run time: each element's text is
+     * a term as in {@code has}; an empty or non-array value matches nothing (false, also for has_all).
+     */
+    private static SqlExpression hasElements(SqlExpression text, SqlExpression dynamic, String combine) {
+        SqlExpression elements = SqlCall.of("json_extract_string", dynamic, SqlLiteral.ofString("$[*]"));
+        SqlExpression element = new SqlExpression.SqlColumn(Optional.empty(), "e");
+        SqlExpression test = terms(text, List.of(element), true, true, true);
+        SqlExpression matches = SqlCall.of(
+                combine, SqlCall.of("list_transform", elements, new SqlExpression.SqlLambda(List.of("e"), test)));
+        return SqlCall.of(
+                "coalesce",
+                new SqlCase(List.of(new SqlWhen(isJsonType(dynamic, "ARRAY"), matches)), Optional.empty()),
                 SqlLiteral.FALSE);
     }
 

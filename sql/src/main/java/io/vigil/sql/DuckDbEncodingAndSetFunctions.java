@@ -3,12 +3,15 @@ package io.vigil.sql;
 import io.vigil.plan.ScalarFunction;
 import io.vigil.sql.SqlExpression.SqlBinary;
 import io.vigil.sql.SqlExpression.SqlCall;
+import io.vigil.sql.SqlExpression.SqlCase;
 import io.vigil.sql.SqlExpression.SqlCast;
 import io.vigil.sql.SqlExpression.SqlColumn;
 import io.vigil.sql.SqlExpression.SqlLambda;
 import io.vigil.sql.SqlExpression.SqlLiteral;
 import io.vigil.sql.SqlExpression.SqlParameter;
 import io.vigil.sql.SqlExpression.SqlUnary;
+import io.vigil.sql.SqlExpression.SqlWhen;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +67,8 @@ final class DuckDbEncodingAndSetFunctions {
                 yield new SqlBinary(
                         "<<", DuckDbDialect.masked(DuckDbDialect.ipv4Number(arguments.get(0)), prefix), shift);
             }
+            case FORMAT_IPV4 -> formatIpv4(arguments.get(0), arguments.get(1), false);
+            case FORMAT_IPV4_MASK -> formatIpv4(arguments.get(0), arguments.get(1), true);
             case RANDOM -> SqlCall.of("random");
             case INDEX_OF ->
                 new SqlBinary("-", SqlCall.of("instr", arguments.get(0), arguments.get(1)), SqlLiteral.of(1L));
@@ -96,6 +101,50 @@ final class DuckDbEncodingAndSetFunctions {
                                 true));
             default -> throw new IllegalArgumentException("not one of these functions: " + function);
         };
+    }
+
+    /**
+     * format_ipv4(ip, prefix) / format_ipv4_mask: the address masked by the smaller of its own /prefix and the
+     * argument, dotted (and with that prefix appended); "" when the address does not parse or the prefix is not 0
+     * to 32 (format-ipv4-mask-function).
+     */
+    private static SqlExpression formatIpv4(SqlExpression text, SqlExpression prefix, boolean withMask) {
+        // DuckDB's least skips nulls, so the prefix's range is checked around it
+        SqlExpression bits = new SqlCase(
+                List.of(new SqlWhen(
+                        new SqlBinary(
+                                "AND",
+                                new SqlBinary(">=", prefix, SqlLiteral.of(0L)),
+                                new SqlBinary("<=", prefix, SqlLiteral.of(32L))),
+                        SqlCall.of("least", DuckDbDialect.ipv4Prefix(text), prefix))),
+                Optional.empty());
+        SqlExpression number = new SqlBinary(
+                "<<",
+                DuckDbDialect.masked(DuckDbDialect.ipv4Number(text), bits),
+                new SqlBinary("-", SqlLiteral.of(32L), bits));
+        List<SqlExpression> octets = new ArrayList<>();
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            octets.add(
+                    new SqlBinary("&", new SqlBinary(">>", number, SqlLiteral.of((long) shift)), SqlLiteral.of(255L)));
+        }
+        SqlExpression dotted = new SqlCall(
+                "concat",
+                List.of(
+                        octets.get(0),
+                        SqlLiteral.ofString("."),
+                        octets.get(1),
+                        SqlLiteral.ofString("."),
+                        octets.get(2),
+                        SqlLiteral.ofString("."),
+                        octets.get(3)));
+        SqlExpression result = dotted;
+        if (withMask) {
+            result = new SqlCall("concat", List.of(dotted, SqlLiteral.ofString("/"), bits));
+        }
+        // concat skips nulls, so an unparsed address is caught before it
+        return new SqlCase(
+                List.of(new SqlWhen(new SqlUnary("IS NULL", number, true), SqlLiteral.ofString(""))),
+                Optional.of(result));
     }
 
     /** The elements of a dynamic array as a list of JSON values; anything else as the empty list. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.plan.PlanColumn;
 import io.vigil.plan.PlanNode;
 import io.vigil.plan.ScalarExpression;
+import io.vigil.plan.WindowFunction;
 import io.vigil.spi.ColumnType;
 import io.vigil.sql.SqlExpression.SqlBinary;
 import io.vigil.sql.SqlExpression.SqlCall;
@@ -294,7 +295,7 @@ public final class PlanToSql {
         return switch (call.function()) {
             case PREVIOUS, NEXT -> false;
             case ROW_NUMBER, ROW_CUMSUM -> call.arguments().size() > 1;
-            case ROW_WINDOW_SESSION -> true;
+            case ROW_WINDOW_SESSION, ROW_RANK_DENSE, ROW_RANK_MIN -> true;
         };
     }
 
@@ -351,6 +352,18 @@ public final class PlanToSql {
                     first.add(new SqlSelectItem(newSession, "$window_break" + index));
                     first.add(new SqlSelectItem(arguments.get(1), "$window_limit" + index));
                 }
+                case ROW_RANK_DENSE, ROW_RANK_MIN -> {
+                    // every row starting a restart group or differing from the row before starts a run
+                    SqlExpression firstRow =
+                            new SqlBinary("=", overRows(SqlCall.of("row_number"), null), SqlLiteral.of(1L));
+                    SqlExpression restart =
+                            new SqlBinary("OR", SqlCall.of("coalesce", arguments.get(1), SqlLiteral.FALSE), firstRow);
+                    SqlExpression previous = overRows(SqlCall.of("lag", arguments.get(0), SqlLiteral.of(1L)), null);
+                    SqlExpression changed = new SqlBinary("IS DISTINCT FROM", arguments.get(0), previous);
+                    first.add(new SqlSelectItem(arguments.get(0), "$window_term" + index));
+                    first.add(new SqlSelectItem(restart, "$window_break" + index));
+                    first.add(new SqlSelectItem(new SqlBinary("OR", restart, changed), "$window_change" + index));
+                }
                 case PREVIOUS, NEXT -> throw new IllegalStateException("prev and next never restart");
             }
         }
@@ -367,6 +380,21 @@ public final class PlanToSql {
                         Optional.of(SqlLiteral.of(0L)));
                 second.add(
                         new SqlSelectItem(running(SqlCall.of("sum", breaks), List.of(), row), "$window_group" + index));
+            }
+            if (calls.get(index).function() == WindowFunction.ROW_RANK_MIN) {
+                // the row numbers where the current run and the current restart group began
+                second.add(new SqlSelectItem(
+                        running(
+                                SqlCall.of("max", rowWhere(SqlColumn.of(level1, "$window_change" + index), row)),
+                                List.of(),
+                                row),
+                        "$window_run_start" + index));
+                second.add(new SqlSelectItem(
+                        running(
+                                SqlCall.of("max", rowWhere(SqlColumn.of(level1, "$window_break" + index), row)),
+                                List.of(),
+                                row),
+                        "$window_group_start" + index));
             }
         }
         SqlRelation firstLevel = new SqlDerivedTable(SqlSelect.of(first, source.relation()), level1);
@@ -415,6 +443,21 @@ public final class PlanToSql {
                                     running(SqlCall.of("list", term), group, orderedRow),
                                     new SqlExpression.SqlLambda(List.of("s", "x"), step));
                         }
+                        case ROW_RANK_DENSE -> {
+                            SqlExpression change = new SqlCase(
+                                    List.of(new SqlWhen(
+                                            SqlColumn.of(level2, "$window_change" + index), SqlLiteral.of(1L))),
+                                    Optional.of(SqlLiteral.of(0L)));
+                            yield new SqlCast(running(SqlCall.of("sum", change), group, orderedRow), "BIGINT", false);
+                        }
+                        case ROW_RANK_MIN ->
+                            new SqlBinary(
+                                    "+",
+                                    new SqlBinary(
+                                            "-",
+                                            SqlColumn.of(level2, "$window_run_start" + index),
+                                            SqlColumn.of(level2, "$window_group_start" + index)),
+                                    SqlLiteral.of(1L));
                         case PREVIOUS, NEXT -> throw new IllegalStateException("prev and next never restart");
                     });
         }
@@ -427,6 +470,11 @@ public final class PlanToSql {
                 false,
                 List.of(new SqlOrderItem(orderedRow, true, false)),
                 OptionalLong.empty());
+    }
+
+    /** The row number where a condition holds, else null: the input of a running max finding where a run began. */
+    private static SqlExpression rowWhere(SqlExpression condition, SqlExpression row) {
+        return new SqlCase(List.of(new SqlWhen(condition, row)), Optional.empty());
     }
 
     /** prev, next, row_number and row_cumsum without restarts, over the rows as they arrive. */
@@ -448,7 +496,8 @@ public final class PlanToSql {
                         running(SqlCall.of("sum", arguments.get(0)), List.of(), null),
                         dialect.typeName(call.type()),
                         false);
-            case ROW_WINDOW_SESSION -> throw new IllegalStateException("session windows restart");
+            case ROW_WINDOW_SESSION, ROW_RANK_DENSE, ROW_RANK_MIN ->
+                throw new IllegalStateException(call.function() + " is computed with restart groups");
         };
     }
 

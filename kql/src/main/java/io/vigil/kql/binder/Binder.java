@@ -1478,11 +1478,12 @@ public final class Binder {
     private void aggregate(
             PlanNode input,
             RowScope scope,
-            Expression.FunctionCall call,
+            Expression.FunctionCall written,
             Optional<String> declared,
             Set<String> taken,
             List<PlanNode.AggregateCall> aggregates,
             List<PlanColumn> columns) {
+        Expression.FunctionCall call = positionalArguments(written);
         String function = call.name();
         List<Expression> arguments = call.arguments();
         switch (function) {
@@ -3724,14 +3725,10 @@ public final class Binder {
             case IN, IN_CASE_INSENSITIVE, HAS_ANY, HAS_ALL -> false;
         };
         if (in.values().size() == 1 && isTabular(in.values().get(0))) {
-            if (in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY
-                    || in.operator() == io.vigil.kql.syntax.InOperator.HAS_ALL) {
-                throw error(
-                        DiagnosticCode.UNSUPPORTED_FEATURE,
-                        in.span(),
-                        in.operator().text() + " over a subquery");
-            }
             PlanNode relation = visibleOnly(tabular(in.values().get(0)));
+            if (isHasAnyOrAll(in)) {
+                return hasTerms(in, left, List.of(valuesOfFirstColumn(in, relation)));
+            }
             if (relation.columns().isEmpty()) {
                 throw error(DiagnosticCode.EXPECTED_TABULAR, in.values().get(0).span());
             }
@@ -3848,13 +3845,8 @@ public final class Binder {
             List<ScalarExpression> arrays,
             boolean ignoreCase,
             boolean negated) {
-        if (in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY
-                || in.operator() == io.vigil.kql.syntax.InOperator.HAS_ALL) {
-            throw error(
-                    DiagnosticCode.UNSUPPORTED_FEATURE,
-                    in.span(),
-                    "a dynamic array that is not a constant in '"
-                            + in.operator().text() + "'");
+        if (isHasAnyOrAll(in)) {
+            return hasTerms(in, left, values);
         }
         ScalarExpression text = asString(left);
         ScalarFunction contains = ScalarFunction.DYNAMIC_CONTAINS;
@@ -3884,6 +3876,51 @@ public final class Binder {
             return call(ScalarFunction.NOT, ColumnType.BOOL, result);
         }
         return result;
+    }
+
+    private static boolean isHasAnyOrAll(Expression.In in) {
+        return in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY
+                || in.operator() == io.vigil.kql.syntax.InOperator.HAS_ALL;
+    }
+
+    /**
+     * {@code has_any} / {@code has_all} whose values include dynamic arrays known only at run time (a column, a
+     * {@code toscalar(... make_set(...))}, a tabular let's first column): a dynamic value matches by its elements'
+     * terms, other values as {@code has} does; has_any is true when one matches, has_all when all do.
+     */
+    private ScalarExpression hasTerms(Expression.In in, ScalarExpression left, List<ScalarExpression> values) {
+        ScalarExpression text = asString(left);
+        boolean any = in.operator() == io.vigil.kql.syntax.InOperator.HAS_ANY;
+        List<ScalarExpression> tests = new ArrayList<>();
+        for (ScalarExpression value : values) {
+            if (value.type() == ColumnType.DYNAMIC) {
+                tests.add(call(
+                        any ? ScalarFunction.HAS_ANY_DYNAMIC : ScalarFunction.HAS_ALL_DYNAMIC,
+                        ColumnType.BOOL,
+                        text,
+                        value));
+            } else {
+                tests.add(call(ScalarFunction.HAS, ColumnType.BOOL, text, asString(value)));
+            }
+        }
+        if (tests.size() == 1) {
+            return tests.get(0);
+        }
+        return new Call(any ? ScalarFunction.OR : ScalarFunction.AND, tests, ColumnType.BOOL);
+    }
+
+    /** A subquery's first column as one dynamic array of its values' text (has-any-operator takes a table's first column). */
+    private ScalarExpression valuesOfFirstColumn(Expression.In in, PlanNode relation) {
+        if (relation.columns().isEmpty()) {
+            throw error(DiagnosticCode.EXPECTED_TABULAR, in.values().get(0).span());
+        }
+        ScalarExpression first = asString(reference(relation, 0));
+        PlanNode.Aggregate list = new PlanNode.Aggregate(
+                relation,
+                List.of(),
+                List.of(new PlanNode.AggregateCall(AggregateFunction.MAKE_LIST, List.of(first), ColumnType.DYNAMIC)),
+                List.of(new PlanColumn("values", ColumnType.DYNAMIC)));
+        return new ScalarExpression.ScalarSubquery(list, ColumnType.DYNAMIC);
     }
 
     /** The values one item of an in-list stands for: a dynamic array constant spreads into its elements. */
@@ -3984,7 +4021,23 @@ public final class Binder {
         return scalar(call.arguments().get(index), scope);
     }
 
-    private ScalarExpression function(Expression.FunctionCall call, RowScope scope) {
+    /** The call with its named arguments ({@code make_set(x, maxSize=500)}) in their parameters' places. */
+    private Expression.FunctionCall positionalArguments(Expression.FunctionCall call) {
+        if (!NamedArguments.applies(call) || lets.get(call.name()) instanceof FunctionBinding) {
+            return call;
+        }
+        Optional<NamedArguments.Problem> problem = NamedArguments.problem(call);
+        if (problem.isPresent()) {
+            Span span = problem.get().argument() == null
+                    ? call.span()
+                    : problem.get().argument().span();
+            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, span, problem.get().reason());
+        }
+        return NamedArguments.positional(call);
+    }
+
+    private ScalarExpression function(Expression.FunctionCall original, RowScope scope) {
+        Expression.FunctionCall call = positionalArguments(original);
         String name = call.name();
         if (aggregateHook != null && isAggregateName(name) && !(lets.get(name) instanceof FunctionBinding)) {
             var hook = aggregateHook;

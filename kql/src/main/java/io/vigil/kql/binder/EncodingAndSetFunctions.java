@@ -64,6 +64,17 @@ final class EncodingAndSetFunctions {
                 }
                 yield new Call(ScalarFunction.IPV4_IS_IN_ANY_RANGE, arguments, ColumnType.BOOL);
             }
+            case "format_ipv4", "format_ipv4_mask" -> {
+                access.arity(call, 1, 2);
+                ScalarExpression prefix = Constant.ofLong(32L);
+                if (call.arguments().size() > 1) {
+                    prefix = access.convert(access.argument(call, 1), ColumnType.LONG);
+                }
+                ScalarFunction function = call.name().equals("format_ipv4")
+                        ? ScalarFunction.FORMAT_IPV4
+                        : ScalarFunction.FORMAT_IPV4_MASK;
+                yield new Call(function, List.of(string(call, 0), prefix), ColumnType.STRING);
+            }
             case "parse_ipv4" -> {
                 access.arity(call, 1, 1);
                 yield new Call(ScalarFunction.PARSE_IPV4, List.of(string(call, 0)), ColumnType.LONG);

@@ -58,7 +58,6 @@ final class KnownFunctions {
             "extractjson",
             "format_bytes",
             "format_datetime",
-            "format_ipv4",
             "format_timespan",
             "gettype",
             "getmonth",

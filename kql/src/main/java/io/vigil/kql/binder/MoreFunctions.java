@@ -70,6 +70,8 @@ final class MoreFunctions {
             case "row_number" -> rowNumber(call);
             case "row_cumsum" -> rowCumulativeSum(call);
             case "row_window_session" -> rowWindowSession(call);
+            case "row_rank_dense" -> rowRank(call, WindowFunction.ROW_RANK_DENSE);
+            case "row_rank_min" -> rowRank(call, WindowFunction.ROW_RANK_MIN);
             default -> new CalendarTextFunctions(access).bind(call).orElse(null);
         };
         return Optional.ofNullable(bound);
@@ -234,6 +236,22 @@ final class MoreFunctions {
             arguments.add(bool(call, 1));
         }
         return windows.add(new PlanNode.WindowCall(WindowFunction.ROW_CUMSUM, arguments, type));
+    }
+
+    /**
+     * row_rank_dense(term [, restart]) and row_rank_min(term [, restart]) over serialized rows: the rank grows where
+     * the term differs from the row before (row-rank-dense-function, row-rank-min-function).
+     */
+    private ScalarExpression rowRank(Expression.FunctionCall call, WindowFunction function) {
+        access.arity(call, 1, 2);
+        WindowCollector windows = windows(call);
+        List<ScalarExpression> arguments = new ArrayList<>();
+        arguments.add(access.argument(call, 0));
+        arguments.add(Constant.ofBool(false));
+        if (call.arguments().size() > 1) {
+            arguments.set(1, bool(call, 1));
+        }
+        return windows.add(new PlanNode.WindowCall(function, arguments, ColumnType.LONG));
     }
 
     /**
