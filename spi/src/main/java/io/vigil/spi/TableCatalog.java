@@ -164,6 +164,31 @@ public final class TableCatalog {
         tables.put(table.name(), withStandardColumns(table));
     }
 
+    /**
+     * The built-in tables that grow a column for a field on first sight, as Azure's AzureDiagnostics does in
+     * diagnostics mode (typed suffix columns up to 500); every other built-in table has a fixed schema.
+     */
+    public static final Set<String> GROWING_TABLES = Set.of("AzureDiagnostics");
+
+    /**
+     * Replaces a growing built-in table ({@link #GROWING_TABLES}) by {@code extended}, which must have all of
+     * the current columns first, in order, and only add columns after them.
+     */
+    public void extendGrowing(TableSchema extended) {
+        requireNonNull(extended, "extended is null");
+        if (!GROWING_TABLES.contains(extended.name())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT, extended.name() + " is not a table that grows columns");
+        }
+        TableSchema current = require(extended.name());
+        if (extended.columnCount() < current.columnCount()
+                || !extended.columns().subList(0, current.columnCount()).equals(current.columns())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT, "columns may only be added to " + extended.name());
+        }
+        tables.put(extended.name(), extended);
+    }
+
     /** Parses one reference TSV (header line, then column, type, description per line). */
     public static TableSchema parseReferenceTsv(String tableName, BufferedReader reader) throws IOException {
         List<Column> columns = new ArrayList<>();

@@ -147,6 +147,7 @@ public final class DuckDbStore implements EventStore {
             }
             loadCustomTables(connection, catalog);
             Set<String> materialized = existingCatalogTables(connection, catalog);
+            loadGrownColumns(connection, catalog, materialized);
             long lastBatchId = 0;
             Map<String, Long> nextSequence = new HashMap<>();
             try (Statement statement = connection.createStatement();
@@ -241,6 +242,38 @@ public final class DuckDbStore implements EventStore {
             }
             catalog.putCustom(new TableSchema(table, columns));
         });
+    }
+
+    /**
+     * The columns growing tables ({@link TableCatalog#GROWING_TABLES}) gained in earlier runs, after the
+     * built-in ones, back into the catalog (their DuckDB type gives the column type, as for custom tables).
+     */
+    private static void loadGrownColumns(Connection connection, TableCatalog catalog, Set<String> materialized)
+            throws SQLException {
+        for (String name : TableCatalog.GROWING_TABLES) {
+            if (!materialized.contains(name)) {
+                continue;
+            }
+            TableSchema builtIn = catalog.require(name);
+            List<Column> columns = new ArrayList<>(builtIn.columns());
+            Set<String> physicalKnown = new HashSet<>(SchemaDdl.physicalColumnNames(builtIn));
+            try (PreparedStatement statement = connection.prepareStatement("SELECT column_name, data_type"
+                    + " FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?"
+                    + " ORDER BY ordinal_position")) {
+                statement.setString(1, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        String column = rows.getString(1);
+                        if (!physicalKnown.contains(column) && !HiddenColumns.isHidden(column)) {
+                            columns.add(new Column(column, SchemaDdl.columnType(rows.getString(2))));
+                        }
+                    }
+                }
+            }
+            if (columns.size() > builtIn.columnCount()) {
+                catalog.extendGrowing(new TableSchema(name, columns));
+            }
+        }
     }
 
     /** The catalog tables that have a DuckDB table, by their catalog name. */
@@ -358,6 +391,7 @@ public final class DuckDbStore implements EventStore {
         // rows of one table usually come in runs: the map is consulted only when the table changes
         String runTable = null;
         List<Row> run = null;
+        TableSchema schemaSeen = null;
         Instant now = clock.instant();
         for (Row given : rows) {
             // the last line of the intake rule: an input that did not apply it itself still never has an
@@ -367,6 +401,12 @@ public final class DuckDbStore implements EventStore {
                 counters.timeRepaired(row.table().name());
             }
             String table = row.table().name();
+            if (row.table() != schemaSeen) {
+                schemaSeen = row.table();
+                if (TableCatalog.GROWING_TABLES.contains(table)) {
+                    addColumnsOf(schemaSeen);
+                }
+            }
             if (!table.equals(runTable)) {
                 runTable = table;
                 run = byTable.computeIfAbsent(table, ignored -> new ArrayList<>());
@@ -487,6 +527,36 @@ public final class DuckDbStore implements EventStore {
         } catch (SQLException e) {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot create table " + requested.name(), e);
         }
+    }
+
+    /**
+     * Gives a growing table ({@link TableCatalog#GROWING_TABLES}) the columns a row's schema has and it lacks,
+     * before the row is queued: added in one transaction, all or none, and in the catalog only after it
+     * commits (as {@link #ensureCustomTable} does). The row's own schema may be older or newer than the
+     * catalog's; its writer inserts by column name.
+     */
+    private synchronized void addColumnsOf(TableSchema rowSchema) {
+        TableSchema current = catalog.require(rowSchema.name());
+        if (current == rowSchema) {
+            return;
+        }
+        List<Column> columns = new ArrayList<>(current.columns());
+        for (Column column : rowSchema.columns()) {
+            if (current.indexOf(column.name()) < 0) {
+                columns.add(column);
+            }
+        }
+        if (columns.size() == current.columnCount()) {
+            return;
+        }
+        materialize(current.name());
+        TableSchema extended = new TableSchema(current.name(), columns);
+        try {
+            addColumns(current, extended);
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot add columns to " + current.name(), e);
+        }
+        catalog.extendGrowing(extended);
     }
 
     /** Adds the columns {@code extended} has after those of {@code current}, in one transaction. */
