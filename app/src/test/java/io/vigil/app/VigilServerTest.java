@@ -82,23 +82,36 @@ class VigilServerTest {
     }
 
     @Test
-    void tablesCommandListsEveryCatalogTableAndTheDeadLetterTable() throws Exception {
+    void tablesCommandListsWrittenTablesAndWithAllEveryCatalogTable() throws Exception {
+        List<String> fresh = tablesCommandLines("tables", "--data", dataDir.toString());
+        // a new workspace has written nothing but knows every table of the reference
+        assertThat(fresh).containsExactly("VigilDeadLetter 0");
+        List<String> all = tablesCommandLines("tables", "--all", "--data", dataDir.toString());
+        assertThat(all)
+                .contains(
+                        "SigninLogs 0",
+                        "AzureActivity 0",
+                        "VigilDeadLetter 0",
+                        "AzureNetworkAnalytics_CL 0",
+                        "AZFWIdpsSignature 0",
+                        "CoreAzureBackup 0");
+        assertThat(all).hasSize(io.vigil.spi.TableCatalog.builtIn().tables().size() + 1);
+        assertThat(all).allMatch(line -> line.matches("\\w+ \\d+"));
+    }
+
+    private static List<String> tablesCommandLines(String... arguments) {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         java.io.PrintStream original = System.out;
         System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         int exit;
         try {
-            exit = VigilMain.run("tables", "--data", dataDir.toString());
+            exit = VigilMain.run(arguments);
         } finally {
             System.setOut(original);
         }
         assertThat(exit).isZero();
-        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8)
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8)
                 .lines()
                 .toList();
-        assertThat(lines)
-                .contains("SigninLogs 0", "AzureActivity 0", "VigilDeadLetter 0", "AzureNetworkAnalytics_CL 0");
-        assertThat(lines).hasSize(io.vigil.spi.TableCatalog.BUILT_IN_TABLES.size() + 1);
-        assertThat(lines).allMatch(line -> line.matches("\\w+ \\d+"));
     }
 }

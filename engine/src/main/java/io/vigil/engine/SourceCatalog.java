@@ -43,19 +43,28 @@ final class SourceCatalog implements QueryCatalog {
 
     @Override
     public Optional<CatalogTable> table(String name) {
-        for (StoredTable table : source.storedTables()) {
-            if (table.name().equals(name)) {
-                touched.add(name);
-                return Optional.of(
-                        new CatalogTable(table.schema(), table.physicalNames(), table.ingestionTimeColumn()));
-            }
+        Optional<StoredTable> found = source.storedTable(name);
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        touched.add(name);
+        StoredTable table = found.get();
+        return Optional.of(new CatalogTable(
+                table.schema(), table.physicalNames(), table.ingestionTimeColumn(), table.materialized()));
     }
 
+    /**
+     * The tables a wildcard ({@code union *}, {@code search}) reads: those the store holds. A table never
+     * written is empty, so it adds no rows; leaving it out also leaves its columns out of the union's schema
+     * (Kusto would list them), which keeps {@code union *} over a workspace that knows every reference table
+     * to the tables that were ever written, instead of some 18,000 columns.
+     */
     @Override
     public Collection<String> tableNames() {
-        return source.storedTables().stream().map(StoredTable::name).toList();
+        return source.storedTables().stream()
+                .filter(StoredTable::materialized)
+                .map(StoredTable::name)
+                .toList();
     }
 
     /** The tables the binder looked up and found so far, by name. */

@@ -65,7 +65,10 @@ public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
      */
     TableSchema ensureCustomTable(TableSchema requested);
 
-    /** Row count of every table (dead-letter table included), by name. */
+    /**
+     * Row count of every table that was ever written (dead-letter table included), by name; a catalog table
+     * never written holds no rows and may be left out.
+     */
     Map<String, Long> rowCounts();
 
     /** Rows accepted but not yet committed, over all tables. */

@@ -1,6 +1,7 @@
 package io.vigil.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A workspace as the KQL engine reads it: the tables it can query, as they are stored, and connections to
@@ -11,4 +12,17 @@ import java.util.List;
 public interface QuerySource extends QueryConnections {
     /** Every queryable table with the column names the store's SQL spells, by name. */
     List<StoredTable> storedTables();
+
+    /**
+     * The queryable table named exactly {@code name}. A source with many tables (a workspace knows every table
+     * of the reference) answers it without building the whole list.
+     */
+    default Optional<StoredTable> storedTable(String name) {
+        for (StoredTable table : storedTables()) {
+            if (table.name().equals(name)) {
+                return Optional.of(table);
+            }
+        }
+        return Optional.empty();
+    }
 }

@@ -35,10 +35,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +52,9 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * A workspace's embedded DuckDB store: one database file under the data folder, one table per catalog
- * table, one {@link TableWriter} per table, a dead-letter table, and per-table retention. Queries use
+ * table, one {@link TableWriter} per table, a dead-letter table, and per-table retention. The catalog knows
+ * every table of the reference (some 700): a catalog table gets its DuckDB table at its first write, so
+ * opening a store costs the same whatever the catalog's size, and a table never written reads as empty. Queries use
  * their own connections and run while ingest goes on (DuckDB's MVCC). The batch ledger, written in each
  * batch's transaction, is the commit stream's durable log.
  */
@@ -69,6 +73,11 @@ public final class DuckDbStore implements EventStore {
     private final CommitLog commitLog;
     private final Map<String, Long> nextRowSequence;
     private final Map<String, TableWriter> writers = new ConcurrentHashMap<>();
+    /** The tables that have their DuckDB table (created on first write, or found when opening). */
+    private final Set<String> materialized;
+    /** The stored form of each table, rebuilt only when the catalog's schema of it changes. */
+    private final Map<String, StoredTable> storedTables = new ConcurrentHashMap<>();
+
     private final Optional<GeoIpDatabase> geoIp;
     private final TimeGeneratedWindow timeWindow;
     private volatile boolean open = true;
@@ -83,8 +92,11 @@ public final class DuckDbStore implements EventStore {
             Metrics metrics,
             long lastBatchId,
             Map<String, Long> nextRowSequence,
-            Optional<GeoIpDatabase> geoIp) {
+            Optional<GeoIpDatabase> geoIp,
+            Set<String> materialized) {
         this.dataDir = dataDir;
+        this.materialized = ConcurrentHashMap.newKeySet();
+        this.materialized.addAll(materialized);
         this.geoIp = geoIp;
         this.connection = connection;
         this.catalog = catalog;
@@ -98,7 +110,10 @@ public final class DuckDbStore implements EventStore {
         this.timeWindow = new TimeGeneratedWindow(options.retention());
     }
 
-    /** Opens (creating when new) the store under {@code dataDir}, with every catalog table. */
+    /**
+     * Opens (creating when new) the store under {@code dataDir}, knowing every catalog table; only the tables
+     * written before exist in DuckDB (see {@link #materialize}).
+     */
     public static DuckDbStore open(Path dataDir, StoreOptions options, Clock clock, Metrics metrics) {
         try {
             DataFolder.secure(dataDir);
@@ -128,12 +143,11 @@ public final class DuckDbStore implements EventStore {
                 for (String ddl : StoreTables.BOOKKEEPING_DDL) {
                     statement.execute(ddl);
                 }
-                for (TableSchema table : catalog.tables()) {
-                    statement.execute(SchemaDdl.createTable(table));
-                }
                 statement.execute(SchemaDdl.createTable(StoreTables.DEAD_LETTER_SCHEMA));
             }
             loadCustomTables(connection, catalog);
+            Set<String> materialized = existingCatalogTables(connection, catalog);
+            loadGrownColumns(connection, catalog, materialized);
             long lastBatchId = 0;
             Map<String, Long> nextSequence = new HashMap<>();
             try (Statement statement = connection.createStatement();
@@ -145,7 +159,16 @@ public final class DuckDbStore implements EventStore {
                 }
             }
             return new DuckDbStore(
-                    dataDir, connection, catalog, options, clock, metrics, lastBatchId, nextSequence, geoIp);
+                    dataDir,
+                    connection,
+                    catalog,
+                    options,
+                    clock,
+                    metrics,
+                    lastBatchId,
+                    nextSequence,
+                    geoIp,
+                    materialized);
         } catch (IOException | SQLException e) {
             throw new VigilException(
                     StandardErrorCode.STORE_FAILURE, "cannot open store in " + dataDir + ": " + e.getMessage(), e);
@@ -221,6 +244,73 @@ public final class DuckDbStore implements EventStore {
         });
     }
 
+    /**
+     * The columns growing tables ({@link TableCatalog#GROWING_TABLES}) gained in earlier runs, after the
+     * built-in ones, back into the catalog (their DuckDB type gives the column type, as for custom tables).
+     */
+    private static void loadGrownColumns(Connection connection, TableCatalog catalog, Set<String> materialized)
+            throws SQLException {
+        for (String name : TableCatalog.GROWING_TABLES) {
+            if (!materialized.contains(name)) {
+                continue;
+            }
+            TableSchema builtIn = catalog.require(name);
+            List<Column> columns = new ArrayList<>(builtIn.columns());
+            Set<String> physicalKnown = new HashSet<>(SchemaDdl.physicalColumnNames(builtIn));
+            try (PreparedStatement statement = connection.prepareStatement("SELECT column_name, data_type"
+                    + " FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?"
+                    + " ORDER BY ordinal_position")) {
+                statement.setString(1, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        String column = rows.getString(1);
+                        if (!physicalKnown.contains(column) && !HiddenColumns.isHidden(column)) {
+                            columns.add(new Column(column, SchemaDdl.columnType(rows.getString(2))));
+                        }
+                    }
+                }
+            }
+            if (columns.size() > builtIn.columnCount()) {
+                catalog.extendGrowing(new TableSchema(name, columns));
+            }
+        }
+    }
+
+    /** The catalog tables that have a DuckDB table, by their catalog name. */
+    private static Set<String> existingCatalogTables(Connection connection, TableCatalog catalog) throws SQLException {
+        Set<String> existing = new HashSet<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")) {
+            while (rows.next()) {
+                catalog.tableIgnoringCase(rows.getString(1)).ifPresent(table -> existing.add(table.name()));
+            }
+        }
+        return existing;
+    }
+
+    /**
+     * Creates the DuckDB table of a catalog table, as its first write does (and a test that wants the SQL of
+     * a stored table does ahead of it). Concurrent first writes to one table create it once ({@code CREATE
+     * TABLE IF NOT EXISTS}, under the store's lock, like custom tables).
+     */
+    public synchronized void materialize(String table) {
+        if (materialized.contains(table)) {
+            return;
+        }
+        try {
+            execute(SchemaDdl.createTable(catalog.require(table)));
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot create table " + table, e);
+        }
+        materialized.add(table);
+    }
+
+    /** Whether the table has its DuckDB table yet (it has once a row was written to it). */
+    public boolean isMaterialized(String table) {
+        return materialized.contains(table);
+    }
+
     @Override
     public String workspaceId() {
         return options.tenantId();
@@ -254,10 +344,41 @@ public final class DuckDbStore implements EventStore {
     public List<StoredTable> storedTables() {
         List<StoredTable> stored = new ArrayList<>();
         for (TableSchema table : tables()) {
-            stored.add(new StoredTable(
-                    table, SchemaDdl.physicalColumnNames(table), Optional.of(HiddenColumns.INGESTION_TIME)));
+            stored.add(stored(table));
         }
         return stored;
+    }
+
+    @Override
+    public Optional<StoredTable> storedTable(String name) {
+        if (name.equals(StoreTables.DEAD_LETTER)) {
+            return Optional.of(stored(StoreTables.DEAD_LETTER_SCHEMA));
+        }
+        return catalog.table(name).map(this::stored);
+    }
+
+    private StoredTable stored(TableSchema table) {
+        boolean created = table.name().equals(StoreTables.DEAD_LETTER) || materialized.contains(table.name());
+        StoredTable cached = storedTables.get(table.name());
+        // schemas are immutable: the same instance means the same columns
+        if (cached != null && cached.schema() == table && cached.materialized() == created) {
+            return cached;
+        }
+        StoredTable fresh = new StoredTable(
+                table, SchemaDdl.physicalColumnNames(table), Optional.of(HiddenColumns.INGESTION_TIME), created);
+        storedTables.put(table.name(), fresh);
+        return fresh;
+    }
+
+    /** The tables that have a DuckDB table: the dead-letter table and every catalog table written to. */
+    private List<TableSchema> materializedTables() {
+        List<TableSchema> tables = new ArrayList<>();
+        for (TableSchema table : tables()) {
+            if (table.name().equals(StoreTables.DEAD_LETTER) || materialized.contains(table.name())) {
+                tables.add(table);
+            }
+        }
+        return tables;
     }
 
     /**
@@ -270,6 +391,7 @@ public final class DuckDbStore implements EventStore {
         // rows of one table usually come in runs: the map is consulted only when the table changes
         String runTable = null;
         List<Row> run = null;
+        TableSchema schemaSeen = null;
         Instant now = clock.instant();
         for (Row given : rows) {
             // the last line of the intake rule: an input that did not apply it itself still never has an
@@ -279,6 +401,12 @@ public final class DuckDbStore implements EventStore {
                 counters.timeRepaired(row.table().name());
             }
             String table = row.table().name();
+            if (row.table() != schemaSeen) {
+                schemaSeen = row.table();
+                if (TableCatalog.GROWING_TABLES.contains(table)) {
+                    addColumnsOf(schemaSeen);
+                }
+            }
             if (!table.equals(runTable)) {
                 runTable = table;
                 run = byTable.computeIfAbsent(table, ignored -> new ArrayList<>());
@@ -375,6 +503,7 @@ public final class DuckDbStore implements EventStore {
                 TableSchema table = TableCatalog.withStandardColumns(requested);
                 execute(SchemaDdl.createTable(table));
                 catalog.putCustom(table);
+                materialized.add(table.name());
                 return catalog.require(table.name());
             }
             TableSchema current = existing.get();
@@ -398,6 +527,36 @@ public final class DuckDbStore implements EventStore {
         } catch (SQLException e) {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot create table " + requested.name(), e);
         }
+    }
+
+    /**
+     * Gives a growing table ({@link TableCatalog#GROWING_TABLES}) the columns a row's schema has and it lacks,
+     * before the row is queued: added in one transaction, all or none, and in the catalog only after it
+     * commits (as {@link #ensureCustomTable} does). The row's own schema may be older or newer than the
+     * catalog's; its writer inserts by column name.
+     */
+    private synchronized void addColumnsOf(TableSchema rowSchema) {
+        TableSchema current = catalog.require(rowSchema.name());
+        if (current == rowSchema) {
+            return;
+        }
+        List<Column> columns = new ArrayList<>(current.columns());
+        for (Column column : rowSchema.columns()) {
+            if (current.indexOf(column.name()) < 0) {
+                columns.add(column);
+            }
+        }
+        if (columns.size() == current.columnCount()) {
+            return;
+        }
+        materialize(current.name());
+        TableSchema extended = new TableSchema(current.name(), columns);
+        try {
+            addColumns(current, extended);
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot add columns to " + current.name(), e);
+        }
+        catalog.extendGrowing(extended);
     }
 
     /** Adds the columns {@code extended} has after those of {@code current}, in one transaction. */
@@ -434,13 +593,16 @@ public final class DuckDbStore implements EventStore {
         return connection.duplicate();
     }
 
-    /** Row count of every table (dead-letter table included), by name. */
+    /**
+     * Row count of every table ever written (dead-letter table included), by name; a table never written
+     * holds no rows and is left out, so the list stays as short as the workspace's data.
+     */
     @Override
     public Map<String, Long> rowCounts() {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection query = newQueryConnection();
                 Statement statement = query.createStatement()) {
-            for (TableSchema table : tables()) {
+            for (TableSchema table : materializedTables()) {
                 try (ResultSet rows =
                         statement.executeQuery("SELECT count(*) FROM " + SqlNames.quoteIdentifier(table.name()))) {
                     rows.next();
@@ -464,7 +626,7 @@ public final class DuckDbStore implements EventStore {
         Map<String, Instant> cutoffs = new TreeMap<>();
         Map<String, Long> deleted = new TreeMap<>();
         try (Connection maintenance = newQueryConnection()) {
-            for (TableSchema table : tables()) {
+            for (TableSchema table : materializedTables()) {
                 if (table.indexOf("TimeGenerated") < 0) {
                     continue;
                 }
@@ -610,8 +772,11 @@ public final class DuckDbStore implements EventStore {
     }
 
     private TableWriter newWriter(String table) {
-        if (!table.equals(StoreTables.DEAD_LETTER) && catalog.table(table).isEmpty()) {
-            throw new VigilException(StandardErrorCode.TABLE_NOT_FOUND, "table not found: " + table);
+        if (!table.equals(StoreTables.DEAD_LETTER)) {
+            if (catalog.table(table).isEmpty()) {
+                throw new VigilException(StandardErrorCode.TABLE_NOT_FOUND, "table not found: " + table);
+            }
+            materialize(table);
         }
         try {
             return new TableWriter(

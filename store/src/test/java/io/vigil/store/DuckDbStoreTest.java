@@ -88,6 +88,55 @@ class DuckDbStoreTest {
         }
     }
 
+    /**
+     * The catalog knows every reference table, but opening a store creates none of them: a table gets its
+     * DuckDB table at its first write, keeps it across a restart, and only written tables are counted.
+     */
+    @Test
+    void catalogTablesAreCreatedAtTheirFirstWriteAndFoundAgainOnReopen() throws Exception {
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            assertThat(store.catalog().table("AZFWIdpsSignature")).isPresent();
+            assertThat(duckDbTables(store)).doesNotContain("AZFWIdpsSignature", "Syslog");
+            assertThat(store.storedTable("AZFWIdpsSignature").orElseThrow().materialized())
+                    .isFalse();
+            assertThat(store.rowCounts()).containsOnlyKeys("VigilDeadLetter");
+            assertThat(store.applyRetention().cutoffByTable()).doesNotContainKey("AZFWIdpsSignature");
+
+            Row signature = store.catalog()
+                    .require("AZFWIdpsSignature")
+                    .newRow()
+                    .set("TimeGenerated", NOW)
+                    .set("SignatureId", "2024897")
+                    .set("Action", "Deny")
+                    .build();
+            store.write(List.of(signature)).get(10, TimeUnit.SECONDS);
+            assertThat(duckDbTables(store)).contains("AZFWIdpsSignature").doesNotContain("Syslog");
+            assertThat(store.storedTable("AZFWIdpsSignature").orElseThrow().materialized())
+                    .isTrue();
+            assertThat(count(store, "SELECT count(*) FROM AZFWIdpsSignature WHERE SignatureId = '2024897'"))
+                    .isEqualTo(1);
+            assertThat(store.rowCounts()).containsOnlyKeys("VigilDeadLetter", "AZFWIdpsSignature");
+        }
+        try (DuckDbStore store = open(StoreOptions.DEFAULT)) {
+            assertThat(store.isMaterialized("AZFWIdpsSignature")).isTrue();
+            assertThat(store.isMaterialized("Syslog")).isFalse();
+            assertThat(store.rowCounts()).containsEntry("AZFWIdpsSignature", 1L);
+        }
+    }
+
+    private static List<String> duckDbTables(DuckDbStore store) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = store.newQueryConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
+    }
+
     @Test
     void missingTimeGeneratedBecomesTheIngestionTimeAndTenantIdTheWorkspace() throws Exception {
         try (DuckDbStore store = open(StoreOptions.DEFAULT.withTenantId("0b8e0c36-5f4a-4b0e-9f59-1b0fa2b5c001"))) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.engine.CompiledQuery;
 import io.vigil.plan.PlanPrinter;
+import io.vigil.spi.TableCatalog;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,8 @@ class KqlSqlGoldenTest {
     @BeforeAll
     static void open() {
         store = QueryFixtures.openStore(dataDir);
+        // the goldens show the SQL over stored tables; a table never written would read as an empty relation
+        TableCatalog.BUILT_IN_TABLES.forEach(store::materialize);
         service = new QueryService(store, QueryFixtures.CLOCK, QueryService.DEFAULT_TIMEOUT, 1000);
     }
 

@@ -17,6 +17,7 @@ import io.vigil.spi.Dynamic;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
+import io.vigil.spi.TableSchema;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,7 +119,22 @@ public final class AzureResourceLogFormat implements LogFormat, AzureRecordMappe
             finish(row, sink);
             return;
         }
-        AzureRow row = new AzureRow(context.catalog().require(TABLE));
+        TableSchema known = context.catalog().require(TABLE);
+        AzureRow row = diagnosticsRow(known, record, time);
+        // properties without a column get one on first sight (Azure's diagnostics mode), up to 500 columns
+        Optional<TableSchema> extended = DiagnosticsColumns.extend(known, row.extras());
+        if (extended.isPresent()) {
+            row = diagnosticsRow(extended.get(), record, time);
+        }
+        if (!row.extras().isEmpty()) {
+            row.set("AdditionalFields", new Dynamic(row.extras().toString()));
+        }
+        finish(row, sink);
+    }
+
+    /** The AzureDiagnostics row of a record, mapped onto {@code table}'s columns; the rest in its extras. */
+    private static AzureRow diagnosticsRow(TableSchema table, ObjectNode record, Instant time) {
+        AzureRow row = new AzureRow(table);
         row.set("TimeGenerated", time);
         Iterator<Map.Entry<String, JsonNode>> fields = record.fields();
         while (fields.hasNext()) {
@@ -151,10 +167,7 @@ public final class AzureResourceLogFormat implements LogFormat, AzureRecordMappe
             }
         }
         row.set("SourceSystem", "Azure");
-        if (!row.extras().isEmpty()) {
-            row.set("AdditionalFields", new Dynamic(row.extras().toString()));
-        }
-        finish(row, sink);
+        return row;
     }
 
     private static void finish(AzureRow row, RecordSink sink) {

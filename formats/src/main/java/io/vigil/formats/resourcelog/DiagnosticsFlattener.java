@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * learn.microsoft.com/azure/azure-monitor/reference/tables/azurediagnostics, and "Azure resource logs
  * - Azure diagnostics mode", learn.microsoft.com/azure/azure-monitor/platform/resource-logs). Only the
  * columns the table has are filled; a field with no matching column is kept in the row's extras, which
- * become {@code AdditionalFields} (Azure's place for fields beyond its 500-column limit).
+ * become {@code AdditionalFields} (Azure's place for fields beyond its 500-column limit); {@link
+ * DiagnosticsColumns} adds the columns a record needs before it is mapped.
  */
 final class DiagnosticsFlattener {
     private static final Pattern GUID =
@@ -53,23 +54,35 @@ final class DiagnosticsFlattener {
 
     /** The column a scalar (or array) goes to, chosen by the value's type; false when the table has none. */
     private static boolean place(String name, JsonNode value, AzureRow row) {
-        if (value.isBoolean()) {
-            return tryColumn(name + "_b", value, row) || tryColumn(name + "_s", value, row);
-        }
-        if (value.isNumber()) {
-            return tryColumn(name + "_d", value, row) || tryColumn(name + "_s", value, row);
-        }
-        if (value.isArray()) {
-            return tryColumn(name + "_s", value, row);
-        }
-        String text = value.asText();
-        if (GUID.matcher(text).matches() && tryColumn(name + "_g", value, row)) {
-            return true;
-        }
-        if (DATETIME.matcher(text).matches() && Timestamps.parse(text) != null && tryColumn(name + "_t", value, row)) {
+        String preferred = name + suffix(value);
+        if (!preferred.endsWith("_s") && tryColumn(preferred, value, row)) {
             return true;
         }
         return tryColumn(name + "_s", value, row);
+    }
+
+    /**
+     * Azure's type suffix of a scalar (or array) value: {@code _b} bool, {@code _d} number, {@code _g} a GUID's
+     * text, {@code _t} a datetime's text, {@code _s} anything else (arrays as their JSON text).
+     */
+    static String suffix(JsonNode value) {
+        if (value.isBoolean()) {
+            return "_b";
+        }
+        if (value.isNumber()) {
+            return "_d";
+        }
+        if (value.isArray()) {
+            return "_s";
+        }
+        String text = value.asText();
+        if (GUID.matcher(text).matches()) {
+            return "_g";
+        }
+        if (DATETIME.matcher(text).matches() && Timestamps.parse(text) != null) {
+            return "_t";
+        }
+        return "_s";
     }
 
     private static boolean tryColumn(String column, JsonNode value, AzureRow row) {

@@ -532,6 +532,10 @@ public final class Binder {
             physical.add(table.ingestionTimeColumn().get());
         }
         PlanNode scan = new PlanNode.TableScan(table.schema().name(), columns, physical);
+        if (!table.materialized()) {
+            // the store creates a table at its first write: until then it exists, with its columns, and is empty
+            return new PlanNode.Values(columns, List.of());
+        }
         int time = table.schema().indexOf("TimeGenerated");
         if (options.timeRange().isEmpty()
                 || time < 0
