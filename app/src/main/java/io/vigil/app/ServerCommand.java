@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.ui.UiAssets;
 import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.syslog.SyslogListener;
 import io.vigil.ingest.syslog.SyslogListeners;
@@ -80,6 +81,7 @@ final class ServerCommand implements Callable<Integer> {
             String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
                     + runtime.workspace().workspaceId() + ")");
+            System.out.println("vigil: web UI at " + url + UiAssets.PREFIX + " (sign in with an API key)");
             for (SyslogListener listener : running.listeners().listeners()) {
                 System.out.println("vigil: " + listener.transport().input() + " listening on " + bind + ":"
                         + listener.port() + " (" + listener.transport().description() + "; "

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
 import io.vigil.app.query.QueryService;
+import io.vigil.app.ui.ConsoleApi;
+import io.vigil.app.ui.UiAssets;
 import io.vigil.engine.QueryLimits;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
@@ -110,8 +112,14 @@ public final class VigilServer implements AutoCloseable {
         sources.register("data_collector", "", "HTTP Data Collector API, POST /api/logs");
         sources.register("appinsights", "", "Application Insights, POST /v2/track and /v2.1/track");
         sources.register("logs_ingestion", "", "Logs Ingestion API, POST /dataCollectionRules/{id}/streams/{stream}");
-        server.setHandler(
-                new Routes(store, keys, metrics, new QueryApi(queries, store.workspaceId()), sources, httpLimits));
+        server.setHandler(new Routes(
+                store,
+                keys,
+                metrics,
+                new QueryApi(queries, store.workspaceId()),
+                new ConsoleApi(queries.engine(), store, keys),
+                sources,
+                httpLimits));
     }
 
     /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
@@ -171,6 +179,8 @@ public final class VigilServer implements AutoCloseable {
         private final ApiKeys keys;
         private final Metrics metrics;
         private final QueryApi queryApi;
+        private final ConsoleApi consoleApi;
+        private final UiAssets uiAssets = new UiAssets();
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
         private final AuthFailureLog authFailures = new AuthFailureLog(Clock.systemUTC());
@@ -180,9 +190,11 @@ public final class VigilServer implements AutoCloseable {
                 ApiKeys keys,
                 Metrics metrics,
                 QueryApi queryApi,
+                ConsoleApi consoleApi,
                 SourceHealth sources,
                 HttpLimits httpLimits) {
             this.sources = sources;
+            this.consoleApi = consoleApi;
             this.store = store;
             this.keys = keys;
             this.metrics = metrics;
@@ -195,6 +207,11 @@ public final class VigilServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
+            UiAssets.securityHeaders(response.getHeaders());
+            if (UiAssets.handles(path) && (method.equals("GET") || method.equals("HEAD"))) {
+                // the UI's files hold no data and must load before the user can sign in
+                return ui(path, response, callback);
+            }
             if (path.equals("/health")) {
                 return health(response, callback);
             }
@@ -225,6 +242,11 @@ public final class VigilServer implements AutoCloseable {
                 count("sources", 200);
                 return json(response, callback, 200, sourcesBody());
             }
+            if (ConsoleApi.handles(method, path)) {
+                ConsoleApi.Reply reply = consoleApi.handle(request, principal.get());
+                count("console", reply.status());
+                return json(response, callback, reply.status(), reply.body());
+            }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
                 QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
                 count("query", reply.status());
@@ -240,6 +262,32 @@ public final class VigilServer implements AutoCloseable {
                     HttpStatus.NOT_FOUND_404,
                     "PathNotFoundError",
                     "The requested path does not exist: " + method + " " + path);
+        }
+
+        private boolean ui(String path, Response response, Callback callback) {
+            if (!path.startsWith(UiAssets.PREFIX)) {
+                count("ui", HttpStatus.FOUND_302);
+                response.setStatus(HttpStatus.FOUND_302);
+                response.getHeaders().put(HttpHeader.LOCATION, UiAssets.PREFIX);
+                callback.succeeded();
+                return true;
+            }
+            Optional<UiAssets.Asset> asset = uiAssets.find(path);
+            if (asset.isEmpty()) {
+                return error(
+                        response,
+                        callback,
+                        HttpStatus.NOT_FOUND_404,
+                        "PathNotFoundError",
+                        "The web UI has no file " + path);
+            }
+            count("ui", 200);
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.get().contentType());
+            response.getHeaders().put("Content-Security-Policy", asset.get().contentSecurityPolicy());
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.write(true, java.nio.ByteBuffer.wrap(asset.get().bytes()), callback);
+            return true;
         }
 
         private ObjectNode sourcesBody() {
