@@ -168,7 +168,7 @@ public final class DuckDbStore implements EventStore {
     private static void applyResources(Statement statement, DuckDbResources resources, Path dataDir)
             throws SQLException, IOException {
         Path temp = resources.tempDirectory().orElse(dataDir.resolve(TEMP_DIRECTORY));
-        Files.createDirectories(temp);
+        DataFolder.createPrivateDirectories(temp);
         statement.execute("SET GLOBAL memory_limit = '" + resources.memoryLimitBytes() + "B'");
         statement.execute("SET GLOBAL temp_directory = "
                 + SqlNames.quoteLiteral(temp.toAbsolutePath().toString()));
