@@ -133,6 +133,12 @@ class WebUiBrowserTest {
         assertThat(page.evaluate("() => JSON.stringify(localStorage)").toString())
                 .doesNotContain(fixture.adminKey);
         screenshot("signed-in");
+        // the theme switch flips between light and dark, and the choice (not the key) is remembered
+        Object before = page.evaluate("() => document.documentElement.dataset.theme");
+        page.getByLabel("Switch between light and dark theme").click();
+        Object after = page.evaluate("() => document.documentElement.dataset.theme");
+        assertThat(List.of(before, after)).containsExactlyInAnyOrder("light", "dark");
+        assertThat(page.evaluate("() => localStorage.getItem('vigil.theme')")).isEqualTo(after);
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out"))
                 .click();
