@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.ui.UiAssets;
 import io.vigil.generator.DemoGenerator;
 import io.vigil.generator.GenerationSummary;
 import io.vigil.generator.GeneratorOptions;
@@ -100,6 +101,9 @@ final class DemoCommand implements Callable<Integer> {
         String endpoint = scheme + "://" + bind + ":" + port + "/v1/workspaces/"
                 + runtime.workspace().workspaceId() + "/query";
         Path key = runtime.workspace().secretsDir().resolve("admin.key");
+        System.out.println();
+        System.out.println("Open the web UI at " + scheme + "://" + bind + ":" + port + UiAssets.PREFIX
+                + " and sign in with the admin API key in " + key + ".");
         System.out.println();
         System.out.println("KQL to try (the attack story in docs/demo.md), once the server below is up:");
         for (String query : STORY_QUERIES) {

@@ -1,6 +1,7 @@
 package io.vigil.app;
 
 import io.vigil.app.http.ApiKeys;
+import io.vigil.app.ui.UiAssets;
 import io.vigil.detect.library.RuleLibrary;
 import io.vigil.detect.schedule.DetectionService;
 import io.vigil.ingest.syslog.SyslogListener;
@@ -62,6 +63,7 @@ final class ServerCommand implements Callable<Integer> {
             String url = server.scheme() + "://" + bind + ":" + server.port();
             System.out.println("vigil: listening on " + url + " (workspace "
                     + runtime.workspace().workspaceId() + ")");
+            System.out.println("vigil: web UI at " + url + UiAssets.PREFIX + " (sign in with an API key)");
             for (SyslogListener listener : running.listeners().listeners()) {
                 System.out.println("vigil: " + listener.transport().input() + " listening on " + bind + ":"
                         + listener.port() + " (" + listener.transport().description() + "; "

@@ -11,6 +11,8 @@ import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
 import io.vigil.app.query.QueryService;
+import io.vigil.app.ui.ConsoleApi;
+import io.vigil.app.ui.UiAssets;
 import io.vigil.engine.QueryLimits;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
@@ -137,7 +139,12 @@ public final class VigilServer implements AutoCloseable {
         sources.register("appinsights", "", "Application Insights, POST /v2/track and /v2.1/track");
         sources.register("logs_ingestion", "", "Logs Ingestion API, POST /dataCollectionRules/{id}/streams/{stream}");
         server.setHandler(new Routes(
-                options.runtime, options.keys, new QueryApi(queries, store.workspaceId()), sources, httpLimits));
+                options.runtime,
+                options.keys,
+                new QueryApi(queries, store.workspaceId()),
+                new ConsoleApi(queries.engine(), store, options.keys),
+                sources,
+                httpLimits));
     }
 
     /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
@@ -197,12 +204,21 @@ public final class VigilServer implements AutoCloseable {
         private final ApiKeys keys;
         private final Metrics metrics;
         private final QueryApi queryApi;
+        private final ConsoleApi consoleApi;
+        private final UiAssets uiAssets = new UiAssets();
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
         private final AuthFailureLog authFailures = new AuthFailureLog(Clock.systemUTC());
 
-        Routes(VigilRuntime runtime, ApiKeys keys, QueryApi queryApi, SourceHealth sources, HttpLimits httpLimits) {
+        Routes(
+                VigilRuntime runtime,
+                ApiKeys keys,
+                QueryApi queryApi,
+                ConsoleApi consoleApi,
+                SourceHealth sources,
+                HttpLimits httpLimits) {
             this.sources = sources;
+            this.consoleApi = consoleApi;
             this.store = runtime.store();
             this.keys = keys;
             this.metrics = runtime.metrics();
@@ -215,6 +231,11 @@ public final class VigilServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
+            UiAssets.securityHeaders(response.getHeaders());
+            if (UiAssets.handles(path) && (method.equals("GET") || method.equals("HEAD"))) {
+                // the UI's files hold no data and must load before the user can sign in
+                return ui(path, response, callback);
+            }
             if (path.equals("/health")) {
                 return health(response, callback);
             }
@@ -245,6 +266,11 @@ public final class VigilServer implements AutoCloseable {
                 count("sources", 200);
                 return json(response, callback, 200, sourcesBody());
             }
+            if (ConsoleApi.handles(method, path)) {
+                ConsoleApi.Reply reply = consoleApi.handle(request, principal.get());
+                count("console", reply.status());
+                return json(response, callback, reply.status(), reply.body());
+            }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
                 QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
                 count("query", reply.status());
@@ -260,6 +286,32 @@ public final class VigilServer implements AutoCloseable {
                     HttpStatus.NOT_FOUND_404,
                     "PathNotFoundError",
                     "The requested path does not exist: " + method + " " + path);
+        }
+
+        private boolean ui(String path, Response response, Callback callback) {
+            if (!path.startsWith(UiAssets.PREFIX)) {
+                count("ui", HttpStatus.FOUND_302);
+                response.setStatus(HttpStatus.FOUND_302);
+                response.getHeaders().put(HttpHeader.LOCATION, UiAssets.PREFIX);
+                callback.succeeded();
+                return true;
+            }
+            Optional<UiAssets.Asset> asset = uiAssets.find(path);
+            if (asset.isEmpty()) {
+                return error(
+                        response,
+                        callback,
+                        HttpStatus.NOT_FOUND_404,
+                        "PathNotFoundError",
+                        "The web UI has no file " + path);
+            }
+            count("ui", 200);
+            response.setStatus(200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.get().contentType());
+            response.getHeaders().put("Content-Security-Policy", asset.get().contentSecurityPolicy());
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.write(true, java.nio.ByteBuffer.wrap(asset.get().bytes()), callback);
+            return true;
         }
 
         private ObjectNode sourcesBody() {

@@ -35,10 +35,33 @@ class ModuleArrowsTest {
 
     /** Modules each module's main code must never reach. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.ofEntries(
-            Map.entry("spi", Set.of("plan", "kql", "sql", "store", "formats", "ingest", "engine", "integrity",
-                    "forward", "detect", "app")),
-            Map.entry("plan", Set.of("kql", "sql", "store", "formats", "ingest", "engine", "integrity", "forward",
-                    "detect", "app")),
+            Map.entry(
+                    "spi",
+                    Set.of(
+                            "plan",
+                            "kql",
+                            "sql",
+                            "store",
+                            "formats",
+                            "ingest",
+                            "engine",
+                            "integrity",
+                            "forward",
+                            "detect",
+                            "app")),
+            Map.entry(
+                    "plan",
+                    Set.of(
+                            "kql",
+                            "sql",
+                            "store",
+                            "formats",
+                            "ingest",
+                            "engine",
+                            "integrity",
+                            "forward",
+                            "detect",
+                            "app")),
             Map.entry("kql", Set.of("store", "ingest", "engine", "integrity", "forward", "detect", "app")),
             Map.entry("sql", Set.of("kql", "store", "ingest", "engine", "integrity", "forward", "detect", "app")),
             Map.entry("formats", Set.of("store", "ingest", "engine", "integrity", "forward", "detect", "app")),

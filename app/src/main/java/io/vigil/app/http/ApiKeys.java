@@ -169,6 +169,12 @@ public final class ApiKeys {
         return createdAdminKey;
     }
 
+    /** Every principal with a key now, in the order of the keys file (no key material). */
+    public List<Principal> principals() {
+        reloadIfChanged();
+        return entries.stream().map(Entry::principal).toList();
+    }
+
     /** The principal a presented key belongs to (constant-time comparison of hashes). */
     public Optional<Principal> authenticate(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {
