@@ -69,7 +69,7 @@ class FeedOptionsTest {
                     "{\"TimeGenerated\":\"2026-11-25T10:00:00Z\",\"Type\":\"Heartbeat\",\"Computer\":\"a\"}\n",
                     UTF_8);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (runtime.store().rowCounts().get("Heartbeat") == 0) {
+            while (runtime.store().rowCounts().getOrDefault("Heartbeat", 0L) == 0) {
                 assertThat(System.nanoTime())
                         .as("waiting for the watched file's row")
                         .isLessThan(deadline);

@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.formats.LogFormats;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
+import io.vigil.testing.RowCounts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,11 +125,8 @@ class ImportCrashTest {
     }
 
     static long count(DuckDbStore store, String sql) throws Exception {
-        try (Connection connection = store.newQueryConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
+        try (Connection connection = store.newQueryConnection()) {
+            return RowCounts.count(connection, sql);
         }
     }
 }

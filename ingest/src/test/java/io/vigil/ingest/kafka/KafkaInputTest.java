@@ -10,11 +10,10 @@ import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.store.StoreWriterGate;
 import io.vigil.store.WriterConfig;
+import io.vigil.testing.RowCounts;
 import io.vigil.testing.TestingClock;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -282,11 +281,8 @@ class KafkaInputTest {
     }
 
     private static long count(DuckDbStore store, String sql) throws Exception {
-        try (Connection connection = store.newQueryConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
+        try (Connection connection = store.newQueryConnection()) {
+            return RowCounts.count(connection, sql);
         }
     }
 

@@ -8,6 +8,7 @@ import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
+import io.vigil.testing.RowCounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,8 +102,11 @@ final class SyslogTestPeers {
     }
 
     static long count(DuckDbStore store, String sql) {
-        List<Map<String, Object>> rows = query(store, sql);
-        return ((Number) rows.get(0).values().iterator().next()).longValue();
+        try (Connection connection = store.newQueryConnection()) {
+            return RowCounts.count(connection, sql);
+        } catch (SQLException e) {
+            throw new AssertionError(sql, e);
+        }
     }
 
     static List<Map<String, Object>> query(DuckDbStore store, String sql) {

@@ -8,13 +8,12 @@ import io.vigil.ingest.IngestPipeline;
 import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
+import io.vigil.testing.RowCounts;
 import io.vigil.testing.TestingClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -140,11 +139,8 @@ class FolderWatcherTest {
     }
 
     private static long count(DuckDbStore store, String sql) throws Exception {
-        try (Connection connection = store.newQueryConnection();
-                Statement statement = connection.createStatement();
-                ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
+        try (Connection connection = store.newQueryConnection()) {
+            return RowCounts.count(connection, sql);
         }
     }
 
