@@ -496,6 +496,13 @@ public enum ScalarFunction {
             ResultRule.FIXED,
             "Bag of Scheme, Host, Port, Path, Username, Password, Query Parameters and Fragment of a URL",
             ParameterType.STRING),
+    PARSE_PATH(
+            "parse_path",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "Bag of Scheme, RootPath, DirectoryPath, DirectoryName, Filename, Extension and AlternateDataStreamName"
+                    + " of a file path",
+            ParameterType.STRING),
     PARSE_URL_QUERY(
             "parse_url_query",
             ColumnType.DYNAMIC,

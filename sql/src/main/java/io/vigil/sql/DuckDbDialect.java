@@ -301,6 +301,7 @@ public final class DuckDbDialect implements SqlDialect {
                         arguments.get(0));
             case ARRAY_SLICE -> arraySlice(arguments);
             case PARSE_URL -> parseUrl(arguments.get(0));
+            case PARSE_PATH -> parsePath(arguments.get(0));
             case PARSE_URL_QUERY ->
                 SqlCall.of("json_object", SqlLiteral.ofString("Query Parameters"), queryParameters(arguments.get(0)));
             case IPV4_COMPARE -> ipv4Compare(arguments.get(0), arguments.get(1), arguments.get(2));
@@ -608,6 +609,42 @@ public final class DuckDbDialect implements SqlDialect {
                         queryParameters(urlPart(url, 4)),
                         SqlLiteral.ofString("Fragment"),
                         urlPart(url, 5)));
+    }
+
+    private static SqlExpression regexpPart(SqlExpression text, String pattern) {
+        return SqlCall.of("regexp_extract", text, SqlLiteral.ofString(pattern), SqlLiteral.of(1L));
+    }
+
+    /**
+     * parse_path (parse-path-function): an optional scheme:// is cut off first; what follows the last slash or
+     * backslash is the file name, split at its first ':' into Filename and AlternateDataStreamName (a drive's ':'
+     * comes before the first separator, so it never falls there); what precedes it is the DirectoryPath, whose last
+     * segment is the DirectoryName; RootPath is the drive letter, also after a long-path prefix; every part
+     * missing is "".
+     */
+    private static SqlExpression parsePath(SqlExpression path) {
+        SqlExpression rest = SqlCall.of(
+                "regexp_replace", path, SqlLiteral.ofString("^[A-Za-z][A-Za-z0-9+.-]*://"), SqlLiteral.ofString(""));
+        SqlExpression directory = regexpPart(rest, "^(.*)[\\\\/][^\\\\/]*$");
+        SqlExpression lastPart = regexpPart(rest, "([^\\\\/]*)$");
+        SqlExpression filename = regexpPart(lastPart, "^([^:]*)");
+        return new SqlCall(
+                "json_object",
+                List.of(
+                        SqlLiteral.ofString("Scheme"),
+                        regexpPart(path, "^([A-Za-z][A-Za-z0-9+.-]*)://"),
+                        SqlLiteral.ofString("RootPath"),
+                        regexpPart(rest, "^(?:\\\\\\\\[?.]\\\\)?([A-Za-z]:)"),
+                        SqlLiteral.ofString("DirectoryPath"),
+                        directory,
+                        SqlLiteral.ofString("DirectoryName"),
+                        regexpPart(directory, "([^\\\\/]*)$"),
+                        SqlLiteral.ofString("Filename"),
+                        filename,
+                        SqlLiteral.ofString("Extension"),
+                        regexpPart(filename, "\\.([^.]*)$"),
+                        SqlLiteral.ofString("AlternateDataStreamName"),
+                        regexpPart(lastPart, "^[^:]*:(.*)$")));
     }
 
     /**

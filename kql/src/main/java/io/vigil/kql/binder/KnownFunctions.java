@@ -99,7 +99,6 @@ final class KnownFunctions {
             "parse_csv",
             "parse_ipv4",
             "parse_ipv4_mask",
-            "parse_path",
             "parse_url",
             "parse_urlquery",
             "parse_user_agent",

@@ -47,6 +47,10 @@ final class MoreFunctions {
                 access.arity(call, 1, 1);
                 yield new Call(ScalarFunction.PARSE_URL, List.of(string(call, 0)), ColumnType.DYNAMIC);
             }
+            case "parse_path" -> {
+                access.arity(call, 1, 1);
+                yield new Call(ScalarFunction.PARSE_PATH, List.of(string(call, 0)), ColumnType.DYNAMIC);
+            }
             case "parse_urlquery", "parseurlquery" -> {
                 access.arity(call, 1, 1);
                 yield new Call(ScalarFunction.PARSE_URL_QUERY, List.of(string(call, 0)), ColumnType.DYNAMIC);
