@@ -621,6 +621,27 @@ public enum ScalarFunction {
             ParameterType.LONG,
             ParameterType.STRING,
             ParameterType.REAL),
+    HASH_XXHASH64_TEXT(
+            "hash",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "xxHash64 of the UTF-8 text as a long, or its unsigned value modulo the second argument when not null",
+            ParameterType.STRING,
+            ParameterType.LONG),
+    HASH_XXHASH64_LONG(
+            "hash_of_long",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "xxHash64 of the eight little-endian bytes of a long, like HASH_XXHASH64_TEXT",
+            ParameterType.LONG,
+            ParameterType.LONG),
+    HASH_XXHASH64_DATETIME(
+            "hash_of_datetime",
+            ColumnType.LONG,
+            ResultRule.FIXED,
+            "xxHash64 of the eight little-endian bytes of a datetime's .NET ticks, like HASH_XXHASH64_TEXT",
+            ParameterType.DATETIME,
+            ParameterType.LONG),
     HASH_SHA256(
             "hash_sha256",
             ColumnType.STRING,

@@ -147,7 +147,10 @@ public final class DuckDbDialect implements SqlDialect {
                     ARRAY_INDEX_OF,
                     TRANSLATE,
                     BASE64_DECODE_TO_STRING -> DuckDbMoreFunctions.call(function, arguments);
-            case HASH_SHA256,
+            case HASH_XXHASH64_TEXT,
+                    HASH_XXHASH64_LONG,
+                    HASH_XXHASH64_DATETIME,
+                    HASH_SHA256,
                     HASH_MD5,
                     BASE64_ENCODE_TO_STRING,
                     REVERSE,

@@ -42,6 +42,10 @@ final class DuckDbEncodingAndSetFunctions {
 
     static SqlExpression call(ScalarFunction function, List<SqlExpression> arguments) {
         return switch (function) {
+            case HASH_XXHASH64_TEXT -> xxhash64(SqlCall.of("vigil_xxhash64_text", arguments.get(0)), arguments.get(1));
+            case HASH_XXHASH64_LONG -> xxhash64(SqlCall.of("vigil_xxhash64_long", arguments.get(0)), arguments.get(1));
+            case HASH_XXHASH64_DATETIME ->
+                xxhash64(SqlCall.of("vigil_xxhash64_long", ticks(arguments.get(0))), arguments.get(1));
             case HASH_SHA256 -> SqlCall.of("sha256", arguments.get(0));
             case HASH_MD5 -> SqlCall.of("md5", arguments.get(0));
             case BASE64_ENCODE_TO_STRING -> SqlCall.of("to_base64", SqlCall.of("encode", arguments.get(0)));
@@ -101,6 +105,43 @@ final class DuckDbEncodingAndSetFunctions {
                                 true));
             default -> throw new IllegalArgumentException("not one of these functions: " + function);
         };
+    }
+
+    /** .NET ticks (100 ns since 0001-01-01) of a timestamp, which keeps microseconds. */
+    private static SqlExpression ticks(SqlExpression timestamp) {
+        return new SqlBinary(
+                "+",
+                new SqlBinary("*", SqlCall.of("epoch_us", timestamp), SqlLiteral.of(10L)),
+                SqlLiteral.of(621_355_968_000_000_000L));
+    }
+
+    /**
+     * The UDF's unsigned hash (decimal text) as Kusto's signed long, or its unsigned remainder by mod when mod is
+     * not null (the page: "between 0 and mod - 1"); a mod of 0 or less gives null.
+     */
+    private static SqlExpression xxhash64(SqlExpression unsignedText, SqlExpression mod) {
+        SqlExpression unsigned = new SqlCast(unsignedText, "HUGEINT", false);
+        SqlExpression signed = new SqlCast(
+                new SqlCase(
+                        List.of(new SqlWhen(
+                                new SqlBinary(
+                                        ">=",
+                                        unsigned,
+                                        new SqlCast(SqlLiteral.ofString("9223372036854775808"), "HUGEINT", false)),
+                                new SqlBinary(
+                                        "-",
+                                        unsigned,
+                                        new SqlCast(SqlLiteral.ofString("18446744073709551616"), "HUGEINT", false)))),
+                        Optional.of(unsigned)),
+                "BIGINT",
+                false);
+        return new SqlCase(
+                List.of(
+                        new SqlWhen(new SqlUnary("IS NULL", mod, true), signed),
+                        new SqlWhen(
+                                new SqlBinary(">", mod, SqlLiteral.of(0L)),
+                                new SqlCast(new SqlBinary("%", unsigned, mod), "BIGINT", false))),
+                Optional.empty());
     }
 
     /**

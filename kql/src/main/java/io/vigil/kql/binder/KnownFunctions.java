@@ -62,7 +62,6 @@ final class KnownFunctions {
             "gettype",
             "getmonth",
             "getyear",
-            "hash",
             "hash_sha256",
             "hash_md5",
             "hash_sha1",
