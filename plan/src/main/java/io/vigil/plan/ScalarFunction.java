@@ -642,6 +642,12 @@ public enum ScalarFunction {
             "xxHash64 of the eight little-endian bytes of a datetime's .NET ticks, like HASH_XXHASH64_TEXT",
             ParameterType.DATETIME,
             ParameterType.LONG),
+    HASH_SHA1(
+            "hash_sha1",
+            ColumnType.STRING,
+            ResultRule.FIXED,
+            "SHA-1 of the UTF-8 text, lower-case hex",
+            ParameterType.STRING),
     HASH_SHA256(
             "hash_sha256",
             ColumnType.STRING,

@@ -150,6 +150,7 @@ public final class DuckDbDialect implements SqlDialect {
             case HASH_XXHASH64_TEXT,
                     HASH_XXHASH64_LONG,
                     HASH_XXHASH64_DATETIME,
+                    HASH_SHA1,
                     HASH_SHA256,
                     HASH_MD5,
                     BASE64_ENCODE_TO_STRING,

@@ -46,6 +46,7 @@ final class DuckDbEncodingAndSetFunctions {
             case HASH_XXHASH64_LONG -> xxhash64(SqlCall.of("vigil_xxhash64_long", arguments.get(0)), arguments.get(1));
             case HASH_XXHASH64_DATETIME ->
                 xxhash64(SqlCall.of("vigil_xxhash64_long", ticks(arguments.get(0))), arguments.get(1));
+            case HASH_SHA1 -> SqlCall.of("sha1", arguments.get(0));
             case HASH_SHA256 -> SqlCall.of("sha256", arguments.get(0));
             case HASH_MD5 -> SqlCall.of("md5", arguments.get(0));
             case BASE64_ENCODE_TO_STRING -> SqlCall.of("to_base64", SqlCall.of("encode", arguments.get(0)));

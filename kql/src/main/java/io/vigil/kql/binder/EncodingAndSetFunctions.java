@@ -33,7 +33,8 @@ final class EncodingAndSetFunctions {
     /** The bound call, or empty when the name is not one of these functions. */
     Optional<ScalarExpression> bind(Expression.FunctionCall call) {
         ScalarExpression bound = switch (call.name()) {
-            case "hash" -> hash(call);
+            case "hash", "hash_xxhash64" -> hash(call);
+            case "hash_sha1" -> stringFunction(call, ScalarFunction.HASH_SHA1);
             case "hash_sha256" -> stringFunction(call, ScalarFunction.HASH_SHA256);
             case "hash_md5" -> stringFunction(call, ScalarFunction.HASH_MD5);
             case "base64_encode_tostring", "base64_encodestring" ->
@@ -151,7 +152,7 @@ final class EncodingAndSetFunctions {
     }
 
     /**
-     * hash(source [, mod]) is xxHash64 (hash-function). The page's examples pin the input bytes down for strings
+     * hash(source [, mod]) and hash_xxhash64 are xxHash64 (hash-function, hash-xxhash64-function). The page's examples pin the input bytes down for strings
      * (UTF-8) and datetimes (the 8 little-endian bytes of .NET ticks); a long is taken as those 8 bytes too. For
      * other types the bytes Kusto hashes are not documented, so they are refused rather than answered differently.
      */

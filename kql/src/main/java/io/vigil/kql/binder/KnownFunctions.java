@@ -64,7 +64,6 @@ final class KnownFunctions {
             "getyear",
             "hash_sha256",
             "hash_md5",
-            "hash_sha1",
             "hourofday",
             "indexof",
             "indexof_regex",

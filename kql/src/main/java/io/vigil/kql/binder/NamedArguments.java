@@ -35,6 +35,7 @@ final class NamedArguments {
             Map.entry("ipv4_is_match", List.of("ip1", "ip2", "prefix")),
             Map.entry("ipv4_compare", List.of("ip1", "ip2", "prefix")),
             Map.entry("hash", List.of("source", "mod")),
+            Map.entry("hash_xxhash64", List.of("source", "mod")),
             Map.entry("datetime_add", List.of("period", "amount", "datetime")),
             Map.entry("datetime_diff", List.of("period", "datetime1", "datetime2")));
 
