@@ -95,7 +95,7 @@ class BinderDiagnosticsTest {
                         "datatable(Name:string, d:dynamic) ['x', dynamic({})] | evaluate bag_unpack(d) : (*, Name:string)",
                         DiagnosticCode.COLUMN_CONFLICT)
                 .code());
-        covered.add(first("print hash_sha1('a')", DiagnosticCode.UNSUPPORTED_FUNCTION)
+        covered.add(first("print hash_many('a', 'b')", DiagnosticCode.UNSUPPORTED_FUNCTION)
                 .code());
         covered.add(first("SigninLogs | mv-apply s = Status on (distinct s)", DiagnosticCode.UNSUPPORTED_FEATURE)
                 .code());
