@@ -35,12 +35,15 @@ public final class StoreFunctions {
         }
         text(connection, "vigil_geo_info_from_ip_address", geo);
         // unsigned decimal text: the SQL turns it into Kusto's signed long or its remainder by hash()'s mod
-        text(connection, "vigil_xxhash64_text", text -> Long.toUnsignedString(XxHash64.ofText(text)));
+        text(
+                connection,
+                "vigil_xxhash64_text",
+                text -> text == null ? null : Long.toUnsignedString(XxHash64.ofText(text)));
         try (var builder = DuckDBFunctions.scalarFunction()) {
             builder.withName("vigil_xxhash64_long")
                     .withParameter(Long.class)
                     .withReturnType(String.class)
-                    .withFunction((Long value) -> Long.toUnsignedString(XxHash64.ofLong(value)))
+                    .withFunction((Long value) -> value == null ? null : Long.toUnsignedString(XxHash64.ofLong(value)))
                     .register(connection);
         }
     }
