@@ -16,13 +16,19 @@ import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.schedule.AlertSink;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
+import io.vigil.engine.QueryParameters;
+import io.vigil.engine.QueryResult;
+import io.vigil.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
@@ -78,6 +84,10 @@ public final class SecurityInsightsApi {
             throws IOException, InterruptedException {
         String method = request.getMethod();
         String[] parts = resource.isEmpty() ? new String[0] : resource.split("/", -1);
+        if (method.equals("POST") && parts.length == 3 && parts[0].equals("incidents") && parts[2].equals("alerts")) {
+            // Sentinel lists an incident's alerts with POST, but it is a read
+            return incidentAlerts(parts[1], armPrefix);
+        }
         if (!method.equals("GET")) {
             Reply notRead = requireWriter(method, parts, principal);
             if (notRead != null) {
@@ -249,6 +259,68 @@ public final class SecurityInsightsApi {
 
     private static Reply badRequest(String message) {
         return error(400, "BadRequest", message);
+    }
+
+    /** Sentinel's Incidents_ListAlerts: the SecurityAlert rows of the incident's AlertIds, in its alert shape. */
+    private Reply incidentAlerts(String id, String armPrefix) throws InterruptedException {
+        Optional<Incident> found = findIncident(id);
+        if (found.isEmpty()) {
+            return notFound("incident", id);
+        }
+        ArrayNode value = JSON.createArrayNode();
+        if (found.get().alertIds().isEmpty()) {
+            return list(value);
+        }
+        String ids = found.get().alertIds().stream().map(Json::quote).collect(Collectors.joining(", "));
+        QueryResult result = engine.execute(
+                "SecurityAlert | where SystemAlertId in (" + ids + ") | summarize arg_max(TimeGenerated, *) by"
+                        + " SystemAlertId | order by StartTime asc",
+                QueryParameters.at(clock.instant()),
+                QueryLimits.DEFAULT);
+        for (List<Object> values : result.rows()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int index = 0; index < result.columns().size(); index++) {
+                row.put(result.columns().get(index).name(), values.get(index));
+            }
+            value.add(alert(row, armPrefix));
+        }
+        return list(value);
+    }
+
+    private static ObjectNode alert(Map<String, Object> row, String armPrefix) {
+        String systemAlertId = String.valueOf(row.get("SystemAlertId"));
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", armPrefix + "entities/" + systemAlertId);
+        node.put("name", systemAlertId);
+        node.put("type", "Microsoft.SecurityInsights/Entities");
+        node.put("kind", "SecurityAlert");
+        ObjectNode properties = node.putObject("properties");
+        properties.put("systemAlertId", systemAlertId);
+        properties.put("alertDisplayName", string(row, "AlertName"));
+        properties.put("friendlyName", string(row, "AlertName"));
+        properties.put("description", string(row, "Description"));
+        properties.put("severity", string(row, "AlertSeverity"));
+        properties.put("status", string(row, "Status"));
+        properties.put("alertType", string(row, "AlertType"));
+        properties.put("productName", string(row, "ProductName"));
+        properties.put("providerAlertId", string(row, "ProviderName"));
+        properties.put("compromisedEntity", string(row, "CompromisedEntity"));
+        properties.put("startTimeUtc", string(row, "StartTime"));
+        properties.put("endTimeUtc", string(row, "EndTime"));
+        properties.put("timeGenerated", string(row, "TimeGenerated"));
+        properties.put("alertLink", string(row, "AlertLink"));
+        ArrayNode tactics = properties.putArray("tactics");
+        for (String tactic : string(row, "Tactics").split(",")) {
+            if (!tactic.isBlank()) {
+                tactics.add(tactic.trim());
+            }
+        }
+        return node;
+    }
+
+    private static String string(Map<String, Object> row, String column) {
+        Object value = row.get(column);
+        return value == null ? "" : value.toString();
     }
 
     /** Rules are content (contributor); incidents are worked by responders. */

@@ -45,6 +45,11 @@ class SecurityInsightsApiTest {
                     triggerOperator: gt
                     triggerThreshold: 0
                     query: SecurityEvent | where EventID == 1102 | project TimeGenerated, Computer
+                    entityMappings:
+                      - entityType: Host
+                        fieldMappings:
+                          - identifier: HostName
+                            columnName: Computer
                     """)).rule();
 
     private final HttpClient http =
@@ -141,6 +146,18 @@ class SecurityInsightsApiTest {
                 assertThat(comments).hasSize(1);
                 assertThat(comments.get(0).path("properties").path("message").asText())
                         .isEqualTo("Some message");
+
+                // Incidents_ListAlerts is a POST, a read any role may do
+                HttpResponse<String> alerts =
+                        send("POST", base + ARM + "incidents/" + name + "/alerts" + API_VERSION, reader, "");
+                assertThat(alerts.statusCode()).isEqualTo(200);
+                JsonNode alert = JSON.readTree(alerts.body()).path("value").get(0);
+                assertThat(alert.path("kind").asText()).isEqualTo("SecurityAlert");
+                assertThat(alert.path("properties").path("alertDisplayName").asText())
+                        .isEqualTo("Audit log cleared");
+                assertThat(alert.path("properties").path("severity").asText()).isEqualTo("High");
+                assertThat(alert.path("properties").path("compromisedEntity").asText())
+                        .isEqualTo("dc01");
 
                 // every change is a new SecurityIncident row: the raised one, the update, the comment
                 String count = send(
