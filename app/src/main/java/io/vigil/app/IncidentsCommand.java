@@ -8,11 +8,9 @@ import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -166,25 +164,19 @@ final class IncidentsCommand {
                 }
             }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-                Optional<Incident> found = find(runtime, number);
-                if (found.isEmpty()) {
+                KqlEngine engine = KqlEngine.builder(runtime.store()).build();
+                Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+                        .update(
+                                number,
+                                new IncidentUpdate(newStatus, owner, classification, reason, Optional.empty(), comment),
+                                runtime.clock().instant(),
+                                "vigil incidents update");
+                if (updated.isEmpty()) {
                     System.err.println("vigil: no incident " + number);
                     return 2;
                 }
-                Instant now = runtime.clock().instant();
-                Incident updated = found.get()
-                        .update(
-                                new IncidentUpdate(newStatus, owner, classification, reason, Optional.empty(), comment),
-                                now);
-                runtime.store()
-                        .write(List.of(updated.toRow(
-                                runtime.store().catalog().require("SecurityIncident"),
-                                now,
-                                "vigil incidents update",
-                                runtime.store().workspaceId())))
-                        .get(2, TimeUnit.MINUTES);
                 System.out.println(
-                        "incident " + number + ": " + updated.status().sentinelName());
+                        "incident " + number + ": " + updated.get().status().sentinelName());
             }
             return 0;
         }

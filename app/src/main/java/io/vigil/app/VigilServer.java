@@ -143,6 +143,7 @@ public final class VigilServer implements AutoCloseable {
                 options.keys,
                 new QueryApi(queries, store.workspaceId()),
                 new ConsoleApi(queries.engine(), store, options.keys),
+                new SecurityInsightsApi(options.runtime, queries.engine()),
                 sources,
                 httpLimits));
     }
@@ -205,6 +206,7 @@ public final class VigilServer implements AutoCloseable {
         private final Metrics metrics;
         private final QueryApi queryApi;
         private final ConsoleApi consoleApi;
+        private final SecurityInsightsApi securityInsights;
         private final UiAssets uiAssets = new UiAssets();
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
@@ -215,10 +217,12 @@ public final class VigilServer implements AutoCloseable {
                 ApiKeys keys,
                 QueryApi queryApi,
                 ConsoleApi consoleApi,
+                SecurityInsightsApi securityInsights,
                 SourceHealth sources,
                 HttpLimits httpLimits) {
             this.sources = sources;
             this.consoleApi = consoleApi;
+            this.securityInsights = securityInsights;
             this.store = runtime.store();
             this.keys = keys;
             this.metrics = runtime.metrics();
@@ -271,6 +275,10 @@ public final class VigilServer implements AutoCloseable {
                 count("console", reply.status());
                 return json(response, callback, reply.status(), reply.body());
             }
+            Optional<String> insightsResource = securityInsights.resource(path);
+            if (insightsResource.isPresent()) {
+                return securityInsights(request, response, callback, path, insightsResource.get(), principal.get());
+            }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
                 QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
                 count("query", reply.status());
@@ -286,6 +294,27 @@ public final class VigilServer implements AutoCloseable {
                     HttpStatus.NOT_FOUND_404,
                     "PathNotFoundError",
                     "The requested path does not exist: " + method + " " + path);
+        }
+
+        private boolean securityInsights(
+                Request request,
+                Response response,
+                Callback callback,
+                String path,
+                String resource,
+                ApiKeys.Principal principal) {
+            String armPrefix = path.substring(0, path.length() - resource.length());
+            SecurityInsightsApi.Reply reply;
+            try {
+                reply = securityInsights.handle(request, resource, armPrefix, principal);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return error(response, callback, 503, "ServiceUnavailable", "The server is shutting down.");
+            } catch (java.io.IOException e) {
+                return error(response, callback, 500, "InternalError", "Reading the rule library failed.");
+            }
+            count("securityinsights", reply.status());
+            return json(response, callback, reply.status(), reply.body());
         }
 
         private boolean ui(String path, Response response, Callback callback) {

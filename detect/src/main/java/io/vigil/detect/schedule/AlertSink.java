@@ -6,6 +6,7 @@ import io.vigil.detect.alert.Alert;
 import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentGrouper;
 import io.vigil.detect.incident.IncidentReader;
+import io.vigil.detect.incident.IncidentUpdate;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.engine.Compilation;
 import io.vigil.engine.CompiledQuery;
@@ -79,6 +80,25 @@ public final class AlertSink {
                 .map(incident -> incident.toRow(securityIncident, now, "Vigil", store.workspaceId()))
                 .toList());
         return new Raised(alerts, incidents);
+    }
+
+    /**
+     * Applies a person's change to incident {@code number} as a new SecurityIncident row (Sentinel keeps every
+     * state); serialised with {@link #raise} so a change and a new alert never write from the same old state.
+     * Empty when there is no such incident.
+     */
+    public synchronized Optional<Incident> update(int number, IncidentUpdate change, Instant now, String modifiedBy)
+            throws InterruptedException {
+        Optional<Incident> found = currentIncidents(now).stream()
+                .filter(incident -> incident.number() == number)
+                .findFirst();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Incident updated = found.get().update(change, now);
+        write(List.of(
+                updated.toRow(store.catalog().require("SecurityIncident"), now, modifiedBy, store.workspaceId())));
+        return Optional.of(updated);
     }
 
     /** The latest state of every incident, as the SecurityIncident table holds it. */

@@ -1,0 +1,438 @@
+package io.vigil.app;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.http.ApiKeys;
+import io.vigil.detect.incident.Incident;
+import io.vigil.detect.incident.IncidentStatus;
+import io.vigil.detect.incident.IncidentUpdate;
+import io.vigil.detect.library.RuleLibrary;
+import io.vigil.detect.rule.AnalyticRule;
+import io.vigil.detect.schedule.AlertSink;
+import io.vigil.engine.KqlEngine;
+import io.vigil.engine.QueryLimits;
+import io.vigil.engine.QueryParameters;
+import io.vigil.engine.QueryResult;
+import io.vigil.spi.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Sentinel's management API ({@code Microsoft.SecurityInsights}) over Vigil's rules and incidents, so scripts
+ * written for Sentinel work against Vigil. Served under the ARM path of a workspace (any subscription and
+ * resource group; the workspace is Vigil's workspace id or {@code default}) and under the alias
+ * {@code /v1/securityinsights/}. The shapes follow Microsoft's REST reference for api-version 2023-02-01
+ * (the examples in azure-rest-api-specs, specification/securityinsights/resource-manager/
+ * Microsoft.SecurityInsights/stable/2023-02-01/examples: incidents/GetIncidents.json, alertRules/GetAllAlertRules.json).
+ */
+public final class SecurityInsightsApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** An incident change or a comment: small JSON documents. */
+    private static final int MAX_BODY_BYTES = 256 * 1024;
+
+    private static final String ALIAS = "/v1/securityinsights/";
+    private static final Pattern ARM = Pattern.compile(
+            "(?i)/subscriptions/([^/]+)/resourceGroups/([^/]+)"
+                    + "/providers/Microsoft\\.OperationalInsights/workspaces/([^/]+)/providers/Microsoft\\.SecurityInsights/(.*)");
+
+    private final VigilRuntime runtime;
+    private final KqlEngine engine;
+    private final Clock clock;
+
+    public SecurityInsightsApi(VigilRuntime runtime, KqlEngine engine) {
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.engine = requireNonNull(engine, "engine is null");
+        this.clock = runtime.clock();
+    }
+
+    /** A status and a JSON body. */
+    public record Reply(int status, ObjectNode body) {}
+
+    /** The resource path after {@code Microsoft.SecurityInsights/}, if the request path is this API's. */
+    public Optional<String> resource(String path) {
+        if (path.startsWith(ALIAS)) {
+            return Optional.of(path.substring(ALIAS.length()));
+        }
+        Matcher arm = ARM.matcher(path);
+        if (arm.matches()) {
+            String workspace = arm.group(3);
+            if (workspace.equalsIgnoreCase("default")
+                    || workspace.equalsIgnoreCase(runtime.workspace().workspaceId())) {
+                return Optional.of(arm.group(4));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Answers a request for {@code resource} (from {@link #resource}) by an authenticated principal. */
+    public Reply handle(Request request, String resource, String armPrefix, ApiKeys.Principal principal)
+            throws IOException, InterruptedException {
+        String method = request.getMethod();
+        String[] parts = resource.isEmpty() ? new String[0] : resource.split("/", -1);
+        if (method.equals("POST") && parts.length == 3 && parts[0].equals("incidents") && parts[2].equals("alerts")) {
+            // Sentinel lists an incident's alerts with POST, but it is a read
+            return incidentAlerts(parts[1], armPrefix);
+        }
+        if (!method.equals("GET")) {
+            Reply notRead = requireWriter(method, parts, principal);
+            if (notRead != null) {
+                return notRead;
+            }
+            if (method.equals("PUT") && parts.length == 2 && parts[0].equals("incidents")) {
+                return updateIncident(request, parts[1], armPrefix, principal);
+            }
+            if (method.equals("PUT")
+                    && parts.length == 4
+                    && parts[0].equals("incidents")
+                    && parts[2].equals("comments")) {
+                return addComment(request, parts[1], parts[3], armPrefix, principal);
+            }
+            return error(405, "MethodNotAllowed", method + " on " + resource + " is not supported yet.");
+        }
+        if (parts.length == 3 && parts[0].equals("incidents") && parts[2].equals("comments")) {
+            Optional<Incident> found = findIncident(parts[1]);
+            if (found.isEmpty()) {
+                return notFound("incident", parts[1]);
+            }
+            ArrayNode value = JSON.createArrayNode();
+            List<String> comments = found.get().comments();
+            for (int index = 0; index < comments.size(); index++) {
+                value.add(comment(found.get(), index, armPrefix));
+            }
+            return list(value);
+        }
+        if (parts.length == 1 && parts[0].equals("alertRules")) {
+            ArrayNode value = JSON.createArrayNode();
+            for (RuleLibrary.StoredRule stored : library().rules()) {
+                value.add(alertRule(stored, armPrefix));
+            }
+            return list(value);
+        }
+        if (parts.length == 2 && parts[0].equals("alertRules")) {
+            Optional<RuleLibrary.StoredRule> stored = library().find(parts[1]);
+            if (stored.isEmpty()) {
+                return notFound("alert rule", parts[1]);
+            }
+            return new Reply(200, alertRule(stored.get(), armPrefix));
+        }
+        if (parts.length == 1 && parts[0].equals("incidents")) {
+            ArrayNode value = JSON.createArrayNode();
+            for (Incident incident : incidents()) {
+                value.add(incident(incident, armPrefix));
+            }
+            return list(value);
+        }
+        if (parts.length == 2 && parts[0].equals("incidents")) {
+            Optional<Incident> found = findIncident(parts[1]);
+            if (found.isEmpty()) {
+                return notFound("incident", parts[1]);
+            }
+            return new Reply(200, incident(found.get(), armPrefix));
+        }
+        return error(404, "NotFound", "No Microsoft.SecurityInsights resource " + resource);
+    }
+
+    /**
+     * Sentinel's incident PUT: {@code properties} with status, owner.assignedTo, classification,
+     * classificationReason and classificationComment; each change is a new SecurityIncident row.
+     */
+    private Reply updateIncident(Request request, String id, String armPrefix, ApiKeys.Principal principal)
+            throws IOException, InterruptedException {
+        Optional<JsonNode> body = readBody(request);
+        if (body.isEmpty() || !body.get().path("properties").isObject()) {
+            return badRequest("The body must be a JSON object with 'properties', as Sentinel's incident PUT.");
+        }
+        Optional<Incident> found = findIncident(id);
+        if (found.isEmpty()) {
+            return notFound("incident", id);
+        }
+        JsonNode properties = body.get().path("properties");
+        Optional<IncidentStatus> status = Optional.empty();
+        if (properties.hasNonNull("status")) {
+            status = IncidentStatus.fromName(properties.path("status").asText());
+            if (status.isEmpty()) {
+                return badRequest("properties.status must be New, Active or Closed, not '"
+                        + properties.path("status").asText() + "'.");
+            }
+        }
+        if (properties.hasNonNull("severity")
+                && !properties
+                        .path("severity")
+                        .asText()
+                        .equalsIgnoreCase(found.get().severity().sentinelName())) {
+            return badRequest("Changing an incident's severity is not supported; it follows its alerts.");
+        }
+        IncidentUpdate change = new IncidentUpdate(
+                status,
+                text(properties.path("owner"), "assignedTo"),
+                text(properties, "classification"),
+                text(properties, "classificationReason"),
+                text(properties, "classificationComment"),
+                Optional.empty());
+        return written(found.get(), change, principal)
+                .map(incident -> new Reply(200, incident(incident, armPrefix)))
+                .orElseGet(() -> notFound("incident", id));
+    }
+
+    /**
+     * Sentinel's comment PUT with {@code properties.message}. Comments live in the incident's Comments column
+     * (durable in the SecurityIncident table); they are named by their position, so a client-chosen comment id
+     * is not kept.
+     */
+    private Reply addComment(
+            Request request, String id, String commentId, String armPrefix, ApiKeys.Principal principal)
+            throws IOException, InterruptedException {
+        Optional<JsonNode> body = readBody(request);
+        Optional<String> message = body.flatMap(node -> text(node.path("properties"), "message"));
+        if (message.isEmpty() || message.get().isBlank()) {
+            return badRequest("The body must be {\"properties\":{\"message\":\"...\"}}, as Sentinel's comment PUT.");
+        }
+        Optional<Incident> found = findIncident(id);
+        if (found.isEmpty()) {
+            return notFound("incident", id);
+        }
+        IncidentUpdate change = new IncidentUpdate(
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), message);
+        Optional<Incident> updated = written(found.get(), change, principal);
+        if (updated.isEmpty()) {
+            return notFound("incident", id);
+        }
+        return new Reply(201, comment(updated.get(), updated.get().comments().size() - 1, armPrefix));
+    }
+
+    private Optional<Incident> written(Incident incident, IncidentUpdate change, ApiKeys.Principal principal)
+            throws InterruptedException {
+        return new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+                .update(incident.number(), change, clock.instant(), principal.name());
+    }
+
+    private static ObjectNode comment(Incident incident, int index, String armPrefix) {
+        ObjectNode node = JSON.createObjectNode();
+        String name = Integer.toString(index + 1);
+        node.put("id", armPrefix + "incidents/" + incident.name() + "/comments/" + name);
+        node.put("name", name);
+        node.put("type", "Microsoft.SecurityInsights/Incidents/Comments");
+        node.putObject("properties").put("message", incident.comments().get(index));
+        return node;
+    }
+
+    private static Optional<JsonNode> readBody(Request request) throws IOException {
+        if (request.getLength() > MAX_BODY_BYTES) {
+            return Optional.empty();
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                return Optional.empty();
+            }
+            JsonNode node = JSON.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                return Optional.empty();
+            }
+            return Optional.of(node);
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        if (node.hasNonNull(field)) {
+            return Optional.of(node.path(field).asText());
+        }
+        return Optional.empty();
+    }
+
+    private static Reply badRequest(String message) {
+        return error(400, "BadRequest", message);
+    }
+
+    /** Sentinel's Incidents_ListAlerts: the SecurityAlert rows of the incident's AlertIds, in its alert shape. */
+    private Reply incidentAlerts(String id, String armPrefix) throws InterruptedException {
+        Optional<Incident> found = findIncident(id);
+        if (found.isEmpty()) {
+            return notFound("incident", id);
+        }
+        ArrayNode value = JSON.createArrayNode();
+        if (found.get().alertIds().isEmpty()) {
+            return list(value);
+        }
+        String ids = found.get().alertIds().stream().map(Json::quote).collect(Collectors.joining(", "));
+        QueryResult result = engine.execute(
+                "SecurityAlert | where SystemAlertId in (" + ids + ") | summarize arg_max(TimeGenerated, *) by"
+                        + " SystemAlertId | order by StartTime asc",
+                QueryParameters.at(clock.instant()),
+                QueryLimits.DEFAULT);
+        for (List<Object> values : result.rows()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int index = 0; index < result.columns().size(); index++) {
+                row.put(result.columns().get(index).name(), values.get(index));
+            }
+            value.add(alert(row, armPrefix));
+        }
+        return list(value);
+    }
+
+    private static ObjectNode alert(Map<String, Object> row, String armPrefix) {
+        String systemAlertId = String.valueOf(row.get("SystemAlertId"));
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", armPrefix + "entities/" + systemAlertId);
+        node.put("name", systemAlertId);
+        node.put("type", "Microsoft.SecurityInsights/Entities");
+        node.put("kind", "SecurityAlert");
+        ObjectNode properties = node.putObject("properties");
+        properties.put("systemAlertId", systemAlertId);
+        properties.put("alertDisplayName", string(row, "AlertName"));
+        properties.put("friendlyName", string(row, "AlertName"));
+        properties.put("description", string(row, "Description"));
+        properties.put("severity", string(row, "AlertSeverity"));
+        properties.put("status", string(row, "Status"));
+        properties.put("alertType", string(row, "AlertType"));
+        properties.put("productName", string(row, "ProductName"));
+        properties.put("providerAlertId", string(row, "ProviderName"));
+        properties.put("compromisedEntity", string(row, "CompromisedEntity"));
+        properties.put("startTimeUtc", string(row, "StartTime"));
+        properties.put("endTimeUtc", string(row, "EndTime"));
+        properties.put("timeGenerated", string(row, "TimeGenerated"));
+        properties.put("alertLink", string(row, "AlertLink"));
+        ArrayNode tactics = properties.putArray("tactics");
+        for (String tactic : string(row, "Tactics").split(",")) {
+            if (!tactic.isBlank()) {
+                tactics.add(tactic.trim());
+            }
+        }
+        return node;
+    }
+
+    private static String string(Map<String, Object> row, String column) {
+        Object value = row.get(column);
+        return value == null ? "" : value.toString();
+    }
+
+    /** Rules are content (contributor); incidents are worked by responders. */
+    private static Reply requireWriter(String method, String[] parts, ApiKeys.Principal principal) {
+        ApiKeys.Role needed = ApiKeys.Role.RESPONDER;
+        if (parts.length > 0 && parts[0].equals("alertRules")) {
+            needed = ApiKeys.Role.CONTRIBUTOR;
+        }
+        if (!principal.role().includes(needed)) {
+            return error(
+                    403,
+                    "AuthorizationFailed",
+                    "The principal '" + principal.name() + "' with role "
+                            + principal.role().label() + " may not " + method + " this resource: it needs role "
+                            + needed.label() + ".");
+        }
+        return null;
+    }
+
+    private RuleLibrary library() {
+        return new RuleLibrary(runtime.workspace().dataDir());
+    }
+
+    private List<Incident> incidents() throws InterruptedException {
+        return new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT).currentIncidents(clock.instant());
+    }
+
+    /** Sentinel names incidents by a GUID; Vigil accepts that name or the incident number. */
+    private Optional<Incident> findIncident(String id) throws InterruptedException {
+        return incidents().stream()
+                .filter(incident -> incident.name().equalsIgnoreCase(id)
+                        || Integer.toString(incident.number()).equals(id))
+                .findFirst();
+    }
+
+    private static ObjectNode alertRule(RuleLibrary.StoredRule stored, String armPrefix) {
+        AnalyticRule rule = stored.rule();
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", armPrefix + "alertRules/" + rule.id());
+        node.put("name", rule.id());
+        node.put("type", "Microsoft.SecurityInsights/alertRules");
+        node.put("kind", rule.kind().sentinelName());
+        ObjectNode properties = node.putObject("properties");
+        properties.put("displayName", rule.name());
+        properties.put("description", rule.description());
+        properties.put("severity", rule.severity().sentinelName());
+        properties.put("enabled", stored.enabled());
+        properties.put("query", rule.query());
+        properties.put("queryFrequency", rule.queryFrequency().toString());
+        properties.put("queryPeriod", rule.queryPeriod().toString());
+        properties.put("triggerOperator", rule.triggerOperator().apiName());
+        properties.put("triggerThreshold", rule.triggerThreshold());
+        properties.put("suppressionEnabled", rule.suppressionEnabled());
+        properties.put("suppressionDuration", rule.suppressionDuration().toString());
+        ArrayNode tactics = properties.putArray("tactics");
+        rule.tactics().forEach(tactics::add);
+        ArrayNode techniques = properties.putArray("techniques");
+        rule.relevantTechniques().forEach(techniques::add);
+        return node;
+    }
+
+    private static ObjectNode incident(Incident incident, String armPrefix) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("id", armPrefix + "incidents/" + incident.name());
+        node.put("name", incident.name());
+        node.put("etag", "\"" + incident.lastModifiedTime().toEpochMilli() + "\"");
+        node.put("type", "Microsoft.SecurityInsights/Incidents");
+        ObjectNode properties = node.putObject("properties");
+        properties.put("title", incident.title());
+        properties.put("description", incident.description());
+        properties.put("severity", incident.severity().sentinelName());
+        properties.put("status", incident.status().sentinelName());
+        incident.classification().ifPresent(value -> properties.put("classification", value));
+        incident.classificationReason().ifPresent(value -> properties.put("classificationReason", value));
+        incident.classificationComment().ifPresent(value -> properties.put("classificationComment", value));
+        ObjectNode owner = properties.putObject("owner");
+        incident.owner().ifPresent(value -> owner.put("assignedTo", value));
+        properties.put("incidentNumber", incident.number());
+        properties.put("createdTimeUtc", incident.createdTime().toString());
+        properties.put("lastModifiedTimeUtc", incident.lastModifiedTime().toString());
+        properties.put("firstActivityTimeUtc", incident.firstActivityTime().toString());
+        properties.put("lastActivityTimeUtc", incident.lastActivityTime().toString());
+        ArrayNode labels = properties.putArray("labels");
+        incident.labels()
+                .forEach(label -> labels.addObject().put("labelName", label).put("labelType", "User"));
+        ArrayNode ruleIds = properties.putArray("relatedAnalyticRuleIds");
+        incident.ruleIds().forEach(rule -> ruleIds.add(armPrefix + "alertRules/" + rule));
+        ObjectNode additional = properties.putObject("additionalData");
+        additional.put("alertsCount", incident.alertIds().size());
+        additional.put("commentsCount", incident.comments().size());
+        ArrayNode tactics = additional.putArray("tactics");
+        incident.tactics().forEach(tactics::add);
+        ArrayNode products = additional.putArray("alertProductNames");
+        products.add("Azure Sentinel");
+        return node;
+    }
+
+    private static Reply list(ArrayNode value) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("value", value);
+        return new Reply(200, body);
+    }
+
+    private static Reply notFound(String what, String id) {
+        return error(404, "NotFound", "No " + what + " '" + id + "' in this workspace.");
+    }
+
+    private static Reply error(int status, String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        return new Reply(status, body);
+    }
+}
