@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import io.vigil.forward.Forwarder;
 import io.vigil.forward.SinkConfig;
+import io.vigil.forward.SinkHealth;
 import io.vigil.forward.SinksFile;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,11 @@ final class Forwarders implements AutoCloseable {
             throw e;
         }
         return new Forwarders(List.copyOf(running));
+    }
+
+    /** Each running sink's delivery health, in the order of {@code sinks.json}. */
+    List<SinkHealth> health() {
+        return running.stream().map(Forwarder::health).toList();
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.vigil.app;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.cli.CliRun;
 import io.vigil.spi.Row;
 import java.io.BufferedReader;
@@ -10,7 +12,13 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -131,11 +139,52 @@ class SinksCommandTest {
                 assertThat(runtime.metrics()
                                 .value("forward_events_sent_total", "sink", "arcsight", "type", "syslog_cef"))
                         .isEqualTo(1);
+
+                JsonNode sink = awaitSink(running, data, "arcsight", 1);
+                assertThat(sink.path("type").asText()).isEqualTo("syslog_cef");
+                assertThat(sink.path("endpoint").asText()).contains("127.0.0.1:" + receiver.getLocalPort());
+                assertThat(sink.path("state").asText()).isEqualTo("connected");
+                assertThat(sink.path("failed").asLong()).isZero();
+                assertThat(sink.path("deadLettered").asLong()).isZero();
+                assertThat(sink.path("lagSeconds").asLong()).isZero();
+                assertThat(sink.path("lastError").isNull()).isTrue();
             }
         }
         assertThat(CliRun.run("sinks", "remove", "--data", data.toString(), "arcsight")
                         .exit())
                 .isZero();
         assertThat(CliRun.run("sinks", "list", "--data", data.toString()).out()).doesNotContain("arcsight");
+    }
+
+    /** {@code GET /v1/sinks} until the named sink reports {@code sent} delivered and caught up (bounded wait). */
+    private static JsonNode awaitSink(ServerCommand.Running running, Path data, String name, long sent)
+            throws Exception {
+        String key = Files.readString(data.resolve("secrets/admin.key")).trim();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI url = URI.create("http://127.0.0.1:" + running.server().port() + "/v1/sinks");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(url)
+                            .header("Authorization", "Bearer " + key)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            for (JsonNode sink : new ObjectMapper().readTree(response.body()).path("sinks")) {
+                if (sink.path("name").asText().equals(name)) {
+                    last = sink;
+                }
+            }
+            if (last != null
+                    && last.path("sent").asLong() == sent
+                    && last.path("caughtUp").asBoolean()) {
+                return last;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("sink " + name + " did not report " + sent + " sent and caught up: " + last);
     }
 }
