@@ -140,7 +140,11 @@ class SinksCommandTest {
                                 .value("forward_events_sent_total", "sink", "arcsight", "type", "syslog_cef"))
                         .isEqualTo(1);
 
-                JsonNode sink = awaitSink(running, data, "arcsight", 1);
+                JsonNode sink = awaitSink(
+                        running,
+                        data,
+                        "arcsight",
+                        h -> h.path("sent").asLong() == 1 && h.path("caughtUp").asBoolean());
                 assertThat(sink.path("type").asText()).isEqualTo("syslog_cef");
                 assertThat(sink.path("endpoint").asText()).contains("127.0.0.1:" + receiver.getLocalPort());
                 assertThat(sink.path("state").asText()).isEqualTo("connected");
@@ -156,8 +160,76 @@ class SinksCommandTest {
         assertThat(CliRun.run("sinks", "list", "--data", data.toString()).out()).doesNotContain("arcsight");
     }
 
-    /** {@code GET /v1/sinks} until the named sink reports {@code sent} delivered and caught up (bounded wait). */
-    private static JsonNode awaitSink(ServerCommand.Running running, Path data, String name, long sent)
+    @Test
+    void sinkHealthShowsFailuresWhileTheReceiverIsDownAndCatchesUpWhenItReturns() throws Exception {
+        Path data = temp.resolve("ws");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        CliRun added = CliRun.run(
+                "sinks",
+                "add",
+                "--data",
+                data.toString(),
+                "--name",
+                "qradar",
+                "--type",
+                "syslog_cef",
+                "--endpoint",
+                "127.0.0.1:" + port,
+                "--route",
+                "alerts",
+                "--start",
+                "earliest");
+        assertThat(added.exit()).as(added.err()).isZero();
+        try (VigilRuntime runtime = VigilRuntime.open(data);
+                ServerCommand.Running running =
+                        ServerCommand.start(runtime, ServeOptions.builder().build())) {
+            Row alert = runtime.store()
+                    .catalog()
+                    .require("SecurityAlert")
+                    .newRow()
+                    .set("TimeGenerated", Instant.now())
+                    .set("AlertName", "Impossible travel")
+                    .set("AlertSeverity", "High")
+                    .build();
+            runtime.store().write(List.of(alert)).get(30, TimeUnit.SECONDS);
+
+            JsonNode down =
+                    awaitSink(running, data, "qradar", h -> h.path("failed").asLong() >= 2);
+            assertThat(down.path("state").asText()).isEqualTo("retrying");
+            assertThat(down.path("caughtUp").asBoolean()).isFalse();
+            assertThat(down.path("sent").asLong()).isZero();
+            assertThat(down.path("retried").asLong()).isPositive();
+            assertThat(down.path("lastError").asText()).isNotEmpty();
+            assertThat(down.path("lastErrorTime").asText()).isNotEmpty();
+
+            try (ServerSocket receiver = new ServerSocket(port, 5, InetAddress.getLoopbackAddress())) {
+                CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+                    try (Socket connection = receiver.accept();
+                            BufferedReader lines =
+                                    new BufferedReader(new InputStreamReader(connection.getInputStream(), UTF_8))) {
+                        return lines.readLine();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertThat(firstLine.get(60, TimeUnit.SECONDS)).contains("Impossible travel");
+                JsonNode back = awaitSink(
+                        running,
+                        data,
+                        "qradar",
+                        h -> h.path("sent").asLong() == 1 && h.path("caughtUp").asBoolean());
+                assertThat(back.path("state").asText()).isEqualTo("connected");
+                assertThat(back.path("lagSeconds").asLong()).isZero();
+            }
+        }
+    }
+
+    /** {@code GET /v1/sinks} until the named sink's health matches (bounded wait). */
+    private static JsonNode awaitSink(
+            ServerCommand.Running running, Path data, String name, java.util.function.Predicate<JsonNode> done)
             throws Exception {
         String key = Files.readString(data.resolve("secrets/admin.key")).trim();
         HttpClient http =
@@ -178,13 +250,11 @@ class SinksCommandTest {
                     last = sink;
                 }
             }
-            if (last != null
-                    && last.path("sent").asLong() == sent
-                    && last.path("caughtUp").asBoolean()) {
+            if (last != null && done.test(last)) {
                 return last;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("sink " + name + " did not report " + sent + " sent and caught up: " + last);
+        throw new AssertionError("sink " + name + " did not reach the expected health: " + last);
     }
 }
