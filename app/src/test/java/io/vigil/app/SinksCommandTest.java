@@ -227,6 +227,62 @@ class SinksCommandTest {
         }
     }
 
+    @Test
+    void aRunningServerPicksUpAddedAndRemovedSinks() throws Exception {
+        Path data = temp.resolve("ws");
+        try (ServerSocket receiver = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                VigilRuntime runtime = VigilRuntime.open(data);
+                ServerCommand.Running running =
+                        ServerCommand.start(runtime, ServeOptions.builder().build())) {
+            CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
+                try (Socket connection = receiver.accept();
+                        BufferedReader lines =
+                                new BufferedReader(new InputStreamReader(connection.getInputStream(), UTF_8))) {
+                    return lines.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            CliRun added = CliRun.run(
+                    "sinks",
+                    "add",
+                    "--data",
+                    data.toString(),
+                    "--name",
+                    "splunk",
+                    "--type",
+                    "syslog_cef",
+                    "--endpoint",
+                    "127.0.0.1:" + receiver.getLocalPort(),
+                    "--route",
+                    "alerts",
+                    "--start",
+                    "earliest");
+            assertThat(added.exit()).as(added.err()).isZero();
+            awaitSink(running, data, "splunk", h -> true);
+
+            Row alert = runtime.store()
+                    .catalog()
+                    .require("SecurityAlert")
+                    .newRow()
+                    .set("TimeGenerated", Instant.now())
+                    .set("AlertName", "Mass download")
+                    .set("AlertSeverity", "Low")
+                    .build();
+            runtime.store().write(List.of(alert)).get(30, TimeUnit.SECONDS);
+            assertThat(firstLine.get(60, TimeUnit.SECONDS)).contains("Mass download");
+
+            assertThat(CliRun.run("sinks", "remove", "--data", data.toString(), "splunk")
+                            .exit())
+                    .isZero();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (running.forwarders().health().stream().anyMatch(h -> h.name().equals("splunk"))) {
+                assertThat(System.nanoTime()).as("the removed sink stops").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** {@code GET /v1/sinks} until the named sink's health matches (bounded wait). */
     private static JsonNode awaitSink(
             ServerCommand.Running running, Path data, String name, java.util.function.Predicate<JsonNode> done)
