@@ -124,6 +124,7 @@ final class ServerCommand implements Callable<Integer> {
         try {
             // sinks are checked before anything listens: a bad one stops the start with its name
             forwarders = Forwarders.start(runtime);
+            server.registerSinks(forwarders::health);
             retention = new RetentionScheduler(
                     runtime.store(), run -> runtime.integrity().ifPresent(integrity -> integrity.recordRetention(run)));
             RuleLibrary library = new RuleLibrary(runtime.store().dataDir());

@@ -14,12 +14,16 @@ import io.vigil.app.query.QueryService;
 import io.vigil.app.ui.ConsoleApi;
 import io.vigil.app.ui.UiAssets;
 import io.vigil.engine.QueryLimits;
+import io.vigil.forward.SinkHealth;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -51,6 +55,8 @@ public final class VigilServer implements AutoCloseable {
     private final String scheme;
     private final QueryService queries;
     private final SourceHealth sources;
+    // set once the sinks have started; until then the server has no sinks to report
+    private final AtomicReference<Supplier<List<SinkHealth>>> sinks = new AtomicReference<>(List::of);
 
     /**
      * A server for a runtime's workspace, whose ingestion routes feed the runtime's own pipeline (so HTTP,
@@ -145,12 +151,18 @@ public final class VigilServer implements AutoCloseable {
                 new ConsoleApi(queries.engine(), store, options.keys),
                 new SecurityInsightsApi(options.runtime, queries.engine()),
                 sources,
+                sinks,
                 httpLimits));
     }
 
     /** Registers a listener or feed with the per-source health view, so it is listed before its first event. */
     public void registerSource(String input, String source, String description) {
         sources.register(input, source, description);
+    }
+
+    /** Where {@code GET /v1/sinks} reads each running sink's delivery health from. */
+    public void registerSinks(Supplier<List<SinkHealth>> health) {
+        sinks.set(requireNonNull(health, "health is null"));
     }
 
     private static ServerConnector connector(
@@ -210,6 +222,7 @@ public final class VigilServer implements AutoCloseable {
         private final UiAssets uiAssets = new UiAssets();
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
+        private final AtomicReference<Supplier<List<SinkHealth>>> sinks;
         private final AuthFailureLog authFailures = new AuthFailureLog(Clock.systemUTC());
 
         Routes(
@@ -219,8 +232,10 @@ public final class VigilServer implements AutoCloseable {
                 ConsoleApi consoleApi,
                 SecurityInsightsApi securityInsights,
                 SourceHealth sources,
+                AtomicReference<Supplier<List<SinkHealth>>> sinks,
                 HttpLimits httpLimits) {
             this.sources = sources;
+            this.sinks = sinks;
             this.consoleApi = consoleApi;
             this.securityInsights = securityInsights;
             this.store = runtime.store();
@@ -269,6 +284,10 @@ public final class VigilServer implements AutoCloseable {
             if (path.equals("/v1/sources") && method.equals("GET")) {
                 count("sources", 200);
                 return json(response, callback, 200, sourcesBody());
+            }
+            if (path.equals("/v1/sinks") && method.equals("GET")) {
+                count("sinks", 200);
+                return json(response, callback, 200, sinksBody());
             }
             if (ConsoleApi.handles(method, path)) {
                 ConsoleApi.Reply reply = consoleApi.handle(request, principal.get());
@@ -341,6 +360,30 @@ public final class VigilServer implements AutoCloseable {
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             response.write(true, java.nio.ByteBuffer.wrap(asset.get().bytes()), callback);
             return true;
+        }
+
+        private ObjectNode sinksBody() {
+            ObjectNode body = JSON.createObjectNode();
+            ArrayNode list = body.putArray("sinks");
+            for (SinkHealth health : sinks.get().get()) {
+                ObjectNode sink = list.addObject();
+                sink.put("name", health.name());
+                sink.put("type", health.type());
+                sink.put("endpoint", health.endpoint());
+                sink.put("state", health.caughtUp() || health.lastError().isEmpty() ? "connected" : "retrying");
+                sink.put("sent", health.sent());
+                sink.put("failed", health.failed());
+                sink.put("retried", health.retried());
+                sink.put("deadLettered", health.deadLettered());
+                sink.put("position", health.position());
+                sink.put("caughtUp", health.caughtUp());
+                sink.put("lagSeconds", health.lagSeconds());
+                sink.put("lastError", health.lastError().orElse(null));
+                sink.put(
+                        "lastErrorTime",
+                        health.lastErrorTime().map(Object::toString).orElse(null));
+            }
+            return body;
         }
 
         private ObjectNode sourcesBody() {
