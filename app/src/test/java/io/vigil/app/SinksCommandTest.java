@@ -136,6 +136,13 @@ class SinksCommandTest {
 
                 String line = firstLine.get(60, TimeUnit.SECONDS);
                 assertThat(line).contains(" SecurityAlert - CEF:0|Vigil|Vigil|1|SecurityAlert|Password spray|5|");
+                // the receiver may read the line before the sender counts it as sent
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (runtime.metrics().value("forward_events_sent_total", "sink", "arcsight", "type", "syslog_cef")
+                                < 1
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
                 assertThat(runtime.metrics()
                                 .value("forward_events_sent_total", "sink", "arcsight", "type", "syslog_cef"))
                         .isEqualTo(1);
