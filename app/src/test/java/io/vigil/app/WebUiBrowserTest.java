@@ -168,6 +168,8 @@ class WebUiBrowserTest {
         page.locator(".cm-content").press("Control+Space");
         Locator options = page.locator(".cm-tooltip-autocomplete li");
         assertThat(options.first()).containsText("UserPrincipalName");
+        // CodeMirror ignores Enter for its interaction delay (75 ms) after the list opens, as no person is faster
+        page.waitForTimeout(150);
         page.locator(".cm-content").press("Enter");
         assertThat(page.locator(".cm-content")).containsText("| where UserPrincipalName");
         // after a pipe the catalog's operators are offered
@@ -176,6 +178,14 @@ class WebUiBrowserTest {
         page.locator(".cm-content").press("Control+Space");
         assertThat(page.locator(".cm-tooltip-autocomplete li").first()).containsText("summarize");
         screenshot("logs-completion");
+        // the schema browser builds a table's columns when it is opened; a column click inserts its name
+        Locator signinLogs = page.locator("#schema-list li[data-table='SigninLogs']");
+        assertThat(signinLogs.locator("li.column")).hasCount(0);
+        signinLogs.locator("summary").click();
+        signinLogs
+                .locator("li.column button", new Locator.LocatorOptions().setHasText("AppDisplayName"))
+                .click();
+        assertThat(page.locator(".cm-content")).containsText("AppDisplayName");
     }
 
     @Test

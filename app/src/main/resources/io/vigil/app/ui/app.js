@@ -213,21 +213,29 @@ function renderSchema() {
   list.replaceChildren();
   for (const table of session.catalog.tables) {
     if (filter && !table.name.toLowerCase().includes(filter)) continue;
-    const columns = element("ul");
-    for (const column of table.columns) {
-      columns.append(element("li", {class: "column"},
-        element("button", {type: "button", title: column.description || column.name, text: column.name,
-          onclick: () => insertText(column.name)}),
-        element("span", {class: "type", text: column.type})));
-    }
     const count = table.rowCount === null ? "" : table.rowCount.toLocaleString("en-US");
-    list.append(element("li", {"data-table": table.name},
-      element("details", {},
-        element("summary", {},
-          element("span", {text: table.name}),
-          element("span", {class: "count", "aria-label": `${count} rows`, text: count})),
-        columns)));
+    const details = element("details", {},
+      element("summary", {},
+        element("span", {text: table.name}),
+        element("span", {class: "count", "aria-label": `${count} rows`, text: count})));
+    // the catalog has ~700 tables and ~20,000 columns: a table's columns are built when it is opened,
+    // so the page stays small enough for the browser (and assistive technology) to stay quick
+    details.addEventListener("toggle", () => {
+      if (details.open && details.childElementCount === 1) details.append(schemaColumns(table));
+    });
+    list.append(element("li", {"data-table": table.name}, details));
   }
+}
+
+function schemaColumns(table) {
+  const columns = element("ul");
+  for (const column of table.columns) {
+    columns.append(element("li", {class: "column"},
+      element("button", {type: "button", title: column.description || column.name, text: column.name,
+        onclick: () => insertText(column.name)}),
+      element("span", {class: "type", text: column.type})));
+  }
+  return columns;
 }
 
 function insertText(text) {
