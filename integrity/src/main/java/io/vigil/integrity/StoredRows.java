@@ -1,5 +1,6 @@
 package io.vigil.integrity;
 
+import io.vigil.sql.DuckDbSchema;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.Row;
@@ -80,6 +81,6 @@ final class StoredRows {
     }
 
     static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return DuckDbSchema.quoteIdentifier(identifier);
     }
 }

@@ -64,16 +64,12 @@ public final class DuckDbDialect implements SqlDialect {
 
     @Override
     public String typeName(ColumnType type) {
-        return switch (type) {
-            case STRING, GUID -> "VARCHAR";
-            case INT -> "INTEGER";
-            case LONG -> "BIGINT";
-            case REAL -> "DOUBLE";
-            case BOOL -> "BOOLEAN";
-            case DATETIME -> "TIMESTAMP";
-            case TIMESPAN -> "INTERVAL";
-            case DYNAMIC -> "JSON";
-        };
+        return DuckDbSchema.typeName(type);
+    }
+
+    @Override
+    public String quoteIdentifier(String name) {
+        return DuckDbSchema.quoteIdentifier(name);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.vigil.store;
 
+import io.vigil.sql.DuckDbSchema;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vigil.spi.BatchCommitted;
@@ -230,7 +231,7 @@ public final class DuckDbStore implements EventStore {
                         .add(column);
                 typesByTable
                         .computeIfAbsent(table, ignored -> new ArrayList<>())
-                        .add(SchemaDdl.columnType(rows.getString(3)));
+                        .add(DuckDbSchema.columnType(rows.getString(3)));
             }
         }
         physicalNamesByTable.forEach((table, physicalNames) -> {
@@ -265,7 +266,7 @@ public final class DuckDbStore implements EventStore {
                     while (rows.next()) {
                         String column = rows.getString(1);
                         if (!physicalKnown.contains(column) && !HiddenColumns.isHidden(column)) {
-                            columns.add(new Column(column, SchemaDdl.columnType(rows.getString(2))));
+                            columns.add(new Column(column, DuckDbSchema.columnType(rows.getString(2))));
                         }
                     }
                 }
@@ -567,7 +568,7 @@ public final class DuckDbStore implements EventStore {
             for (int i = current.columnCount(); i < extended.columnCount(); i++) {
                 execute("ALTER TABLE " + SqlNames.quoteIdentifier(current.name()) + " ADD COLUMN "
                         + SqlNames.quoteIdentifier(physicalNames.get(i)) + " "
-                        + SchemaDdl.duckDbType(extended.columns().get(i).type()));
+                        + DuckDbSchema.typeName(extended.columns().get(i).type()));
             }
             execute("COMMIT");
         } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package io.vigil.store;
 
+import io.vigil.sql.DuckDbSchema;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,7 +117,7 @@ class SchemaDdlTest {
             List<String> physicalNames = SchemaDdl.physicalColumnNames(table);
             for (int i = 0; i < table.columnCount(); i++) {
                 expected.add(physicalNames.get(i) + ":"
-                        + SchemaDdl.duckDbType(table.columns().get(i).type()));
+                        + DuckDbSchema.typeName(table.columns().get(i).type()));
             }
             expected.add(HiddenColumns.INGESTION_TIME + ":TIMESTAMP");
             expected.add(HiddenColumns.BATCH_ID + ":BIGINT");

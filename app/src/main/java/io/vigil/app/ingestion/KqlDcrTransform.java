@@ -1,5 +1,6 @@
 package io.vigil.app.ingestion;
 
+import io.vigil.sql.DuckDbSchema;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -158,7 +159,7 @@ public final class KqlDcrTransform implements DcrTransform {
         StringBuilder select = new StringBuilder();
         for (int i = 0; i < declaredColumns.size(); i++) {
             Column column = declaredColumns.get(i);
-            structure.put(column.name(), SchemaDdl.duckDbType(column.type()));
+            structure.put(column.name(), DuckDbSchema.typeName(column.type()));
             if (i > 0) {
                 select.append(", ");
             }
@@ -224,7 +225,7 @@ public final class KqlDcrTransform implements DcrTransform {
     }
 
     private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return DuckDbSchema.quoteIdentifier(identifier);
     }
 
     private static String firstLine(String message) {

@@ -1,5 +1,6 @@
 package io.vigil.detect.schedule;
 
+import io.vigil.sql.DuckDbSchema;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.BatchCommitted;
@@ -61,6 +62,6 @@ final class BatchSource implements QuerySource {
     }
 
     private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return DuckDbSchema.quoteIdentifier(identifier);
     }
 }
