@@ -1,15 +1,23 @@
 package io.vigil.app;
 
 import io.vigil.app.workspace.Workspace;
+import io.vigil.forward.Route;
+import io.vigil.forward.RouteFilter;
 import io.vigil.forward.SinkConfig;
 import io.vigil.forward.SinkType;
 import io.vigil.forward.SinkTypes;
 import io.vigil.forward.SinksFile;
 import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,12 +65,8 @@ final class SinksCommand {
                 description = "TCP framing (TLS always counts octets). Default: ${DEFAULT-VALUE}")
         String framing;
 
-        @Option(
-                names = "--route",
-                required = true,
-                paramLabel = "ROUTE",
-                description = "alerts, incidents or table:TABLE; repeat for more")
-        List<String> routes;
+        @ArgGroup(exclusive = false, multiplicity = "1..*")
+        List<RouteOption> routes;
 
         @Option(
                 names = "--start",
@@ -75,8 +79,17 @@ final class SinksCommand {
         public Integer call() throws Exception {
             Workspace.open(data.dataDir);
             SinkConfig sink;
+            List<String> entries = new ArrayList<>();
+            Map<String, String> filters = new LinkedHashMap<>();
+            for (RouteOption route : routes) {
+                entries.add(route.route);
+                if (route.filter != null) {
+                    filters.put(route.route, route.filter);
+                }
+            }
             try {
-                sink = SinksFile.parse(name, type, endpoint, transport, framing, routes, start);
+                sink = SinksFile.parse(name, type, endpoint, transport, framing, entries, filters, start);
+                checkFilters(sink.route());
             } catch (IllegalArgumentException e) {
                 throw new VigilException(StandardErrorCode.INVALID_ARGUMENT, e.getMessage());
             }
@@ -88,6 +101,43 @@ final class SinksCommand {
             SinksFile.save(data.dataDir, sinks);
             System.out.println("added sink " + name + "; a server picks it up when it starts");
             return 0;
+        }
+    }
+
+    /** One {@code --route}, and the {@code --filter} that follows it, if any. */
+    static final class RouteOption {
+        @Option(
+                names = "--route",
+                required = true,
+                paramLabel = "ROUTE",
+                description = "alerts, incidents or table:TABLE; repeat for more")
+        String route;
+
+        @Option(
+                names = "--filter",
+                paramLabel = "KQL",
+                description = "KQL run over each committed batch of the route before it is the sink's, e.g."
+                        + " 'where ResultType != \"0\" | project TimeGenerated, UserPrincipalName'")
+        String filter;
+    }
+
+    /**
+     * Compiles the route's filters against the built-in tables now, so a bad one is refused here; a filter on
+     * a custom table (not built in) is checked when the server starts, against the workspace's tables.
+     */
+    static void checkFilters(Route route) {
+        TableCatalog catalog = TableCatalog.builtIn();
+        List<TableSchema> builtIn = List.copyOf(catalog.tables());
+        for (String table : route.filters().keySet()) {
+            if (catalog.tableIgnoringCase(table).isEmpty()) {
+                System.out.println("the filter of " + Route.entry(table)
+                        + " is checked against the workspace's tables when the server starts");
+                continue;
+            }
+            String entry = Route.entry(table);
+            Route one = Route.parse(List.of(entry))
+                    .withFilter(entry, route.filter(table).orElseThrow());
+            RouteFilter.check(one, builtIn, Clock.systemUTC());
         }
     }
 

@@ -80,6 +80,11 @@ public final class Forwarder implements AutoCloseable {
         requireNonNull(clock, "clock is null");
         requireNonNull(metrics, "metrics is null");
         requireNonNull(tls, "tls is null");
+        try {
+            RouteFilter.check(config.route(), store, clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sink " + config.name() + ": " + e.getMessage(), e);
+        }
         InetSocketAddress peer = InetSocketAddress.createUnresolved(config.host(), config.port());
         Transport transport = switch (config.transport()) {
             case UDP -> new UdpTransport(peer);
@@ -125,7 +130,7 @@ public final class Forwarder implements AutoCloseable {
         pendingSince = Optional.of(batch.ingestionTime());
         List<byte[]> messages = new ArrayList<>();
         List<DeadLetter> poison = new ArrayList<>();
-        for (Row row : store.rows(batch)) {
+        for (Row row : rows(batch)) {
             encode(row, messages, poison);
         }
         if (!poison.isEmpty()) {
@@ -135,6 +140,23 @@ public final class Forwarder implements AutoCloseable {
         }
         deliver(batch, messages);
         pendingSince = Optional.empty();
+    }
+
+    /** The batch's rows, or what the route's filter returns of them. */
+    private List<Row> rows(BatchCommitted batch) throws InterruptedException {
+        Optional<String> filter = config.route().filter(batch.table());
+        if (filter.isEmpty()) {
+            return store.rows(batch);
+        }
+        try {
+            return RouteFilter.run(filter.get(), store, batch, clock);
+        } catch (RuntimeException e) {
+            // the commit stream retries the batch with backoff: a filter failing on it holds the sink, visibly
+            failed.increment();
+            lastError = Optional.of("filter failed: " + e.getMessage());
+            lastErrorTime = Optional.of(clock.instant());
+            throw e;
+        }
     }
 
     private void encode(Row row, List<byte[]> messages, List<DeadLetter> poison) {

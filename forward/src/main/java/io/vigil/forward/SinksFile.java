@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The configured sinks of a workspace, {@code sinks.json} in its data folder, written by {@code vigil sinks}
@@ -60,19 +63,48 @@ public final class SinksFile {
             String framing,
             List<String> routes,
             String start) {
+        return parse(name, type, endpoint, transport, framing, routes, Map.of(), start);
+    }
+
+    /** As above, with KQL filters by route entry ({@code table:SigninLogs} → {@code where …}). */
+    public static SinkConfig parse(
+            String name,
+            String type,
+            String endpoint,
+            String transport,
+            String framing,
+            List<String> routes,
+            Map<String, String> filters,
+            String start) {
+        Route route = Route.parse(routes);
+        for (Map.Entry<String, String> filter : filters.entrySet()) {
+            route = route.withFilter(filter.getKey(), filter.getValue());
+        }
         TransportKind kind = TransportKind.fromConfigName(transport);
         Framing parsedFraming = Framing.fromConfigName(framing);
         if (kind == TransportKind.TLS) {
             parsedFraming = Framing.OCTET_COUNTING;
         }
-        return SinkConfig.of(name, type, endpoint, Route.parse(routes))
+        return SinkConfig.of(name, type, endpoint, route)
                 .withTransport(kind, parsedFraming)
                 .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
     }
 
     private static SinkConfig parse(JsonNode entry) {
         List<String> routes = new ArrayList<>();
-        entry.path("routes").forEach(route -> routes.add(route.asText()));
+        Map<String, String> filters = new LinkedHashMap<>();
+        // a route is its entry, or {"route": entry, "filter": KQL}
+        entry.path("routes").forEach(route -> {
+            if (route.isObject()) {
+                String name = route.path("route").asText("");
+                routes.add(name);
+                if (route.hasNonNull("filter")) {
+                    filters.put(name, route.path("filter").asText());
+                }
+            } else {
+                routes.add(route.asText());
+            }
+        });
         return parse(
                 entry.path("name").asText(""),
                 entry.path("type").asText(""),
@@ -80,6 +112,7 @@ public final class SinksFile {
                 entry.path("transport").asText("tcp"),
                 entry.path("framing").asText("lf"),
                 routes,
+                filters,
                 entry.path("start").asText("latest"));
     }
 
@@ -95,7 +128,14 @@ public final class SinksFile {
             entry.put("transport", sink.transport().configName());
             entry.put("framing", sink.framing().configName());
             ArrayNode routes = entry.putArray("routes");
-            sink.route().tables().stream().sorted().forEach(table -> routes.add(routeName(table)));
+            for (String table : sink.route().tables().stream().sorted().toList()) {
+                Optional<String> filter = sink.route().filter(table);
+                if (filter.isPresent()) {
+                    routes.addObject().put("route", Route.entry(table)).put("filter", filter.get());
+                } else {
+                    routes.add(Route.entry(table));
+                }
+            }
             entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
         }
         Path file = dataDir.resolve(NAME);
@@ -109,14 +149,6 @@ public final class SinksFile {
             return "[" + sink.host() + "]:" + sink.port();
         }
         return sink.host() + ":" + sink.port();
-    }
-
-    private static String routeName(String table) {
-        return switch (table) {
-            case "SecurityAlert" -> "alerts";
-            case "SecurityIncident" -> "incidents";
-            default -> "table:" + table;
-        };
     }
 
     private static VigilException invalid(String message) {

@@ -357,6 +357,11 @@ public final class DuckDbStore implements EventStore {
         return catalog.table(name).map(this::stored);
     }
 
+    @Override
+    public Optional<String> batchIdColumn() {
+        return Optional.of(HiddenColumns.BATCH_ID);
+    }
+
     private StoredTable stored(TableSchema table) {
         boolean created = table.name().equals(StoreTables.DEAD_LETTER) || materialized.contains(table.name());
         StoredTable cached = storedTables.get(table.name());
