@@ -45,7 +45,8 @@ public final class Forwarder implements AutoCloseable {
     private final EventStore store;
     private final Clock clock;
     private final Encoder encoder;
-    private final Transport transport;
+    private final Optional<Transport> transport;
+    private final Optional<KafkaTransport> kafka;
     private final LongAdder sent;
     private final LongAdder failed;
     private final LongAdder retried;
@@ -56,12 +57,19 @@ public final class Forwarder implements AutoCloseable {
     private volatile Optional<Instant> pendingSince = Optional.empty();
     private CommitSubscription subscription;
 
-    private Forwarder(SinkConfig config, EventStore store, Clock clock, Metrics metrics, Transport transport) {
+    private Forwarder(
+            SinkConfig config,
+            EventStore store,
+            Clock clock,
+            Metrics metrics,
+            Optional<Transport> transport,
+            Optional<KafkaTransport> kafka) {
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.encoder = SinkTypes.byName(config.type()).orElseThrow().encoder().apply(config);
         this.transport = transport;
+        this.kafka = kafka;
         String[] labels = {"sink", config.name(), "type", config.type()};
         this.sent = metrics.counter("forward_events_sent_total", labels);
         this.failed = metrics.counter("forward_send_failures_total", labels);
@@ -85,16 +93,26 @@ public final class Forwarder implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sink " + config.name() + ": " + e.getMessage(), e);
         }
+        Forwarder forwarder;
+        if (config.kafka().isPresent()) {
+            forwarder = new Forwarder(
+                    config, store, clock, metrics, Optional.empty(), Optional.of(new KafkaTransport(config)));
+        } else {
+            forwarder =
+                    new Forwarder(config, store, clock, metrics, Optional.of(syslog(config, tls)), Optional.empty());
+        }
+        forwarder.subscription = store.subscribe(SUBSCRIBER_PREFIX + config.name(), config.start(), forwarder::onBatch);
+        return forwarder;
+    }
+
+    private static Transport syslog(SinkConfig config, Optional<SSLContext> tls) {
         InetSocketAddress peer = InetSocketAddress.createUnresolved(config.host(), config.port());
-        Transport transport = switch (config.transport()) {
+        return switch (config.transport()) {
             case UDP -> new UdpTransport(peer);
             case TCP -> new StreamTransport(peer, config.framing(), Optional.empty());
             case TLS ->
                 new StreamTransport(peer, Framing.OCTET_COUNTING, Optional.of(tls.orElseGet(Forwarder::defaultTls)));
         };
-        Forwarder forwarder = new Forwarder(config, store, clock, metrics, transport);
-        forwarder.subscription = store.subscribe(SUBSCRIBER_PREFIX + config.name(), config.start(), forwarder::onBatch);
-        return forwarder;
     }
 
     public SinkConfig config() {
@@ -128,18 +146,41 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         pendingSince = Optional.of(batch.ingestionTime());
-        List<byte[]> messages = new ArrayList<>();
+        List<Row> rows = rows(batch);
         List<DeadLetter> poison = new ArrayList<>();
-        for (Row row : rows(batch)) {
-            encode(row, messages, poison);
+        if (kafka.isPresent()) {
+            List<KafkaTransport.Envelope> envelopes = RecordEnvelopes.of(
+                    rows,
+                    config.kafka().orElseThrow(),
+                    encoder,
+                    (row, reason, detail, bytes) ->
+                            poison.add(new DeadLetter("sink:" + config.name(), config.type(), reason, detail, bytes)));
+            deadLetter(poison);
+            int records = rows.size() - poison.size();
+            deliver(batch, records, () -> kafka.get().send(envelopes));
+        } else {
+            List<byte[]> messages = new ArrayList<>();
+            for (Row row : rows) {
+                encode(row, messages, poison);
+            }
+            deadLetter(poison);
+            deliver(batch, messages.size(), () -> transport.orElseThrow().send(messages));
         }
+        pendingSince = Optional.empty();
+    }
+
+    private void deadLetter(List<DeadLetter> poison) throws Exception {
         if (!poison.isEmpty()) {
             // committed before the batch is acknowledged, so a crash cannot lose them either
             store.deadLetter(poison).get();
             deadLettered.add(poison.size());
         }
-        deliver(batch, messages);
-        pendingSince = Optional.empty();
+    }
+
+    /** One attempt to hand a batch's messages to the receiver; throws when it did not take them all. */
+    @FunctionalInterface
+    private interface Attempt {
+        void send() throws IOException;
     }
 
     /** The batch's rows, or what the route's filter returns of them. */
@@ -180,25 +221,26 @@ public final class Forwarder implements AutoCloseable {
                     row.toString().getBytes(StandardCharsets.UTF_8)));
             return;
         }
-        if (message.length > transport.maxMessageBytes()) {
+        int maxMessageBytes = transport.orElseThrow().maxMessageBytes();
+        if (message.length > maxMessageBytes) {
             poison.add(new DeadLetter(
                     source,
                     config.type(),
                     DeadLetterReason.OVERSIZE,
                     "message of " + message.length + " bytes; "
-                            + config.transport().configName() + " carries at most " + transport.maxMessageBytes(),
+                            + config.transport().configName() + " carries at most " + maxMessageBytes,
                     message));
             return;
         }
         messages.add(message);
     }
 
-    private void deliver(BatchCommitted batch, List<byte[]> messages) throws InterruptedException {
+    private void deliver(BatchCommitted batch, int count, Attempt attempt) throws InterruptedException {
         long backoffMillis = FIRST_BACKOFF.toMillis();
         while (true) {
             try {
-                transport.send(messages);
-                sent.add(messages.size());
+                attempt.send();
+                sent.add(count);
                 return;
             } catch (IOException e) {
                 failed.increment();
@@ -229,7 +271,9 @@ public final class Forwarder implements AutoCloseable {
     @Override
     public void close() {
         stopping.countDown();
+        // a producer waiting for a broker that is down gives up at once, so the subscription's thread ends
+        kafka.ifPresent(KafkaTransport::close);
         subscription.close();
-        transport.close();
+        transport.ifPresent(Transport::close);
     }
 }

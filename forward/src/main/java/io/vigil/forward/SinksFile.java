@@ -105,7 +105,7 @@ public final class SinksFile {
                 routes.add(route.asText());
             }
         });
-        return parse(
+        SinkConfig sink = parse(
                 entry.path("name").asText(""),
                 entry.path("type").asText(""),
                 entry.path("endpoint").asText(""),
@@ -114,6 +114,28 @@ public final class SinksFile {
                 routes,
                 filters,
                 entry.path("start").asText("latest"));
+        JsonNode kafka = entry.path("kafka");
+        if (!kafka.isMissingNode()) {
+            if (sink.kafka().isEmpty()) {
+                throw new IllegalArgumentException("\"kafka\" settings are for eventhubs_kafka sinks only");
+            }
+            KafkaSettings settings = sink.kafka().get();
+            if (kafka.hasNonNull("topic")) {
+                settings = settings.withTopic(kafka.path("topic").asText());
+            }
+            if (kafka.hasNonNull("secretFile")) {
+                settings =
+                        settings.withSecretFile(Path.of(kafka.path("secretFile").asText()));
+            }
+            if (kafka.hasNonNull("saslUsername")) {
+                settings = new KafkaSettings(
+                        settings.topic(),
+                        settings.secretFile(),
+                        kafka.path("saslUsername").asText());
+            }
+            sink = sink.withKafka(settings);
+        }
+        return sink;
     }
 
     /** Writes the sinks, replacing the file atomically so a running reader never sees half of it. */
@@ -137,6 +159,14 @@ public final class SinksFile {
                 }
             }
             entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
+            if (sink.kafka().isPresent()) {
+                KafkaSettings settings = sink.kafka().get();
+                ObjectNode kafka = entry.putObject("kafka");
+                settings.topic().ifPresent(topic -> kafka.put("topic", topic));
+                // the file's name only: the secret itself never enters sinks.json
+                settings.secretFile().ifPresent(file -> kafka.put("secretFile", file.toString()));
+                kafka.put("saslUsername", settings.saslUsername());
+            }
         }
         Path file = dataDir.resolve(NAME);
         Path temporary = dataDir.resolve(NAME + ".tmp");
