@@ -3,6 +3,7 @@ package io.vigil.forward;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.BatchCommitted;
+import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 
@@ -51,6 +53,8 @@ public final class Forwarder implements AutoCloseable {
     private final LongAdder failed;
     private final LongAdder retried;
     private final LongAdder deadLettered;
+    private final AtomicLong lagEvents;
+    private final AtomicLong lagSeconds;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Optional<String> lastError = Optional.empty();
     private volatile Optional<Instant> lastErrorTime = Optional.empty();
@@ -75,6 +79,8 @@ public final class Forwarder implements AutoCloseable {
         this.failed = metrics.counter("forward_send_failures_total", labels);
         this.retried = metrics.counter("forward_retries_total", labels);
         this.deadLettered = metrics.counter("forward_events_dead_lettered_total", labels);
+        this.lagEvents = metrics.gauge("forward_lag_events", labels);
+        this.lagSeconds = metrics.gauge("forward_lag_seconds", labels);
     }
 
     /**
@@ -119,13 +125,33 @@ public final class Forwarder implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The sink's delivery health, also setting its {@code forward_lag_events} and {@code forward_lag_seconds}
+     * gauges: the rows of routed tables committed after its position, and how long ago the oldest of their
+     * batches was committed.
+     */
     public SinkHealth health() {
+        long position = subscription.position();
         boolean caughtUp = subscription.caughtUp();
-        long lag = 0;
-        if (!caughtUp && pendingSince.isPresent()) {
-            lag = Math.max(
-                    0, Duration.between(pendingSince.get(), clock.instant()).toSeconds());
+        long events = 0;
+        Optional<Instant> oldest = Optional.empty();
+        for (CommitStream.Backlog backlog : store.backlog(position)) {
+            if (config.route().includes(backlog.table())) {
+                events += backlog.rows();
+                if (oldest.isEmpty() || backlog.oldestCommitted().isBefore(oldest.get())) {
+                    oldest = Optional.of(backlog.oldestCommitted());
+                }
+            }
         }
+        if (oldest.isEmpty() && !caughtUp) {
+            oldest = pendingSince;
+        }
+        long lag = 0;
+        if (oldest.isPresent()) {
+            lag = Math.max(0, Duration.between(oldest.get(), clock.instant()).toSeconds());
+        }
+        lagEvents.set(events);
+        lagSeconds.set(lag);
         return new SinkHealth(
                 config.name(),
                 config.type(),
@@ -134,9 +160,10 @@ public final class Forwarder implements AutoCloseable {
                 failed.sum(),
                 retried.sum(),
                 deadLettered.sum(),
-                subscription.position(),
+                position,
                 caughtUp,
                 lag,
+                events,
                 lastError,
                 lastErrorTime);
     }

@@ -831,6 +831,11 @@ public final class DuckDbStore implements EventStore {
         return commitLog.rows(batch);
     }
 
+    @Override
+    public List<Backlog> backlog(long afterBatchId) {
+        return commitLog.backlog(afterBatchId);
+    }
+
     private TableSchema schemaOf(String table) {
         if (table.equals(StoreTables.DEAD_LETTER)) {
             return StoreTables.DEAD_LETTER_SCHEMA;
