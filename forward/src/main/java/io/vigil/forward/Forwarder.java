@@ -155,7 +155,7 @@ public final class Forwarder implements AutoCloseable {
         return new SinkHealth(
                 config.name(),
                 config.type(),
-                config.transport().configName() + "://" + config.host() + ":" + config.port(),
+                endpoint(),
                 sent.sum(),
                 failed.sum(),
                 retried.sum(),
@@ -166,6 +166,19 @@ public final class Forwarder implements AutoCloseable {
                 events,
                 lastError,
                 lastErrorTime);
+    }
+
+    /** Where it sends: {@code tcp://host:port} for syslog, {@code kafka://host:port/topic} for Kafka. */
+    private String endpoint() {
+        String address = SinksFile.endpoint(config);
+        if (config.kafka().isEmpty()) {
+            return config.transport().configName() + "://" + address;
+        }
+        String scheme = "kafka";
+        if (config.transport() == TransportKind.TLS) {
+            scheme = "kafka+tls";
+        }
+        return scheme + "://" + address + "/" + config.kafka().get().topic().orElse("insights-logs-<category>");
     }
 
     private void onBatch(BatchCommitted batch) throws Exception {

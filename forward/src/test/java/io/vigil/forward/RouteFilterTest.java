@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.CommitStream.SubscriptionStart;
+import io.vigil.spi.CommitSubscription;
+import io.vigil.spi.Dynamic;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableCatalog;
@@ -18,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +105,44 @@ class RouteFilterTest {
                 Thread.sleep(300);
                 assertThat(receiver.messages()).hasSize(4);
             }
+        }
+    }
+
+    @Test
+    void aFiltersResultKeepsEachKqlTypeInTheRowRepresentation() throws Exception {
+        try (DuckDbStore store = open()) {
+            store.write(List.of(signin(store, "a@x", "50126"))).get(30, TimeUnit.SECONDS);
+            BatchCommitted batch = firstBatch(store);
+            List<Row> rows = RouteFilter.run(
+                    "extend Day = 1d, Flag = true, Ratio = 1.5, Small = toint(2), Big = tolong(3),"
+                            + " Bag = dynamic({\"a\": [1, 2]}), Later = TimeGenerated + 1h"
+                            + " | project UserPrincipalName, TimeGenerated, Day, Flag, Ratio, Small, Big, Bag, Later",
+                    store,
+                    batch,
+                    clock);
+            assertThat(rows).hasSize(1);
+            Row row = rows.getFirst();
+            assertThat(row.table().name()).isEqualTo("SigninLogs");
+            assertThat(row.get("UserPrincipalName")).isEqualTo("a@x");
+            assertThat(row.get("TimeGenerated")).isEqualTo(NOW);
+            assertThat(row.get("Day")).isEqualTo(Duration.ofDays(1));
+            assertThat(row.get("Flag")).isEqualTo(true);
+            assertThat(row.get("Ratio")).isEqualTo(1.5);
+            assertThat(row.get("Small")).isEqualTo(2);
+            assertThat(row.get("Big")).isEqualTo(3L);
+            assertThat(JSON.readTree(((Dynamic) row.get("Bag")).json())).isEqualTo(JSON.readTree("{\"a\":[1,2]}"));
+            assertThat(row.get("Later")).isEqualTo(NOW.plusSeconds(3600));
+        }
+    }
+
+    /** The one batch committed so far, from the commit stream. */
+    private static BatchCommitted firstBatch(DuckDbStore store) throws Exception {
+        BlockingQueue<BatchCommitted> batches = new LinkedBlockingQueue<>();
+        try (CommitSubscription subscription =
+                store.subscribe("test.first", SubscriptionStart.EARLIEST, batches::add)) {
+            BatchCommitted batch = batches.poll(30, TimeUnit.SECONDS);
+            assertThat(batch).isNotNull();
+            return batch;
         }
     }
 
