@@ -120,7 +120,8 @@ final class SinksCommand {
             }
             sinks.add(sink);
             SinksFile.save(data.dataDir, sinks);
-            System.out.println("added sink " + name + "; a server picks it up when it starts");
+            System.out.println("added sink " + name
+                    + "; a running server picks it up within a second, a stopped one when it starts");
             return 0;
         }
     }
