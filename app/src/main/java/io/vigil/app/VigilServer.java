@@ -378,6 +378,7 @@ public final class VigilServer implements AutoCloseable {
                 sink.put("position", health.position());
                 sink.put("caughtUp", health.caughtUp());
                 sink.put("lagSeconds", health.lagSeconds());
+                sink.put("lagEvents", health.lagEvents());
                 sink.put("lastError", health.lastError().orElse(null));
                 sink.put(
                         "lastErrorTime",

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param leefDelimiter LEEF 2.0's attribute delimiter
  * @param syslog the RFC 5424 header's facility and host name
  * @param maxBackoff the longest pause between retries while the receiver is unreachable
+ * @param kafka the topic and SASL settings of an {@code eventhubs_kafka} sink; empty for the others
  */
 public record SinkConfig(
         String name,
@@ -38,7 +40,8 @@ public record SinkConfig(
         LeefEncoder.Version leefVersion,
         char leefDelimiter,
         SyslogHeader syslog,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        Optional<KafkaSettings> kafka) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     public SinkConfig {
@@ -53,6 +56,7 @@ public record SinkConfig(
         requireNonNull(leefVersion, "leefVersion is null");
         requireNonNull(syslog, "syslog is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
+        requireNonNull(kafka, "kafka is null");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "sink name '" + name + "' must be 1-63 lower-case letters, digits, '_' or '-'");
@@ -66,6 +70,12 @@ public record SinkConfig(
         }
         if (transport == TransportKind.TLS && framing != Framing.OCTET_COUNTING) {
             throw new IllegalArgumentException("syslog over TLS counts octets (RFC 5425); framing lf is for tcp");
+        }
+        if (type.equals(SinkTypes.EVENTHUBS_KAFKA.name()) != kafka.isPresent()) {
+            throw new IllegalArgumentException("Kafka settings are for eventhubs_kafka sinks only");
+        }
+        if (kafka.isPresent() && transport == TransportKind.UDP) {
+            throw new IllegalArgumentException("an eventhubs_kafka sink connects over tcp or tls, not udp");
         }
         if (maxBackoff.isNegative() || maxBackoff.isZero()) {
             throw new IllegalArgumentException("maxBackoff must be positive");
@@ -88,7 +98,8 @@ public record SinkConfig(
                 LeefEncoder.Version.V2,
                 '\t',
                 new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                kafkaDefaults(type));
     }
 
     public SinkConfig withTransport(TransportKind transport, Framing framing) {
@@ -105,7 +116,8 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                kafka);
     }
 
     public SinkConfig withStart(SubscriptionStart start) {
@@ -122,7 +134,8 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                kafka);
     }
 
     public SinkConfig withMaxBackoff(Duration maxBackoff) {
@@ -139,7 +152,8 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                kafka);
     }
 
     public SinkConfig withLeef(LeefEncoder.Version leefVersion, char leefDelimiter) {
@@ -156,7 +170,34 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                kafka);
+    }
+
+    /** The topic and SASL settings of an {@code eventhubs_kafka} sink. */
+    public SinkConfig withKafka(KafkaSettings kafka) {
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff,
+                Optional.of(kafka));
+    }
+
+    private static Optional<KafkaSettings> kafkaDefaults(String type) {
+        if (type.equals(SinkTypes.EVENTHUBS_KAFKA.name())) {
+            return Optional.of(KafkaSettings.DEFAULT);
+        }
+        return Optional.empty();
     }
 
     /** {@code HOST:PORT}, with {@code [v6]:PORT} for IPv6; not resolved, so a receiver may be down at start. */

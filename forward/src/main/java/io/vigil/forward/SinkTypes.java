@@ -18,7 +18,13 @@ public final class SinkTypes {
             "RFC 5424 syslog with the row as one JSON object: Splunk, Elastic, Graylog, any JSON-aware collector",
             config -> new JsonEncoder());
 
-    public static final List<SinkType> BUILT_IN = List.of(SYSLOG_CEF, SYSLOG_LEEF, SYSLOG_JSON);
+    public static final SinkType EVENTHUBS_KAFKA = new SinkType(
+            "eventhubs_kafka",
+            "Kafka or Azure Event Hubs topics carrying Azure's diagnostic-settings export {\"records\":[…]}: the"
+                    + " SIEMs' Azure Event Hubs integrations (Splunk, QRadar, Elastic, Sentinel) read it unchanged",
+            config -> new AzureRecordEncoder());
+
+    public static final List<SinkType> BUILT_IN = List.of(SYSLOG_CEF, SYSLOG_LEEF, SYSLOG_JSON, EVENTHUBS_KAFKA);
 
     private SinkTypes() {}
 

@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The configured sinks of a workspace, {@code sinks.json} in its data folder, written by {@code vigil sinks}
@@ -60,27 +63,79 @@ public final class SinksFile {
             String framing,
             List<String> routes,
             String start) {
+        return parse(name, type, endpoint, transport, framing, routes, Map.of(), start);
+    }
+
+    /** As above, with KQL filters by route entry ({@code table:SigninLogs} → {@code where …}). */
+    public static SinkConfig parse(
+            String name,
+            String type,
+            String endpoint,
+            String transport,
+            String framing,
+            List<String> routes,
+            Map<String, String> filters,
+            String start) {
+        Route route = Route.parse(routes);
+        for (Map.Entry<String, String> filter : filters.entrySet()) {
+            route = route.withFilter(filter.getKey(), filter.getValue());
+        }
         TransportKind kind = TransportKind.fromConfigName(transport);
         Framing parsedFraming = Framing.fromConfigName(framing);
         if (kind == TransportKind.TLS) {
             parsedFraming = Framing.OCTET_COUNTING;
         }
-        return SinkConfig.of(name, type, endpoint, Route.parse(routes))
+        return SinkConfig.of(name, type, endpoint, route)
                 .withTransport(kind, parsedFraming)
                 .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
     }
 
     private static SinkConfig parse(JsonNode entry) {
         List<String> routes = new ArrayList<>();
-        entry.path("routes").forEach(route -> routes.add(route.asText()));
-        return parse(
+        Map<String, String> filters = new LinkedHashMap<>();
+        // a route is its entry, or {"route": entry, "filter": KQL}
+        entry.path("routes").forEach(route -> {
+            if (route.isObject()) {
+                String name = route.path("route").asText("");
+                routes.add(name);
+                if (route.hasNonNull("filter")) {
+                    filters.put(name, route.path("filter").asText());
+                }
+            } else {
+                routes.add(route.asText());
+            }
+        });
+        SinkConfig sink = parse(
                 entry.path("name").asText(""),
                 entry.path("type").asText(""),
                 entry.path("endpoint").asText(""),
                 entry.path("transport").asText("tcp"),
                 entry.path("framing").asText("lf"),
                 routes,
+                filters,
                 entry.path("start").asText("latest"));
+        JsonNode kafka = entry.path("kafka");
+        if (!kafka.isMissingNode()) {
+            if (sink.kafka().isEmpty()) {
+                throw new IllegalArgumentException("\"kafka\" settings are for eventhubs_kafka sinks only");
+            }
+            KafkaSettings settings = sink.kafka().get();
+            if (kafka.hasNonNull("topic")) {
+                settings = settings.withTopic(kafka.path("topic").asText());
+            }
+            if (kafka.hasNonNull("secretFile")) {
+                settings =
+                        settings.withSecretFile(Path.of(kafka.path("secretFile").asText()));
+            }
+            if (kafka.hasNonNull("saslUsername")) {
+                settings = new KafkaSettings(
+                        settings.topic(),
+                        settings.secretFile(),
+                        kafka.path("saslUsername").asText());
+            }
+            sink = sink.withKafka(settings);
+        }
+        return sink;
     }
 
     /** Writes the sinks, replacing the file atomically so a running reader never sees half of it. */
@@ -95,8 +150,23 @@ public final class SinksFile {
             entry.put("transport", sink.transport().configName());
             entry.put("framing", sink.framing().configName());
             ArrayNode routes = entry.putArray("routes");
-            sink.route().tables().stream().sorted().forEach(table -> routes.add(routeName(table)));
+            for (String table : sink.route().tables().stream().sorted().toList()) {
+                Optional<String> filter = sink.route().filter(table);
+                if (filter.isPresent()) {
+                    routes.addObject().put("route", Route.entry(table)).put("filter", filter.get());
+                } else {
+                    routes.add(Route.entry(table));
+                }
+            }
             entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
+            if (sink.kafka().isPresent()) {
+                KafkaSettings settings = sink.kafka().get();
+                ObjectNode kafka = entry.putObject("kafka");
+                settings.topic().ifPresent(topic -> kafka.put("topic", topic));
+                // the file's name only: the secret itself never enters sinks.json
+                settings.secretFile().ifPresent(file -> kafka.put("secretFile", file.toString()));
+                kafka.put("saslUsername", settings.saslUsername());
+            }
         }
         Path file = dataDir.resolve(NAME);
         Path temporary = dataDir.resolve(NAME + ".tmp");
@@ -109,14 +179,6 @@ public final class SinksFile {
             return "[" + sink.host() + "]:" + sink.port();
         }
         return sink.host() + ":" + sink.port();
-    }
-
-    private static String routeName(String table) {
-        return switch (table) {
-            case "SecurityAlert" -> "alerts";
-            case "SecurityIncident" -> "incidents";
-            default -> "table:" + table;
-        };
     }
 
     private static VigilException invalid(String message) {

@@ -358,6 +358,11 @@ public final class DuckDbStore implements EventStore {
         return catalog.table(name).map(this::stored);
     }
 
+    @Override
+    public Optional<String> batchIdColumn() {
+        return Optional.of(HiddenColumns.BATCH_ID);
+    }
+
     private StoredTable stored(TableSchema table) {
         boolean created = table.name().equals(StoreTables.DEAD_LETTER) || materialized.contains(table.name());
         StoredTable cached = storedTables.get(table.name());
@@ -825,6 +830,11 @@ public final class DuckDbStore implements EventStore {
     @Override
     public List<Row> rows(BatchCommitted batch) {
         return commitLog.rows(batch);
+    }
+
+    @Override
+    public List<Backlog> backlog(long afterBatchId) {
+        return commitLog.backlog(afterBatchId);
     }
 
     private TableSchema schemaOf(String table) {
