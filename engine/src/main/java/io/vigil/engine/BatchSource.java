@@ -7,6 +7,7 @@ import io.vigil.spi.QuerySource;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.StoredTable;
 import io.vigil.spi.VigilException;
+import io.vigil.sql.DuckDbSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,10 +17,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One committed batch as a workspace of one table: the batch's table holds exactly that batch's rows (by
- * the source's {@link QuerySource#batchIdColumn() batch column}) and no other table exists, so a query run
- * here reads nothing but the batch. What a forwarding route's filter runs on, like an Azure data export rule
- * that sees each table's rows as they arrive.
+ * One committed batch as a workspace: the batch's table holds exactly that batch's rows (by the source's
+ * {@link QuerySource#batchIdColumn() batch column}). In {@link #of} no other table exists, so a query run
+ * here reads nothing but the batch: what a forwarding route's filter runs on, like an Azure data export rule
+ * that sees each table's rows as they arrive. In {@link #withOtherTables} every other table is whole: what
+ * an NRT rule runs on, so its joins and unions still see the rest of the workspace.
  *
  * <p>Each connection gets a temporary table named like the stored one holding a copy of the batch's rows,
  * which DuckDB resolves before the stored table (temp comes first in its search path); a view would not do,
@@ -30,12 +32,15 @@ public final class BatchSource implements QuerySource {
     private final StoredTable table;
     private final String batchColumn;
     private final long batchId;
+    private final boolean otherTables;
 
-    private BatchSource(QuerySource workspace, StoredTable table, String batchColumn, long batchId) {
+    private BatchSource(
+            QuerySource workspace, StoredTable table, String batchColumn, long batchId, boolean otherTables) {
         this.workspace = workspace;
         this.table = table;
         this.batchColumn = batchColumn;
         this.batchId = batchId;
+        this.otherTables = otherTables;
     }
 
     /**
@@ -44,6 +49,19 @@ public final class BatchSource implements QuerySource {
      * @throws VigilException INVALID_ARGUMENT when the workspace has no such table or keeps no batch ids
      */
     public static BatchSource of(QuerySource workspace, BatchCommitted batch) {
+        return create(workspace, batch, false);
+    }
+
+    /**
+     * The batch's rows as its table, beside every other table of the workspace, whole.
+     *
+     * @throws VigilException INVALID_ARGUMENT when the workspace has no such table or keeps no batch ids
+     */
+    public static BatchSource withOtherTables(QuerySource workspace, BatchCommitted batch) {
+        return create(workspace, batch, true);
+    }
+
+    private static BatchSource create(QuerySource workspace, BatchCommitted batch, boolean otherTables) {
         requireNonNull(workspace, "workspace is null");
         requireNonNull(batch, "batch is null");
         StoredTable table = workspace
@@ -54,13 +72,13 @@ public final class BatchSource implements QuerySource {
                 .batchIdColumn()
                 .orElseThrow(() ->
                         new VigilException(StandardErrorCode.INVALID_ARGUMENT, "the workspace keeps no batch ids"));
-        return new BatchSource(workspace, table, column, batch.batchId());
+        return new BatchSource(workspace, table, column, batch.batchId(), otherTables);
     }
 
-    /** The one table, as stored. */
+    /** The batch's table, as stored, and with {@link #withOtherTables} every other one. */
     @Override
     public List<StoredTable> storedTables() {
-        return List.of(table);
+        return otherTables ? workspace.storedTables() : List.of(table);
     }
 
     @Override
@@ -94,6 +112,6 @@ public final class BatchSource implements QuerySource {
     }
 
     private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return DuckDbSchema.quoteIdentifier(identifier);
     }
 }

@@ -1,12 +1,12 @@
 package io.vigil.integrity;
 
-import io.vigil.sql.DuckDbSchema;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.Row;
 import io.vigil.spi.StoredTable;
 import io.vigil.spi.StoredValues;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

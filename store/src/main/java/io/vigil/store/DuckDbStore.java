@@ -1,6 +1,5 @@
 package io.vigil.store;
 
-import io.vigil.sql.DuckDbSchema;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vigil.spi.BatchCommitted;
@@ -18,6 +17,7 @@ import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
+import io.vigil.sql.DuckDbSchema;
 import io.vigil.store.geo.GeoIpDatabase;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,9 +1,8 @@
 package io.vigil.store;
 
-import io.vigil.sql.DuckDbSchema;
 import io.vigil.spi.Column;
-import io.vigil.spi.ColumnType;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

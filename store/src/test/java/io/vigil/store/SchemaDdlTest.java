@@ -1,6 +1,5 @@
 package io.vigil.store;
 
-import io.vigil.sql.DuckDbSchema;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,7 @@ import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;

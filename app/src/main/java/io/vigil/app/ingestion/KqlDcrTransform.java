@@ -1,6 +1,5 @@
 package io.vigil.app.ingestion;
 
-import io.vigil.sql.DuckDbSchema;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +17,7 @@ import io.vigil.spi.Column;
 import io.vigil.spi.QuerySource;
 import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import io.vigil.store.SchemaDdl;
 import io.vigil.store.StoreFunctions;
 import java.io.IOException;
