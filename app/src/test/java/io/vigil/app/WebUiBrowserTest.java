@@ -331,6 +331,7 @@ class WebUiBrowserTest {
         assertThat(incidents).hasCount(1);
         assertThat(incidents.first()).containsText(UiFixture.AUDIT_LOG_CLEARED);
         filters.getByLabel("Owner").selectOption("");
+        assertThat(incidents).hasCount(2);
         screenshot("incidents");
     }
 
@@ -382,6 +383,7 @@ class WebUiBrowserTest {
         assertThat(cleared.locator("td").nth(7)).hasText("1");
         page.getByRole(AriaRole.BUTTON, exactly(UiFixture.AUDIT_LOG_CLEARED)).click();
         assertThat(page.locator("#rule-detail pre.kql")).containsText("EventID == 1102");
+        assertThat(page.locator("#rule-detail")).containsText("1, the last at");
         screenshot("rules");
 
         page.getByRole(AriaRole.BUTTON, exactly("Disable " + UiFixture.AUDIT_LOG_CLEARED))

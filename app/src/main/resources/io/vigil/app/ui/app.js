@@ -645,6 +645,11 @@ function durationMillis(text) {
   return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
 }
 
+// to the minute, for the rules table's narrow columns: 2026-12-06 01:00Z
+function minuteTime(iso) {
+  return shortTime(iso).replace(/:\d\dZ$/, "Z");
+}
+
 // PT1H → 1h, P1D → 1d: how rules are written
 function shortDuration(text) {
   const millis = durationMillis(text);
@@ -912,14 +917,14 @@ async function loadRules() {
   $("rules-count").textContent = `${reply.rules.length} rules, ${enabledCount} enabled`;
   $("rules-list").replaceChildren(reply.rules.length === 0
     ? element("p", {class: "help", text: "No rules yet: import Sentinel rules with vigil rules import."})
-    : listTable("Rules", ["State", "Name", "Severity", "Kind", "Every / over", "Last run", "Next run", "Alerts", "Last alert"],
+    : listTable("Rules", ["State", "Name", "Severity", "Kind", "Every / over", "Last run", "Next run", "Alerts"],
       reply.rules.map((rule) => [ruleState(rule, contributor),
         element("button", {type: "button", class: "link", text: rule.name, onclick: () => showRule(rule)}),
         severityBadge(rule.severity), rule.kind,
         rule.kind === "NRT" ? "each commit" : `${shortDuration(rule.queryFrequency)} / ${shortDuration(rule.queryPeriod)}`,
-        shortTime(rule.lastRun) || (rule.kind === "NRT" ? "on commit" : "not yet"),
-        rule.enabled ? shortTime(rule.nextRun) || (rule.kind === "NRT" ? "on commit" : "next pass") : "—",
-        rule.alerts, shortTime(rule.lastAlert)])));
+        minuteTime(rule.lastRun) || (rule.kind === "NRT" ? "on commit" : "not yet"),
+        rule.enabled ? minuteTime(rule.nextRun) || (rule.kind === "NRT" ? "on commit" : "next pass") : "—",
+        rule.alerts])));
 }
 
 // contributors switch a rule on and off; others see its state only (the server checks the role anyway)
@@ -952,6 +957,7 @@ function showRule(rule) {
   fact(facts, "Tactics", rule.tactics.join(", "));
   fact(facts, "Techniques", rule.techniques.join(", "));
   if (rule.suppressedUntil) fact(facts, "Suppressed until", shortTime(rule.suppressedUntil));
+  fact(facts, "Alerts", rule.lastAlert ? `${rule.alerts}, the last at ${shortTime(rule.lastAlert)}` : "none yet");
   const params = new URLSearchParams({query: rule.query, run: "1"});
   if (rule.kind !== "NRT") params.set("timespan", rule.queryPeriod);
   $("rule-detail").replaceChildren(
