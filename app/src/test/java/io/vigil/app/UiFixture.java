@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * that fails to parse, so the health page has a dead letter to show, and detection: the built-in rule pack
  * imported into the rule library and its scheduled rules run over an audit log cleared on {@value #CLEARED_ON}
  * and a service installed on {@value #SERVICE_ON} in the last completed hour, which raises two alerts and two
- * incidents (rules run in id order: new service, Medium, incident 1; audit log cleared, High, incident 2).
+ * incidents (rules run in id order: new service, Medium, incident 1; audit log cleared, High, incident 2). Both
+ * alerts are raised at the same instant; the service was installed five minutes after the log was cleared.
  */
 final class UiFixture implements AutoCloseable {
     static final int SIGNINS = 48;
@@ -139,7 +141,9 @@ final class UiFixture implements AutoCloseable {
                                 .set("RenderedDescription", "A service was installed in the system: updater.exe")
                                 .build()))
                 .get(30, TimeUnit.SECONDS);
-        RuleScheduler.Pass pass = new RuleScheduler(runtime.store(), engine, runtime.clock(), QueryLimits.DEFAULT)
+        // at the same now as the events' hour, so an hour turning meanwhile cannot move the window past them
+        RuleScheduler.Pass pass = new RuleScheduler(
+                        runtime.store(), engine, Clock.fixed(now, ZoneOffset.UTC), QueryLimits.DEFAULT)
                 .runDue(library.enabledRules());
         if (pass.alerts().size() != 2 || pass.incidents().size() != 2) {
             throw new IllegalStateException("expected 2 alerts and 2 incidents, got " + pass);

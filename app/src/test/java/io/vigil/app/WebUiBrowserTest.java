@@ -313,6 +313,8 @@ class WebUiBrowserTest {
         assertThat(page.locator("#incident-facts")).containsText("Closed");
         assertThat(page.locator("#incident-facts")).containsText("TruePositive · SuspiciousActivity");
         screenshot("incident");
+        page.locator("#incident-timeline")
+                .screenshot(new Locator.ScreenshotOptions().setPath(SCREENSHOTS.resolve("incident-timeline.png")));
 
         // the change is the table's: the server's incident says so, written by the responder
         String incident = fixture.get("/v1/securityinsights/incidents/" + UiFixture.CLEARED_INCIDENT, fixture.readerKey)
