@@ -29,17 +29,21 @@ import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * Sentinel's management API ({@code Microsoft.SecurityInsights}) over Vigil's rules and incidents, so scripts
@@ -56,6 +60,25 @@ public final class SecurityInsightsApi {
 
     private static final String ALIAS = "/v1/securityinsights/";
     /** Rule ids as file names can hold them; Sentinel's are GUIDs. */
+    /** The incident properties {@code $filter} and {@code $orderby} take, as this API shapes incidents. */
+    private static final ODataFilter INCIDENT_FIELDS = new ODataFilter(Map.ofEntries(
+            Map.entry("name", ODataFilter.Type.TEXT),
+            Map.entry("properties/title", ODataFilter.Type.TEXT),
+            Map.entry("properties/description", ODataFilter.Type.TEXT),
+            Map.entry("properties/severity", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/status", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/classification", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/classificationReason", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/classificationComment", ODataFilter.Type.TEXT),
+            Map.entry("properties/owner/assignedTo", ODataFilter.Type.TEXT),
+            Map.entry("properties/incidentNumber", ODataFilter.Type.NUMBER),
+            Map.entry("properties/createdTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/lastModifiedTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/firstActivityTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/lastActivityTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/additionalData/alertsCount", ODataFilter.Type.NUMBER),
+            Map.entry("properties/additionalData/commentsCount", ODataFilter.Type.NUMBER)));
+
     private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private static final Pattern ARM = Pattern.compile(
@@ -157,11 +180,7 @@ public final class SecurityInsightsApi {
                             library.lastModified(stored.get().rule().id())));
         }
         if (parts.length == 1 && parts[0].equals("incidents")) {
-            ArrayNode value = JSON.createArrayNode();
-            for (Incident incident : incidents()) {
-                value.add(incident(incident, armPrefix));
-            }
-            return list(value);
+            return listIncidents(request, armPrefix);
         }
         if (parts.length == 2 && parts[0].equals("incidents")) {
             Optional<Incident> found = findIncident(parts[1]);
@@ -171,6 +190,71 @@ public final class SecurityInsightsApi {
             return new Reply(200, incident(found.get(), armPrefix));
         }
         return error(404, "NotFound", "No Microsoft.SecurityInsights resource " + resource);
+    }
+
+    /**
+     * Sentinel's Incidents_List with the OData options its scripts use: {@code $filter} (see {@link ODataFilter}),
+     * {@code $orderby} and {@code $top}, applied in that order to the incidents as this API shapes them. An
+     * option Vigil cannot apply ({@code $skipToken}, a filter form it does not know) is a 400, never ignored.
+     */
+    private Reply listIncidents(Request request, String armPrefix) throws InterruptedException {
+        Fields parameters = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Optional<ODataFilter.Filter> filter = Optional.empty();
+        Optional<ODataFilter.Ordering> ordering = Optional.empty();
+        OptionalInt top = OptionalInt.empty();
+        for (Fields.Field field : parameters) {
+            String name = field.getName();
+            if (!name.startsWith("$")) {
+                continue;
+            }
+            if (field.getValues().size() != 1) {
+                return badRequest(name + " is given more than once.");
+            }
+            String value = field.getValue();
+            switch (name) {
+                case "$filter" -> {
+                    switch (INCIDENT_FIELDS.parseFilter(value)) {
+                        case ODataFilter.Invalid invalid -> {
+                            return badRequest(invalid.message());
+                        }
+                        case ODataFilter.Filter parsed -> filter = Optional.of(parsed);
+                    }
+                }
+                case "$orderby" -> {
+                    switch (INCIDENT_FIELDS.parseOrder(value)) {
+                        case ODataFilter.Invalid invalid -> {
+                            return badRequest(invalid.message());
+                        }
+                        case ODataFilter.Ordering parsed -> ordering = Optional.of(parsed);
+                    }
+                }
+                case "$top" -> {
+                    if (!value.strip().matches("\\d{1,9}")) {
+                        return badRequest("$top must be a whole number of incidents, not '" + value + "'.");
+                    }
+                    top = OptionalInt.of(Integer.parseInt(value.strip()));
+                }
+                default -> {
+                    return badRequest("The query option " + name + " is not supported on incidents"
+                            + " (supported: $filter, $orderby, $top; every incident is in one page, so there is"
+                            + " no $skipToken).");
+                }
+            }
+        }
+        List<ObjectNode> incidents = new ArrayList<>();
+        for (Incident incident : incidents()) {
+            ObjectNode node = incident(incident, armPrefix);
+            if (filter.isEmpty() || filter.get().matches(node)) {
+                incidents.add(node);
+            }
+        }
+        ordering.ifPresent(keys -> incidents.sort(keys.comparator()));
+        ArrayNode value = JSON.createArrayNode();
+        int limit = top.orElse(Integer.MAX_VALUE);
+        for (int index = 0; index < incidents.size() && index < limit; index++) {
+            value.add(incidents.get(index));
+        }
+        return list(value);
     }
 
     /**
