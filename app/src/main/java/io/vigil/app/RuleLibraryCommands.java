@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -30,8 +31,10 @@ final class RuleLibraryCommands {
             name = "import",
             mixinStandardHelpOptions = true,
             description = {
-                "Import Sentinel analytic rules (rule YAML, or an ARM/REST JSON export) from files or folders into"
-                        + " the workspace's rule library. A rule whose query does not compile is stored disabled.",
+                "Import analytic rules from files or folders into the workspace's rule library, each file recognised by"
+                        + " its content: Sentinel rule YAML, an ARM/REST JSON export, or Sigma YAML (converted to KQL and"
+                        + " imported as a scheduled rule). A rule whose query does not compile is stored disabled; a"
+                        + " Sigma rule that does not convert is not imported.",
                 "Prints 'FAIL <file>: <rule>: <diagnostic>' per problem, then 'imported N rules: E enabled, D disabled'.",
                 "Exit codes: 0 every rule imported enabled, 1 some failed or are disabled, 2 usage or I/O error."
             })
@@ -68,21 +71,22 @@ final class RuleLibraryCommands {
                         .clock(runtime.clock())
                         .build();
                 RuleLibrary library = new RuleLibrary(data.dataDir);
+                List<Map.Entry<String, String>> texts = new ArrayList<>();
                 for (Path file : files) {
-                    String text = Files.readString(file, StandardCharsets.UTF_8);
-                    for (RuleLibrary.Imported imported : library.importFile(
-                            file.toString(), text, engine, runtime.clock().instant())) {
-                        String name = imported.rule().map(AnalyticRule::name).orElse("-");
-                        for (String problem : imported.problems()) {
-                            problems = true;
-                            System.out.println("FAIL " + file + ": " + name + ": " + problem.replace('\n', ' '));
-                        }
-                        if (imported.rule().isPresent()) {
-                            if (imported.enabled()) {
-                                enabled++;
-                            } else {
-                                disabled++;
-                            }
+                    texts.add(Map.entry(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+                }
+                for (RuleLibrary.Imported imported :
+                        library.importTexts(texts, engine, runtime.clock().instant())) {
+                    for (String problem : imported.problems()) {
+                        problems = true;
+                        System.out.println("FAIL " + imported.source() + ": " + imported.name() + ": "
+                                + problem.replace('\n', ' '));
+                    }
+                    if (imported.rule().isPresent()) {
+                        if (imported.enabled()) {
+                            enabled++;
+                        } else {
+                            disabled++;
                         }
                     }
                 }

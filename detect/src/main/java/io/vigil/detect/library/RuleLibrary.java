@@ -7,6 +7,10 @@ import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleDiagnostic;
 import io.vigil.detect.rule.RuleDocument;
 import io.vigil.detect.rule.SentinelRuleReader;
+import io.vigil.detect.sigma.SigmaConversion;
+import io.vigil.detect.sigma.SigmaConverter;
+import io.vigil.detect.sigma.SigmaDocument;
+import io.vigil.detect.sigma.SigmaReader;
 import io.vigil.engine.Compilation;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryParameters;
@@ -18,10 +22,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -41,13 +48,108 @@ public final class RuleLibrary {
         this.folder = requireNonNull(dataDir, "dataDir is null").resolve("rules");
     }
 
-    /** One rule of an import: stored (enabled or not), or refused with the reasons. */
-    public record Imported(String source, Optional<AnalyticRule> rule, boolean enabled, List<String> problems) {
+    /** One rule of an import, by its name ("-" when it has none): stored (enabled or not), or refused with the reasons. */
+    public record Imported(
+            String source, String name, Optional<AnalyticRule> rule, boolean enabled, List<String> problems) {
         public Imported {
             requireNonNull(source, "source is null");
+            requireNonNull(name, "name is null");
             requireNonNull(rule, "rule is null");
             problems = List.copyOf(requireNonNull(problems, "problems is null"));
         }
+    }
+
+    /**
+     * Imports rule files, each recognised by its content: Sigma YAML (a document with a {@code title} and a
+     * {@code detection} or {@code correlation}), else Sentinel rule YAML or, when it starts with '{', an ARM
+     * template or REST JSON. The Sigma documents of all the files are converted together, so a correlation
+     * may refer to a rule in another file. Results are in file order, Sigma rules after the others.
+     *
+     * @param texts each file's source name and text, in the order to import them
+     */
+    public List<Imported> importTexts(List<Map.Entry<String, String>> texts, KqlEngine engine, Instant now)
+            throws IOException {
+        List<Imported> results = new ArrayList<>();
+        List<SigmaDocument> sigma = new ArrayList<>();
+        for (Map.Entry<String, String> text : texts) {
+            String content = text.getValue().replace("\uFEFF", "");
+            if (!content.stripLeading().startsWith("{") && SigmaReader.isSigma(content)) {
+                sigma.addAll(SigmaReader.read(text.getKey(), content));
+            } else {
+                results.addAll(importFile(text.getKey(), text.getValue(), engine, now));
+            }
+        }
+        results.addAll(importSigma(sigma, engine, now));
+        return results;
+    }
+
+    /**
+     * Imports Sigma rules as scheduled analytic rules ({@link SigmaAnalyticRules} says how): a rule that does
+     * not convert is reported with its reason and not stored. The rules a correlation refers to are parts of
+     * it and are not imported on their own, unless the correlation says {@code generate: true} (the Sigma
+     * correlation specification).
+     */
+    public List<Imported> importSigma(List<SigmaDocument> documents, KqlEngine engine, Instant now) throws IOException {
+        Set<String> parts = new HashSet<>();
+        for (SigmaDocument document : documents) {
+            if (document instanceof SigmaDocument.Correlation correlation
+                    && !correlation.correlation().generate()) {
+                parts.addAll(correlation.correlation().rules());
+            }
+        }
+        List<SigmaConversion> conversions = SigmaConverter.builtIn().convert(documents);
+        List<Imported> results = new ArrayList<>();
+        for (int index = 0; index < documents.size(); index++) {
+            SigmaDocument document = documents.get(index);
+            String title = SigmaAnalyticRules.title(document);
+            if (document instanceof SigmaDocument.Rule rule
+                    && (rule.rule().id().filter(parts::contains).isPresent()
+                            || rule.rule().name().filter(parts::contains).isPresent())) {
+                continue;
+            }
+            switch (conversions.get(index)) {
+                case SigmaConversion.Failed failed ->
+                    results.add(new Imported(
+                            failed.source(),
+                            title,
+                            Optional.empty(),
+                            false,
+                            failed.errors().stream()
+                                    .map(error -> "sigma " + error)
+                                    .toList()));
+                case SigmaConversion.Converted converted -> {
+                    switch (SigmaAnalyticRules.toRestObject(document, converted)) {
+                        case SigmaAnalyticRules.Result.Refused refused ->
+                            results.add(new Imported(
+                                    converted.source(),
+                                    title,
+                                    Optional.empty(),
+                                    false,
+                                    List.of("sigma invalid_rule: " + refused.reason())));
+                        case SigmaAnalyticRules.Result.Written written -> {
+                            for (RuleDocument read : SentinelRuleReader.readArm(converted.source(), written.json())) {
+                                switch (read) {
+                                    case RuleDocument.Analytic analytic ->
+                                        results.add(store(analytic, written.json(), engine, now));
+                                    case RuleDocument.Invalid invalid ->
+                                        results.add(new Imported(
+                                                converted.source(),
+                                                title,
+                                                Optional.empty(),
+                                                false,
+                                                invalid.diagnostics().stream()
+                                                        .map(Object::toString)
+                                                        .toList()));
+                                    case RuleDocument.Hunting hunting ->
+                                        throw new IllegalStateException("a scheduled rule read as a hunting query");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return results;
     }
 
     /**
@@ -63,12 +165,14 @@ public final class RuleLibrary {
                 case RuleDocument.Hunting hunting ->
                     results.add(new Imported(
                             source,
+                            hunting.query().name(),
                             Optional.empty(),
                             false,
                             List.of("hunting query (no schedule): not an analytic rule")));
                 case RuleDocument.Invalid invalid ->
                     results.add(new Imported(
                             source,
+                            invalid.name().orElse("-"),
                             Optional.empty(),
                             false,
                             invalid.diagnostics().stream().map(Object::toString).toList()));
@@ -86,7 +190,7 @@ public final class RuleLibrary {
         }
         boolean enabled = rule.enabled() && problems.isEmpty();
         write(rule.id(), text, enabled);
-        return new Imported(analytic.source(), Optional.of(rule), enabled, problems);
+        return new Imported(analytic.source(), rule.name(), Optional.of(rule), enabled, problems);
     }
 
     private static List<Diagnostic> compileErrors(AnalyticRule rule, KqlEngine engine, Instant now) {
