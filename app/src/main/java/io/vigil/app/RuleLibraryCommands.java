@@ -1,11 +1,14 @@
 package io.vigil.app;
 
 import io.vigil.detect.alert.Alert;
+import io.vigil.detect.library.RequiredData;
 import io.vigil.detect.library.RuleLibrary;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.schedule.Backtest;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
+import io.vigil.spi.TableSchema;
+import io.vigil.spi.VigilException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,12 +80,20 @@ final class RuleLibraryCommands {
                 for (Path file : files) {
                     texts.add(Map.entry(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
                 }
+                Map<String, Long> rowCounts = runtime.store().rowCounts();
+                Set<String> tables = tableNames(runtime);
                 for (RuleLibrary.Imported imported :
                         library.importTexts(texts, engine, runtime.clock().instant())) {
                     for (String problem : imported.problems()) {
                         problems = true;
                         System.out.println("FAIL " + imported.source() + ": " + imported.name() + ": "
                                 + problem.replace('\n', ' '));
+                    }
+                    // a warning, not a failure: the rule is stored and runs once its data arrives
+                    for (String warning : imported.rule()
+                            .map(rule -> RequiredData.warnings(rule, rowCounts, tables))
+                            .orElse(List.of())) {
+                        System.out.println("WARN " + imported.source() + ": " + imported.name() + ": " + warning);
                     }
                     if (imported.rule().isPresent()) {
                         if (imported.enabled()) {
@@ -110,8 +123,13 @@ final class RuleLibraryCommands {
 
         @Override
         public Integer call() throws IOException {
-            for (RuleLibrary.StoredRule stored : new RuleLibrary(data.dataDir).rules()) {
+            List<RuleLibrary.StoredRule> rules = new RuleLibrary(data.dataDir).rules();
+            Optional<DataWarnings> warnings = DataWarnings.read(data.dataDir, rules);
+            for (RuleLibrary.StoredRule stored : rules) {
                 AnalyticRule rule = stored.rule();
+                // on stderr, so the list stays one tab-separated line per rule
+                warnings.ifPresent(found -> found.of(rule)
+                        .forEach(warning -> System.err.println("vigil: warning: " + rule.id() + ": " + warning)));
                 System.out.println(String.join(
                         "\t",
                         rule.id(),
@@ -153,6 +171,9 @@ final class RuleLibraryCommands {
             System.out.println("trigger: " + shown.triggerOperator().apiName() + " " + shown.triggerThreshold());
             System.out.println("query:");
             System.out.println(shown.query().strip());
+            DataWarnings.read(data.dataDir, List.of(found.get()))
+                    .ifPresent(warnings ->
+                            warnings.of(shown).forEach(warning -> System.out.println("warning: " + warning)));
             return 0;
         }
     }
@@ -182,6 +203,37 @@ final class RuleLibraryCommands {
         @Override
         public Integer call() throws IOException {
             return setEnabled(data.dataDir, rule, false);
+        }
+    }
+
+    private static Set<String> tableNames(VigilRuntime runtime) {
+        return runtime.store().catalog().tables().stream()
+                .map(TableSchema::name)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * Row counts for the requiredDataConnectors warnings of {@code rules list|show}. The store is opened only
+     * when a rule names connectors; while a server holds the store's lock they cannot be checked, which is said
+     * on stderr rather than passed over.
+     */
+    private record DataWarnings(Map<String, Long> rowCounts, Set<String> tables) {
+        static Optional<DataWarnings> read(Path dataDir, List<RuleLibrary.StoredRule> rules) throws IOException {
+            if (rules.stream()
+                    .allMatch(stored -> stored.rule().requiredDataConnectors().isEmpty())) {
+                return Optional.empty();
+            }
+            try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+                return Optional.of(new DataWarnings(runtime.store().rowCounts(), tableNames(runtime)));
+            } catch (VigilException e) {
+                System.err.println("vigil: requiredDataConnectors not checked: cannot open the store (" + e.getMessage()
+                        + "); is a server running on " + dataDir + "?");
+                return Optional.empty();
+            }
+        }
+
+        List<String> of(AnalyticRule rule) {
+            return RequiredData.warnings(rule, rowCounts, tables);
         }
     }
 

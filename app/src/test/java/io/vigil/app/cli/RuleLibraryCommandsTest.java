@@ -192,6 +192,53 @@ class RuleLibraryCommandsTest {
                 .hasSize(imported);
     }
 
+    @Test
+    void requiredDataConnectorsWhoseTablesAreEmptyAreWarnedAtImportAndInListAndShow() throws Exception {
+        Files.writeString(
+                rules.resolve("needs-data.yaml"),
+                CLEARED.replace("id: 7d1e0c55-0000-4000-8000-000000001102", "id: 7d1e0c55-0000-4000-8000-0000000da7a0")
+                        + """
+                        requiredDataConnectors:
+                          - connectorId: SecurityEvents
+                            dataTypes:
+                              - SecurityEvent
+                          - connectorId: Custom
+                            dataTypes:
+                              - NoSuchTable_CL (Custom)
+                        """,
+                UTF_8);
+        CliRun imported = CliRun.run("rules", "import", "--data", dataDir.toString(), rules.toString());
+        // a warning, not a failure: the rule is stored enabled and the exit code is 0
+        assertThat(imported.successLines())
+                .containsExactly(
+                        "WARN " + rules.resolve("needs-data.yaml")
+                                + ": Audit log cleared: requiredDataConnectors: table"
+                                + " SecurityEvent (connector SecurityEvents) has no rows; the rule cannot fire until"
+                                + " it does",
+                        "WARN " + rules.resolve("needs-data.yaml") + ": Audit log cleared: requiredDataConnectors:"
+                                + " NoSuchTable_CL (connector Custom) is not a table of this workspace",
+                        "imported 1 rules: 1 enabled, 0 disabled");
+        assertThat(CliRun.run("rules", "show", "--data", dataDir.toString(), "Audit log cleared")
+                        .successLines())
+                .contains("warning: requiredDataConnectors: table SecurityEvent (connector SecurityEvents) has no"
+                        + " rows; the rule cannot fire until it does");
+
+        try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+            runtime.store()
+                    .write(List.of(cleared(runtime, Instant.now(), "dc01")))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        CliRun list = CliRun.run("rules", "list", "--data", dataDir.toString());
+        assertThat(list.successLines()).hasSize(1);
+        // SecurityEvent has rows now; the table that does not exist is still named
+        assertThat(list.errLines())
+                .containsExactly("vigil: warning: 7d1e0c55-0000-4000-8000-0000000da7a0: requiredDataConnectors:"
+                        + " NoSuchTable_CL (connector Custom) is not a table of this workspace");
+        assertThat(CliRun.run("rules", "show", "--data", dataDir.toString(), "Audit log cleared")
+                        .successLines())
+                .noneMatch(line -> line.contains("SecurityEvent (connector"));
+    }
+
     private static Row cleared(VigilRuntime runtime, Instant time, String computer) {
         return runtime.store()
                 .catalog()
