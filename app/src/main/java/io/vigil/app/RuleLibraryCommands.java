@@ -121,8 +121,15 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.listRules(client.get()));
+            }
             List<RuleLibrary.StoredRule> rules = new RuleLibrary(data.dataDir).rules();
             Optional<DataWarnings> warnings = DataWarnings.read(data.dataDir, rules);
             for (RuleLibrary.StoredRule stored : rules) {
@@ -150,11 +157,18 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "RULE", description = "Rule id or name")
         String rule;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.showRule(client.get(), rule));
+            }
             Optional<RuleLibrary.StoredRule> found = new RuleLibrary(data.dataDir).find(rule);
             if (found.isEmpty()) {
                 System.err.println("vigil: no rule " + rule);
@@ -183,11 +197,19 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "RULE", description = "Rule id or name")
         String rule;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(
+                        () -> RemoteDetectionCommands.setRuleEnabled(client.get(), rule, true));
+            }
             return setEnabled(data.dataDir, rule, true);
         }
     }
@@ -197,11 +219,19 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "RULE", description = "Rule id or name")
         String rule;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(
+                        () -> RemoteDetectionCommands.setRuleEnabled(client.get(), rule, false));
+            }
             return setEnabled(data.dataDir, rule, false);
         }
     }
