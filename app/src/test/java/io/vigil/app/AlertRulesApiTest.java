@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.http.ApiKeys;
+import io.vigil.detect.schedule.RuleStateLedger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,13 +103,14 @@ class AlertRulesApiTest {
             String reader = ApiKeys.create(runtime.workspace(), "analyst", ApiKeys.Role.READER, Clock.systemUTC());
             try (ServerCommand.Running running =
                     ServerCommand.start(runtime, ServeOptions.builder().build())) {
-                createdReplacedReadAndDeleted(running, contributor, responder, reader);
+                createdReplacedReadAndDeleted(runtime, running, contributor, responder, reader);
             }
         }
     }
 
     private void createdReplacedReadAndDeleted(
-            ServerCommand.Running running, String contributor, String responder, String reader) throws Exception {
+            VigilRuntime runtime, ServerCommand.Running running, String contributor, String responder, String reader)
+            throws Exception {
         {
             String base = "http://127.0.0.1:" + running.server().port();
             String url = base + ARM + "alertRules/" + RULE_ID + API_VERSION;
@@ -256,11 +259,26 @@ class AlertRulesApiTest {
                     .isEqualTo(400);
             assertThat(send("GET", otherUrl, reader, null).statusCode()).isEqualTo(404);
 
-            // delete: 200, then the rule is gone (404 for GET and for a second DELETE)
+            // the scheduler's position survives a replacement on the same schedule, not a new frequency
+            RuleStateLedger ledger = new RuleStateLedger(runtime.store());
+            RuleStateLedger.RuleState position = new RuleStateLedger.RuleState(
+                    Instant.parse("2026-12-01T10:00:00Z"), Optional.empty(), Optional.empty());
+            ledger.record(RULE_ID, position);
+            assertThat(send("PUT", url, contributor, changed.toString()).statusCode())
+                    .isEqualTo(200);
+            assertThat(ledger.state(RULE_ID)).contains(position);
+            ((ObjectNode) changed.path("properties")).put("queryFrequency", "PT2H");
+            assertThat(send("PUT", url, contributor, changed.toString()).statusCode())
+                    .isEqualTo(200);
+            assertThat(ledger.state(RULE_ID)).isEmpty();
+            ledger.record(RULE_ID, position);
+
+            // delete: 200, then the rule is gone (404 for GET and for a second DELETE), its position too
             HttpResponse<String> deleted = send("DELETE", url, contributor, null);
             assertThat(deleted.statusCode()).isEqualTo(200);
             assertThat(send("GET", url, reader, null).statusCode()).isEqualTo(404);
             assertThat(send("DELETE", url, contributor, null).statusCode()).isEqualTo(404);
+            assertThat(ledger.state(RULE_ID)).isEmpty();
             assertThat(JSON.readTree(send("GET", base + ARM + "alertRules" + API_VERSION, reader, null)
                                     .body())
                             .path("value"))
