@@ -158,6 +158,13 @@ public final class SecurityInsightsApi {
             return list(value);
         }
         if (parts.length == 1 && parts[0].equals("alertRules")) {
+            for (Fields.Field field : Request.extractQueryParameters(request, StandardCharsets.UTF_8)) {
+                if (field.getName().startsWith("$")) {
+                    // an option that cannot be applied is refused, never ignored
+                    return badRequest("The query option " + field.getName() + " is not supported on alertRules:"
+                            + " every rule is answered in one page.");
+                }
+            }
             ArrayNode value = JSON.createArrayNode();
             RuleLibrary library = library();
             for (RuleLibrary.StoredRule stored : library.rules()) {

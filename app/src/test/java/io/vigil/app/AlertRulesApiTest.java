@@ -185,6 +185,9 @@ class AlertRulesApiTest {
             JsonNode list = JSON.readTree(send("GET", base + ARM + "alertRules" + API_VERSION, reader, null)
                     .body());
             assertThat(list.path("value")).hasSize(1);
+            assertThat(send("GET", base + ARM + "alertRules" + API_VERSION + "&$top=1", reader, null)
+                            .statusCode())
+                    .isEqualTo(400);
             assertThat(list.path("value").get(0).path("name").asText()).isEqualTo(RULE_ID);
 
             // the same PUT again replaces: 200; a changed body is what GET answers afterwards
