@@ -5,8 +5,10 @@ import io.vigil.detect.library.RequiredData;
 import io.vigil.detect.library.RuleLibrary;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.schedule.Backtest;
+import io.vigil.engine.Compilation;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
+import io.vigil.engine.QueryParameters;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
 import java.io.IOException;
@@ -273,6 +275,23 @@ final class RuleLibraryCommands {
         if (found.isEmpty()) {
             System.err.println("vigil: no rule " + rule);
             return 2;
+        }
+        if (enabled) {
+            // as import does, a rule whose query does not compile (any more) stays disabled
+            try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+                KqlEngine engine = KqlEngine.builder(runtime.store())
+                        .clock(runtime.clock())
+                        .build();
+                if (engine.compile(
+                                found.get().rule().query(),
+                                QueryParameters.at(runtime.clock().instant()))
+                        instanceof Compilation.Rejected rejected) {
+                    System.err.println("vigil: the query of "
+                            + found.get().rule().name() + " does not compile, so it stays disabled:");
+                    rejected.errors().forEach(error -> System.err.println("  " + error));
+                    return 1;
+                }
+            }
         }
         library.setEnabled(found.get().rule().id(), enabled);
         System.out.println(

@@ -84,6 +84,17 @@ class RuleLibraryCommandsTest {
         assertThat(CliRun.run("rules", "enable", "--data", dataDir.toString(), "nothing-like-it")
                         .exit())
                 .isEqualTo(2);
+        // a rule whose query does not compile is not enabled by hand either
+        CliRun enableBroken = CliRun.run("rules", "enable", "--data", dataDir.toString(), "Broken rule");
+        assertThat(enableBroken.exit()).isEqualTo(1);
+        assertThat(enableBroken.err()).contains("does not compile", "NoSuchTable");
+        assertThat(CliRun.run("rules", "enable", "--data", dataDir.toString(), "Audit log cleared")
+                        .successLines())
+                .containsExactly("enabled Audit log cleared");
+        assertThat(CliRun.run("rules", "list", "--data", dataDir.toString()).successLines())
+                .containsExactly(
+                        "7d1e0c55-0000-4000-8000-000000001102\tenabled\tScheduled\tHigh\tAudit log cleared",
+                        "7d1e0c55-0000-4000-8000-00000000dead\tdisabled\tScheduled\tLow\tBroken rule");
     }
 
     @Test
