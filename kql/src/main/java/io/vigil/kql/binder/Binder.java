@@ -676,16 +676,38 @@ public final class Binder {
         };
     }
 
-    /** {@code evaluate plugin(...)}: bag_unpack is bound (see {@link BagUnpack}); other plugins are not yet. */
+    /**
+     * {@code evaluate plugin(...)}: bag_unpack ({@link BagUnpack}), pivot ({@link Pivot}) and ipv4_lookup
+     * ({@link Ipv4Lookup}) are bound; other plugins are KQL250.
+     */
     private PlanNode evaluate(PlanNode input, QueryOperator.EvaluateOperator evaluate) {
         if (!evaluate.parameters().isEmpty()) {
             Clause.OperatorParameter parameter = evaluate.parameters().get(0);
             throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "evaluate " + parameter.name());
         }
-        if (evaluate.plugin() instanceof Expression.FunctionCall call
-                && call.name().equals("bag_unpack")) {
-            return BagUnpack.lower(
-                    input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+        if (evaluate.plugin() instanceof Expression.FunctionCall call) {
+            switch (call.name()) {
+                case "bag_unpack" -> {
+                    return BagUnpack.lower(
+                            input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+                }
+                case "pivot" -> {
+                    return Pivot.lower(
+                            input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+                }
+                case "ipv4_lookup" -> {
+                    if (evaluate.outputSchema().isPresent()) {
+                        throw error(DiagnosticCode.UNSUPPORTED_FEATURE, evaluate.span(), "ipv4_lookup output schema");
+                    }
+                    arity(call, 3, Integer.MAX_VALUE);
+                    PlanNode lookupTable = visibleOnly(tabular(call.arguments().get(0)));
+                    PlanNode source = visibleOnly(input);
+                    return Ipv4Lookup.lower(source, lookupTable, call, access(new RowScope(source.columns())));
+                }
+                default -> {
+                    // not bound: below
+                }
+            }
         }
         throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, evaluate.span(), "evaluate " + pluginName(evaluate));
     }
