@@ -565,7 +565,8 @@ public enum ScalarFunction {
             "series_fill",
             ColumnType.DYNAMIC,
             ResultRule.FIXED,
-            "Array of a length: the values of an object keyed by bin index, the default where a bin has none",
+            "Array of a length: the values of an object keyed by bin index (from an optional fourth argument, the first"
+                    + " bin index, else 0), the default where a bin has none",
             ParameterType.DYNAMIC,
             ParameterType.LONG,
             ParameterType.ANY),
@@ -573,7 +574,7 @@ public enum ScalarFunction {
             "series_axis",
             ColumnType.DYNAMIC,
             ResultRule.FIXED,
-            "Array start, start + step, ... of a length (the make-series axis)",
+            "Array start + first * step, ... of a length (the make-series axis; first is an optional fourth argument, else 0)",
             ParameterType.ORDERED,
             ParameterType.ORDERED,
             ParameterType.LONG),

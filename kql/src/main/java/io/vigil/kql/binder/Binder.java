@@ -2776,8 +2776,8 @@ public final class Binder {
 
     /**
      * make-series (make-series-operator) with its start, end and step: bound here, lowered by
-     * {@link MakeSeries}. Without {@code from} and {@code to} KQL takes each series' own first and last
-     * bins, which is not done here (KQL252).
+     * {@link MakeSeries}. Without {@code from} (or {@code to}) each series starts at its first bin with data
+     * (ends after its last), the bins counted from zero of the axis type as bin() counts them.
      */
     private PlanNode makeSeries(PlanNode input, QueryOperator.MakeSeriesOperator makeSeries) {
         for (Clause.OperatorParameter parameter : makeSeries.parameters()) {
@@ -2786,32 +2786,34 @@ public final class Binder {
         if (makeSeries.range().isEmpty()) {
             throw error(DiagnosticCode.UNSUPPORTED_FEATURE, makeSeries.span(), "make-series without a step");
         }
-        Expression startSyntax;
-        Expression stopSyntax;
+        Optional<Expression> startSyntax;
+        Optional<Expression> stopSyntax;
         Expression stepSyntax;
         switch (makeSeries.range().get()) {
             case Clause.MakeSeriesInRange in -> {
-                startSyntax = in.start();
-                stopSyntax = in.stop();
+                startSyntax = Optional.of(in.start());
+                stopSyntax = Optional.of(in.stop());
                 stepSyntax = in.step();
             }
             case Clause.MakeSeriesFromTo fromTo -> {
-                if (fromTo.from().isEmpty() || fromTo.to().isEmpty()) {
-                    throw error(
-                            DiagnosticCode.UNSUPPORTED_FEATURE,
-                            fromTo.span(),
-                            "make-series without both from and to (per-series bounds)");
-                }
-                startSyntax = fromTo.from().get();
-                stopSyntax = fromTo.to().get();
+                startSyntax = fromTo.from();
+                stopSyntax = fromTo.to();
                 stepSyntax = fromTo.step();
             }
         }
         RowScope scope = new RowScope(input.columns());
         ScalarExpression axis = scalar(makeSeries.axis(), scope);
-        ScalarExpression start = scalar(startSyntax, RowScope.EMPTY);
-        ScalarExpression stop = scalar(stopSyntax, RowScope.EMPTY);
         ScalarExpression step = scalar(stepSyntax, RowScope.EMPTY);
+        ScalarExpression start;
+        if (startSyntax.isPresent()) {
+            start = scalar(startSyntax.get(), RowScope.EMPTY);
+        } else {
+            start = seriesOrigin(axis, step, stepSyntax.span());
+        }
+        ScalarExpression stop = start;
+        if (stopSyntax.isPresent()) {
+            stop = scalar(stopSyntax.get(), RowScope.EMPTY);
+        }
         ColumnType axisType =
                 rangeType(start, stop, step, makeSeries.range().get().span());
         boolean compatible = axis.type() == axisType || (isNumeric(axis.type()) && isNumeric(axisType));
@@ -2882,12 +2884,53 @@ public final class Binder {
         }
         return MakeSeries.lower(
                 input,
-                new MakeSeries.Axis(axis, axisName, start, stop, step),
+                new MakeSeries.Axis(axis, axisName, start, stop, step, startSyntax.isPresent(), stopSyntax.isPresent()),
                 keys,
                 keyColumns,
                 aggregates,
                 aggregateColumns,
                 defaults);
+    }
+
+    /**
+     * Where the bins of a make-series without {@code from} are counted from: zero of the axis type, as
+     * {@code bin()} rounds (make-series-operator: "the first bin, or step, that has data"). For a datetime axis
+     * that is 1970-01-01 here, while Kusto counts datetimes in ticks from 0001-01-01; the two agree exactly when
+     * the step divides the 719,162 days between them, so other steps (such as 7d) are refused rather than
+     * binned differently.
+     */
+    private ScalarExpression seriesOrigin(ScalarExpression axis, ScalarExpression step, Span span) {
+        return switch (axis.type()) {
+            case DATETIME -> {
+                if (!(step instanceof Constant constant) || !(constant.value() instanceof Duration size)) {
+                    throw error(DiagnosticCode.EXPECTED_CONSTANT, span, "timespan step of a make-series without from");
+                }
+                long between = Duration.ofDays(719_162).getSeconds() * 1_000_000L;
+                boolean divides = false;
+                if (!size.isNegative()
+                        && !size.isZero()
+                        && size.getSeconds() <= Duration.ofDays(719_162).getSeconds()) {
+                    long micros = size.getSeconds() * 1_000_000L + size.getNano() / 1_000;
+                    divides = micros > 0 && between % micros == 0;
+                }
+                if (!divides) {
+                    throw error(
+                            DiagnosticCode.UNSUPPORTED_FEATURE,
+                            span,
+                            "make-series without from over datetimes with a step that does not divide 719,162 days"
+                                    + " (where Kusto's bins start is not certain); give from");
+                }
+                yield new Constant(ColumnType.DATETIME, Instant.EPOCH);
+            }
+            case TIMESPAN -> new Constant(ColumnType.TIMESPAN, Duration.ZERO);
+            case INT, LONG -> Constant.ofLong(0L);
+            case REAL -> new Constant(ColumnType.REAL, 0.0);
+            case STRING, BOOL, GUID, DYNAMIC ->
+                throw error(
+                        DiagnosticCode.TYPE_MISMATCH,
+                        span,
+                        "make-series axis of type " + axis.type().kqlName());
+        };
     }
 
     /** series_* functions that are one value (series_stats_dynamic, series_outliers) and range(). */
