@@ -446,6 +446,13 @@ public enum ScalarFunction {
             "Property bag of all keys of the bags; a key in several keeps the first bag's value",
             true,
             ParameterType.DYNAMIC),
+    BAG_REMOVE_KEYS(
+            "bag_remove_keys",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "The bag without the top-level keys listed in a dynamic array; null for a value that is not a bag",
+            ParameterType.DYNAMIC,
+            ParameterType.DYNAMIC),
     BAG_KEYS("bag_keys", ColumnType.DYNAMIC, ResultRule.FIXED, "Array of the keys of a bag", ParameterType.DYNAMIC),
     DYNAMIC_CONTAINS(
             "dynamic_contains",

@@ -287,6 +287,7 @@ public final class DuckDbDialect implements SqlDialect {
             case SERIES_OUTLIERS -> seriesUdf("vigil_series_outliers", arguments);
             case SERIES_DECOMPOSE_ANOMALIES -> seriesUdf("vigil_series_decompose_anomalies", arguments);
             case BAG_MERGE -> bagMerge(arguments);
+            case BAG_REMOVE_KEYS -> bagRemoveKeys(arguments.get(0), arguments.get(1));
             case BAG_KEYS ->
                 new SqlCase(
                         List.of(new SqlWhen(
@@ -518,6 +519,29 @@ public final class DuckDbDialect implements SqlDialect {
                                 isJsonType(value, "OBJECT"), new SqlCast(value, "MAP(VARCHAR, JSON)", true))),
                         Optional.empty()),
                 new SqlCast(new SqlCast(SqlLiteral.ofString("{}"), "JSON", false), "MAP(VARCHAR, JSON)", false));
+    }
+
+    /**
+     * bag_remove_keys(bag, keys): the entries of the bag whose key is not one of the array's elements (compared as
+     * text), in the bag's order (bag-remove-keys-function).
+     */
+    private static SqlExpression bagRemoveKeys(SqlExpression bag, SqlExpression keys) {
+        SqlExpression removed = SqlCall.of("json_extract_string", keys, SqlLiteral.ofString("$[*]"));
+        SqlExpression entryKey = SqlExpression.SqlColumn.of("e", "key");
+        SqlExpression kept = SqlCall.of(
+                "list_filter",
+                SqlCall.of("map_entries", new SqlCast(bag, "MAP(VARCHAR, JSON)", true)),
+                new SqlExpression.SqlLambda(
+                        List.of("e"),
+                        new SqlUnary(
+                                "NOT",
+                                SqlCall.of(
+                                        "coalesce", SqlCall.of("list_contains", removed, entryKey), SqlLiteral.FALSE),
+                                false)));
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        isJsonType(bag, "OBJECT"), SqlCall.of("to_json", SqlCall.of("map_from_entries", kept)))),
+                Optional.empty());
     }
 
     /** bag_merge: on a key in several bags the first bag wins (bag-merge-function); map_concat lets the last win. */

@@ -29,6 +29,7 @@ import io.vigil.spi.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -2579,6 +2580,8 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where -> operator(input, where);
             case QueryOperator.ExtendOperator extend -> operator(input, extend);
+            // expands each row on its own, so each sub-table stays apart
+            case QueryOperator.MvExpandOperator expand -> operator(input, expand);
             default -> throw unsupportedInMvApply(operator);
         };
     }
@@ -2598,6 +2601,7 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where -> operator(input, where);
             case QueryOperator.ExtendOperator extend -> operator(input, extend);
+            case QueryOperator.MvExpandOperator expand -> operator(input, expand);
             case QueryOperator.ProjectOperator project -> {
                 PlanNode bound = operator(input, project);
                 if (!(bound instanceof PlanNode.Project projected)) {
@@ -2931,6 +2935,64 @@ public final class Binder {
                         span,
                         "make-series axis of type " + axis.type().kqlName());
         };
+    }
+
+    /**
+     * pack_all([ignore_null_empty]): a bag of every visible column of the row, keyed by column name in column
+     * order (pack-all-function); with {@code true}, the columns that are null (or an empty string) are left out.
+     */
+    private ScalarExpression packAll(Expression.FunctionCall call, RowScope scope) {
+        arity(call, 0, 1);
+        boolean ignoreNullEmpty = false;
+        if (call.arguments().size() == 1) {
+            if (!(argument(call, 0, scope) instanceof Constant constant)
+                    || !(constant.value() instanceof Boolean flag)) {
+                throw error(
+                        DiagnosticCode.EXPECTED_CONSTANT,
+                        call.arguments().get(0).span(),
+                        "bool (ignore_null_empty)");
+            }
+            ignoreNullEmpty = flag;
+        }
+        List<ScalarExpression> pairs = new ArrayList<>();
+        List<ScalarExpression> single = new ArrayList<>();
+        for (int index = 0; index < scope.columns().size(); index++) {
+            PlanColumn column = scope.columns().get(index);
+            if (column.hidden()) {
+                continue;
+            }
+            ScalarExpression value = new ColumnReference(index, column.name(), column.type());
+            ScalarExpression key = Constant.ofString(column.name());
+            if (!ignoreNullEmpty) {
+                pairs.add(key);
+                pairs.add(value);
+                continue;
+            }
+            ScalarExpression empty = call(ScalarFunction.IS_NULL, ColumnType.BOOL, value);
+            if (column.type() == ColumnType.STRING) {
+                empty = call(
+                        ScalarFunction.OR,
+                        ColumnType.BOOL,
+                        empty,
+                        call(ScalarFunction.EQUAL, ColumnType.BOOL, value, Constant.ofString("")));
+            }
+            single.add(call(
+                    ScalarFunction.IF,
+                    ColumnType.DYNAMIC,
+                    empty,
+                    new Constant(ColumnType.DYNAMIC, "{}"),
+                    new Call(ScalarFunction.BAG_PACK, List.of(key, value), ColumnType.DYNAMIC)));
+        }
+        if (!ignoreNullEmpty) {
+            return new Call(ScalarFunction.BAG_PACK, pairs, ColumnType.DYNAMIC);
+        }
+        if (single.isEmpty()) {
+            return new Constant(ColumnType.DYNAMIC, "{}");
+        }
+        // the keys are distinct; bag_merge concatenates its bags last to first, so this keeps column order
+        List<ScalarExpression> reversed = new ArrayList<>(single);
+        Collections.reverse(reversed);
+        return new Call(ScalarFunction.BAG_MERGE, reversed, ColumnType.DYNAMIC);
     }
 
     /** series_* functions that are one value (series_stats_dynamic, series_outliers) and range(). */
@@ -4558,6 +4620,9 @@ public final class Binder {
                     arguments.add(value);
                 }
                 return new Call(ScalarFunction.BAG_PACK, arguments, ColumnType.DYNAMIC);
+            }
+            case "pack_all" -> {
+                return packAll(call, scope);
             }
             case "pack_array" -> {
                 arity(call, 1, 64);
