@@ -678,8 +678,8 @@ public final class Binder {
     }
 
     /**
-     * {@code evaluate plugin(...)}: bag_unpack ({@link BagUnpack}), pivot ({@link Pivot}) and ipv4_lookup
-     * ({@link Ipv4Lookup}) are bound; other plugins are KQL250.
+     * {@code evaluate plugin(...)}: bag_unpack ({@link BagUnpack}), pivot ({@link Pivot}), narrow ({@link Narrow})
+     * and ipv4_lookup ({@link Ipv4Lookup}) are bound; other plugins are KQL250.
      */
     private PlanNode evaluate(PlanNode input, QueryOperator.EvaluateOperator evaluate) {
         if (!evaluate.parameters().isEmpty()) {
@@ -695,6 +695,12 @@ public final class Binder {
                 case "pivot" -> {
                     return Pivot.lower(
                             input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+                }
+                case "narrow" -> {
+                    if (evaluate.outputSchema().isPresent()) {
+                        throw error(DiagnosticCode.UNSUPPORTED_FEATURE, evaluate.span(), "narrow output schema");
+                    }
+                    return Narrow.lower(input, call, access(new RowScope(input.columns())));
                 }
                 case "ipv4_lookup" -> {
                     if (evaluate.outputSchema().isPresent()) {
