@@ -2790,8 +2790,16 @@ public final class Binder {
      * (ends after its last), the bins counted from zero of the axis type as bin() counts them.
      */
     private PlanNode makeSeries(PlanNode input, QueryOperator.MakeSeriesOperator makeSeries) {
+        boolean nonEmpty = false;
         for (Clause.OperatorParameter parameter : makeSeries.parameters()) {
-            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "make-series " + parameter.name());
+            if (!parameter.name().equalsIgnoreCase("kind")) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "make-series " + parameter.name());
+            }
+            String kind = literalText(parameter.value());
+            if (!kind.equals("nonempty")) {
+                throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "make-series kind", kind);
+            }
+            nonEmpty = true;
         }
         if (makeSeries.range().isEmpty()) {
             throw error(DiagnosticCode.UNSUPPORTED_FEATURE, makeSeries.span(), "make-series without a step");
@@ -2892,6 +2900,14 @@ public final class Binder {
             stop = convert(stop, axisType);
             step = convert(step, axisType);
         }
+        // kind=nonempty: "Produces default result when the input of make-series operator is empty"; the page shows
+        // it without by and with from and to; with by columns (which values?) or data-derived bounds it is refused
+        if (nonEmpty && (!keys.isEmpty() || startSyntax.isEmpty() || stopSyntax.isEmpty())) {
+            throw error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    makeSeries.span(),
+                    "make-series kind=nonempty with by columns or without from and to");
+        }
         return MakeSeries.lower(
                 input,
                 new MakeSeries.Axis(axis, axisName, start, stop, step, startSyntax.isPresent(), stopSyntax.isPresent()),
@@ -2899,7 +2915,8 @@ public final class Binder {
                 keyColumns,
                 aggregates,
                 aggregateColumns,
-                defaults);
+                defaults,
+                nonEmpty);
     }
 
     /**

@@ -25,7 +25,9 @@ import java.util.List;
  *       rows and the default elsewhere, and the axis array {@code start, start + step, ...}.
  * </ol>
  *
- * The result has the group columns, one dynamic array per aggregate, then the axis array, as in KQL.
+ * The result has the group columns, one dynamic array per aggregate, then the axis array, as in KQL. Without
+ * group columns and rows there is no series, unless {@code nonEmpty} (kind=nonempty), which gives one row of
+ * defaults.
  */
 final class MakeSeries {
     /**
@@ -71,7 +73,8 @@ final class MakeSeries {
             List<PlanColumn> keyColumns,
             List<PlanNode.AggregateCall> aggregates,
             List<PlanColumn> aggregateColumns,
-            List<ScalarExpression> defaults) {
+            List<ScalarExpression> defaults,
+            boolean nonEmpty) {
         List<ScalarExpression> bounds = new ArrayList<>();
         if (axis.fixedStart()) {
             bounds.add(call(ScalarFunction.GREATER_EQUAL, ColumnType.BOOL, axis.value(), axis.start()));
@@ -132,7 +135,7 @@ final class MakeSeries {
             groupColumns.add(new PlanColumn("$rows", ColumnType.LONG));
         }
         PlanNode perGroup = new PlanNode.Aggregate(perBin, groupKeys, entries, groupColumns);
-        if (keyCount == 0) {
+        if (keyCount == 0 && !nonEmpty) {
             ScalarExpression rowsColumn = reference(perGroup, groupColumns.size() - 1);
             perGroup = new PlanNode.Filter(
                     perGroup, call(ScalarFunction.GREATER, ColumnType.BOOL, rowsColumn, Constant.ofLong(0)));
