@@ -25,7 +25,8 @@ import java.util.function.Function;
 
 /**
  * A source's tables as the binder sees them, for one compilation: it remembers the tables the query looked
- * up (the tables it touches) and runs {@code bag_unpack}'s schema probe on the source, when probes are on.
+ * up (the tables it touches) and runs the schema probes of {@code bag_unpack} and {@code pivot} on the source, when
+ * probes are on.
  */
 final class SourceCatalog implements QueryCatalog {
     private final QuerySource source;
