@@ -299,7 +299,8 @@ public final class VigilServer implements AutoCloseable {
                 return securityInsights(request, response, callback, path, insightsResource.get(), principal.get());
             }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
-                QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
+                QueryApi.Reply reply = queryApi.handle(
+                        request, principal.get().name(), principal.get().tableAccess());
                 count("query", reply.status());
                 if (reply.status() == HttpStatus.PAYLOAD_TOO_LARGE_413) {
                     // the rest of an oversized body is not read: the connection cannot carry another request
