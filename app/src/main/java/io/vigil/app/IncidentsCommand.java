@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentStatus;
 import io.vigil.detect.incident.IncidentUpdate;
@@ -8,6 +9,7 @@ import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
+import io.vigil.spi.AuditLog;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -165,6 +167,7 @@ final class IncidentsCommand {
             }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
                 KqlEngine engine = KqlEngine.builder(runtime.store()).build();
+                Optional<Incident> before = find(runtime, number);
                 Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
                         .update(
                                 number,
@@ -175,6 +178,16 @@ final class IncidentsCommand {
                     System.err.println("vigil: no incident " + number);
                     return 2;
                 }
+                runtime.audit()
+                        .record(
+                                AuditLog.Actor.cli(),
+                                incidentAction(comment.isPresent()
+                                        && status.isEmpty()
+                                        && owner.isEmpty()
+                                        && classification.isEmpty()),
+                                Integer.toString(number),
+                                before.flatMap(IncidentsCommand::auditState),
+                                auditState(updated.get()));
                 System.out.println(
                         "incident " + number + ": " + updated.get().status().sentinelName());
             }
@@ -192,5 +205,24 @@ final class IncidentsCommand {
         return current(runtime).stream()
                 .filter(incident -> incident.number() == number)
                 .findFirst();
+    }
+
+    /** {@code incidents.comment} for a change that only adds a comment, else {@code incidents.update}. */
+    static String incidentAction(boolean commentOnly) {
+        if (commentOnly) {
+            return "incidents.comment";
+        }
+        return "incidents.update";
+    }
+
+    /** An incident as the audit trail records it. */
+    static Optional<String> auditState(Incident incident) {
+        return AuditTrail.state(
+                "status", incident.status().sentinelName(),
+                "owner", incident.owner(),
+                "classification", incident.classification(),
+                "classificationReason", incident.classificationReason(),
+                "classificationComment", incident.classificationComment(),
+                "comments", incident.comments());
     }
 }

@@ -1,7 +1,9 @@
 package io.vigil.app;
 
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.http.ApiKeys;
 import io.vigil.app.workspace.Workspace;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.time.Clock;
@@ -11,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -79,8 +82,9 @@ final class KeysCommand {
                             .filter(name -> !name.isEmpty())
                             .toList()));
             Optional<Instant> expiry = Optional.ofNullable(expires).map(text -> expiry(text, clock));
-            String key = ApiKeys.create(
-                    Workspace.open(data.dataDir), new ApiKeys.Principal(principal, parsed, grant), expiry, clock);
+            Workspace workspace = Workspace.open(data.dataDir);
+            String key = ApiKeys.create(workspace, new ApiKeys.Principal(principal, parsed, grant), expiry, clock);
+            audit(workspace, "keys.create", principal, Optional.empty(), ApiKeys.entry(workspace, principal));
             System.out.println(key);
             System.err.println("vigil: key for " + principal + " (" + parsed.label()
                     + grant.map(names -> "; tables " + String.join(",", names)).orElse("")
@@ -88,6 +92,31 @@ final class KeysCommand {
                     + ") created; send it as 'Authorization: Bearer <key>'. It is not shown again.");
             return 0;
         }
+    }
+
+    /** Records a key change in the audit trail: role, grant, creation and expiry, never the key or its hash. */
+    private static void audit(
+            Workspace workspace,
+            String action,
+            String principal,
+            Optional<ApiKeys.Entry> before,
+            Optional<ApiKeys.Entry> after) {
+        AuditTrail.of(workspace.dataDir())
+                .record(
+                        AuditLog.Actor.cli(),
+                        action,
+                        principal,
+                        before.flatMap(KeysCommand::state),
+                        after.flatMap(KeysCommand::state));
+    }
+
+    private static Optional<String> state(ApiKeys.Entry entry) {
+        return AuditTrail.state(
+                "principal", entry.principal().name(),
+                "role", entry.principal().role().label(),
+                "tables", entry.principal().tables().map(List::copyOf),
+                "created", entry.created(),
+                "expires", entry.expires());
     }
 
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([dh])");
@@ -153,11 +182,14 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            Optional<String> key = ApiKeys.rotate(Workspace.open(data.dataDir), principal, Clock.systemUTC());
+            Workspace workspace = Workspace.open(data.dataDir);
+            Optional<ApiKeys.Entry> before = ApiKeys.entry(workspace, principal);
+            Optional<String> key = ApiKeys.rotate(workspace, principal, Clock.systemUTC());
             if (key.isEmpty()) {
                 System.err.println("vigil: " + principal + " has no key");
                 return 1;
             }
+            audit(workspace, "keys.rotate", principal, before, ApiKeys.entry(workspace, principal));
             System.out.println(key.get());
             System.err.println(
                     "vigil: new key for " + principal + "; the old one no longer works. It is not shown again.");
@@ -175,10 +207,13 @@ final class KeysCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (!ApiKeys.revoke(Workspace.open(data.dataDir), principal)) {
+            Workspace workspace = Workspace.open(data.dataDir);
+            Optional<ApiKeys.Entry> before = ApiKeys.entry(workspace, principal);
+            if (!ApiKeys.revoke(workspace, principal)) {
                 System.err.println("vigil: " + principal + " has no key");
                 return 1;
             }
+            audit(workspace, "keys.revoke", principal, before, Optional.empty());
             System.out.println("revoked the key of " + principal);
             return 0;
         }

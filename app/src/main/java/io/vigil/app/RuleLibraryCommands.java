@@ -1,11 +1,13 @@
 package io.vigil.app;
 
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.detect.alert.Alert;
 import io.vigil.detect.library.RuleLibrary;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.schedule.Backtest;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
+import io.vigil.spi.AuditLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +80,19 @@ final class RuleLibraryCommands {
                             System.out.println("FAIL " + file + ": " + name + ": " + problem.replace('\n', ' '));
                         }
                         if (imported.rule().isPresent()) {
+                            AuditTrail.of(data.dataDir)
+                                    .record(
+                                            AuditLog.Actor.cli(),
+                                            "rules.import",
+                                            imported.rule().get().id(),
+                                            Optional.empty(),
+                                            AuditTrail.state(
+                                                    "name",
+                                                    name,
+                                                    "enabled",
+                                                    imported.enabled(),
+                                                    "file",
+                                                    file.toString()));
                             if (imported.enabled()) {
                                 enabled++;
                             } else {
@@ -189,6 +204,17 @@ final class RuleLibraryCommands {
             return 2;
         }
         library.setEnabled(found.get().rule().id(), enabled);
+        AuditTrail.of(dataDir)
+                .record(
+                        AuditLog.Actor.cli(),
+                        enabled ? "rules.enable" : "rules.disable",
+                        found.get().rule().id(),
+                        AuditTrail.state(
+                                "name",
+                                found.get().rule().name(),
+                                "enabled",
+                                found.get().enabled()),
+                        AuditTrail.state("name", found.get().rule().name(), "enabled", enabled));
         System.out.println(
                 (enabled ? "enabled " : "disabled ") + found.get().rule().name());
         return 0;

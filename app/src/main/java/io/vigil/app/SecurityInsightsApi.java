@@ -18,6 +18,7 @@ import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -184,7 +185,7 @@ public final class SecurityInsightsApi {
                 text(properties, "classificationReason"),
                 text(properties, "classificationComment"),
                 Optional.empty());
-        return written(found.get(), change, principal)
+        return written(found.get(), change, principal, Request.getRemoteAddr(request))
                 .map(incident -> new Reply(200, incident(incident, armPrefix)))
                 .orElseGet(() -> notFound("incident", id));
     }
@@ -208,17 +209,33 @@ public final class SecurityInsightsApi {
         }
         IncidentUpdate change = new IncidentUpdate(
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), message);
-        Optional<Incident> updated = written(found.get(), change, principal);
+        Optional<Incident> updated = written(found.get(), change, principal, Request.getRemoteAddr(request));
         if (updated.isEmpty()) {
             return notFound("incident", id);
         }
         return new Reply(201, comment(updated.get(), updated.get().comments().size() - 1, armPrefix));
     }
 
-    private Optional<Incident> written(Incident incident, IncidentUpdate change, ApiKeys.Principal principal)
+    /** Writes an incident change and records it in the audit trail with the caller and its address. */
+    private Optional<Incident> written(
+            Incident incident, IncidentUpdate change, ApiKeys.Principal principal, String source)
             throws InterruptedException {
-        return new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+        Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
                 .update(incident.number(), change, clock.instant(), principal.name());
+        if (updated.isPresent()) {
+            boolean commentOnly = change.comment().isPresent()
+                    && change.status().isEmpty()
+                    && change.owner().isEmpty()
+                    && change.classification().isEmpty();
+            runtime.audit()
+                    .record(
+                            new AuditLog.Actor(principal.name(), source),
+                            IncidentsCommand.incidentAction(commentOnly),
+                            Integer.toString(incident.number()),
+                            IncidentsCommand.auditState(incident),
+                            IncidentsCommand.auditState(updated.get()));
+        }
+        return updated;
     }
 
     private static ObjectNode comment(Incident incident, int index, String armPrefix) {
