@@ -56,9 +56,15 @@ public final class SigningKeys {
                     temporary,
                     toPem("PRIVATE KEY", pair.getPrivate().getEncoded()),
                     StandardOpenOption.TRUNCATE_EXISTING);
+            // private like every file Vigil writes in the data folder (docs/security.md); it is exported by copying
+            Path publicFile = secrets.resolve(PUBLIC_FILE);
+            Files.deleteIfExists(publicFile);
+            Files.createFile(
+                    publicFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(
-                    secrets.resolve(PUBLIC_FILE),
-                    toPem("PUBLIC KEY", pair.getPublic().getEncoded()));
+                    publicFile,
+                    toPem("PUBLIC KEY", pair.getPublic().getEncoded()),
+                    StandardOpenOption.TRUNCATE_EXISTING);
             Files.move(temporary, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return pair;
         } catch (IOException | GeneralSecurityException e) {
