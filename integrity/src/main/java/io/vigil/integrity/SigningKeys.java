@@ -46,7 +46,11 @@ public final class SigningKeys {
                 return new KeyPair(readPublicKey(secrets.resolve(PUBLIC_FILE)), privateKey);
             }
             KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-            Files.createDirectories(secrets);
+            if (!Files.isDirectory(secrets)) {
+                // the folder of every secret of the workspace: private from its creation
+                Files.createDirectories(
+                        secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             // created private, then filled: the key is never readable by others, not even briefly
             Path temporary = secrets.resolve(PRIVATE_FILE + ".tmp");
             Files.deleteIfExists(temporary);
