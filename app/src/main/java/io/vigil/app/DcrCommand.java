@@ -5,15 +5,18 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.ingestion.DataCollectionRule;
 import io.vigil.app.ingestion.DataCollectionRules;
 import io.vigil.app.ingestion.DcrTransform;
 import io.vigil.app.workspace.Workspace;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +62,13 @@ final class DcrCommand {
                 throw new VigilException(
                         StandardErrorCode.INVALID_ARGUMENT, "invalid data collection rule: " + e.getMessage());
             }
+            AuditTrail.of(data.dataDir)
+                    .record(
+                            AuditLog.Actor.cli(),
+                            "dcr.create",
+                            rule.immutableId(),
+                            Optional.empty(),
+                            Optional.of(definition.toString()));
             System.out.println(rule.immutableId());
             for (DataCollectionRule.DataFlow flow : rule.dataFlows()) {
                 System.out.println("  " + String.join(",", flow.streams()) + " -> " + flow.outputTable());

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentStatus;
 import io.vigil.detect.incident.IncidentUpdate;
@@ -8,6 +9,7 @@ import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
+import io.vigil.spi.AuditLog;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -193,13 +195,11 @@ final class IncidentsCommand {
                         client.get(), number, status, owner, classification, reason, comment));
             }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-                KqlEngine engine = KqlEngine.builder(runtime.store()).build();
-                Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
-                        .update(
-                                number,
-                                new IncidentUpdate(newStatus, owner, classification, reason, Optional.empty(), comment),
-                                runtime.clock().instant(),
-                                "vigil incidents update");
+                Optional<Incident> updated = written(
+                        runtime,
+                        number,
+                        new IncidentUpdate(newStatus, owner, classification, reason, Optional.empty(), comment),
+                        "vigil incidents update");
                 if (updated.isEmpty()) {
                     System.err.println("vigil: no incident " + number);
                     return 2;
@@ -243,19 +243,17 @@ final class IncidentsCommand {
                 });
             }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
-                KqlEngine engine = KqlEngine.builder(runtime.store()).build();
-                Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
-                        .update(
-                                number,
-                                new IncidentUpdate(
-                                        Optional.empty(),
-                                        Optional.empty(),
-                                        Optional.empty(),
-                                        Optional.empty(),
-                                        Optional.empty(),
-                                        Optional.of(text)),
-                                runtime.clock().instant(),
-                                "vigil incidents comment");
+                Optional<Incident> updated = written(
+                        runtime,
+                        number,
+                        new IncidentUpdate(
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.of(text)),
+                        "vigil incidents comment");
                 if (updated.isEmpty()) {
                     System.err.println("vigil: no incident " + number);
                     return 2;
@@ -264,6 +262,25 @@ final class IncidentsCommand {
             }
             return 0;
         }
+    }
+
+    /** Writes an incident change from the command line and records it in the audit trail. */
+    private static Optional<Incident> written(VigilRuntime runtime, int number, IncidentUpdate change, String by)
+            throws InterruptedException {
+        KqlEngine engine = KqlEngine.builder(runtime.store()).build();
+        Optional<Incident> before = find(runtime, number);
+        Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+                .update(number, change, runtime.clock().instant(), by);
+        if (updated.isPresent()) {
+            runtime.audit()
+                    .record(
+                            AuditLog.Actor.cli(),
+                            incidentAction(change.isCommentOnly()),
+                            Integer.toString(number),
+                            before.flatMap(IncidentsCommand::auditState),
+                            auditState(updated.get()));
+        }
+        return updated;
     }
 
     private static List<Incident> current(VigilRuntime runtime) throws InterruptedException {
@@ -276,5 +293,24 @@ final class IncidentsCommand {
         return current(runtime).stream()
                 .filter(incident -> incident.number() == number)
                 .findFirst();
+    }
+
+    /** {@code incidents.comment} for a change that only adds a comment, else {@code incidents.update}. */
+    static String incidentAction(boolean commentOnly) {
+        if (commentOnly) {
+            return "incidents.comment";
+        }
+        return "incidents.update";
+    }
+
+    /** An incident as the audit trail records it. */
+    static Optional<String> auditState(Incident incident) {
+        return AuditTrail.state(
+                "status", incident.status().sentinelName(),
+                "owner", incident.owner(),
+                "classification", incident.classification(),
+                "classificationReason", incident.classificationReason(),
+                "classificationComment", incident.classificationComment(),
+                "comments", incident.comments());
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.detect.alert.Alert;
 import io.vigil.detect.library.RequiredData;
 import io.vigil.detect.library.RuleLibrary;
@@ -9,6 +10,7 @@ import io.vigil.engine.Compilation;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
 import java.io.IOException;
@@ -98,6 +100,19 @@ final class RuleLibraryCommands {
                         System.out.println("WARN " + imported.source() + ": " + imported.name() + ": " + warning);
                     }
                     if (imported.rule().isPresent()) {
+                        AuditTrail.of(data.dataDir)
+                                .record(
+                                        AuditLog.Actor.cli(),
+                                        "rules.import",
+                                        imported.rule().get().id(),
+                                        Optional.empty(),
+                                        AuditTrail.state(
+                                                "name",
+                                                imported.name(),
+                                                "enabled",
+                                                imported.enabled(),
+                                                "file",
+                                                imported.source()));
                         if (imported.enabled()) {
                             enabled++;
                         } else {
@@ -294,6 +309,17 @@ final class RuleLibraryCommands {
             }
         }
         library.setEnabled(found.get().rule().id(), enabled);
+        AuditTrail.of(dataDir)
+                .record(
+                        AuditLog.Actor.cli(),
+                        enabled ? "rules.enable" : "rules.disable",
+                        found.get().rule().id(),
+                        AuditTrail.state(
+                                "name",
+                                found.get().rule().name(),
+                                "enabled",
+                                found.get().enabled()),
+                        AuditTrail.state("name", found.get().rule().name(), "enabled", enabled));
         System.out.println(
                 (enabled ? "enabled " : "disabled ") + found.get().rule().name());
         return 0;

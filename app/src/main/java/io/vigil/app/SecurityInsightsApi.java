@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.http.ApiKeys;
 import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentStatus;
@@ -26,6 +27,7 @@ import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
 import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,10 +131,10 @@ public final class SecurityInsightsApi {
                 return notRead;
             }
             if (method.equals("PUT") && parts.length == 2 && parts[0].equals("alertRules")) {
-                return putAlertRule(request, parts[1], armPrefix);
+                return putAlertRule(request, parts[1], armPrefix, principal);
             }
             if (method.equals("DELETE") && parts.length == 2 && parts[0].equals("alertRules")) {
-                return deleteAlertRule(parts[1]);
+                return deleteAlertRule(request, parts[1], principal);
             }
             if (method.equals("PUT") && parts.length == 2 && parts[0].equals("incidents")) {
                 return updateIncident(request, parts[1], armPrefix, principal);
@@ -272,7 +274,8 @@ public final class SecurityInsightsApi {
      * rule runs from the next pass (NRT rules from the next committed batch). The body's {@code etag} is not
      * checked.
      */
-    private Reply putAlertRule(Request request, String ruleId, String armPrefix) throws IOException {
+    private Reply putAlertRule(Request request, String ruleId, String armPrefix, ApiKeys.Principal principal)
+            throws IOException {
         if (!RULE_ID.matcher(ruleId).matches()) {
             return badRequest("The rule id '" + ruleId + "' must be 1 to 128 letters, digits, '.', '_' or '-'"
                     + " (Sentinel's rule ids are GUIDs).");
@@ -309,6 +312,13 @@ public final class SecurityInsightsApi {
                     // window, as an edited rule does in Sentinel
                     new RuleStateLedger(runtime.store()).forget(rule.id());
                 }
+                runtime.audit()
+                        .record(
+                                new AuditLog.Actor(principal.name(), Request.getRemoteAddr(request)),
+                                stored.created() ? "rules.create" : "rules.replace",
+                                rule.id(),
+                                before.flatMap(SecurityInsightsApi::ruleState),
+                                ruleState(stored.stored()));
                 int status = 200;
                 if (stored.created()) {
                     status = 201;
@@ -319,13 +329,36 @@ public final class SecurityInsightsApi {
     }
 
     /** Sentinel's AlertRules_Delete: 200 when the rule was removed, 404 for an unknown rule. */
-    private Reply deleteAlertRule(String ruleId) throws IOException {
-        if (!new RuleLibrary(runtime.workspace().dataDir()).delete(ruleId)) {
+    private Reply deleteAlertRule(Request request, String ruleId, ApiKeys.Principal principal) throws IOException {
+        RuleLibrary library = library();
+        Optional<RuleLibrary.StoredRule> before = library.byId(ruleId);
+        if (!library.delete(ruleId)) {
             return notFound("alert rule", ruleId);
         }
+        runtime.audit()
+                .record(
+                        new AuditLog.Actor(principal.name(), Request.getRemoteAddr(request)),
+                        "rules.delete",
+                        ruleId,
+                        before.flatMap(SecurityInsightsApi::ruleState),
+                        Optional.empty());
         // a rule created again later under this id starts afresh rather than catching up the time between
         new RuleStateLedger(runtime.store()).forget(ruleId);
         return new Reply(200, JSON.createObjectNode());
+    }
+
+    /** What the audit trail keeps of a rule: enough to see what changed, the query included. */
+    private static Optional<String> ruleState(RuleLibrary.StoredRule stored) {
+        AnalyticRule rule = stored.rule();
+        return AuditTrail.state(
+                "name",
+                rule.name(),
+                "kind",
+                rule.kind().toString(),
+                "enabled",
+                stored.enabled(),
+                "query",
+                rule.query());
     }
 
     /**
@@ -426,7 +459,7 @@ public final class SecurityInsightsApi {
                 text(properties, "classificationReason"),
                 text(properties, "classificationComment"),
                 Optional.empty());
-        return written(found.get(), change, principal)
+        return written(found.get(), change, principal, Request.getRemoteAddr(request))
                 .map(incident -> new Reply(200, incident(incident, armPrefix)))
                 .orElseGet(() -> notFound("incident", id));
     }
@@ -450,17 +483,29 @@ public final class SecurityInsightsApi {
         }
         IncidentUpdate change = new IncidentUpdate(
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), message);
-        Optional<Incident> updated = written(found.get(), change, principal);
+        Optional<Incident> updated = written(found.get(), change, principal, Request.getRemoteAddr(request));
         if (updated.isEmpty()) {
             return notFound("incident", id);
         }
         return new Reply(201, comment(updated.get(), updated.get().comments().size() - 1, armPrefix));
     }
 
-    private Optional<Incident> written(Incident incident, IncidentUpdate change, ApiKeys.Principal principal)
+    /** Writes an incident change and records it in the audit trail with the caller and its address. */
+    private Optional<Incident> written(
+            Incident incident, IncidentUpdate change, ApiKeys.Principal principal, String source)
             throws InterruptedException {
-        return new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+        Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
                 .update(incident.number(), change, clock.instant(), principal.name());
+        if (updated.isPresent()) {
+            runtime.audit()
+                    .record(
+                            new AuditLog.Actor(principal.name(), source),
+                            IncidentsCommand.incidentAction(change.isCommentOnly()),
+                            Integer.toString(incident.number()),
+                            IncidentsCommand.auditState(incident),
+                            IncidentsCommand.auditState(updated.get()));
+        }
+        return updated;
     }
 
     private static ObjectNode comment(Incident incident, int index, String armPrefix) {

@@ -125,8 +125,10 @@ final class ServerCommand implements Callable<Integer> {
             // sinks are checked before anything listens: a bad one stops the start with its name
             forwarders = Forwarders.start(runtime);
             server.registerSinks(forwarders::health);
-            retention = new RetentionScheduler(
-                    runtime.store(), run -> runtime.integrity().ifPresent(integrity -> integrity.recordRetention(run)));
+            retention = new RetentionScheduler(runtime.store(), run -> {
+                runtime.integrity().ifPresent(integrity -> integrity.recordRetention(run));
+                runtime.audit().recordRetention(run);
+            });
             RuleLibrary library = new RuleLibrary(runtime.store().dataDir());
             detection = new DetectionService(
                     runtime.store(), runtime.clock(), options.queryLimits(), library::enabledRules);

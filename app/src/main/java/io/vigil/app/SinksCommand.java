@@ -2,6 +2,7 @@ package io.vigil.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.workspace.Workspace;
 import io.vigil.forward.KafkaSettings;
 import io.vigil.forward.Route;
@@ -10,6 +11,7 @@ import io.vigil.forward.SinkConfig;
 import io.vigil.forward.SinkType;
 import io.vigil.forward.SinkTypes;
 import io.vigil.forward.SinksFile;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -120,6 +123,8 @@ final class SinksCommand {
             }
             sinks.add(sink);
             SinksFile.save(data.dataDir, sinks);
+            AuditTrail.of(data.dataDir)
+                    .record(AuditLog.Actor.cli(), "sinks.add", name, Optional.empty(), sinkState(sink));
             System.out.println("added sink " + name
                     + "; a running server picks it up within a second, a stopped one when it starts");
             return 0;
@@ -316,13 +321,30 @@ final class SinksCommand {
         @Override
         public Integer call() throws Exception {
             List<SinkConfig> sinks = new ArrayList<>(SinksFile.load(data.dataDir));
+            Optional<SinkConfig> removed =
+                    sinks.stream().filter(sink -> sink.name().equals(name)).findFirst();
             if (!sinks.removeIf(sink -> sink.name().equals(name))) {
                 System.err.println("vigil: no sink named " + name);
                 return 1;
             }
             SinksFile.save(data.dataDir, sinks);
+            AuditTrail.of(data.dataDir)
+                    .record(
+                            AuditLog.Actor.cli(),
+                            "sinks.remove",
+                            name,
+                            removed.flatMap(SinksCommand::sinkState),
+                            Optional.empty());
             System.out.println("removed sink " + name);
             return 0;
         }
+    }
+
+    /** A sink as the audit trail records it (no secrets: sinks hold none yet). */
+    private static Optional<String> sinkState(SinkConfig sink) {
+        return AuditTrail.state(
+                "type", sink.type(),
+                "endpoint", sink.transport().configName() + "://" + sink.host() + ":" + sink.port(),
+                "tables", sink.route().tables().stream().sorted().toList());
     }
 }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
             SigmaCommand.class,
             SourcesCommand.class,
             VerifyCommand.class,
+            ExportCommand.Export.class,
+            ExportCommand.VerifyExport.class,
             CommandLine.HelpCommand.class
         })
 public final class VigilMain {

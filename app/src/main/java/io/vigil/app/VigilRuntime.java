@@ -1,5 +1,6 @@
 package io.vigil.app;
 
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.workspace.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
@@ -31,7 +32,8 @@ public record VigilRuntime(
         IngestPipeline pipeline,
         Clock clock,
         Optional<GeoIpDatabase> geoIp,
-        Optional<IntegrityRecorder> integrity)
+        Optional<IntegrityRecorder> integrity,
+        Optional<AuditTrail.Drainer> auditOutbox)
         implements AutoCloseable {
     /** The store's hidden columns the chain covers besides the visible ones. */
     public static final IntegrityLayout INTEGRITY_LAYOUT =
@@ -42,7 +44,12 @@ public record VigilRuntime(
     private static final Duration CHAIN_CATCH_UP = Duration.ofSeconds(30);
 
     public VigilRuntime(Workspace workspace, EventStore store, Metrics metrics, IngestPipeline pipeline, Clock clock) {
-        this(workspace, store, metrics, pipeline, clock, Optional.empty(), Optional.empty());
+        this(workspace, store, metrics, pipeline, clock, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The workspace's audit trail of admin and responder actions (SentinelAudit, docs/security.md). */
+    public AuditTrail audit() {
+        return AuditTrail.of(workspace.dataDir(), clock);
     }
 
     public static VigilRuntime open(Path dataDir) throws IOException {
@@ -67,18 +74,24 @@ public record VigilRuntime(
         DuckDbStore store = DuckDbStore.open(dataDir, options, clock, metrics);
         IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
         IntegrityRecorder integrity;
+        AuditTrail.Drainer audit;
         try {
             integrity = IntegrityRecorder.start(store, INTEGRITY_LAYOUT, clock, CHECKPOINT_INTERVAL);
+            // actions commands recorded while no process had the workspace open are stored now, then every second
+            audit = AuditTrail.Drainer.start(dataDir, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-        return new VigilRuntime(workspace, store, metrics, pipeline, clock, store.geoIp(), Optional.of(integrity));
+        return new VigilRuntime(
+                workspace, store, metrics, pipeline, clock, store.geoIp(), Optional.of(integrity), Optional.of(audit));
     }
 
     @Override
     public void close() {
         try {
+            // the last actions go into the store before the chain catches up and the store closes
+            auditOutbox.ifPresent(AuditTrail.Drainer::close);
             if (integrity.isPresent()) {
                 // what the command committed is chained and signed before the process ends
                 if (!integrity.get().awaitCaughtUp(CHAIN_CATCH_UP)) {

@@ -151,7 +151,7 @@ public final class VigilServer implements AutoCloseable {
                 new QueryApi(queries, store.workspaceId()),
                 new ConsoleApi(queries.engine(), store, options.keys),
                 new SecurityInsightsApi(options.runtime, queries.engine()),
-                new DetectionConsoleApi(queries.engine(), store, options.runtime.clock()),
+                new DetectionConsoleApi(queries.engine(), store, options.runtime.clock(), options.runtime.audit()),
                 sources,
                 sinks,
                 httpLimits));
@@ -307,7 +307,8 @@ public final class VigilServer implements AutoCloseable {
                 return securityInsights(request, response, callback, path, insightsResource.get(), principal.get());
             }
             if (QueryApi.matches(path) && (method.equals("POST") || method.equals("GET"))) {
-                QueryApi.Reply reply = queryApi.handle(request, principal.get().name());
+                QueryApi.Reply reply = queryApi.handle(
+                        request, principal.get().name(), principal.get().tableAccess());
                 count("query", reply.status());
                 if (reply.status() == HttpStatus.PAYLOAD_TOO_LARGE_413) {
                     // the rest of an oversized body is not read: the connection cannot carry another request

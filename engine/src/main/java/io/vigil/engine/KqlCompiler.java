@@ -17,14 +17,17 @@ import io.vigil.sql.PlanToSql;
 import io.vigil.sql.SqlStatement;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** Text to a compiled query: parse, bind against the source's tables, plan, render DuckDB SQL. */
 final class KqlCompiler {
-    private final Supplier<SourceCatalog> catalogs;
+    private final Function<TableAccess, SourceCatalog> catalogs;
 
-    /** @param catalogs a fresh catalog per compilation, which records the tables that compilation touches */
-    KqlCompiler(Supplier<SourceCatalog> catalogs) {
+    /**
+     * @param catalogs a fresh catalog per compilation for a caller's table access, which records the tables that
+     *     compilation touches
+     */
+    KqlCompiler(Function<TableAccess, SourceCatalog> catalogs) {
         this.catalogs = requireNonNull(catalogs, "catalogs is null");
     }
 
@@ -32,11 +35,12 @@ final class KqlCompiler {
      * Compiles {@code text}; user errors come back as a {@link Compilation.Rejected}, never thrown. A plan
      * the SQL renderer cannot render is the engine's fault and throws INTERNAL_ERROR.
      */
-    Compilation compile(String text, QueryParameters parameters) {
+    Compilation compile(String text, QueryParameters parameters, TableAccess access) {
         requireNonNull(text, "text is null");
         requireNonNull(parameters, "parameters is null");
+        requireNonNull(access, "access is null");
         ParseResult parsed = KqlParser.parse(text);
-        SourceCatalog catalog = catalogs.get();
+        SourceCatalog catalog = catalogs.apply(access);
         BoundQuery bound = Binder.bind(text, parsed, catalog, bindOptions(parameters));
         if (bound.hasErrors() || bound.plan().isEmpty()) {
             List<Diagnostic> errors =

@@ -54,8 +54,18 @@ public final class KqlEngine {
      * walk runs on a deep stack ({@link DeepStack}); a query nested deeper still is rejected as too deep.
      */
     public Compilation compile(String text, QueryParameters parameters) {
+        return compile(text, parameters, TableAccess.ALL);
+    }
+
+    /**
+     * Compiles {@code text} for a caller who may read only some tables: a table it names outside {@code access}
+     * is a {@code TABLE_ACCESS_DENIED} error (KQL217) at the reference, and wildcards ({@code union *},
+     * {@code search}) expand to the readable tables only.
+     */
+    public Compilation compile(String text, QueryParameters parameters, TableAccess access) {
+        requireNonNull(access, "access is null");
         try {
-            return DeepStack.call("vigil-query-compile", () -> compiler.compile(text, parameters));
+            return DeepStack.call("vigil-query-compile", () -> compiler.compile(text, parameters, access));
         } catch (StackOverflowError tooDeep) {
             return new Compilation.Rejected(
                     text, List.of(Diagnostic.create(text, DiagnosticCode.NESTING_TOO_DEEP, Span.empty(0))));
@@ -68,9 +78,27 @@ public final class KqlEngine {
      * @throws QueryException INVALID_ARGUMENT with the errors as diagnostics, its message the first error's
      */
     public CompiledQuery compileOrThrow(String text, QueryParameters parameters) {
-        return switch (compile(text, parameters)) {
+        return compileOrThrow(text, parameters, TableAccess.ALL);
+    }
+
+    /**
+     * Compiles {@code text} for a caller with table-level access, a rejected query throwing.
+     *
+     * @throws QueryException FORBIDDEN when the query names a table outside {@code access} (whatever else is
+     *     wrong with it), its message that error's; otherwise INVALID_ARGUMENT as {@link #compileOrThrow(String,
+     *     QueryParameters)}
+     */
+    public CompiledQuery compileOrThrow(String text, QueryParameters parameters, TableAccess access) {
+        return switch (compile(text, parameters, access)) {
             case CompiledQuery compiled -> compiled;
             case Compilation.Rejected rejected -> {
+                Optional<Diagnostic> denied = rejected.errors().stream()
+                        .filter(error -> error.code() == DiagnosticCode.TABLE_ACCESS_DENIED)
+                        .findFirst();
+                if (denied.isPresent()) {
+                    throw new QueryException(
+                            StandardErrorCode.FORBIDDEN, denied.get().message(), List.of(denied.get()));
+                }
                 Diagnostic first = rejected.errors().get(0);
                 throw new QueryException(StandardErrorCode.INVALID_ARGUMENT, first.message(), rejected.errors());
             }
@@ -116,11 +144,11 @@ public final class KqlEngine {
         return catalog;
     }
 
-    private SourceCatalog newCatalog() {
+    private SourceCatalog newCatalog(TableAccess access) {
         if (!schemaProbes) {
-            return new SourceCatalog(source, Optional.empty());
+            return new SourceCatalog(source, Optional.empty(), access);
         }
-        return new SourceCatalog(source, Optional.of(sql -> runner.probe(sql, probeTimeout)));
+        return new SourceCatalog(source, Optional.of(sql -> runner.probe(sql, probeTimeout)), access);
     }
 
     /** How an engine is made: a source, and optionally a clock and how schema probes run. */

@@ -31,15 +31,24 @@ import java.util.function.Function;
 final class SourceCatalog implements QueryCatalog {
     private final QuerySource source;
     private final Optional<Function<SqlStatement, List<List<String>>>> probe;
+    private final TableAccess access;
     private final Set<String> touched = new TreeSet<>();
 
     /**
      * @param probe runs a schema probe's SQL on the source, under the engine's probe timeout, and returns its
      *     rows as text; empty when schemas may not depend on data
+     * @param access the tables the caller may read: wildcards expand to those only, and the binder refuses a
+     *     named table outside them
      */
-    SourceCatalog(QuerySource source, Optional<Function<SqlStatement, List<List<String>>>> probe) {
+    SourceCatalog(QuerySource source, Optional<Function<SqlStatement, List<List<String>>>> probe, TableAccess access) {
         this.source = requireNonNull(source, "source is null");
         this.probe = requireNonNull(probe, "probe is null");
+        this.access = requireNonNull(access, "access is null");
+    }
+
+    @Override
+    public boolean mayRead(String table) {
+        return access.mayRead(table);
     }
 
     @Override
@@ -58,13 +67,16 @@ final class SourceCatalog implements QueryCatalog {
      * The tables a wildcard ({@code union *}, {@code search}) reads: those the store holds. A table never
      * written is empty, so it adds no rows; leaving it out also leaves its columns out of the union's schema
      * (Kusto would list them), which keeps {@code union *} over a workspace that knows every reference table
-     * to the tables that were ever written, instead of some 18,000 columns.
+     * to the tables that were ever written, instead of some 18,000 columns. A caller with a table-level grant
+     * sees only the tables it may read: Kusto's fuzzy union keeps the tables that "exist and are accessible"
+     * (union-operator), and a wildcard names no table, so nothing is refused.
      */
     @Override
     public Collection<String> tableNames() {
         return source.storedTables().stream()
                 .filter(StoredTable::materialized)
                 .map(StoredTable::name)
+                .filter(access::mayRead)
                 .toList();
     }
 

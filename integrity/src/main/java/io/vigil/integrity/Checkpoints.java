@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -68,7 +70,20 @@ final class Checkpoints {
 
     static void append(Path dataDir, Checkpoint checkpoint) throws IOException {
         Path file = file(dataDir);
-        Files.createDirectories(file.getParent());
+        // private from creation, like everything Vigil writes in the data folder (docs/security.md)
+        if (!Files.isDirectory(file.getParent())) {
+            Files.createDirectories(
+                    file.getParent(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (FileAlreadyExistsException raced) {
+                // another closing recorder made it first
+            }
+        }
         String line = "{\"workspace\":" + Json.quote(checkpoint.workspace()) + ",\"sequence\":" + checkpoint.sequence()
                 + ",\"entryHash\":" + Json.quote(checkpoint.entryHash()) + ",\"signedAt\":"
                 + Json.quote(checkpoint.signedAt().toString()) + ",\"signature\":" + Json.quote(checkpoint.signature())

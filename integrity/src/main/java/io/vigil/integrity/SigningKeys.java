@@ -46,7 +46,11 @@ public final class SigningKeys {
                 return new KeyPair(readPublicKey(secrets.resolve(PUBLIC_FILE)), privateKey);
             }
             KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
-            Files.createDirectories(secrets);
+            if (!Files.isDirectory(secrets)) {
+                // the folder of every secret of the workspace: private from its creation
+                Files.createDirectories(
+                        secrets, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
             // created private, then filled: the key is never readable by others, not even briefly
             Path temporary = secrets.resolve(PRIVATE_FILE + ".tmp");
             Files.deleteIfExists(temporary);
@@ -56,9 +60,15 @@ public final class SigningKeys {
                     temporary,
                     toPem("PRIVATE KEY", pair.getPrivate().getEncoded()),
                     StandardOpenOption.TRUNCATE_EXISTING);
+            // private like every file Vigil writes in the data folder (docs/security.md); it is exported by copying
+            Path publicFile = secrets.resolve(PUBLIC_FILE);
+            Files.deleteIfExists(publicFile);
+            Files.createFile(
+                    publicFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(
-                    secrets.resolve(PUBLIC_FILE),
-                    toPem("PUBLIC KEY", pair.getPublic().getEncoded()));
+                    publicFile,
+                    toPem("PUBLIC KEY", pair.getPublic().getEncoded()),
+                    StandardOpenOption.TRUNCATE_EXISTING);
             Files.move(temporary, privateFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return pair;
         } catch (IOException | GeneralSecurityException e) {

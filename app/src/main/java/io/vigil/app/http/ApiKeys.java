@@ -1,12 +1,14 @@
 package io.vigil.app.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.workspace.Workspace;
+import io.vigil.engine.TableAccess;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.io.IOException;
@@ -21,10 +23,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -41,6 +46,7 @@ public final class ApiKeys {
     private static final String KEY_PREFIX = "vgl_";
     private static final Pattern PRINCIPAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
     private static final long RELOAD_CHECK_NANOS = 1_000_000_000L;
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     /** What a key may do; each role includes the ones before it (DESIGN.md §3). */
     public enum Role {
@@ -74,11 +80,35 @@ public final class ApiKeys {
         }
     }
 
-    /** A principal and its role. */
-    public record Principal(String name, Role role) {}
+    /**
+     * A principal, its role and its table-level read grant.
+     *
+     * @param tables the tables its queries may read (Log Analytics' table-level RBAC); empty means every table
+     */
+    public record Principal(String name, Role role, Optional<Set<String>> tables) {
+        public Principal {
+            requireNonNull(name, "name is null");
+            requireNonNull(role, "role is null");
+            // sorted, so keys.json, the CLI and /v1/me list a grant the same way every time
+            tables = requireNonNull(tables, "tables is null")
+                    .map(names -> Collections.unmodifiableSortedSet(new TreeSet<>(names)));
+        }
 
-    /** A stored key: whose it is, since when, and the hash of the key itself. */
-    public record Entry(Principal principal, Optional<Instant> created, byte[] sha256) {}
+        /** A principal who may read every table. */
+        public Principal(String name, Role role) {
+            this(name, role, Optional.empty());
+        }
+
+        /** What its queries may read, as the engine checks it at binding. */
+        public TableAccess tableAccess() {
+            return tables.map(TableAccess::only).orElse(TableAccess.ALL);
+        }
+    }
+
+    /**
+     * A stored key: whose it is, since when, until when (no expiry when empty), and the hash of the key itself.
+     */
+    public record Entry(Principal principal, Optional<Instant> created, Optional<Instant> expires, byte[] sha256) {}
 
     private final Path keysFile;
     private final Optional<Path> createdAdminKey;
@@ -86,7 +116,10 @@ public final class ApiKeys {
     private volatile FileTime loadedVersion;
     private volatile long nextReloadCheck;
 
+    private final Clock clock;
+
     private ApiKeys(Path keysFile, List<Entry> entries, FileTime loadedVersion, Optional<Path> createdAdminKey) {
+        this.clock = Clock.systemUTC();
         this.keysFile = keysFile;
         this.entries = List.copyOf(entries);
         this.loadedVersion = loadedVersion;
@@ -105,6 +138,7 @@ public final class ApiKeys {
         entries.add(new Entry(
                 new Principal("admin", Role.ADMIN),
                 Optional.of(Clock.systemUTC().instant()),
+                Optional.empty(),
                 sha256(key)));
         Path adminKey = workspace.secretsDir().resolve("admin.key");
         Workspace.writePrivate(adminKey, key + "\n");
@@ -117,24 +151,83 @@ public final class ApiKeys {
      * Refuses a name that is taken or malformed.
      */
     public static String create(Workspace workspace, String principal, Role role, Clock clock) throws IOException {
-        if (!PRINCIPAL_NAME.matcher(principal).matches()) {
+        return create(workspace, new Principal(principal, role), Optional.empty(), clock);
+    }
+
+    /**
+     * Adds a key for a new principal with its table grant and expiry, and returns the key (shown only this once;
+     * its hash is stored). Refuses a name that is taken or malformed, a malformed table name, and an expiry that
+     * is not in the future.
+     */
+    public static String create(Workspace workspace, Principal principal, Optional<Instant> expires, Clock clock)
+            throws IOException {
+        if (!PRINCIPAL_NAME.matcher(principal.name()).matches()) {
             throw new VigilException(
                     StandardErrorCode.INVALID_ARGUMENT,
                     "principal names are 1-128 letters, digits and . _ @ -, starting with a letter or digit: "
-                            + principal);
+                            + principal.name());
+        }
+        checkTables(principal.tables());
+        if (expires.isPresent() && !expires.get().isAfter(clock.instant())) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT, "the expiry " + expires.get() + " is not in the future");
         }
         load(workspace);
         Path keysFile = keysFile(workspace);
         List<Entry> entries = read(keysFile);
-        if (entries.stream().anyMatch(entry -> entry.principal().name().equals(principal))) {
+        if (entries.stream().anyMatch(entry -> entry.principal().name().equals(principal.name()))) {
             throw new VigilException(
                     StandardErrorCode.INVALID_ARGUMENT,
-                    "principal '" + principal + "' already has a key; revoke it first to issue a new one");
+                    "principal '" + principal.name()
+                            + "' already has a key; rotate it, or revoke it first to issue a new one");
         }
         String key = newKey();
-        entries.add(new Entry(new Principal(principal, role), Optional.of(clock.instant()), sha256(key)));
+        entries.add(new Entry(principal, Optional.of(clock.instant()), expires, sha256(key)));
         write(keysFile, entries);
         return key;
+    }
+
+    /**
+     * Replaces a principal's key by a new one with the same role, grant and expiry, and returns it (shown only
+     * this once); the old key stops working when a running server next reads the keys file (within a second).
+     */
+    public static Optional<String> rotate(Workspace workspace, String principal, Clock clock) throws IOException {
+        Path keysFile = keysFile(workspace);
+        List<Entry> entries = read(keysFile);
+        for (int index = 0; index < entries.size(); index++) {
+            Entry entry = entries.get(index);
+            if (entry.principal().name().equals(principal)) {
+                String key = newKey();
+                entries.set(
+                        index,
+                        new Entry(entry.principal(), Optional.of(clock.instant()), entry.expires(), sha256(key)));
+                write(keysFile, entries);
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The stored entry of a principal, if it has a key (no key material beyond the hash). */
+    public static Optional<Entry> entry(Workspace workspace, String principal) throws IOException {
+        return read(keysFile(workspace)).stream()
+                .filter(entry -> entry.principal().name().equals(principal))
+                .findFirst();
+    }
+
+    private static void checkTables(Optional<Set<String>> tables) {
+        if (tables.isEmpty()) {
+            return;
+        }
+        if (tables.get().isEmpty()) {
+            throw new VigilException(
+                    StandardErrorCode.INVALID_ARGUMENT, "a table grant names at least one table (none means all)");
+        }
+        for (String table : tables.get()) {
+            if (!TABLE_NAME.matcher(table).matches()) {
+                throw new VigilException(StandardErrorCode.INVALID_ARGUMENT, "not a table name: '" + table + "'");
+            }
+        }
     }
 
     /** Removes a principal's key; false when it has none. The last admin key cannot be revoked. */
@@ -175,16 +268,23 @@ public final class ApiKeys {
         return entries.stream().map(Entry::principal).toList();
     }
 
-    /** The principal a presented key belongs to (constant-time comparison of hashes). */
+    /**
+     * The principal a presented key belongs to (constant-time comparison of hashes); an expired key is no key.
+     * Every entry is compared, expired or not, so the time taken says nothing about which key matched.
+     */
     public Optional<Principal> authenticate(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return Optional.empty();
         }
         reloadIfChanged();
         byte[] hash = sha256(presentedKey.trim());
+        Instant now = clock.instant();
         Principal match = null;
         for (Entry entry : entries) {
-            if (MessageDigest.isEqual(entry.sha256(), hash)) {
+            boolean equal = MessageDigest.isEqual(entry.sha256(), hash);
+            boolean live =
+                    entry.expires().isEmpty() || now.isBefore(entry.expires().get());
+            if (equal && live) {
                 match = entry.principal();
             }
         }
@@ -229,11 +329,23 @@ public final class ApiKeys {
             if (node.hasNonNull("created")) {
                 created = Optional.of(Instant.parse(node.path("created").asText()));
             }
+            Optional<Instant> expires = Optional.empty();
+            if (node.hasNonNull("expires")) {
+                expires = Optional.of(Instant.parse(node.path("expires").asText()));
+            }
+            Optional<Set<String>> tables = Optional.empty();
+            if (node.path("tables").isArray()) {
+                Set<String> names = new TreeSet<>();
+                node.path("tables").forEach(table -> names.add(table.asText()));
+                tables = Optional.of(names);
+            }
             entries.add(new Entry(
                     new Principal(
                             node.path("principal").asText(),
-                            Role.parse(node.path("role").asText())),
+                            Role.parse(node.path("role").asText()),
+                            tables),
                     created,
+                    expires,
                     HexFormat.of().parseHex(node.path("sha256").asText())));
         }
         return entries;
@@ -245,7 +357,12 @@ public final class ApiKeys {
             ObjectNode node = array.addObject();
             node.put("principal", entry.principal().name());
             node.put("role", entry.principal().role().label());
+            entry.principal().tables().ifPresent(tables -> {
+                ArrayNode names = node.putArray("tables");
+                new TreeSet<>(tables).forEach(names::add);
+            });
             entry.created().ifPresent(created -> node.put("created", created.toString()));
+            entry.expires().ifPresent(expires -> node.put("expires", expires.toString()));
             node.put("sha256", HexFormat.of().formatHex(entry.sha256()));
         }
         Workspace.writePrivate(keysFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(array) + "\n");

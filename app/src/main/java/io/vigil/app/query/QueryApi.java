@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.engine.QueryException;
 import io.vigil.engine.QueryResult;
 import io.vigil.engine.QueryWarning;
+import io.vigil.engine.TableAccess;
 import io.vigil.kql.binder.RenderHint;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.ErrorCategory;
+import io.vigil.spi.StandardErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,8 +90,16 @@ public final class QueryApi {
         return !workspaceId.isEmpty() && requested.equalsIgnoreCase(workspaceId);
     }
 
-    /** Answers a query request of an authenticated principal, who is recorded in LAQueryLogs. */
+    /** Answers a query request of an authenticated principal who may read every table. */
     public Reply handle(Request request, String principal) {
+        return handle(request, principal, TableAccess.ALL);
+    }
+
+    /**
+     * Answers a query request of an authenticated principal, who is recorded in LAQueryLogs; a query naming a
+     * table outside {@code access} is answered 403 InsufficientAccessError naming the table.
+     */
+    public Reply handle(Request request, String principal, TableAccess access) {
         if (!servesWorkspace(Request.getPathInContext(request))) {
             // Log Analytics answers an id that names no workspace it knows with 404 WorkspaceNotFoundError;
             // answering with this workspace's rows would hand a client data it did not ask for
@@ -139,13 +149,17 @@ public final class QueryApi {
             if (clientApp == null) {
                 clientApp = "";
             }
-            QueryResult result = service.execute(query, timespan, new QueryService.Caller(principal, clientApp));
+            QueryResult result =
+                    service.execute(query, timespan, new QueryService.Caller(principal, clientApp, access));
             ObjectNode body = tables(result);
             if (wantsRender(request)) {
                 result.render().ifPresent(render -> body.set("render", render(render)));
             }
             return new Reply(200, body);
         } catch (QueryException exception) {
+            if (exception.errorCode() == StandardErrorCode.FORBIDDEN) {
+                return insufficientAccess(exception);
+            }
             if (exception.errorCode().category() == ErrorCategory.USER) {
                 return badArgument(exception.getMessage(), exception.diagnostics());
             }
@@ -282,6 +296,21 @@ public final class QueryApi {
         ObjectNode body = JSON.createObjectNode();
         body.putObject("error").put("code", code).put("message", message);
         return body;
+    }
+
+    /**
+     * A query naming a table the caller's key may not read: 403 with Log Analytics' error code for missing
+     * permissions (api/errors: InsufficientAccessError), the table named in the message and in the detail.
+     */
+    private static Reply insufficientAccess(QueryException exception) {
+        ObjectNode body = errorBody("InsufficientAccessError", exception.getMessage());
+        ObjectNode error = (ObjectNode) body.path("error");
+        ArrayNode details = error.putArray("details");
+        for (Diagnostic diagnostic : exception.diagnostics()) {
+            ObjectNode detail = detail(details, diagnostic.code().code(), diagnostic.message());
+            position(detail.putObject("additionalProperties"), diagnostic.line(), diagnostic.column());
+        }
+        return new Reply(403, body);
     }
 
     /** A failure of the engine (timeout, store): the API's code, and Vigil's error code as the inner error. */

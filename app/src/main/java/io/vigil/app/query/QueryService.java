@@ -8,6 +8,7 @@ import io.vigil.engine.QueryCancellation;
 import io.vigil.engine.QueryException;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryResult;
+import io.vigil.engine.TableAccess;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.StandardErrorCode;
 import java.time.Clock;
@@ -58,13 +59,27 @@ public final class QueryService implements AutoCloseable {
         return engine.compileOrThrow(query, engine.parameters(timespan));
     }
 
-    /** Who asked for a query and through what, recorded in LAQueryLogs. */
-    public record Caller(String principal, String clientApp) {
+    /** Compiles a query for a caller who may read only {@code access}'s tables (FORBIDDEN otherwise). */
+    public CompiledQuery compile(String query, Optional<String> timespan, TableAccess access) {
+        return engine.compileOrThrow(query, engine.parameters(timespan), access);
+    }
+
+    /**
+     * Who asked for a query and through what, recorded in LAQueryLogs, and the tables it may read (its key's
+     * table-level grant).
+     */
+    public record Caller(String principal, String clientApp, TableAccess access) {
         public static final Caller LOCAL = new Caller("", "vigil");
 
         public Caller {
             requireNonNull(principal, "principal is null");
             requireNonNull(clientApp, "clientApp is null");
+            requireNonNull(access, "access is null");
+        }
+
+        /** A caller who may read every table. */
+        public Caller(String principal, String clientApp) {
+            this(principal, clientApp, TableAccess.ALL);
         }
     }
 
@@ -83,7 +98,7 @@ public final class QueryService implements AutoCloseable {
         int responseCode = 200;
         int rowCount = 0;
         try {
-            QueryResult result = engine.run(compile(query, timespan), limits, shutdown);
+            QueryResult result = engine.run(compile(query, timespan, caller.access()), limits, shutdown);
             rowCount = result.rows().size();
             return result;
         } catch (QueryException exception) {
@@ -104,6 +119,10 @@ public final class QueryService implements AutoCloseable {
 
     /** The HTTP status the query API answers a failed query with, which LAQueryLogs records. */
     static int responseCode(QueryException exception) {
+        if (exception.errorCode() == StandardErrorCode.FORBIDDEN) {
+            // a table outside the caller's read grant: Log Analytics' 403 InsufficientAccessError
+            return 403;
+        }
         if (exception.errorCode() == StandardErrorCode.QUERY_TIMEOUT) {
             // Log Analytics' documented answer to a query over its time limit (api/timeouts)
             return 504;

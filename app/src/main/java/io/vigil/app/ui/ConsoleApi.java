@@ -13,6 +13,7 @@ import io.vigil.engine.CompiledQuery;
 import io.vigil.engine.EngineCatalog;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryException;
+import io.vigil.engine.TableAccess;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.Column;
 import io.vigil.spi.EventStore;
@@ -32,8 +33,8 @@ import org.eclipse.jetty.server.Request;
  * <ul>
  *   <li>{@code GET /v1/me}: who the key belongs to and its role, so the UI shows only what the role may do
  *       (the server checks every request anyway);
- *   <li>{@code GET /v1/catalog}: the engine's catalog for completion and the schema browser: tables with
- *       their columns and row counts, functions, operators;
+ *   <li>{@code GET /v1/catalog}: the engine's catalog for completion and the schema browser: the tables the
+ *       key may read (its table-level grant) with their columns and row counts, functions, operators;
  *   <li>{@code POST /v1/compile} with {@code {"query","timespan"}}: the engine's diagnostics of a query
  *       without running it, with their source spans, for the editor's squiggles;
  *   <li>{@code GET /v1/principals}: the principals with keys and their roles (admin only; no key material).
@@ -69,9 +70,9 @@ public final class ConsoleApi {
     public Reply handle(Request request, ApiKeys.Principal principal) {
         return switch (Request.getPathInContext(request)) {
             case "/v1/me" -> new Reply(200, me(principal));
-            case "/v1/catalog" -> new Reply(200, catalog());
+            case "/v1/catalog" -> new Reply(200, catalog(principal));
             case "/v1/principals" -> principals(principal);
-            default -> compile(request);
+            default -> compile(request, principal);
         };
     }
 
@@ -79,6 +80,12 @@ public final class ConsoleApi {
         ObjectNode body = JSON.createObjectNode();
         body.put("name", principal.name());
         body.put("role", principal.role().label());
+        if (principal.tables().isPresent()) {
+            ArrayNode readable = body.putArray("tables");
+            principal.tables().get().forEach(readable::add);
+        } else {
+            body.putNull("tables");
+        }
         ArrayNode roles = body.putArray("grantedRoles");
         for (ApiKeys.Role role : ApiKeys.Role.values()) {
             if (principal.role().includes(role)) {
@@ -88,12 +95,17 @@ public final class ConsoleApi {
         return body;
     }
 
-    private ObjectNode catalog() {
+    /** The catalog as the principal sees it: only the tables its key may read. */
+    private ObjectNode catalog(ApiKeys.Principal principal) {
         EngineCatalog catalog = engine.catalog();
         Map<String, Long> rowCounts = store.rowCounts();
         ObjectNode body = JSON.createObjectNode();
         ArrayNode tables = body.putArray("tables");
+        TableAccess access = principal.tableAccess();
         for (TableSchema schema : catalog.tables()) {
+            if (!access.mayRead(schema.name())) {
+                continue;
+            }
             ObjectNode table = tables.addObject();
             table.put("name", schema.name());
             Long rows = rowCounts.get(schema.name());
@@ -143,7 +155,7 @@ public final class ConsoleApi {
         return new Reply(200, body);
     }
 
-    private Reply compile(Request request) {
+    private Reply compile(Request request, ApiKeys.Principal principal) {
         JsonNode json;
         try {
             Optional<String> text = readBody(request);
@@ -168,7 +180,7 @@ public final class ConsoleApi {
         }
         Compilation compilation;
         try {
-            compilation = engine.compile(query, engine.parameters(timespan));
+            compilation = engine.compile(query, engine.parameters(timespan), principal.tableAccess());
         } catch (QueryException badTimespan) {
             return new Reply(400, error("BadArgumentError", badTimespan.getMessage()));
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.http.ApiKeys;
 import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentReader;
@@ -25,6 +26,7 @@ import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
 import io.vigil.kql.syntax.Diagnostic;
+import io.vigil.spi.AuditLog;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.Json;
 import java.io.IOException;
@@ -80,11 +82,13 @@ public final class DetectionConsoleApi {
     private final KqlEngine engine;
     private final EventStore store;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public DetectionConsoleApi(KqlEngine engine, EventStore store, Clock clock) {
+    public DetectionConsoleApi(KqlEngine engine, EventStore store, Clock clock, AuditLog audit) {
         this.engine = requireNonNull(engine, "engine is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.audit = requireNonNull(audit, "audit is null");
     }
 
     public static boolean handles(String method, String path) {
@@ -420,6 +424,12 @@ public final class DetectionConsoleApi {
             return new ConsoleApi.Reply(400, body);
         }
         library.setEnabled(rule.id(), enabled.get());
+        audit.record(
+                new AuditLog.Actor(principal.name(), Request.getRemoteAddr(request)),
+                enabled.get() ? "rules.enable" : "rules.disable",
+                rule.id(),
+                AuditTrail.state("name", rule.name(), "enabled", found.get().enabled()),
+                AuditTrail.state("name", rule.name(), "enabled", enabled.get()));
         return new ConsoleApi.Reply(200, rule(new RuleLibrary.StoredRule(rule, enabled.get())));
     }
 

@@ -20,4 +20,14 @@ public record IncidentUpdate(
         requireNonNull(classificationComment, "classificationComment is null");
         requireNonNull(comment, "comment is null");
     }
+
+    /** Whether the change only adds a comment (audited as a comment, not an update). */
+    public boolean isCommentOnly() {
+        return comment.isPresent()
+                && status.isEmpty()
+                && owner.isEmpty()
+                && classification.isEmpty()
+                && classificationReason.isEmpty()
+                && classificationComment.isEmpty();
+    }
 }

@@ -519,6 +519,14 @@ public final class Binder {
         if (table.isEmpty()) {
             throw error(DiagnosticCode.UNKNOWN_TABLE, span, name);
         }
+        // every road to a stored table (a name, table(), union, join, lookup, materialize, a let or function
+        // body, search and wildcards) ends here, so a table-level read grant is checked once, at binding
+        if (!catalog.mayRead(table.get().schema().name())) {
+            throw error(
+                    DiagnosticCode.TABLE_ACCESS_DENIED,
+                    span,
+                    table.get().schema().name());
+        }
         return scan(table.get());
     }
 
@@ -2005,8 +2013,12 @@ public final class Binder {
     }
 
     /** Resolution failures a fuzzy union leaves out: a table, column or function that does not exist. */
-    private static final Set<DiagnosticCode> FUZZY_RESOLUTION_FAILURES =
-            Set.of(DiagnosticCode.UNKNOWN_TABLE, DiagnosticCode.UNKNOWN_COLUMN, DiagnosticCode.UNKNOWN_FUNCTION);
+    private static final Set<DiagnosticCode> FUZZY_RESOLUTION_FAILURES = Set.of(
+            DiagnosticCode.UNKNOWN_TABLE,
+            DiagnosticCode.UNKNOWN_COLUMN,
+            DiagnosticCode.UNKNOWN_FUNCTION,
+            // union-operator: isfuzzy reduces the sources to the tables that exist and are accessible
+            DiagnosticCode.TABLE_ACCESS_DENIED);
 
     /**
      * One leg of {@code union isfuzzy=true}: a leg that fails to resolve (an unknown table, column or

@@ -9,8 +9,20 @@ import java.util.Optional;
 public interface QueryCatalog {
     Optional<CatalogTable> table(String name);
 
-    /** Every table name, for wildcard {@code union}. */
+    /**
+     * Every table name a wildcard ({@code union *}, {@code search}) expands to: only tables the caller may read,
+     * as Kusto reduces a fuzzy union's sources to the tables that exist and are accessible (union-operator).
+     */
     Collection<String> tableNames();
+
+    /**
+     * Whether the caller may read {@code table} (its catalog name). A table named explicitly that the caller may
+     * not read is a {@code TABLE_ACCESS_DENIED} error where the binder resolves it, before anything (a schema
+     * probe) reads it. Every table is readable unless an implementation restricts it.
+     */
+    default boolean mayRead(String table) {
+        return true;
+    }
 
     /**
      * The schema probe of {@code evaluate bag_unpack} without an output schema, whose columns come from the

@@ -44,6 +44,11 @@ public enum DiagnosticCode {
             "Column '%s' is already in the input: pass columnsConflict='replace_source' or 'keep_source'"),
     /** union isfuzzy=true left out a leg that does not resolve (union-operator). */
     FUZZY_LEG_DROPPED("KQL216", Severity.WARNING, "union isfuzzy=true left out a leg that does not resolve: %s"),
+    /**
+     * The caller's key has no read grant for a table the query names (table-level read access, like Log
+     * Analytics' table-level RBAC). The query API answers it with 403 InsufficientAccessError.
+     */
+    TABLE_ACCESS_DENIED("KQL217", Severity.ERROR, "The caller has no read access to table '%s'"),
     UNSUPPORTED_OPERATOR("KQL250", Severity.ERROR, "Unsupported operator '%s'"),
     /**
      * A query that compiled but failed on a value while it ran: an invalid regular expression or JSON path, a

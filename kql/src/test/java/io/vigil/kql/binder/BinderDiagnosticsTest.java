@@ -32,6 +32,12 @@ class BinderDiagnosticsTest {
         public Collection<String> tableNames() {
             return TABLES.tables().stream().map(TableSchema::name).toList();
         }
+
+        /** A caller whose table-level grant leaves out OfficeActivity. */
+        @Override
+        public boolean mayRead(String table) {
+            return !table.equals("OfficeActivity");
+        }
     };
 
     private static CatalogTable catalogTable(TableSchema schema) {
@@ -112,6 +118,11 @@ class BinderDiagnosticsTest {
             assertThat(warning.message()).contains("KQL202").contains("Nope");
         });
         covered.add(dropped.diagnostics().get(0).code());
+        String denied = "SigninLogs | join (OfficeActivity) on $left.UserPrincipalName == $right.UserId";
+        Diagnostic access = first(denied, DiagnosticCode.TABLE_ACCESS_DENIED);
+        assertThat(access.span().start()).isEqualTo(denied.indexOf("OfficeActivity"));
+        assertThat(access.message()).isEqualTo("The caller has no read access to table 'OfficeActivity'");
+        covered.add(access.code());
         List<DiagnosticCode> binderCodes = Arrays.stream(DiagnosticCode.values())
                 .filter(code -> code.code().startsWith("KQL2"))
                 .toList();
