@@ -47,12 +47,15 @@ final class BatchSource implements QuerySource {
                 database = current.getString(1);
             }
             // a copy of the batch's rows, not a view: DuckDB refuses a view named like the table it reads
-            // ("infinite recursion"); spelled with its database, as temp.main comes first in the search path
+            // ("infinite recursion"); spelled with its database, as temp.main comes first in the search path.
+            // The bare column against a constant lets DuckDB skip row groups by their min/max (ingestion time
+            // only grows); epoch_us(column) = … scanned the whole table for every batch
+
             String name = quote(table.name());
             statement.execute("CREATE OR REPLACE TEMP TABLE " + name + " AS SELECT * FROM " + quote(database)
-                    + ".main." + name + " WHERE epoch_us("
-                    + quote(table.ingestionTimeColumn().get()) + ") = "
-                    + RuleStateLedger.micros(batch.ingestionTime()));
+                    + ".main." + name + " WHERE "
+                    + quote(table.ingestionTimeColumn().get()) + " = make_timestamp("
+                    + RuleStateLedger.micros(batch.ingestionTime()) + ")");
         } catch (SQLException e) {
             connection.close();
             throw e;
