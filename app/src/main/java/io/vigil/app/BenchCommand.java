@@ -1,6 +1,5 @@
 package io.vigil.app;
 
-import io.vigil.app.bench.DetectBenchmark;
 import io.vigil.app.bench.FormatsBenchmark;
 import io.vigil.app.bench.IngestBenchmark;
 import java.nio.file.Path;

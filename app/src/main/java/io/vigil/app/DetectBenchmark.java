@@ -1,9 +1,7 @@
-package io.vigil.app.bench;
+package io.vigil.app;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.vigil.app.VigilRuntime;
-import io.vigil.app.VigilServer;
 import io.vigil.app.http.ApiKeys;
 import io.vigil.detect.library.RuleLibrary;
 import io.vigil.detect.schedule.DetectionService;
@@ -52,8 +50,11 @@ import javax.crypto.spec.SecretKeySpec;
  * at a time with a numbered marker, which the imported NRT rule turns into an alert. The clock starts when the
  * probe's 200 arrives (the event is committed then) and stops at the commit of the {@code SecurityAlert} batch
  * holding that probe's alert, as a commit-stream subscriber of the same store sees it.
+ *
+ * <p>In this package rather than {@code bench}, because it starts the server's parts ({@link VigilRuntime},
+ * {@link VigilServer}) and {@code bench} must not import this package (no package cycles).
  */
-public final class DetectBenchmark {
+final class DetectBenchmark {
     static final String TABLE = "BenchEvents";
     private static final String PROBE_PREFIX = "bench-probe-";
     private static final Pattern PROBE = Pattern.compile(PROBE_PREFIX + "(\\d+)");
@@ -84,7 +85,7 @@ public final class DetectBenchmark {
     private final int warmup;
     private final PrintStream out;
 
-    public DetectBenchmark(int rate, int batch, int senders, int probes, int warmup, PrintStream out) {
+    DetectBenchmark(int rate, int batch, int senders, int probes, int warmup, PrintStream out) {
         if (rate < 0 || batch < 1 || senders < 1 || probes < 1 || warmup < 0) {
             throw new IllegalArgumentException(
                     "rate and warm-up must not be negative; batch, senders and probes" + " must be positive");
@@ -97,7 +98,7 @@ public final class DetectBenchmark {
         this.out = out;
     }
 
-    public void run() throws Exception {
+    void run() throws Exception {
         Path dataDir = Files.createTempDirectory("vigil-bench-detect");
         try {
             measure(dataDir);
