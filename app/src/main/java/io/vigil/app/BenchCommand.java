@@ -11,7 +11,12 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks that print ratios against a baseline measured in the same run.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Formats.class, QueryBenchCommand.class})
+        subcommands = {
+            BenchCommand.Ingest.class,
+            BenchCommand.Formats.class,
+            QueryBenchCommand.class,
+            BenchCommand.Detect.class
+        })
 final class BenchCommand {
     @Command(
             name = "ingest",
@@ -62,6 +67,50 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             new FormatsBenchmark(scale, passes, System.out).run();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "detect",
+            mixinStandardHelpOptions = true,
+            description = "Latency from an event acknowledged by the Data Collector API to the stored alert of an NRT"
+                    + " rule, under a background ingest load on the same API and table; the last line is"
+                    + " p99_ms=<99th percentile in ms>.")
+    static final class Detect implements Callable<Integer> {
+        @Option(
+                names = "--rate",
+                defaultValue = "5000",
+                description = "Background events per second (0: none). Default: ${DEFAULT-VALUE}")
+        int rate;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "500",
+                description = "Background rows per request. Default: ${DEFAULT-VALUE}")
+        int batch;
+
+        @Option(
+                names = "--senders",
+                defaultValue = "2",
+                description = "Background sender threads. Default: ${DEFAULT-VALUE}")
+        int senders;
+
+        @Option(
+                names = "--probes",
+                defaultValue = "200",
+                description = "Timed probe events, one at a time. Default: ${DEFAULT-VALUE}")
+        int probes;
+
+        @Option(
+                names = "--warmup",
+                defaultValue = "20",
+                description = "Probes sent before timing starts. Default: ${DEFAULT-VALUE}")
+        int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            new DetectBenchmark(rate, batch, senders, probes, warmup, System.out).run();
             return 0;
         }
     }

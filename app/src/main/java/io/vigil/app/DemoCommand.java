@@ -64,26 +64,8 @@ final class DemoCommand implements Callable<Integer> {
         ServeOptions serving = server.options();
         Optional<Path> geoIpDatabase = server.geoIp.database();
         DuckDbResources resources = server.store.resources();
-        Path logs = data.dataDir.resolve(InputFiles.DEMO_LOGS);
         try (VigilRuntime runtime = VigilRuntime.open(data.dataDir, geoIpDatabase, resources)) {
-            if (!Files.isDirectory(logs)) {
-                GeneratorOptions options = new GeneratorOptions(
-                        GenerateCommand.defaultEnd(Clock.systemUTC()), GeneratorOptions.DEFAULT_HOURS, seed, scale);
-                GenerationSummary generated = DemoGenerator.generate(logs, options);
-                GenerateCommand.print(generated, logs);
-            } else {
-                System.out.println("demo logs already generated in " + logs + " (delete the folder for a fresh day)");
-            }
-            ImportSummary summary = ImportCommand.importPaths(
-                    runtime, List.of(logs), Optional.empty(), false, System.console() != null);
-            System.out.print(summary.render());
-            System.out.println("tables:");
-            runtime.store().rowCounts().forEach((table, rows) -> {
-                if (rows > 0) {
-                    System.out.println("  " + table + " " + rows);
-                }
-            });
-            runBuiltinPack(runtime, data.dataDir);
+            load(runtime, data.dataDir, GeneratorOptions.DEFAULT_HOURS, seed, scale);
             if (loadOnly) {
                 return 0;
             }
@@ -94,37 +76,73 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Imports the built-in pack and runs its scheduled rules over the demo day, writing alerts and incidents:
-     * a first pass at the day's start gives each rule its state, the second catches up every window since.
+     * What {@code vigil demo} does before it serves: generates the demo day into the data folder (unless it
+     * is there already), imports it, prints the tables, and runs the built-in pack over it.
+     */
+    static PackRun load(VigilRuntime runtime, Path dataDir, int hours, long seed, double scale) throws Exception {
+        Path logs = dataDir.resolve(InputFiles.DEMO_LOGS);
+        if (!Files.isDirectory(logs)) {
+            GeneratorOptions options =
+                    new GeneratorOptions(GenerateCommand.defaultEnd(Clock.systemUTC()), hours, seed, scale);
+            GenerationSummary generated = DemoGenerator.generate(logs, options);
+            GenerateCommand.print(generated, logs);
+        } else {
+            System.out.println("demo logs already generated in " + logs + " (delete the folder for a fresh day)");
+        }
+        ImportSummary summary =
+                ImportCommand.importPaths(runtime, List.of(logs), Optional.empty(), false, System.console() != null);
+        System.out.print(summary.render());
+        System.out.println("tables:");
+        runtime.store().rowCounts().forEach((table, rows) -> {
+            if (rows > 0) {
+                System.out.println("  " + table + " " + rows);
+            }
+        });
+        return runBuiltinPack(runtime, dataDir, hours);
+    }
+
+    /** The alerts and incidents one run of the built-in pack raised (new ones only). */
+    record PackRun(List<Alert> alerts, List<Incident> incidents) {
+        PackRun {
+            alerts = List.copyOf(alerts);
+            incidents = List.copyOf(incidents);
+        }
+    }
+
+    /**
+     * Imports the built-in pack and runs its scheduled rules over the demo day of {@code hours}, writing alerts
+     * and incidents: a first pass at the day's start gives each rule its state, the second catches up every
+     * window since.
      * Rule state is persisted, so a second run on the same data raises nothing new.
      */
-    static void runBuiltinPack(VigilRuntime runtime, Path dataDir) throws Exception {
+    static PackRun runBuiltinPack(VigilRuntime runtime, Path dataDir, int hours) throws Exception {
         KqlEngine engine =
                 KqlEngine.builder(runtime.store()).clock(runtime.clock()).build();
         RuleLibrary library = new RuleLibrary(dataDir);
         Instant now = runtime.clock().instant();
         BuiltinPack.importInto(library, engine, now);
         List<AnalyticRule> rules = library.enabledRules();
-        Instant dayStart = now.minus(Duration.ofHours(GeneratorOptions.DEFAULT_HOURS + 1));
+        Instant dayStart = now.minus(Duration.ofHours(hours + 1));
         List<RuleScheduler.Pass> passes = new ArrayList<>();
         for (Clock clock : List.of(Clock.fixed(dayStart, ZoneOffset.UTC), runtime.clock())) {
             passes.add(new RuleScheduler(runtime.store(), engine, clock, QueryLimits.DEFAULT).runDue(rules));
         }
-        int alerts = 0;
-        int incidents = 0;
+        List<Alert> alerts = new ArrayList<>();
+        List<Incident> incidents = new ArrayList<>();
         for (RuleScheduler.Pass pass : passes) {
             for (Alert alert : pass.alerts()) {
-                alerts++;
+                alerts.add(alert);
                 System.out.println("alert " + alert.severity() + " \"" + alert.alertName() + "\" " + alert.startTime()
                         + " entities: " + alert.entities());
             }
             for (Incident incident : pass.incidents()) {
-                incidents++;
+                incidents.add(incident);
                 System.out.println("incident " + incident.number() + " " + incident.severity() + " \""
                         + incident.title() + "\" " + incident.status());
             }
         }
-        System.out.println(alerts + " alerts, " + incidents + " incidents");
+        System.out.println(alerts.size() + " alerts, " + incidents.size() + " incidents");
+        return new PackRun(alerts, incidents);
     }
 
     /** KQL that finds the steps of the demo's attack story (docs/demo.md), as curl calls of the query API. */

@@ -185,10 +185,13 @@ final class AlertWriter {
         resource.put("$id", "1");
         resource.put("ResourceId", resourceId);
         resource.put("Type", "azure-resource");
-        ObjectNode ip = entities.addObject();
-        ip.put("$id", "2");
-        ip.put("Address", Estate.ATTACKER_IP);
-        ip.put("Type", "ip");
+        // the story's alerts name the attacker's address; the background brute force came from many
+        if (alertType.startsWith("Storage") || alertType.startsWith("VM_Suspicious")) {
+            ObjectNode ip = entities.addObject();
+            ip.put("$id", "2");
+            ip.put("Address", Estate.ATTACKER_IP);
+            ip.put("Type", "ip");
+        }
         if (alertType.startsWith("Storage")) {
             ObjectNode app = entities.addObject();
             app.put("$id", "3");

@@ -23,8 +23,9 @@ final class Story {
     static final int EXFIL_END = 5400;
     static final int SERVICE_INSTALLED = 6000;
     static final int BACKDOOR_USER = 6300;
+    static final int AUDIT_LOG_CLEARED = 6600;
 
-    private static final int STORY_SPAN = 6600;
+    private static final int STORY_SPAN = 6900;
 
     private final Instant start;
     private final double factor;

@@ -13,17 +13,23 @@ import java.util.Locale;
  * Windows Security and System channel events as {@code wevtutil qe <channel> /f:xml} prints them:
  * {@code <Event xmlns=...>} elements back to back (one per line here), single-quoted attributes,
  * no XML declaration. Field lists per event follow the "Audit ..." pages of the Windows security
- * auditing reference (4624 v2, 4625, 4634, 4672, 4688 v2, 4697, 4720, 4732) and the Service Control
- * Manager manifest (7036, 7045).
+ * auditing reference (4624 v2, 4625, 4634, 4672, 4688 v2, 4697, 4720, 4732), the Service Control
+ * Manager manifest (7036, 7045) and the Eventlog service's 1102 (its insertion strings are {@code
+ * <UserData><LogFileCleared>} children, not {@code <EventData>}, as "1102(S): The audit log was cleared"
+ * shows).
  */
 final class WindowsEventWriter {
     private static final String SECURITY_PROVIDER =
             "<Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/>";
+    private static final String EVENTLOG_PROVIDER =
+            "<Provider Name='Microsoft-Windows-Eventlog' Guid='{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}'/>";
+    private static final int LOG_CLEARED = 1102;
     private static final String SCM_PROVIDER =
             "<Provider Name='Service Control Manager' Guid='{555908d1-a6d7-4695-8e1e-26931d2012f4}' EventSourceName='Service Control Manager'/>";
     private static final String AUDIT_SUCCESS = "0x8020000000000000";
     private static final String AUDIT_FAILURE = "0x8010000000000000";
     private static final String CLASSIC = "0x8080000000000000";
+    private static final String LOG_CLEARED_KEYWORDS = "0x4020000000000000";
 
     /** One event before record numbering; {@code data} alternates name and value. */
     private record Event(
@@ -79,6 +85,11 @@ final class WindowsEventWriter {
                     .append("<EventID Qualifiers='16384'>")
                     .append(event.eventId())
                     .append("</EventID>");
+        } else if (event.eventId() == LOG_CLEARED) {
+            xml.append(EVENTLOG_PROVIDER)
+                    .append("<EventID>")
+                    .append(event.eventId())
+                    .append("</EventID>");
         } else {
             xml.append(SECURITY_PROVIDER)
                     .append("<EventID>")
@@ -86,7 +97,9 @@ final class WindowsEventWriter {
                     .append("</EventID>");
         }
         xml.append("<Version>").append(event.version()).append("</Version>");
-        xml.append("<Level>").append(event.system() ? 4 : 0).append("</Level>");
+        xml.append("<Level>")
+                .append(event.system() || event.eventId() == LOG_CLEARED ? 4 : 0)
+                .append("</Level>");
         xml.append("<Task>").append(event.task()).append("</Task><Opcode>0</Opcode>");
         xml.append("<Keywords>").append(event.keywords()).append("</Keywords>");
         xml.append("<TimeCreated SystemTime='")
@@ -114,6 +127,22 @@ final class WindowsEventWriter {
             xml.append("<Security UserID='").append(Estate.DOMAIN_SID).append("-500'/>");
         } else {
             xml.append("<Security/>");
+        }
+        if (event.eventId() == LOG_CLEARED) {
+            xml.append("</System><UserData><LogFileCleared"
+                    + " xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'>");
+            List<String> data = event.data();
+            for (int i = 0; i < data.size(); i += 2) {
+                xml.append('<')
+                        .append(data.get(i))
+                        .append('>')
+                        .append(escape(data.get(i + 1)))
+                        .append("</")
+                        .append(data.get(i))
+                        .append('>');
+            }
+            xml.append("</LogFileCleared></UserData></Event>");
+            return xml.toString();
         }
         xml.append("</System><EventData>");
         List<String> data = event.data();
@@ -415,6 +444,23 @@ final class WindowsEventWriter {
                         logonId,
                         "PrivilegeList",
                         "-")));
+        // and clears the Security log to cover its tracks; what the agent collected before stays in the workspace
+        events.add(new Event(
+                story.at(Story.AUDIT_LOG_CLEARED),
+                false,
+                LOG_CLEARED,
+                0,
+                104,
+                LOG_CLEARED_KEYWORDS,
+                List.of(
+                        "SubjectUserSid",
+                        adminSid,
+                        "SubjectUserName",
+                        "azureadmin",
+                        "SubjectDomainName",
+                        machine,
+                        "SubjectLogonId",
+                        logonId)));
     }
 
     private Event logon(

@@ -64,6 +64,10 @@ public final class AlertSink {
 
     public synchronized Raised raise(AnalyticRule rule, List<Alert> candidates, Instant now)
             throws InterruptedException {
+        if (candidates.isEmpty()) {
+            // the common case of an NRT batch; no need to look up alert ids or incidents
+            return new Raised(List.of(), List.of());
+        }
         List<Alert> alerts = new ArrayList<>(candidates);
         Set<String> known = existingAlertIds(rule, alerts, now);
         alerts.removeIf(alert -> known.contains(alert.systemAlertId()));

@@ -21,6 +21,10 @@ import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.EventStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -32,12 +36,16 @@ import java.util.function.Supplier;
 public final class NrtRunner implements CommitListener {
     public static final String SUBSCRIBER = "detect-nrt";
 
+    /** Rule queries whose tables are remembered; past this the memory starts over (rules were replaced). */
+    private static final int MAXIMUM_REMEMBERED_QUERIES = 1_000;
+
     private final EventStore store;
     private final KqlEngine workspaceEngine;
     private final Clock clock;
     private final QueryLimits limits;
     private final AlertSink sink;
     private final Supplier<List<AnalyticRule>> rules;
+    private final Map<String, Set<String>> tablesByQuery = new ConcurrentHashMap<>();
 
     public NrtRunner(
             EventStore store, Clock clock, QueryLimits limits, AlertSink sink, Supplier<List<AnalyticRule>> rules) {
@@ -72,8 +80,9 @@ public final class NrtRunner implements CommitListener {
             }
             QueryParameters parameters = QueryParameters.at(batch.ingestionTime());
             // a rule that does not compile (any more) is skipped rather than holding up the stream
-            if (!(workspaceEngine.compile(rule.query(), parameters) instanceof CompiledQuery reads)
-                    || !reads.tables().contains(batch.table())
+            Optional<Set<String>> reads = tablesRead(rule.query(), parameters);
+            if (reads.isEmpty()
+                    || !reads.get().contains(batch.table())
                     || !(batchEngine.compile(rule.query(), parameters) instanceof CompiledQuery query)) {
                 continue;
             }
@@ -88,5 +97,26 @@ public final class NrtRunner implements CommitListener {
                     result.rows());
             sink.raise(rule, AlertBuilder.build(rule, rows, window, clock.instant()), clock.instant());
         }
+    }
+
+    /**
+     * The tables a rule's query reads, compiled against the whole workspace once per query text: a busy table
+     * commits many batches a second, and which tables a query reads does not change once it compiles. A query
+     * that does not compile is not remembered, so it is tried again once its tables exist.
+     */
+    private Optional<Set<String>> tablesRead(String query, QueryParameters parameters) {
+        Set<String> known = tablesByQuery.get(query);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        if (!(workspaceEngine.compile(query, parameters) instanceof CompiledQuery compiled)) {
+            return Optional.empty();
+        }
+        Set<String> tables = Set.copyOf(compiled.tables());
+        if (tablesByQuery.size() >= MAXIMUM_REMEMBERED_QUERIES) {
+            tablesByQuery.clear();
+        }
+        tablesByQuery.put(query, tables);
+        return Optional.of(tables);
     }
 }
