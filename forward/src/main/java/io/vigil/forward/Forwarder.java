@@ -10,13 +10,14 @@ import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +34,8 @@ import javax.net.ssl.SSLContext;
  * is the store's own ledger, a sink that is down for hours holds nothing in memory and loses nothing: it
  * catches up from its position when the receiver returns. Ingest and other sinks never wait for it.
  * Messages that no retry could deliver (not encodable, or longer than the transport carries) go to the
- * dead letters with the reason, at once.
+ * dead letters with the reason, at once; items the receiver refuses as invalid go there once the sink's
+ * attempts are used up. Within a batch, items sent again may arrive after later ones; batches stay in order.
  */
 public final class Forwarder implements AutoCloseable {
     /** Prefix of the sinks' subscriber names on the commit stream. */
@@ -44,8 +46,7 @@ public final class Forwarder implements AutoCloseable {
     private final SinkConfig config;
     private final EventStore store;
     private final Clock clock;
-    private final Encoder encoder;
-    private final Transport transport;
+    private final SinkWriter writer;
     private final LongAdder sent;
     private final LongAdder failed;
     private final LongAdder retried;
@@ -56,12 +57,11 @@ public final class Forwarder implements AutoCloseable {
     private volatile Optional<Instant> pendingSince = Optional.empty();
     private CommitSubscription subscription;
 
-    private Forwarder(SinkConfig config, EventStore store, Clock clock, Metrics metrics, Transport transport) {
+    private Forwarder(SinkConfig config, EventStore store, Clock clock, Metrics metrics, SinkWriter writer) {
         this.config = config;
         this.store = store;
         this.clock = clock;
-        this.encoder = SinkTypes.byName(config.type()).orElseThrow().encoder().apply(config);
-        this.transport = transport;
+        this.writer = writer;
         String[] labels = {"sink", config.name(), "type", config.type()};
         this.sent = metrics.counter("forward_events_sent_total", labels);
         this.failed = metrics.counter("forward_send_failures_total", labels);
@@ -80,14 +80,9 @@ public final class Forwarder implements AutoCloseable {
         requireNonNull(clock, "clock is null");
         requireNonNull(metrics, "metrics is null");
         requireNonNull(tls, "tls is null");
-        InetSocketAddress peer = InetSocketAddress.createUnresolved(config.host(), config.port());
-        Transport transport = switch (config.transport()) {
-            case UDP -> new UdpTransport(peer);
-            case TCP -> new StreamTransport(peer, config.framing(), Optional.empty());
-            case TLS ->
-                new StreamTransport(peer, Framing.OCTET_COUNTING, Optional.of(tls.orElseGet(Forwarder::defaultTls)));
-        };
-        Forwarder forwarder = new Forwarder(config, store, clock, metrics, transport);
+        SinkWriter writer =
+                SinkTypes.require(SinkTypes.check(config).type()).writer().build(config, clock, tls);
+        Forwarder forwarder = new Forwarder(config, store, clock, metrics, writer);
         forwarder.subscription = store.subscribe(SUBSCRIBER_PREFIX + config.name(), config.start(), forwarder::onBatch);
         return forwarder;
     }
@@ -106,7 +101,7 @@ public final class Forwarder implements AutoCloseable {
         return new SinkHealth(
                 config.name(),
                 config.type(),
-                config.transport().configName() + "://" + config.host() + ":" + config.port(),
+                config.endpointText(),
                 sent.sum(),
                 failed.sum(),
                 retried.sum(),
@@ -123,66 +118,118 @@ public final class Forwarder implements AutoCloseable {
             return;
         }
         pendingSince = Optional.of(batch.ingestionTime());
-        List<byte[]> messages = new ArrayList<>();
+        List<SinkItem> items = new ArrayList<>();
         List<DeadLetter> poison = new ArrayList<>();
+        int ordinal = 0;
         for (Row row : store.rows(batch)) {
-            encode(row, messages, poison);
+            encode(row, batch.batchId() + "-" + ordinal++, items, poison);
         }
-        if (!poison.isEmpty()) {
-            // committed before the batch is acknowledged, so a crash cannot lose them either
-            store.deadLetter(poison).get();
-            deadLettered.add(poison.size());
-        }
-        deliver(batch, messages);
+        deadLetter(poison);
+        deliver(batch, items);
         pendingSince = Optional.empty();
     }
 
-    private void encode(Row row, List<byte[]> messages, List<DeadLetter> poison) {
-        String source = "sink:" + config.name();
-        byte[] message;
+    private void encode(Row row, String id, List<SinkItem> items, List<DeadLetter> poison) {
+        SinkItem item;
         try {
-            Instant time = clock.instant();
-            if (row.table().indexOf("TimeGenerated") >= 0 && row.get("TimeGenerated") instanceof Instant generated) {
-                time = generated;
-            }
-            String text = encoder.encode(row);
-            message = config.syslog()
-                    .format(Severities.of(row), time, row.table().name(), text)
-                    .getBytes(StandardCharsets.UTF_8);
+            item = writer.encode(row, id);
         } catch (RuntimeException e) {
             poison.add(new DeadLetter(
-                    source,
+                    source(),
                     config.type(),
                     DeadLetterReason.WRONG_TYPE,
                     "not encodable: " + e.getMessage(),
                     row.toString().getBytes(StandardCharsets.UTF_8)));
             return;
         }
-        if (message.length > transport.maxMessageBytes()) {
+        if (item.body().length > writer.maxItemBytes()) {
             poison.add(new DeadLetter(
-                    source,
+                    source(),
                     config.type(),
                     DeadLetterReason.OVERSIZE,
-                    "message of " + message.length + " bytes; "
-                            + config.transport().configName() + " carries at most " + transport.maxMessageBytes(),
-                    message));
+                    "message of " + item.body().length + " bytes; " + config.endpointText() + " takes at most "
+                            + writer.maxItemBytes(),
+                    item.body()));
             return;
         }
-        messages.add(message);
+        items.add(item);
     }
 
-    private void deliver(BatchCommitted batch, List<byte[]> messages) throws InterruptedException {
+    private String source() {
+        return "sink:" + config.name();
+    }
+
+    private void deadLetter(List<DeadLetter> poison) throws Exception {
+        if (!poison.isEmpty()) {
+            // committed before the batch is acknowledged, so a crash cannot lose them either
+            store.deadLetter(poison).get();
+            deadLettered.add(poison.size());
+        }
+    }
+
+    /**
+     * Sends the batch's items until every one is accepted or dead-lettered. What the receiver refused as
+     * invalid is sent again until the writer's attempts are used up; everything else it did not take is sent
+     * again for ever, with backoff.
+     */
+    private void deliver(BatchCommitted batch, List<SinkItem> items) throws Exception {
         long backoffMillis = FIRST_BACKOFF.toMillis();
-        while (true) {
+        List<SinkItem> pending = items;
+        Map<String, Integer> refusals = new HashMap<>();
+        while (!pending.isEmpty()) {
+            List<SinkItem> again = new ArrayList<>();
             try {
-                transport.send(messages);
-                sent.add(messages.size());
-                return;
+                List<ItemOutcome> outcomes = writer.send(pending);
+                if (outcomes.size() != pending.size()) {
+                    throw new IOException(outcomes.size() + " outcomes for " + pending.size() + " items");
+                }
+                List<DeadLetter> refused = new ArrayList<>();
+                Optional<String> problem = Optional.empty();
+                long accepted = 0;
+                for (int i = 0; i < pending.size(); i++) {
+                    SinkItem item = pending.get(i);
+                    switch (outcomes.get(i)) {
+                        case ItemOutcome.Accepted taken -> accepted++;
+                        case ItemOutcome.Retry retry -> {
+                            again.add(item);
+                            // a refusal says more than the retries it causes: it is the one shown
+                            if (problem.isEmpty()) {
+                                problem = Optional.of(retry.reason());
+                            }
+                        }
+                        case ItemOutcome.Rejected rejected -> {
+                            int attempts = refusals.merge(item.id(), 1, Integer::sum);
+                            if (attempts >= writer.maxAttempts()) {
+                                refused.add(new DeadLetter(
+                                        source(),
+                                        config.type(),
+                                        DeadLetterReason.REJECTED_BY_RECEIVER,
+                                        "refused " + attempts + " times: " + rejected.reason(),
+                                        item.body()));
+                            } else {
+                                again.add(item);
+                            }
+                            problem = Optional.of(rejected.reason());
+                        }
+                    }
+                }
+                sent.add(accepted);
+                deadLetter(refused);
+                if (problem.isPresent()) {
+                    failed.increment();
+                    lastError = problem;
+                    lastErrorTime = Optional.of(clock.instant());
+                }
             } catch (IOException e) {
                 failed.increment();
                 lastError = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
                 lastErrorTime = Optional.of(clock.instant());
+                again = pending;
             }
+            if (again.isEmpty()) {
+                return;
+            }
+            pending = again;
             // jitter: a pause between half and all of the backoff, so sinks do not retry in step
             long pause = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
             if (stopping.await(pause, TimeUnit.MILLISECONDS)) {
@@ -195,19 +242,11 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private static SSLContext defaultTls() {
-        try {
-            return SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context", e);
-        }
-    }
-
     /** Stops delivery; the position stays, so a restarted sink resumes where this one stopped. */
     @Override
     public void close() {
         stopping.countDown();
         subscription.close();
-        transport.close();
+        writer.close();
     }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param leefDelimiter LEEF 2.0's attribute delimiter
  * @param syslog the RFC 5424 header's facility and host name
  * @param maxBackoff the longest pause between retries while the receiver is unreachable
+ * @param http the URL and settings of an HTTP sink (webhook, splunk_hec, opensearch); empty for syslog
  */
 public record SinkConfig(
         String name,
@@ -38,7 +40,8 @@ public record SinkConfig(
         LeefEncoder.Version leefVersion,
         char leefDelimiter,
         SyslogHeader syslog,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        Optional<HttpSinkSettings> http) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     public SinkConfig {
@@ -53,13 +56,17 @@ public record SinkConfig(
         requireNonNull(leefVersion, "leefVersion is null");
         requireNonNull(syslog, "syslog is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
+        requireNonNull(http, "http is null");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "sink name '" + name + "' must be 1-63 lower-case letters, digits, '_' or '-'");
         }
-        if (SinkTypes.byName(type).isEmpty()) {
-            throw new IllegalArgumentException("unknown sink type '" + type + "' (one of "
-                    + SinkTypes.BUILT_IN.stream().map(SinkType::name).toList() + ")");
+        SinkType sinkType = SinkTypes.require(type);
+        if (sinkType.endpoint() == SinkType.Endpoint.URL && http.isEmpty()) {
+            throw new IllegalArgumentException("a " + type + " sink's endpoint is an http:// or https:// URL");
+        }
+        if (sinkType.endpoint() == SinkType.Endpoint.HOST_PORT && http.isPresent()) {
+            throw new IllegalArgumentException("a " + type + " sink's endpoint is HOST:PORT, not a URL");
         }
         if (host.isBlank() || port < 1 || port > 65_535) {
             throw new IllegalArgumentException("sink endpoint must be HOST:PORT with a port 1-65535");
@@ -74,6 +81,31 @@ public record SinkConfig(
 
     /** A sink with the defaults: tcp, LF framing, new batches only, LEEF 2.0 with a tab, 30 s backoff cap. */
     public static SinkConfig of(String name, String type, String endpoint, Route route) {
+        if (SinkTypes.require(type).endpoint() == SinkType.Endpoint.URL) {
+            HttpSinkSettings http = HttpSinkSettings.of(HttpSinkSettings.url(endpoint));
+            TransportKind transport = TransportKind.TCP;
+            if (http.url().getScheme().equalsIgnoreCase("https")) {
+                transport = TransportKind.TLS;
+            }
+            return new SinkConfig(
+                    name,
+                    type,
+                    http.url().getHost(),
+                    http.port(),
+                    transport,
+                    Framing.OCTET_COUNTING,
+                    route,
+                    SubscriptionStart.LATEST,
+                    "1",
+                    LeefEncoder.Version.V2,
+                    '\t',
+                    new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
+                    Duration.ofSeconds(30),
+                    Optional.of(http));
+        }
+        if (endpoint.contains("://")) {
+            throw new IllegalArgumentException("a " + type + " sink's endpoint is HOST:PORT, not a URL");
+        }
         InetSocketAddress address = endpoint(endpoint);
         return new SinkConfig(
                 name,
@@ -88,7 +120,8 @@ public record SinkConfig(
                 LeefEncoder.Version.V2,
                 '\t',
                 new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                Optional.empty());
     }
 
     public SinkConfig withTransport(TransportKind transport, Framing framing) {
@@ -105,7 +138,8 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                http);
     }
 
     public SinkConfig withStart(SubscriptionStart start) {
@@ -122,7 +156,8 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                http);
     }
 
     public SinkConfig withMaxBackoff(Duration maxBackoff) {
@@ -139,7 +174,8 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                http);
     }
 
     public SinkConfig withLeef(LeefEncoder.Version leefVersion, char leefDelimiter) {
@@ -156,7 +192,38 @@ public record SinkConfig(
                 leefVersion,
                 leefDelimiter,
                 syslog,
-                maxBackoff);
+                maxBackoff,
+                http);
+    }
+
+    /** The HTTP settings of a webhook, splunk_hec or opensearch sink (the URL stays the endpoint's). */
+    public SinkConfig withHttp(HttpSinkSettings http) {
+        if (this.http.isEmpty()) {
+            throw new IllegalArgumentException("a " + type + " sink takes no HTTP settings");
+        }
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff,
+                Optional.of(http));
+    }
+
+    /** Where the sink sends: the URL of an HTTP sink, {@code transport://host:port} of a syslog one. */
+    public String endpointText() {
+        if (http.isPresent()) {
+            return http.get().url().toString();
+        }
+        return transport.configName() + "://" + SinksFile.endpoint(this);
     }
 
     /** {@code HOST:PORT}, with {@code [v6]:PORT} for IPv6; not resolved, so a receiver may be down at start. */

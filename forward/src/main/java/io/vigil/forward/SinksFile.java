@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The configured sinks of a workspace, {@code sinks.json} in its data folder, written by {@code vigil sinks}
@@ -60,20 +61,24 @@ public final class SinksFile {
             String framing,
             List<String> routes,
             String start) {
+        SinkConfig sink = SinkConfig.of(name, type, endpoint, Route.parse(routes))
+                .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
+        if (sink.http().isPresent()) {
+            // an HTTP sink's transport is its URL's scheme
+            return sink;
+        }
         TransportKind kind = TransportKind.fromConfigName(transport);
         Framing parsedFraming = Framing.fromConfigName(framing);
         if (kind == TransportKind.TLS) {
             parsedFraming = Framing.OCTET_COUNTING;
         }
-        return SinkConfig.of(name, type, endpoint, Route.parse(routes))
-                .withTransport(kind, parsedFraming)
-                .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
+        return sink.withTransport(kind, parsedFraming);
     }
 
     private static SinkConfig parse(JsonNode entry) {
         List<String> routes = new ArrayList<>();
         entry.path("routes").forEach(route -> routes.add(route.asText()));
-        return parse(
+        SinkConfig sink = parse(
                 entry.path("name").asText(""),
                 entry.path("type").asText(""),
                 entry.path("endpoint").asText(""),
@@ -81,6 +86,27 @@ public final class SinksFile {
                 entry.path("framing").asText("lf"),
                 routes,
                 entry.path("start").asText("latest"));
+        if (sink.http().isPresent()) {
+            HttpSinkSettings http = sink.http()
+                    .get()
+                    .withSecretFile(path(entry, "secretFile"))
+                    .withCaFile(path(entry, "caFile"))
+                    .withPayload(HttpSinkSettings.Payload.fromConfigName(
+                            entry.path("payload").asText(HttpSinkSettings.Payload.VIGIL.configName())))
+                    .withIndexerAck(entry.path("indexerAck").asBoolean(false))
+                    .withBatchEvents(entry.path("batchEvents").asInt(HttpSinkSettings.DEFAULT_BATCH_EVENTS))
+                    .withMaxAttempts(entry.path("maxAttempts").asInt(HttpSinkSettings.DEFAULT_MAX_ATTEMPTS));
+            sink = sink.withHttp(http);
+        }
+        return SinkTypes.check(sink);
+    }
+
+    private static Optional<Path> path(JsonNode entry, String field) {
+        String text = entry.path(field).asText("");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(text));
     }
 
     /** Writes the sinks, replacing the file atomically so a running reader never sees half of it. */
@@ -97,6 +123,17 @@ public final class SinksFile {
             ArrayNode routes = entry.putArray("routes");
             sink.route().tables().stream().sorted().forEach(table -> routes.add(routeName(table)));
             entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
+            sink.http().ifPresent(http -> {
+                entry.put("endpoint", http.url().toString());
+                entry.remove("transport");
+                entry.remove("framing");
+                http.secretFile().ifPresent(file -> entry.put("secretFile", file.toString()));
+                http.caFile().ifPresent(file -> entry.put("caFile", file.toString()));
+                entry.put("payload", http.payload().configName());
+                entry.put("indexerAck", http.indexerAck());
+                entry.put("batchEvents", http.batchEvents());
+                entry.put("maxAttempts", http.maxAttempts());
+            });
         }
         Path file = dataDir.resolve(NAME);
         Path temporary = dataDir.resolve(NAME + ".tmp");
