@@ -1,14 +1,17 @@
 package io.vigil.app;
 
 import io.vigil.app.workspace.Workspace;
+import io.vigil.forward.HttpSinkSettings;
 import io.vigil.forward.SinkConfig;
 import io.vigil.forward.SinkType;
 import io.vigil.forward.SinkTypes;
 import io.vigil.forward.SinksFile;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,11 +40,54 @@ final class SinksCommand {
                 names = "--type",
                 required = true,
                 paramLabel = "TYPE",
-                description = "syslog_cef, syslog_leef or syslog_json (vigil sinks list --types)")
+                description = "syslog_cef, syslog_leef, syslog_json, webhook, splunk_hec, opensearch or elasticsearch"
+                        + " (vigil sinks list --types)")
         String type;
 
-        @Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT", description = "The receiver")
+        @Option(
+                names = "--endpoint",
+                required = true,
+                paramLabel = "HOST:PORT|URL",
+                description = "The receiver: HOST:PORT for syslog, an http(s):// URL for the HTTP sinks")
         String endpoint;
+
+        @Option(
+                names = "--secret-file",
+                paramLabel = "FILE",
+                description = "HTTP sinks: the webhook's HMAC key, the HEC token, or OpenSearch's user:password or"
+                        + " API key (one line; the file's path is kept, never the secret)")
+        Path secretFile;
+
+        @Option(
+                names = "--ca-file",
+                paramLabel = "FILE",
+                description = "https: PEM CA certificates trusted besides the JVM's")
+        Path caFile;
+
+        @Option(
+                names = "--payload",
+                defaultValue = "vigil",
+                paramLabel = "vigil|azure_common_alert",
+                description = "webhook body: the row, or Azure Monitor's common alert schema (alerts only)."
+                        + " Default: ${DEFAULT-VALUE}")
+        String payload;
+
+        @Option(names = "--indexer-ack", description = "splunk_hec: wait for indexer acknowledgement")
+        boolean indexerAck;
+
+        @Option(
+                names = "--batch-events",
+                defaultValue = "500",
+                paramLabel = "N",
+                description = "splunk_hec, opensearch: most events a request. Default: ${DEFAULT-VALUE}")
+        int batchEvents;
+
+        @Option(
+                names = "--max-attempts",
+                defaultValue = "3",
+                paramLabel = "N",
+                description = "HTTP sinks: refusals of an event before it is dead-lettered. Default: ${DEFAULT-VALUE}")
+        int maxAttempts;
 
         @Option(
                 names = "--transport",
@@ -77,6 +123,20 @@ final class SinksCommand {
             SinkConfig sink;
             try {
                 sink = SinksFile.parse(name, type, endpoint, transport, framing, routes, start);
+                if (sink.http().isPresent()) {
+                    sink = sink.withHttp(sink.http()
+                            .get()
+                            .withSecretFile(Optional.ofNullable(secretFile).map(Path::toAbsolutePath))
+                            .withCaFile(Optional.ofNullable(caFile).map(Path::toAbsolutePath))
+                            .withPayload(HttpSinkSettings.Payload.fromConfigName(payload))
+                            .withIndexerAck(indexerAck)
+                            .withBatchEvents(batchEvents)
+                            .withMaxAttempts(maxAttempts));
+                } else if (secretFile != null || caFile != null) {
+                    throw new IllegalArgumentException(
+                            "--secret-file and --ca-file are for the HTTP sinks, not " + type);
+                }
+                SinkTypes.check(sink);
             } catch (IllegalArgumentException e) {
                 throw new VigilException(StandardErrorCode.INVALID_ARGUMENT, e.getMessage());
             }
@@ -107,13 +167,13 @@ final class SinksCommand {
                 }
                 return 0;
             }
-            System.out.printf("%-16s %-12s %-28s %s%n", "NAME", "TYPE", "ENDPOINT", "ROUTE");
+            System.out.printf("%-16s %-13s %-36s %s%n", "NAME", "TYPE", "ENDPOINT", "ROUTE");
             for (SinkConfig sink : SinksFile.load(data.dataDir)) {
                 System.out.printf(
-                        "%-16s %-12s %-28s %s%n",
+                        "%-16s %-13s %-36s %s%n",
                         sink.name(),
                         sink.type(),
-                        sink.transport().configName() + "://" + sink.host() + ":" + sink.port(),
+                        sink.endpointText(),
                         String.join(",", sink.route().tables().stream().sorted().toList()));
             }
             return 0;
