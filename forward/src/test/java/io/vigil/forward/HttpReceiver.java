@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -56,7 +58,7 @@ final class HttpReceiver implements AutoCloseable {
 
     private final Handler handler;
     private final Optional<SSLContext> tls;
-    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile Reply failure = new Reply(503, "");

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -34,7 +36,7 @@ final class SiemReceivers {
     static final class Hec implements HttpReceiver.Handler {
         private final String token;
         private final boolean acknowledgement;
-        final List<JsonNode> events = new CopyOnWriteArrayList<>();
+        final Queue<JsonNode> events = new ConcurrentLinkedQueue<>();
         private final Map<Long, List<JsonNode>> unacknowledged = new ConcurrentHashMap<>();
         private final Map<Long, Integer> ackQueries = new ConcurrentHashMap<>();
         private final AtomicLong nextAck = new AtomicLong();
@@ -126,8 +128,8 @@ final class SiemReceivers {
         static final Duration TOLERANCE = Duration.ofMinutes(5);
         private final WebhookSignature signature;
         private final Clock clock;
-        final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
-        final List<String> deliveries = new CopyOnWriteArrayList<>();
+        final Queue<JsonNode> bodies = new ConcurrentLinkedQueue<>();
+        final Queue<String> deliveries = new ConcurrentLinkedQueue<>();
 
         Webhook(String secret, Clock clock) {
             this.signature = new WebhookSignature(secret);
@@ -166,7 +168,7 @@ final class SiemReceivers {
         private static final Pattern INDEX = Pattern.compile("vigil-[a-z0-9_]+-[0-9]{4}\\.[0-9]{2}\\.[0-9]{2}");
         private final String authorization;
         final Map<String, JsonNode> documents = new ConcurrentHashMap<>();
-        final List<String> indexes = new CopyOnWriteArrayList<>();
+        final Set<String> indexes = ConcurrentHashMap.newKeySet();
         final AtomicLong duplicates = new AtomicLong();
         private final Map<String, Boolean> flaked = new ConcurrentHashMap<>();
 
