@@ -246,7 +246,8 @@ public final class Forwarder implements AutoCloseable {
     @Override
     public void close() {
         stopping.countDown();
-        subscription.close();
+        // the writer first: a request in flight to a stalled receiver fails now instead of holding the stop
         writer.close();
+        subscription.close();
     }
 }

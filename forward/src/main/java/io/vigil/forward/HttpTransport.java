@@ -41,6 +41,7 @@ final class HttpTransport implements AutoCloseable {
 
     private final HttpClient client;
     private final Duration requestTimeout;
+    private volatile boolean closed;
 
     HttpTransport(HttpSinkSettings settings, Optional<SSLContext> tls) {
         requireNonNull(settings, "settings is null");
@@ -56,6 +57,9 @@ final class HttpTransport implements AutoCloseable {
     }
 
     Response post(URI uri, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
+        if (closed) {
+            throw new IOException("the sink is stopping");
+        }
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(uri).timeout(requestTimeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
@@ -83,8 +87,14 @@ final class HttpTransport implements AutoCloseable {
         return new ItemOutcome.Rejected(response.describe());
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops at once: a request in flight fails, so a stopping sink never waits out a stalled receiver. */
     @Override
     public void close() {
+        closed = true;
         client.shutdownNow();
     }
 }

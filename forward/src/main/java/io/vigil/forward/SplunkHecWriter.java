@@ -189,7 +189,7 @@ final class SplunkHecWriter implements SinkWriter {
         long pause = FIRST_ACK_POLL.toMillis();
         String lastProblem =
                 "no indexer acknowledgement within " + settings.requestTimeout().toSeconds() + " s";
-        while (!awaiting.isEmpty() && System.nanoTime() < deadline) {
+        while (!awaiting.isEmpty() && System.nanoTime() < deadline && !http.isClosed()) {
             ObjectNode query = JSON.createObjectNode();
             ArrayNode ids = query.putArray("acks");
             awaiting.keySet().forEach(ids::add);

@@ -69,14 +69,18 @@ final class WebhookWriter implements SinkWriter {
     public List<ItemOutcome> send(List<SinkItem> items) throws InterruptedException {
         List<ItemOutcome> outcomes = new ArrayList<>(items.size());
         for (SinkItem item : items) {
+            ItemOutcome outcome;
             try {
                 long now = clock.instant().getEpochSecond();
-                outcomes.add(HttpTransport.outcome(http.post(settings.url(), headers(item, now), item.body())));
+                outcome = HttpTransport.outcome(http.post(settings.url(), headers(item, now), item.body()));
             } catch (IOException e) {
-                // the receiver is unreachable or stalled: the rest waits for the next attempt too
-                ItemOutcome retry = new ItemOutcome.Retry(e.getClass().getSimpleName() + ": " + e.getMessage());
+                outcome = new ItemOutcome.Retry(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            outcomes.add(outcome);
+            if (outcome instanceof ItemOutcome.Retry) {
+                // unreachable, stalled, busy or set up wrong: the rest waits for the next attempt, in order
                 while (outcomes.size() < items.size()) {
-                    outcomes.add(retry);
+                    outcomes.add(outcome);
                 }
                 break;
             }

@@ -387,6 +387,34 @@ class HttpSinksTest {
     }
 
     @Test
+    void aSinkStopsAtOnceWhileItsReceiverStallsAndSendsTheBatchAgainWhenStarted() throws Exception {
+        SiemReceivers.Bulk protocol = new SiemReceivers.Bulk("Basic ZWxhc3RpYzpjaGFuZ2VtZQ==");
+        try (HttpReceiver receiver = new HttpReceiver(protocol);
+                DuckDbStore store = open()) {
+            int port = receiver.start(0);
+            SinkConfig config = sink(
+                    "stall", "opensearch", "http://127.0.0.1:" + port, secret("o", "elastic:changeme"), "table:Syslog");
+            // the default request timeout (30 s): stopping must not wait for it
+            config = config.withHttp(config.http().orElseThrow().withRequestTimeout(Duration.ofSeconds(30)));
+            receiver.stall();
+            Forwarder stalled = Forwarder.start(config, store, clock, metrics, Optional.empty());
+            write(store, syslog(store, "held"));
+            awaitTrue("a held request", () -> receiver.stalledRequests() >= 1);
+            long started = System.nanoTime();
+            stalled.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+            receiver.release();
+
+            try (Forwarder again = Forwarder.start(config, store, clock, metrics, Optional.empty())) {
+                awaitTrue(
+                        "held",
+                        () -> again.health().caughtUp() && protocol.messages().contains("held"));
+            }
+            assertThat(receiver.violations()).isEmpty();
+        }
+    }
+
+    @Test
     void httpsWithTheSinksOwnCaFile() throws Exception {
         TestCertificates certificates = TestCertificates.create(secrets.resolve("pki"));
         SiemReceivers.Webhook protocol = new SiemReceivers.Webhook("s", clock);
