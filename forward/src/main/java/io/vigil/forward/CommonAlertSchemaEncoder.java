@@ -1,5 +1,6 @@
 package io.vigil.forward;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -127,7 +128,7 @@ public final class CommonAlertSchemaEncoder implements Encoder {
         }
         try {
             return JSON.readTree(text.get());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return JSON.createObjectNode();
         }
     }

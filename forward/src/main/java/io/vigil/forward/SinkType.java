@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -21,7 +22,7 @@ public record SinkType(String name, String description, Endpoint endpoint, Secre
     }
 
     /** A syslog sink type: a text encoder after an RFC 5424 header, over udp, tcp or tls. */
-    static SinkType syslog(String name, String description, java.util.function.Function<SinkConfig, Encoder> encoder) {
+    static SinkType syslog(String name, String description, Function<SinkConfig, Encoder> encoder) {
         return new SinkType(
                 name,
                 description,

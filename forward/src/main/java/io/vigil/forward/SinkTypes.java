@@ -2,6 +2,7 @@ package io.vigil.forward;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The built-in sink types, in the order the CLI lists them. */
 public final class SinkTypes {
@@ -74,7 +75,7 @@ public final class SinkTypes {
         http.readSecret();
         http.caFile().ifPresent(Tls::trusting);
         if (http.payload() == HttpSinkSettings.Payload.AZURE_COMMON_ALERT
-                && (type != WEBHOOK || !config.route().tables().equals(java.util.Set.of("SecurityAlert")))) {
+                && (type != WEBHOOK || !config.route().tables().equals(Set.of("SecurityAlert")))) {
             throw new IllegalArgumentException(
                     "the azure_common_alert payload is for a webhook whose only route is alerts");
         }
