@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vigil.formats.alerts.AzureAlertCommonSchemaFormat;
 import io.vigil.spi.Row;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -145,6 +146,24 @@ class HttpEncodersTest {
         assertThat(essentials.path("resolvedDateTime").asText()).isEqualTo("2026-11-25T12:30:00Z");
         assertThatThrownBy(() -> new CommonAlertSchemaEncoder().encode(syslog("m")))
                 .hasMessageContaining("SecurityAlert rows, not Syslog");
+    }
+
+    @Test
+    void endpointsResolveToTheProtocolsPaths() {
+        assertThat(SplunkHecWriter.eventUrl(URI.create("https://splunk.example:8088")))
+                .hasToString("https://splunk.example:8088/services/collector/event");
+        assertThat(SplunkHecWriter.eventUrl(URI.create("https://splunk.example:8088/services/collector")))
+                .hasToString("https://splunk.example:8088/services/collector/event");
+        assertThat(SplunkHecWriter.eventUrl(URI.create("https://proxy.example/splunk/services/collector/event")))
+                .hasToString("https://proxy.example/splunk/services/collector/event");
+        assertThatThrownBy(() -> SplunkHecWriter.eventUrl(URI.create("https://splunk.example/hec")))
+                .hasMessageContaining("/services/collector/event");
+        assertThat(OpenSearchWriter.bulkUrl(URI.create("https://es.example:9200")))
+                .hasToString("https://es.example:9200/_bulk");
+        assertThat(OpenSearchWriter.bulkUrl(URI.create("https://proxy.example/es/")))
+                .hasToString("https://proxy.example/es/_bulk");
+        assertThat(OpenSearchWriter.bulkUrl(URI.create("https://es.example:9200/_bulk")))
+                .hasToString("https://es.example:9200/_bulk");
     }
 
     @Test
