@@ -73,7 +73,8 @@ public final class SinkTypes {
             throw new IllegalArgumentException("a " + type.name() + " sink takes no secret");
         }
         http.readSecret();
-        http.caFile().ifPresent(Tls::trusting);
+        // only read here: sinks.json is checked every half second, the TLS context is built when the sink starts
+        http.caFile().ifPresent(Tls::certificates);
         if (http.payload() == HttpSinkSettings.Payload.AZURE_COMMON_ALERT
                 && (type != WEBHOOK || !config.route().tables().equals(Set.of("SecurityAlert")))) {
             throw new IllegalArgumentException(

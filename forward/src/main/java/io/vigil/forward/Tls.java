@@ -36,17 +36,7 @@ final class Tls {
      * in-house CA): a receiver's chain is accepted if either trusts it.
      */
     static SSLContext trusting(Path caFile) {
-        List<Certificate> certificates = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> read =
-                    CertificateFactory.getInstance("X.509").generateCertificates(in);
-            certificates.addAll(read);
-        } catch (IOException | CertificateException e) {
-            throw new IllegalArgumentException("CA file " + caFile + " is not readable PEM: " + e.getMessage());
-        }
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("CA file " + caFile + " holds no certificate");
-        }
+        List<Certificate> certificates = certificates(caFile);
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -61,6 +51,22 @@ final class Tls {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context from " + caFile, e);
         }
+    }
+
+    /** The PEM certificates of a CA file; an unreadable file or one without a certificate is refused. */
+    static List<Certificate> certificates(Path caFile) {
+        List<Certificate> certificates = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(caFile)) {
+            Collection<? extends Certificate> read =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
+            certificates.addAll(read);
+        } catch (IOException | CertificateException e) {
+            throw new IllegalArgumentException("CA file " + caFile + " is not readable PEM: " + e.getMessage());
+        }
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("CA file " + caFile + " holds no certificate");
+        }
+        return certificates;
     }
 
     private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
