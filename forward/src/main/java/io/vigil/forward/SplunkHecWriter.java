@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -27,8 +29,8 @@ import javax.net.ssl.SSLContext;
  * <p>HEC's answers ({@code {"text","code","invalid-event-number","ackId"}}; Splunk "HTTP Event Collector
  * status codes") are honoured: code 0 takes the request; busy or unhealthy (503, codes 9 and 18-20) and 5xx
  * are retried; a token or channel problem (codes 1-4, 10, 11, 14) waits for the operator; invalid data
- * (codes 5, 6, 12, 13, 15, any other 400) refuses the event {@code invalid-event-number} names, or the whole
- * request when it names none. HEC may have indexed the events before the invalid one, but it does not say
+ * (codes 5, 6, 12, 13, 15, any other 400) refuses the event {@code invalid-event-number} names; when it
+ * names none, the request's events are sent again one per request, so the refusal finds the bad one. HEC may have indexed the events before the invalid one, but it does not say
  * so: they are sent again (at least once).
  *
  * <p>With indexer acknowledgement every request carries the sink's {@code X-Splunk-Request-Channel} (a
@@ -40,6 +42,7 @@ final class SplunkHecWriter implements SinkWriter {
     static final String EVENT_PATH = "/services/collector/event";
     static final String ACK_PATH = "/services/collector/ack";
     static final String CHANNEL_HEADER = "X-Splunk-Request-Channel";
+    static final int MAX_SENT_ALONE = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FIRST_ACK_POLL = Duration.ofMillis(50);
     private static final Duration LAST_ACK_POLL = Duration.ofSeconds(1);
@@ -52,6 +55,8 @@ final class SplunkHecWriter implements SinkWriter {
     private final URI eventUrl;
     private final URI ackUrl;
     private final String channel = UUID.randomUUID().toString();
+    // events of a request HEC refused as a whole without naming one: sent alone, to find the bad one
+    private final Set<String> sendAlone = ConcurrentHashMap.newKeySet();
 
     SplunkHecWriter(SinkConfig config, Clock clock, Optional<SSLContext> tls) {
         this.settings = config.http().orElseThrow();
@@ -105,7 +110,7 @@ final class SplunkHecWriter implements SinkWriter {
         Map<Long, List<Integer>> awaitingAck = new LinkedHashMap<>();
         int offset = 0;
         boolean reachable = true;
-        for (List<SinkItem> request : Batches.split(items, settings.batchEvents(), MAX_REQUEST)) {
+        for (List<SinkItem> request : requests(items)) {
             int first = offset;
             offset += request.size();
             if (!reachable) {
@@ -162,8 +167,11 @@ final class SplunkHecWriter implements SinkWriter {
                             outcomes.set(first + i, new ItemOutcome.Retry("sent with an invalid event: " + reason));
                         }
                     }
+                } else if (request.size() == 1) {
+                    outcomes.set(first, new ItemOutcome.Rejected(reason));
                 } else {
-                    fill(outcomes, first, request.size(), new ItemOutcome.Rejected(reason));
+                    request.forEach(item -> sendAlone.add(item.id()));
+                    fill(outcomes, first, request.size(), new ItemOutcome.Retry(reason + " (sent one by one next)"));
                 }
             } else {
                 fill(outcomes, first, request.size(), new ItemOutcome.Retry(reason));
@@ -172,7 +180,33 @@ final class SplunkHecWriter implements SinkWriter {
         if (!awaitingAck.isEmpty()) {
             awaitAcks(awaitingAck, outcomes);
         }
+        for (int i = 0; i < items.size(); i++) {
+            if (outcomes.get(i) instanceof ItemOutcome.Accepted) {
+                sendAlone.remove(items.get(i).id());
+            }
+        }
+        if (sendAlone.size() > MAX_SENT_ALONE) {
+            // ids of refused events already dead-lettered: forget them rather than keep them for ever
+            sendAlone.clear();
+        }
         return outcomes;
+    }
+
+    /** The requests for these items: batches, except that an item marked to go alone gets its own. */
+    private List<List<SinkItem>> requests(List<SinkItem> items) {
+        List<List<SinkItem>> requests = new ArrayList<>();
+        List<SinkItem> together = new ArrayList<>();
+        for (SinkItem item : items) {
+            if (sendAlone.contains(item.id())) {
+                requests.addAll(Batches.split(together, settings.batchEvents(), MAX_REQUEST));
+                together = new ArrayList<>();
+                requests.add(List.of(item));
+            } else {
+                together.add(item);
+            }
+        }
+        requests.addAll(Batches.split(together, settings.batchEvents(), MAX_REQUEST));
+        return requests;
     }
 
     /** HEC's codes for data it cannot take (5 no data, 6 invalid format, 12/13 event missing or blank, 15 indexed fields). */

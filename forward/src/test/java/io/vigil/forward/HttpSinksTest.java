@@ -277,6 +277,32 @@ class HttpSinksTest {
     }
 
     @Test
+    void aHecRefusalThatNamesNoEventIsNarrowedDownByResendingEventsAlone() throws Exception {
+        SiemReceivers.Hec protocol = new SiemReceivers.Hec("tok", false);
+        try (HttpReceiver receiver = new HttpReceiver(protocol);
+                DuckDbStore store = open()) {
+            int port = receiver.start(0);
+            SinkConfig config =
+                    sink("hec-unnamed", "splunk_hec", "http://127.0.0.1:" + port, secret("hec", "tok"), "table:Syslog");
+            try (Forwarder forwarder = Forwarder.start(config, store, clock, metrics, Optional.empty())) {
+                write(store, syslog(store, "u1"), syslog(store, "unnamed"), syslog(store, "u3"));
+                awaitTrue(
+                        "caught up",
+                        () -> forwarder.health().caughtUp()
+                                && forwarder.health().deadLettered() == 1);
+                // the good events were never dead-lettered with the bad one
+                assertThat(protocol.messages()).containsExactly("u1", "u3");
+                assertThat(deadLetters(store, "hec-unnamed"))
+                        .singleElement()
+                        .satisfies(letter -> assertThat(letter)
+                                .startsWith("rejected_by_receiver | refused 3 times: HEC 400 code 6")
+                                .contains("unnamed"));
+            }
+            assertThat(receiver.violations()).isEmpty();
+        }
+    }
+
+    @Test
     void splunkHecWithIndexerAcknowledgementCountsEventsOnlyWhenAcknowledged() throws Exception {
         SiemReceivers.Hec protocol = new SiemReceivers.Hec("tok", true);
         try (HttpReceiver receiver = new HttpReceiver(protocol);

@@ -97,6 +97,10 @@ final class SiemReceivers {
                 assertThat(event.path("source").asText()).isEqualTo("vigil");
                 assertThat(event.path("host").asText()).isNotEmpty();
                 assertThat(event.path("event").isObject()).isTrue();
+                if (event.path("event").toString().contains("unnamed")) {
+                    // HEC refusing a request without saying which event: nothing of it is indexed
+                    return new HttpReceiver.Reply(400, "{\"text\":\"Invalid data format\",\"code\":6}");
+                }
                 if (event.path("event").toString().contains("poison")) {
                     events.addAll(batch.subList(0, i));
                     return new HttpReceiver.Reply(
