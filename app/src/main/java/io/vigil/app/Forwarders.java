@@ -62,6 +62,12 @@ final class Forwarders implements AutoCloseable {
                 lastFailure = failure;
             }
         }
+        try {
+            // keeps the forward_lag_events and forward_lag_seconds gauges of /metrics current
+            health();
+        } catch (RuntimeException e) {
+            LOG.fine("sink lag not measured: " + e.getMessage());
+        }
     }
 
     private synchronized void apply(List<SinkConfig> wanted) {

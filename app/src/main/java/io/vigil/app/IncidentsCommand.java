@@ -34,8 +34,15 @@ final class IncidentsCommand {
             @Mixin
             DataOption data;
 
+            @Mixin
+            ServerOption server;
+
             @Override
             public Integer call() throws Exception {
+                Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+                if (client.isPresent()) {
+                    return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.listAlerts(client.get()));
+                }
                 try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
                     QueryResult result = KqlEngine.builder(runtime.store())
                             .build()
@@ -59,7 +66,7 @@ final class IncidentsCommand {
             name = "incidents",
             mixinStandardHelpOptions = true,
             description = "Work with incidents (the latest SecurityIncident row of each).",
-            subcommands = {ListIncidents.class, Show.class, Update.class})
+            subcommands = {ListIncidents.class, Show.class, Update.class, Comment.class})
     static final class Incidents {}
 
     @Command(
@@ -70,8 +77,15 @@ final class IncidentsCommand {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Override
         public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.listIncidents(client.get()));
+            }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
                 for (Incident incident : current(runtime)) {
                     System.out.println(String.join(
@@ -96,11 +110,18 @@ final class IncidentsCommand {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "NUMBER", description = "Incident number")
         int number;
 
         @Override
         public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.showIncident(client.get(), number));
+            }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
                 Optional<Incident> found = find(runtime, number);
                 if (found.isEmpty()) {
@@ -135,6 +156,9 @@ final class IncidentsCommand {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "NUMBER", description = "Incident number")
         int number;
 
@@ -163,6 +187,11 @@ final class IncidentsCommand {
                     return 2;
                 }
             }
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.updateIncident(
+                        client.get(), number, status, owner, classification, reason, comment));
+            }
             try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
                 KqlEngine engine = KqlEngine.builder(runtime.store()).build();
                 Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
@@ -177,6 +206,61 @@ final class IncidentsCommand {
                 }
                 System.out.println(
                         "incident " + number + ": " + updated.get().status().sentinelName());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "comment",
+            mixinStandardHelpOptions = true,
+            description = "Add a comment to an incident; written as a new row.")
+    static final class Comment implements Callable<Integer> {
+        @Mixin
+        DataOption data;
+
+        @Mixin
+        ServerOption server;
+
+        @Parameters(index = "0", paramLabel = "NUMBER", description = "Incident number")
+        int number;
+
+        @Parameters(index = "1", paramLabel = "TEXT", description = "The comment")
+        String text;
+
+        @Override
+        public Integer call() throws Exception {
+            if (text.isBlank()) {
+                System.err.println("vigil: the comment is empty");
+                return 2;
+            }
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> {
+                    RemoteDetectionCommands.addComment(client.get(), number, text);
+                    System.out.println("incident " + number + ": comment added");
+                    return 0;
+                });
+            }
+            try (VigilRuntime runtime = VigilRuntime.open(data.dataDir)) {
+                KqlEngine engine = KqlEngine.builder(runtime.store()).build();
+                Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
+                        .update(
+                                number,
+                                new IncidentUpdate(
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Optional.of(text)),
+                                runtime.clock().instant(),
+                                "vigil incidents comment");
+                if (updated.isEmpty()) {
+                    System.err.println("vigil: no incident " + number);
+                    return 2;
+                }
+                System.out.println("incident " + number + ": comment added");
             }
             return 0;
         }

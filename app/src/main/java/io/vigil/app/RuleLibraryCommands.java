@@ -1,11 +1,16 @@
 package io.vigil.app;
 
 import io.vigil.detect.alert.Alert;
+import io.vigil.detect.library.RequiredData;
 import io.vigil.detect.library.RuleLibrary;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.schedule.Backtest;
+import io.vigil.engine.Compilation;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
+import io.vigil.engine.QueryParameters;
+import io.vigil.spi.TableSchema;
+import io.vigil.spi.VigilException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +19,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,8 +38,10 @@ final class RuleLibraryCommands {
             name = "import",
             mixinStandardHelpOptions = true,
             description = {
-                "Import Sentinel analytic rules (rule YAML, or an ARM/REST JSON export) from files or folders into"
-                        + " the workspace's rule library. A rule whose query does not compile is stored disabled.",
+                "Import analytic rules from files or folders into the workspace's rule library, each file recognised by"
+                        + " its content: Sentinel rule YAML, an ARM/REST JSON export, or Sigma YAML (converted to KQL and"
+                        + " imported as a scheduled rule). A rule whose query does not compile is stored disabled; a"
+                        + " Sigma rule that does not convert is not imported.",
                 "Prints 'FAIL <file>: <rule>: <diagnostic>' per problem, then 'imported N rules: E enabled, D disabled'.",
                 "Exit codes: 0 every rule imported enabled, 1 some failed or are disabled, 2 usage or I/O error."
             })
@@ -68,21 +78,30 @@ final class RuleLibraryCommands {
                         .clock(runtime.clock())
                         .build();
                 RuleLibrary library = new RuleLibrary(data.dataDir);
+                List<Map.Entry<String, String>> texts = new ArrayList<>();
                 for (Path file : files) {
-                    String text = Files.readString(file, StandardCharsets.UTF_8);
-                    for (RuleLibrary.Imported imported : library.importFile(
-                            file.toString(), text, engine, runtime.clock().instant())) {
-                        String name = imported.rule().map(AnalyticRule::name).orElse("-");
-                        for (String problem : imported.problems()) {
-                            problems = true;
-                            System.out.println("FAIL " + file + ": " + name + ": " + problem.replace('\n', ' '));
-                        }
-                        if (imported.rule().isPresent()) {
-                            if (imported.enabled()) {
-                                enabled++;
-                            } else {
-                                disabled++;
-                            }
+                    texts.add(Map.entry(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+                }
+                Map<String, Long> rowCounts = runtime.store().rowCounts();
+                Set<String> tables = tableNames(runtime);
+                for (RuleLibrary.Imported imported :
+                        library.importTexts(texts, engine, runtime.clock().instant())) {
+                    for (String problem : imported.problems()) {
+                        problems = true;
+                        System.out.println("FAIL " + imported.source() + ": " + imported.name() + ": "
+                                + problem.replace('\n', ' '));
+                    }
+                    // a warning, not a failure: the rule is stored and runs once its data arrives
+                    for (String warning : imported.rule()
+                            .map(rule -> RequiredData.warnings(rule, rowCounts, tables))
+                            .orElse(List.of())) {
+                        System.out.println("WARN " + imported.source() + ": " + imported.name() + ": " + warning);
+                    }
+                    if (imported.rule().isPresent()) {
+                        if (imported.enabled()) {
+                            enabled++;
+                        } else {
+                            disabled++;
                         }
                     }
                 }
@@ -104,10 +123,22 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Override
-        public Integer call() throws IOException {
-            for (RuleLibrary.StoredRule stored : new RuleLibrary(data.dataDir).rules()) {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.listRules(client.get()));
+            }
+            List<RuleLibrary.StoredRule> rules = new RuleLibrary(data.dataDir).rules();
+            Optional<DataWarnings> warnings = DataWarnings.read(data.dataDir, rules);
+            for (RuleLibrary.StoredRule stored : rules) {
                 AnalyticRule rule = stored.rule();
+                // on stderr, so the list stays one tab-separated line per rule
+                warnings.ifPresent(found -> found.of(rule)
+                        .forEach(warning -> System.err.println("vigil: warning: " + rule.id() + ": " + warning)));
                 System.out.println(String.join(
                         "\t",
                         rule.id(),
@@ -128,11 +159,18 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "RULE", description = "Rule id or name")
         String rule;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(() -> RemoteDetectionCommands.showRule(client.get(), rule));
+            }
             Optional<RuleLibrary.StoredRule> found = new RuleLibrary(data.dataDir).find(rule);
             if (found.isEmpty()) {
                 System.err.println("vigil: no rule " + rule);
@@ -149,6 +187,9 @@ final class RuleLibraryCommands {
             System.out.println("trigger: " + shown.triggerOperator().apiName() + " " + shown.triggerThreshold());
             System.out.println("query:");
             System.out.println(shown.query().strip());
+            DataWarnings.read(data.dataDir, List.of(found.get()))
+                    .ifPresent(warnings ->
+                            warnings.of(shown).forEach(warning -> System.out.println("warning: " + warning)));
             return 0;
         }
     }
@@ -158,11 +199,19 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "RULE", description = "Rule id or name")
         String rule;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(
+                        () -> RemoteDetectionCommands.setRuleEnabled(client.get(), rule, true));
+            }
             return setEnabled(data.dataDir, rule, true);
         }
     }
@@ -172,12 +221,51 @@ final class RuleLibraryCommands {
         @Mixin
         DataOption data;
 
+        @Mixin
+        ServerOption server;
+
         @Parameters(paramLabel = "RULE", description = "Rule id or name")
         String rule;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws Exception {
+            Optional<SecurityInsightsClient> client = server.client(data.dataDir);
+            if (client.isPresent()) {
+                return RemoteDetectionCommands.run(
+                        () -> RemoteDetectionCommands.setRuleEnabled(client.get(), rule, false));
+            }
             return setEnabled(data.dataDir, rule, false);
+        }
+    }
+
+    private static Set<String> tableNames(VigilRuntime runtime) {
+        return runtime.store().catalog().tables().stream()
+                .map(TableSchema::name)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * Row counts for the requiredDataConnectors warnings of {@code rules list|show}. The store is opened only
+     * when a rule names connectors; while a server holds the store's lock they cannot be checked, which is said
+     * on stderr rather than passed over.
+     */
+    private record DataWarnings(Map<String, Long> rowCounts, Set<String> tables) {
+        static Optional<DataWarnings> read(Path dataDir, List<RuleLibrary.StoredRule> rules) throws IOException {
+            if (rules.stream()
+                    .allMatch(stored -> stored.rule().requiredDataConnectors().isEmpty())) {
+                return Optional.empty();
+            }
+            try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+                return Optional.of(new DataWarnings(runtime.store().rowCounts(), tableNames(runtime)));
+            } catch (VigilException e) {
+                System.err.println("vigil: requiredDataConnectors not checked: cannot open the store (" + e.getMessage()
+                        + "); is a server running on " + dataDir + "?");
+                return Optional.empty();
+            }
+        }
+
+        List<String> of(AnalyticRule rule) {
+            return RequiredData.warnings(rule, rowCounts, tables);
         }
     }
 
@@ -187,6 +275,23 @@ final class RuleLibraryCommands {
         if (found.isEmpty()) {
             System.err.println("vigil: no rule " + rule);
             return 2;
+        }
+        if (enabled) {
+            // as import does, a rule whose query does not compile (any more) stays disabled
+            try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
+                KqlEngine engine = KqlEngine.builder(runtime.store())
+                        .clock(runtime.clock())
+                        .build();
+                if (engine.compile(
+                                found.get().rule().query(),
+                                QueryParameters.at(runtime.clock().instant()))
+                        instanceof Compilation.Rejected rejected) {
+                    System.err.println("vigil: the query of "
+                            + found.get().rule().name() + " does not compile, so it stays disabled:");
+                    rejected.errors().forEach(error -> System.err.println("  " + error));
+                    return 1;
+                }
+            }
         }
         library.setEnabled(found.get().rule().id(), enabled);
         System.out.println(

@@ -12,25 +12,38 @@ import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentStatus;
 import io.vigil.detect.incident.IncidentUpdate;
 import io.vigil.detect.library.RuleLibrary;
+import io.vigil.detect.rule.AlertDetailsOverride;
 import io.vigil.detect.rule.AnalyticRule;
+import io.vigil.detect.rule.EntityMapping;
+import io.vigil.detect.rule.IncidentConfiguration;
+import io.vigil.detect.rule.RuleDiagnostic;
+import io.vigil.detect.rule.RuleDurations;
+import io.vigil.detect.rule.RuleKind;
 import io.vigil.detect.schedule.AlertSink;
+import io.vigil.detect.schedule.RuleStateLedger;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
+import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.spi.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * Sentinel's management API ({@code Microsoft.SecurityInsights}) over Vigil's rules and incidents, so scripts
@@ -46,6 +59,28 @@ public final class SecurityInsightsApi {
     private static final int MAX_BODY_BYTES = 256 * 1024;
 
     private static final String ALIAS = "/v1/securityinsights/";
+    /** Rule ids as file names can hold them; Sentinel's are GUIDs. */
+    /** The incident properties {@code $filter} and {@code $orderby} take, as this API shapes incidents. */
+    private static final ODataFilter INCIDENT_FIELDS = new ODataFilter(Map.ofEntries(
+            Map.entry("name", ODataFilter.Type.TEXT),
+            Map.entry("properties/title", ODataFilter.Type.TEXT),
+            Map.entry("properties/description", ODataFilter.Type.TEXT),
+            Map.entry("properties/severity", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/status", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/classification", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/classificationReason", ODataFilter.Type.ENUMERATION),
+            Map.entry("properties/classificationComment", ODataFilter.Type.TEXT),
+            Map.entry("properties/owner/assignedTo", ODataFilter.Type.TEXT),
+            Map.entry("properties/incidentNumber", ODataFilter.Type.NUMBER),
+            Map.entry("properties/createdTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/lastModifiedTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/firstActivityTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/lastActivityTimeUtc", ODataFilter.Type.TIME),
+            Map.entry("properties/additionalData/alertsCount", ODataFilter.Type.NUMBER),
+            Map.entry("properties/additionalData/commentsCount", ODataFilter.Type.NUMBER)));
+
+    private static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
     private static final Pattern ARM = Pattern.compile(
             "(?i)/subscriptions/([^/]+)/resourceGroups/([^/]+)"
                     + "/providers/Microsoft\\.OperationalInsights/workspaces/([^/]+)/providers/Microsoft\\.SecurityInsights/(.*)");
@@ -93,6 +128,12 @@ public final class SecurityInsightsApi {
             if (notRead != null) {
                 return notRead;
             }
+            if (method.equals("PUT") && parts.length == 2 && parts[0].equals("alertRules")) {
+                return putAlertRule(request, parts[1], armPrefix);
+            }
+            if (method.equals("DELETE") && parts.length == 2 && parts[0].equals("alertRules")) {
+                return deleteAlertRule(parts[1]);
+            }
             if (method.equals("PUT") && parts.length == 2 && parts[0].equals("incidents")) {
                 return updateIncident(request, parts[1], armPrefix, principal);
             }
@@ -117,25 +158,36 @@ public final class SecurityInsightsApi {
             return list(value);
         }
         if (parts.length == 1 && parts[0].equals("alertRules")) {
+            for (Fields.Field field : Request.extractQueryParameters(request, StandardCharsets.UTF_8)) {
+                if (field.getName().startsWith("$")) {
+                    // an option that cannot be applied is refused, never ignored
+                    return badRequest("The query option " + field.getName() + " is not supported on alertRules:"
+                            + " every rule is answered in one page.");
+                }
+            }
             ArrayNode value = JSON.createArrayNode();
-            for (RuleLibrary.StoredRule stored : library().rules()) {
-                value.add(alertRule(stored, armPrefix));
+            RuleLibrary library = library();
+            for (RuleLibrary.StoredRule stored : library.rules()) {
+                value.add(alertRule(
+                        stored, armPrefix, library.lastModified(stored.rule().id())));
             }
             return list(value);
         }
         if (parts.length == 2 && parts[0].equals("alertRules")) {
-            Optional<RuleLibrary.StoredRule> stored = library().find(parts[1]);
+            RuleLibrary library = library();
+            Optional<RuleLibrary.StoredRule> stored = library.find(parts[1]);
             if (stored.isEmpty()) {
                 return notFound("alert rule", parts[1]);
             }
-            return new Reply(200, alertRule(stored.get(), armPrefix));
+            return new Reply(
+                    200,
+                    alertRule(
+                            stored.get(),
+                            armPrefix,
+                            library.lastModified(stored.get().rule().id())));
         }
         if (parts.length == 1 && parts[0].equals("incidents")) {
-            ArrayNode value = JSON.createArrayNode();
-            for (Incident incident : incidents()) {
-                value.add(incident(incident, armPrefix));
-            }
-            return list(value);
+            return listIncidents(request, armPrefix);
         }
         if (parts.length == 2 && parts[0].equals("incidents")) {
             Optional<Incident> found = findIncident(parts[1]);
@@ -145,6 +197,196 @@ public final class SecurityInsightsApi {
             return new Reply(200, incident(found.get(), armPrefix));
         }
         return error(404, "NotFound", "No Microsoft.SecurityInsights resource " + resource);
+    }
+
+    /**
+     * Sentinel's Incidents_List with the OData options its scripts use: {@code $filter} (see {@link ODataFilter}),
+     * {@code $orderby} and {@code $top}, applied in that order to the incidents as this API shapes them. An
+     * option Vigil cannot apply ({@code $skipToken}, a filter form it does not know) is a 400, never ignored.
+     */
+    private Reply listIncidents(Request request, String armPrefix) throws InterruptedException {
+        Fields parameters = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        Optional<ODataFilter.Filter> filter = Optional.empty();
+        Optional<ODataFilter.Ordering> ordering = Optional.empty();
+        OptionalInt top = OptionalInt.empty();
+        for (Fields.Field field : parameters) {
+            String name = field.getName();
+            if (!name.startsWith("$")) {
+                continue;
+            }
+            if (field.getValues().size() != 1) {
+                return badRequest(name + " is given more than once.");
+            }
+            String value = field.getValue();
+            switch (name) {
+                case "$filter" -> {
+                    switch (INCIDENT_FIELDS.parseFilter(value)) {
+                        case ODataFilter.Invalid invalid -> {
+                            return badRequest(invalid.message());
+                        }
+                        case ODataFilter.Filter parsed -> filter = Optional.of(parsed);
+                    }
+                }
+                case "$orderby" -> {
+                    switch (INCIDENT_FIELDS.parseOrder(value)) {
+                        case ODataFilter.Invalid invalid -> {
+                            return badRequest(invalid.message());
+                        }
+                        case ODataFilter.Ordering parsed -> ordering = Optional.of(parsed);
+                    }
+                }
+                case "$top" -> {
+                    if (!value.strip().matches("\\d{1,9}")) {
+                        return badRequest("$top must be a whole number of incidents, not '" + value + "'.");
+                    }
+                    top = OptionalInt.of(Integer.parseInt(value.strip()));
+                }
+                default -> {
+                    return badRequest("The query option " + name + " is not supported on incidents"
+                            + " (supported: $filter, $orderby, $top; every incident is in one page, so there is"
+                            + " no $skipToken).");
+                }
+            }
+        }
+        List<ObjectNode> incidents = new ArrayList<>();
+        for (Incident incident : incidents()) {
+            ObjectNode node = incident(incident, armPrefix);
+            if (filter.isEmpty() || filter.get().matches(node)) {
+                incidents.add(node);
+            }
+        }
+        ordering.ifPresent(keys -> incidents.sort(keys.comparator()));
+        ArrayNode value = JSON.createArrayNode();
+        int limit = top.orElse(Integer.MAX_VALUE);
+        for (int index = 0; index < incidents.size() && index < limit; index++) {
+            value.add(incidents.get(index));
+        }
+        return list(value);
+    }
+
+    /**
+     * Sentinel's AlertRules_CreateOrUpdate for the query kinds (Scheduled, NRT): the body is {@code kind} and
+     * {@code properties} as in its CreateScheduledAlertRule example; 201 with the rule when it is new, 200 when
+     * it replaced one. A rule with invalid fields or a query that does not compile is refused (400, each
+     * problem a detail) and nothing is stored. The server's detection reads the library on every pass, so the
+     * rule runs from the next pass (NRT rules from the next committed batch). The body's {@code etag} is not
+     * checked.
+     */
+    private Reply putAlertRule(Request request, String ruleId, String armPrefix) throws IOException {
+        if (!RULE_ID.matcher(ruleId).matches()) {
+            return badRequest("The rule id '" + ruleId + "' must be 1 to 128 letters, digits, '.', '_' or '-'"
+                    + " (Sentinel's rule ids are GUIDs).");
+        }
+        Optional<JsonNode> body = readBody(request);
+        if (body.isEmpty()) {
+            return badRequest("The body must be a JSON object of at most " + MAX_BODY_BYTES
+                    + " bytes with 'kind' and 'properties', as Sentinel's alert rule PUT.");
+        }
+        JsonNode kind = body.get().path("kind");
+        if (!kind.isTextual() || !body.get().path("properties").isObject()) {
+            return badRequest("The body must have 'kind' (Scheduled or NRT) and a 'properties' object,"
+                    + " as Sentinel's alert rule PUT.");
+        }
+        // what the library keeps: the REST object named by the rule id of the path, read back by GET
+        ObjectNode document = JSON.createObjectNode();
+        document.put("name", ruleId);
+        document.put("type", "Microsoft.SecurityInsights/alertRules");
+        document.set("kind", kind);
+        document.set("properties", body.get().path("properties"));
+        RuleLibrary library = library();
+        Optional<RuleLibrary.StoredRule> before = library.byId(ruleId);
+        RuleLibrary.Put put = library.put(
+                ruleId, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document), engine, clock.instant());
+        return switch (put) {
+            case RuleLibrary.Put.Refused refused -> refusedRule(refused);
+            case RuleLibrary.Put.Stored stored -> {
+                AnalyticRule rule = stored.stored().rule();
+                boolean rescheduled = before.isPresent()
+                        && (before.get().rule().kind() != rule.kind()
+                                || !before.get().rule().queryFrequency().equals(rule.queryFrequency()));
+                if (rescheduled) {
+                    // window ends are aligned to the frequency: a new schedule starts afresh at its latest
+                    // window, as an edited rule does in Sentinel
+                    new RuleStateLedger(runtime.store()).forget(rule.id());
+                }
+                int status = 200;
+                if (stored.created()) {
+                    status = 201;
+                }
+                yield new Reply(status, alertRule(stored.stored(), armPrefix, library.lastModified(rule.id())));
+            }
+        };
+    }
+
+    /** Sentinel's AlertRules_Delete: 200 when the rule was removed, 404 for an unknown rule. */
+    private Reply deleteAlertRule(String ruleId) throws IOException {
+        if (!new RuleLibrary(runtime.workspace().dataDir()).delete(ruleId)) {
+            return notFound("alert rule", ruleId);
+        }
+        // a rule created again later under this id starts afresh rather than catching up the time between
+        new RuleStateLedger(runtime.store()).forget(ruleId);
+        return new Reply(200, JSON.createObjectNode());
+    }
+
+    /**
+     * A refused rule, in the error shape of the Log Analytics query API: one detail per problem with its
+     * target (the property) and, for KQL diagnostics, the code and the {@code line}/{@code pos} in the query.
+     */
+    private static Reply refusedRule(RuleLibrary.Put.Refused refused) {
+        String message;
+        if (!refused.queryErrors().isEmpty()) {
+            Diagnostic first = refused.queryErrors().get(0);
+            message = "The alert rule's query does not compile: " + first.code().code() + " " + first.message()
+                    + " (line " + first.line() + ", position " + first.column() + ").";
+        } else {
+            message = "The alert rule is not valid: "
+                    + refused.ruleProblems().stream()
+                            .filter(RuleDiagnostic::error)
+                            .map(SecurityInsightsApi::describe)
+                            .collect(Collectors.joining("; "))
+                    + ".";
+        }
+        Reply reply = badRequest(message);
+        ArrayNode details = ((ObjectNode) reply.body().path("error")).putArray("details");
+        for (Diagnostic diagnostic : refused.queryErrors()) {
+            ObjectNode detail = details.addObject()
+                    .put("code", diagnostic.code().code())
+                    .put("message", diagnostic.message())
+                    .put("target", "properties.query");
+            detail.putObject("additionalProperties")
+                    .put("line", diagnostic.line())
+                    .put("pos", diagnostic.column());
+        }
+        for (RuleDiagnostic problem : refused.ruleProblems()) {
+            if (problem.error()) {
+                details.addObject()
+                        .put("code", problem.code().text())
+                        .put("message", problem.message())
+                        .put("target", target(problem.field()));
+            }
+        }
+        return reply;
+    }
+
+    private static String describe(RuleDiagnostic problem) {
+        if (problem.field().isEmpty()) {
+            return problem.message();
+        }
+        return target(problem.field()) + " " + problem.message();
+    }
+
+    /** A rule field as the REST body names it (the reader uses the rule YAML's names). */
+    private static String target(String field) {
+        if (field.isEmpty()) {
+            return "properties";
+        }
+        String restName = switch (field) {
+            case "name" -> "displayName";
+            case "relevantTechniques" -> "techniques";
+            case "version" -> "templateVersion";
+            default -> field;
+        };
+        return "properties." + restName;
     }
 
     /**
@@ -356,29 +598,84 @@ public final class SecurityInsightsApi {
                 .findFirst();
     }
 
-    private static ObjectNode alertRule(RuleLibrary.StoredRule stored, String armPrefix) {
+    /**
+     * A rule in Sentinel's alertRules shape (GetScheduledAlertRule and CreateScheduledAlertRule examples): the
+     * schedule and trigger only for Scheduled rules, as Sentinel's NRT rules have none.
+     */
+    private static ObjectNode alertRule(RuleLibrary.StoredRule stored, String armPrefix, Optional<Instant> modified) {
         AnalyticRule rule = stored.rule();
         ObjectNode node = JSON.createObjectNode();
         node.put("id", armPrefix + "alertRules/" + rule.id());
         node.put("name", rule.id());
         node.put("type", "Microsoft.SecurityInsights/alertRules");
         node.put("kind", rule.kind().sentinelName());
+        modified.ifPresent(time -> node.put("etag", "\"" + time.toEpochMilli() + "\""));
         ObjectNode properties = node.putObject("properties");
         properties.put("displayName", rule.name());
         properties.put("description", rule.description());
         properties.put("severity", rule.severity().sentinelName());
         properties.put("enabled", stored.enabled());
         properties.put("query", rule.query());
-        properties.put("queryFrequency", rule.queryFrequency().toString());
-        properties.put("queryPeriod", rule.queryPeriod().toString());
-        properties.put("triggerOperator", rule.triggerOperator().apiName());
-        properties.put("triggerThreshold", rule.triggerThreshold());
+        if (rule.kind() == RuleKind.SCHEDULED) {
+            properties.put("queryFrequency", RuleDurations.format(rule.queryFrequency()));
+            properties.put("queryPeriod", RuleDurations.format(rule.queryPeriod()));
+            properties.put("triggerOperator", rule.triggerOperator().apiName());
+            properties.put("triggerThreshold", rule.triggerThreshold());
+        }
         properties.put("suppressionEnabled", rule.suppressionEnabled());
-        properties.put("suppressionDuration", rule.suppressionDuration().toString());
+        properties.put("suppressionDuration", RuleDurations.format(rule.suppressionDuration()));
+        modified.ifPresent(time -> properties.put("lastModifiedUtc", time.toString()));
+        rule.version().ifPresent(version -> properties.put("templateVersion", version));
         ArrayNode tactics = properties.putArray("tactics");
         rule.tactics().forEach(tactics::add);
+        // Sentinel keeps sub-techniques (T1059.001) apart from techniques (T1059)
         ArrayNode techniques = properties.putArray("techniques");
-        rule.relevantTechniques().forEach(techniques::add);
+        ArrayNode subTechniques = properties.putArray("subTechniques");
+        for (String technique : rule.relevantTechniques()) {
+            if (technique.contains(".")) {
+                subTechniques.add(technique);
+            } else {
+                techniques.add(technique);
+            }
+        }
+        properties
+                .putObject("eventGroupingSettings")
+                .put("aggregationKind", rule.eventGrouping().sentinelName());
+        ObjectNode customDetails = properties.putObject("customDetails");
+        rule.customDetails().forEach(customDetails::put);
+        ArrayNode entityMappings = properties.putArray("entityMappings");
+        for (EntityMapping mapping : rule.entityMappings()) {
+            ObjectNode entity = entityMappings.addObject().put("entityType", mapping.entityType());
+            ArrayNode fields = entity.putArray("fieldMappings");
+            for (EntityMapping.FieldMapping field : mapping.fieldMappings()) {
+                fields.addObject().put("identifier", field.identifier()).put("columnName", field.columnName());
+            }
+        }
+        rule.alertDetailsOverride().ifPresent(override -> {
+            ObjectNode details = properties.putObject("alertDetailsOverride");
+            override.alertDisplayNameFormat().ifPresent(value -> details.put("alertDisplayNameFormat", value));
+            override.alertDescriptionFormat().ifPresent(value -> details.put("alertDescriptionFormat", value));
+            override.alertTacticsColumnName().ifPresent(value -> details.put("alertTacticsColumnName", value));
+            override.alertSeverityColumnName().ifPresent(value -> details.put("alertSeverityColumnName", value));
+            ArrayNode dynamic = details.putArray("alertDynamicProperties");
+            for (AlertDetailsOverride.DynamicProperty property : override.alertDynamicProperties()) {
+                dynamic.addObject()
+                        .put("alertProperty", property.alertProperty())
+                        .put("value", property.value());
+            }
+        });
+        IncidentConfiguration incidents = rule.incidentConfiguration();
+        ObjectNode incidentConfiguration = properties.putObject("incidentConfiguration");
+        incidentConfiguration.put("createIncident", incidents.createIncident());
+        IncidentConfiguration.GroupingConfiguration grouping = incidents.groupingConfiguration();
+        ObjectNode groupingNode = incidentConfiguration.putObject("groupingConfiguration");
+        groupingNode.put("enabled", grouping.enabled());
+        groupingNode.put("reopenClosedIncident", grouping.reopenClosedIncident());
+        groupingNode.put("lookbackDuration", RuleDurations.format(grouping.lookbackDuration()));
+        groupingNode.put("matchingMethod", grouping.matchingMethod().sentinelName());
+        grouping.groupByEntities().forEach(groupingNode.putArray("groupByEntities")::add);
+        grouping.groupByAlertDetails().forEach(groupingNode.putArray("groupByAlertDetails")::add);
+        grouping.groupByCustomDetails().forEach(groupingNode.putArray("groupByCustomDetails")::add);
         return node;
     }
 

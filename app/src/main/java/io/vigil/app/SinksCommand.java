@@ -1,18 +1,31 @@
 package io.vigil.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.workspace.Workspace;
 import io.vigil.forward.HttpSinkSettings;
+import io.vigil.forward.KafkaSettings;
+import io.vigil.forward.Route;
+import io.vigil.forward.RouteFilter;
 import io.vigil.forward.SinkConfig;
 import io.vigil.forward.SinkType;
 import io.vigil.forward.SinkTypes;
 import io.vigil.forward.SinksFile;
 import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,8 +53,8 @@ final class SinksCommand {
                 names = "--type",
                 required = true,
                 paramLabel = "TYPE",
-                description = "syslog_cef, syslog_leef, syslog_json, webhook, splunk_hec, opensearch or elasticsearch"
-                        + " (vigil sinks list --types)")
+                description = "syslog_cef, syslog_leef, syslog_json, eventhubs_kafka, webhook, splunk_hec, opensearch"
+                        + " or elasticsearch (vigil sinks list --types)")
         String type;
 
         @Option(
@@ -54,8 +67,10 @@ final class SinksCommand {
         @Option(
                 names = "--secret-file",
                 paramLabel = "FILE",
-                description = "HTTP sinks: the webhook's HMAC key, the HEC token, or OpenSearch's user:password or"
-                        + " API key (one line; the file's path is kept, never the secret)")
+                description = "The secret, one line in a file (its path is kept, never the secret): the webhook's"
+                        + " HMAC key, the HEC token, OpenSearch's user:password or API key; eventhubs_kafka: the"
+                        + " SASL/PLAIN password (Event Hubs: the namespace's connection string, user"
+                        + " $ConnectionString)")
         Path secretFile;
 
         @Option(
@@ -103,12 +118,15 @@ final class SinksCommand {
                 description = "TCP framing (TLS always counts octets). Default: ${DEFAULT-VALUE}")
         String framing;
 
+        @ArgGroup(exclusive = false, multiplicity = "1..*")
+        List<RouteOption> routes;
+
         @Option(
-                names = "--route",
-                required = true,
-                paramLabel = "ROUTE",
-                description = "alerts, incidents or table:TABLE; repeat for more")
-        List<String> routes;
+                names = "--topic",
+                paramLabel = "TOPIC",
+                description = "eventhubs_kafka: the one topic (event hub) for every record; default: Azure's hub"
+                        + " per category (insights-logs-signinlogs, insights-activity-logs, …)")
+        String topic;
 
         @Option(
                 names = "--start",
@@ -121,9 +139,20 @@ final class SinksCommand {
         public Integer call() throws Exception {
             Workspace.open(data.dataDir);
             SinkConfig sink;
+            List<String> entries = new ArrayList<>();
+            Map<String, String> filters = new LinkedHashMap<>();
+            for (RouteOption route : routes) {
+                entries.add(route.route);
+                if (route.filter != null) {
+                    filters.put(route.route, route.filter);
+                }
+            }
             try {
-                sink = SinksFile.parse(name, type, endpoint, transport, framing, routes, start);
+                sink = SinksFile.parse(name, type, endpoint, transport, framing, entries, filters, start);
                 if (sink.http().isPresent()) {
+                    if (topic != null) {
+                        throw new IllegalArgumentException("--topic is for eventhubs_kafka sinks, not " + type);
+                    }
                     sink = sink.withHttp(sink.http()
                             .get()
                             .withSecretFile(Optional.ofNullable(secretFile).map(Path::toAbsolutePath))
@@ -132,11 +161,17 @@ final class SinksCommand {
                             .withIndexerAck(indexerAck)
                             .withBatchEvents(batchEvents)
                             .withMaxAttempts(maxAttempts));
-                } else if (secretFile != null || caFile != null) {
-                    throw new IllegalArgumentException(
-                            "--secret-file and --ca-file are for the HTTP sinks, not " + type);
+                } else if (sink.kafka().isPresent()) {
+                    if (caFile != null) {
+                        throw new IllegalArgumentException("--ca-file is for the HTTP sinks, not " + type);
+                    }
+                    sink = withKafkaOptions(sink, topic, secretFile);
+                } else if (secretFile != null || caFile != null || topic != null) {
+                    throw new IllegalArgumentException("--secret-file and --ca-file are for the HTTP sinks"
+                            + " (--secret-file and --topic also for eventhubs_kafka), not " + type);
                 }
                 SinkTypes.check(sink);
+                checkFilters(sink.route());
             } catch (IllegalArgumentException e) {
                 throw new VigilException(StandardErrorCode.INVALID_ARGUMENT, e.getMessage());
             }
@@ -146,12 +181,76 @@ final class SinksCommand {
             }
             sinks.add(sink);
             SinksFile.save(data.dataDir, sinks);
-            System.out.println("added sink " + name + "; a server picks it up when it starts");
+            System.out.println("added sink " + name
+                    + "; a running server picks it up within a second, a stopped one when it starts");
             return 0;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the sinks, or the sink types.")
+    /** {@code --topic} and {@code --secret-file}, which only a Kafka sink takes; the secret file must be readable. */
+    static SinkConfig withKafkaOptions(SinkConfig sink, String topic, Path secretFile) {
+        if (topic == null && secretFile == null) {
+            return sink;
+        }
+        if (sink.kafka().isEmpty()) {
+            throw new IllegalArgumentException("--topic and --secret-file are for eventhubs_kafka sinks");
+        }
+        KafkaSettings settings = sink.kafka().get();
+        if (topic != null) {
+            settings = settings.withTopic(topic);
+        }
+        if (secretFile != null) {
+            Path absolute = secretFile.toAbsolutePath();
+            if (!Files.isReadable(absolute)) {
+                throw new IllegalArgumentException("secret file " + absolute + " is not readable");
+            }
+            settings = settings.withSecretFile(absolute);
+        }
+        return sink.withKafka(settings);
+    }
+
+    /** One {@code --route}, and the {@code --filter} that follows it, if any. */
+    static final class RouteOption {
+        @Option(
+                names = "--route",
+                required = true,
+                paramLabel = "ROUTE",
+                description = "alerts, incidents or table:TABLE; repeat for more")
+        String route;
+
+        @Option(
+                names = "--filter",
+                paramLabel = "KQL",
+                description = "KQL run over each committed batch of the route before it is the sink's, e.g."
+                        + " 'where ResultType != \"0\" | project TimeGenerated, UserPrincipalName'")
+        String filter;
+    }
+
+    /**
+     * Compiles the route's filters against the built-in tables now, so a bad one is refused here; a filter on
+     * a custom table (not built in) is checked when the server starts, against the workspace's tables.
+     */
+    static void checkFilters(Route route) {
+        TableCatalog catalog = TableCatalog.builtIn();
+        List<TableSchema> builtIn = List.copyOf(catalog.tables());
+        for (String table : route.filters().keySet()) {
+            if (catalog.tableIgnoringCase(table).isEmpty()) {
+                System.out.println("the filter of " + Route.entry(table)
+                        + " is checked against the workspace's tables when the server starts");
+                continue;
+            }
+            String entry = Route.entry(table);
+            Route one = Route.parse(List.of(entry))
+                    .withFilter(entry, route.filter(table).orElseThrow());
+            RouteFilter.check(one, builtIn, Clock.systemUTC());
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the sinks of the data folder, or with --server a running server's sinks and their"
+                    + " health (GET /v1/sinks), or the sink types.")
     static final class ListSinks implements Callable<Integer> {
         @Mixin
         DataOption data;
@@ -159,25 +258,109 @@ final class SinksCommand {
         @Option(names = "--types", description = "List the sink types instead")
         boolean types;
 
+        @Option(
+                names = "--server",
+                paramLabel = "URL",
+                description = "Ask this running server for each sink's health, e.g. http://127.0.0.1:8080")
+        URI server;
+
+        @Option(
+                names = "--key-file",
+                paramLabel = "FILE",
+                description = "File holding an API key for --server. Default: <data>/secrets/admin.key")
+        Path keyFile;
+
+        @Option(
+                names = "--ca-cert",
+                paramLabel = "PEM",
+                description = "Trust this PEM certificate (or CA bundle) for an https --server")
+        Path caCertificate;
+
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             if (types) {
                 for (SinkType type : SinkTypes.BUILT_IN) {
-                    System.out.printf("%-14s %s%n", type.name(), type.description());
+                    System.out.printf("%-16s %s%n", type.name(), type.description());
                 }
                 return 0;
             }
-            System.out.printf("%-16s %-13s %-36s %s%n", "NAME", "TYPE", "ENDPOINT", "ROUTE");
+            if (server != null) {
+                String body = SourcesCommand.fetch(server, keyFile, data.dataDir, caCertificate, "/v1/sinks");
+                System.out.print(healthTable(JSON.readTree(body)));
+                return 0;
+            }
+            System.out.printf("%-16s %-16s %-36s %s%n", "NAME", "TYPE", "ENDPOINT", "ROUTE");
             for (SinkConfig sink : SinksFile.load(data.dataDir)) {
+                List<String> routes = new ArrayList<>();
+                for (String table : sink.route().tables().stream().sorted().toList()) {
+                    String filtered = "";
+                    if (sink.route().filter(table).isPresent()) {
+                        filtered = " (filtered)";
+                    }
+                    routes.add(table + filtered);
+                }
                 System.out.printf(
-                        "%-16s %-13s %-36s %s%n",
-                        sink.name(),
-                        sink.type(),
-                        sink.endpointText(),
-                        String.join(",", sink.route().tables().stream().sorted().toList()));
+                        "%-16s %-16s %-36s %s%n",
+                        sink.name(), sink.type(), sink.endpointText(), String.join(",", routes));
             }
             return 0;
         }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HEALTH_HEADER = List.of(
+            "NAME",
+            "TYPE",
+            "ENDPOINT",
+            "STATE",
+            "SENT",
+            "FAILED",
+            "RETRIED",
+            "DEAD-LETTERED",
+            "LAG EVENTS",
+            "LAG S",
+            "LAST ERROR");
+
+    /** {@code GET /v1/sinks} as an aligned text table, one line a sink. */
+    static String healthTable(JsonNode body) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEALTH_HEADER);
+        for (JsonNode sink : body.path("sinks")) {
+            String lastError = "-";
+            if (sink.path("lastError").isTextual()) {
+                lastError = sink.path("lastError").asText().replace('\n', ' ');
+            }
+            rows.add(List.of(
+                    sink.path("name").asText(),
+                    sink.path("type").asText(),
+                    sink.path("endpoint").asText(),
+                    sink.path("state").asText(),
+                    Long.toString(sink.path("sent").asLong()),
+                    Long.toString(sink.path("failed").asLong()),
+                    Long.toString(sink.path("retried").asLong()),
+                    Long.toString(sink.path("deadLettered").asLong()),
+                    Long.toString(sink.path("lagEvents").asLong()),
+                    Long.toString(sink.path("lagSeconds").asLong()),
+                    lastError));
+        }
+        int[] widths = new int[HEALTH_HEADER.size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                if (i > 0) {
+                    line.append("  ");
+                }
+                line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length()));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a sink (its position is kept).")

@@ -77,7 +77,7 @@ final class SourcesCommand implements Callable<Integer> {
         if (!format.equals("table") && !format.equals("json")) {
             throw usage("--format must be table or json, was " + format);
         }
-        String body = fetch();
+        String body = fetch(server, keyFile, dataDir, caCertificate, "/v1/sources");
         PrintStream out = System.out;
         if (format.equals("json")) {
             out.print(body);
@@ -88,7 +88,9 @@ final class SourcesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String fetch() throws IOException, InterruptedException {
+    /** GETs {@code path} of a running server with the API key of {@code keyFile} (else of {@code dataDir}). */
+    static String fetch(URI server, Path keyFile, Path dataDir, Path caCertificate, String path)
+            throws IOException, InterruptedException {
         if (server.getScheme() == null
                 || !(server.getScheme().equals("http") || server.getScheme().equals("https"))
                 || server.getHost() == null) {
@@ -108,7 +110,7 @@ final class SourcesCommand implements Callable<Integer> {
         if (caCertificate != null) {
             client.sslContext(trusting(caCertificate));
         }
-        URI url = server.resolve("/v1/sources");
+        URI url = server.resolve(path);
         HttpResponse<String> response;
         try (HttpClient http = client.build()) {
             response = http.send(

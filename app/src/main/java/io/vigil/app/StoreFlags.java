@@ -15,7 +15,7 @@ final class StoreFlags {
             names = "--store-memory-limit",
             paramLabel = "SIZE",
             description = "Memory DuckDB may use for all queries and writers together: 4GB, 512MiB or a share of"
-                    + " the machine's memory such as 40%. Default: 40%")
+                    + " the machine's memory such as 40%%. Default: 40%%")
     String memoryLimit;
 
     @Option(

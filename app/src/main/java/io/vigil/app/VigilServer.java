@@ -12,6 +12,7 @@ import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
 import io.vigil.app.query.QueryService;
 import io.vigil.app.ui.ConsoleApi;
+import io.vigil.app.ui.DetectionConsoleApi;
 import io.vigil.app.ui.UiAssets;
 import io.vigil.engine.QueryLimits;
 import io.vigil.forward.SinkHealth;
@@ -150,6 +151,7 @@ public final class VigilServer implements AutoCloseable {
                 new QueryApi(queries, store.workspaceId()),
                 new ConsoleApi(queries.engine(), store, options.keys),
                 new SecurityInsightsApi(options.runtime, queries.engine()),
+                new DetectionConsoleApi(queries.engine(), store, options.runtime.clock()),
                 sources,
                 sinks,
                 httpLimits));
@@ -219,6 +221,7 @@ public final class VigilServer implements AutoCloseable {
         private final QueryApi queryApi;
         private final ConsoleApi consoleApi;
         private final SecurityInsightsApi securityInsights;
+        private final DetectionConsoleApi detectionConsole;
         private final UiAssets uiAssets = new UiAssets();
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
@@ -231,6 +234,7 @@ public final class VigilServer implements AutoCloseable {
                 QueryApi queryApi,
                 ConsoleApi consoleApi,
                 SecurityInsightsApi securityInsights,
+                DetectionConsoleApi detectionConsole,
                 SourceHealth sources,
                 AtomicReference<Supplier<List<SinkHealth>>> sinks,
                 HttpLimits httpLimits) {
@@ -238,6 +242,7 @@ public final class VigilServer implements AutoCloseable {
             this.sinks = sinks;
             this.consoleApi = consoleApi;
             this.securityInsights = securityInsights;
+            this.detectionConsole = detectionConsole;
             this.store = runtime.store();
             this.keys = keys;
             this.metrics = runtime.metrics();
@@ -294,6 +299,9 @@ public final class VigilServer implements AutoCloseable {
                 count("console", reply.status());
                 return json(response, callback, reply.status(), reply.body());
             }
+            if (DetectionConsoleApi.handles(method, path)) {
+                return detectionConsole(request, response, callback, principal.get());
+            }
             Optional<String> insightsResource = securityInsights.resource(path);
             if (insightsResource.isPresent()) {
                 return securityInsights(request, response, callback, path, insightsResource.get(), principal.get());
@@ -333,6 +341,21 @@ public final class VigilServer implements AutoCloseable {
                 return error(response, callback, 500, "InternalError", "Reading the rule library failed.");
             }
             count("securityinsights", reply.status());
+            return json(response, callback, reply.status(), reply.body());
+        }
+
+        private boolean detectionConsole(
+                Request request, Response response, Callback callback, ApiKeys.Principal principal) {
+            ConsoleApi.Reply reply;
+            try {
+                reply = detectionConsole.handle(request, principal);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return error(response, callback, 503, "ServiceUnavailable", "The server is shutting down.");
+            } catch (java.io.IOException e) {
+                return error(response, callback, 500, "InternalError", "Reading the rule library failed.");
+            }
+            count("detection-console", reply.status());
             return json(response, callback, reply.status(), reply.body());
         }
 
@@ -378,6 +401,7 @@ public final class VigilServer implements AutoCloseable {
                 sink.put("position", health.position());
                 sink.put("caughtUp", health.caughtUp());
                 sink.put("lagSeconds", health.lagSeconds());
+                sink.put("lagEvents", health.lagEvents());
                 sink.put("lastError", health.lastError().orElse(null));
                 sink.put(
                         "lastErrorTime",

@@ -268,6 +268,156 @@ class WebUiBrowserTest {
         screenshot("administration");
     }
 
+    @Test
+    void anAlertOpensItsIncidentWhereAResponderCommentsAndClosesIt() throws Exception {
+        signIn(fixture.responderKey);
+        navigation("Alerts");
+        Locator alerts = page.locator("#alerts-list table tbody tr");
+        assertThat(alerts).hasCount(2, new LocatorAssertions.HasCountOptions().setTimeout(30_000));
+        page.locator("#page-alerts").getByLabel("Severity").selectOption("High");
+        assertThat(alerts).hasCount(1);
+        page.getByRole(AriaRole.BUTTON, exactly(UiFixture.AUDIT_LOG_CLEARED)).click();
+        Locator detail = page.locator("#alert-detail");
+        assertThat(detail).containsText(UiFixture.CLEARED_ON);
+        assertThat(detail).containsText("DefenseEvasion");
+        screenshot("alerts");
+
+        detail.getByRole(
+                        AriaRole.LINK, new Locator.GetByRoleOptions().setName("Incident " + UiFixture.CLEARED_INCIDENT))
+                .click();
+        assertThat(page.locator("#incident-title")).containsText(UiFixture.AUDIT_LOG_CLEARED, LONG_WAIT);
+        assertThat(page.locator("#incident-alerts")).containsText(UiFixture.AUDIT_LOG_CLEARED);
+        assertThat(page.locator("#incident-entities")).containsText(UiFixture.CLEARED_ON);
+        assertThat(page.locator("#incident-timeline")).containsText("Created with 1 alert, severity High, status New");
+
+        Locator incidentPage = page.locator("#page-incident");
+        incidentPage
+                .getByLabel("Comment", new Locator.GetByLabelOptions().setExact(true))
+                .fill("mallory's session cleared the log; dc01 isolated");
+        page.getByRole(AriaRole.BUTTON, exactly("Add comment")).click();
+        assertThat(page.locator("#incident-comments")).containsText("dc01 isolated", LONG_WAIT);
+        assertThat(page.locator("#incident-timeline")).containsText("Comment: mallory's session cleared the log");
+
+        incidentPage.getByLabel("Owner").fill("oncall@contoso.com");
+        incidentPage.getByLabel("Status").selectOption("Closed");
+        page.getByRole(AriaRole.BUTTON, exactly("Save")).click();
+        // closing asks for a classification first, as Sentinel does
+        assertThat(page.locator("#incident-edit-status")).containsText("Choose a classification");
+        incidentPage
+                .getByLabel("Classification", new Locator.GetByLabelOptions().setExact(true))
+                .selectOption("TruePositive");
+        incidentPage.getByLabel("Reason").selectOption("SuspiciousActivity");
+        page.getByRole(AriaRole.BUTTON, exactly("Save")).click();
+        assertThat(page.locator("#incident-timeline")).containsText("Status New → Closed", LONG_WAIT);
+        assertThat(page.locator("#incident-timeline")).containsText("Owner unassigned → oncall@contoso.com");
+        assertThat(page.locator("#incident-facts")).containsText("Closed");
+        assertThat(page.locator("#incident-facts")).containsText("TruePositive · SuspiciousActivity");
+        screenshot("incident");
+        page.locator("#incident-timeline")
+                .screenshot(new Locator.ScreenshotOptions().setPath(SCREENSHOTS.resolve("incident-timeline.png")));
+
+        // the change is the table's: the server's incident says so, written by the responder
+        String incident = fixture.get("/v1/securityinsights/incidents/" + UiFixture.CLEARED_INCIDENT, fixture.readerKey)
+                .body();
+        assertThat(incident).contains("\"status\":\"Closed\"", "\"commentsCount\":1", "oncall@contoso.com");
+
+        navigation("Incidents");
+        Locator incidents = page.locator("#incidents-list table tbody tr");
+        assertThat(incidents).hasCount(2, new LocatorAssertions.HasCountOptions().setTimeout(30_000));
+        Locator filters = page.locator("#page-incidents");
+        filters.getByLabel("Status").selectOption("New");
+        assertThat(incidents).hasCount(1);
+        assertThat(incidents.first()).containsText(UiFixture.NEW_SERVICE);
+        filters.getByLabel("Status").selectOption("");
+        filters.getByLabel("Owner").selectOption("oncall@contoso.com");
+        assertThat(incidents).hasCount(1);
+        assertThat(incidents.first()).containsText(UiFixture.AUDIT_LOG_CLEARED);
+        filters.getByLabel("Owner").selectOption("");
+        assertThat(incidents).hasCount(2);
+        screenshot("incidents");
+    }
+
+    @Test
+    void investigateOpensTheLogsPageWithTheRulesQueryOverTheAlertsWindow() {
+        signIn(fixture.readerKey);
+        navigation("Alerts");
+        page.getByRole(AriaRole.BUTTON, exactly(UiFixture.AUDIT_LOG_CLEARED)).click();
+        page.getByRole(AriaRole.LINK, exactly("Investigate " + UiFixture.AUDIT_LOG_CLEARED))
+                .click();
+        assertThat(page.locator(".cm-content")).containsText("EventID == 1102");
+        assertThat(page.locator("#timerange option:checked")).containsText("Alert window");
+        assertThat(page.locator("#status")).containsText("1 row", LONG_WAIT);
+        assertThat(page.locator("#grid")).containsText(UiFixture.CLEARED_ON);
+        // the address is plain #/logs again: a reload does not run the query a second time
+        assertThat(page).hasURL(Pattern.compile(".*#/logs$"));
+        screenshot("investigate");
+    }
+
+    @Test
+    void aReaderSeesNoIncidentControlsAndTheServerRefusesAChangeAnyway() {
+        signIn(fixture.readerKey);
+        page.navigate(fixture.base + "/ui/#/incidents/" + UiFixture.SERVICE_INCIDENT);
+        assertThat(page.locator("#incident-title")).containsText(UiFixture.NEW_SERVICE, LONG_WAIT);
+        assertThat(page.locator("#incident-entities")).containsText(UiFixture.SERVICE_ON);
+        assertThat(page.locator("#incident-timeline")).containsText("Created with 1 alert");
+        assertThat(page.getByRole(AriaRole.BUTTON, exactly("Save"))).hasCount(0);
+        assertThat(page.getByRole(AriaRole.BUTTON, exactly("Add comment"))).hasCount(0);
+        assertThat(page.locator("#incident-edit")).isHidden();
+        screenshot("incident-reader");
+        Object status = page.evaluate("""
+                async () => (await fetch('/v1/securityinsights/incidents/1', {method: 'PUT',
+                  headers: {Authorization: 'Bearer ' + sessionStorage.getItem('vigil.apiKey'),
+                            'Content-Type': 'application/json'},
+                  body: JSON.stringify({properties: {status: 'Closed'}})})).status
+                """);
+        assertThat(status).isEqualTo(403);
+    }
+
+    @Test
+    void theRulesPageShowsRunStateAndOnlyAContributorSwitchesARule() throws Exception {
+        signIn(fixture.adminKey);
+        navigation("Rules");
+        Locator rules = page.locator("#rules-list table tbody tr");
+        assertThat(rules).hasCount(8, new LocatorAssertions.HasCountOptions().setTimeout(30_000));
+        Locator cleared = rules.filter(new Locator.FilterOptions().setHasText(UiFixture.AUDIT_LOG_CLEARED));
+        assertThat(cleared).containsText("Enabled");
+        assertThat(cleared).containsText("1h / 1h");
+        assertThat(cleared.locator("td").nth(7)).hasText("1");
+        page.getByRole(AriaRole.BUTTON, exactly(UiFixture.AUDIT_LOG_CLEARED)).click();
+        assertThat(page.locator("#rule-detail pre.kql")).containsText("EventID == 1102");
+        assertThat(page.locator("#rule-detail")).containsText("1, the last at");
+        screenshot("rules");
+
+        page.getByRole(AriaRole.BUTTON, exactly("Disable " + UiFixture.AUDIT_LOG_CLEARED))
+                .click();
+        assertThat(page.getByRole(AriaRole.BUTTON, exactly("Enable " + UiFixture.AUDIT_LOG_CLEARED)))
+                .isVisible();
+        assertThat(fixture.get("/v1/rules", fixture.readerKey).body())
+                .containsPattern("\"name\":\"Audit log cleared\"[^}]*\"enabled\":false");
+        page.getByRole(AriaRole.BUTTON, exactly("Enable " + UiFixture.AUDIT_LOG_CLEARED))
+                .click();
+        assertThat(page.getByRole(AriaRole.BUTTON, exactly("Disable " + UiFixture.AUDIT_LOG_CLEARED)))
+                .isVisible();
+
+        // a reader sees each rule's state but no switch
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out"))
+                .click();
+        signIn(fixture.readerKey);
+        navigation("Rules");
+        assertThat(rules).hasCount(8, new LocatorAssertions.HasCountOptions().setTimeout(30_000));
+        assertThat(page.locator("#rules-list button.toggle")).hasCount(0);
+        assertThat(cleared).containsText("Enabled");
+    }
+
+    private void navigation(String name) {
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true))
+                .click();
+    }
+
+    private static Page.GetByRoleOptions exactly(String name) {
+        return new Page.GetByRoleOptions().setName(name).setExact(true);
+    }
+
     private void signIn(String key) {
         if (!page.url().startsWith(fixture.base)) {
             page.navigate(fixture.base + "/");
@@ -275,7 +425,8 @@ class WebUiBrowserTest {
         page.getByLabel("API key").fill(key);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
                 .click();
-        assertThat(page.locator(".cm-content")).isVisible();
+        // the first page of a run loads the catalog of ~700 tables: slow on a loaded machine
+        assertThat(page.locator(".cm-content")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
     }
 
     /** Replaces the editor's text as typing would (CodeMirror sees real input events). */

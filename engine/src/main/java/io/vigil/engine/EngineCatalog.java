@@ -38,7 +38,7 @@ public final class EngineCatalog {
         SCALAR,
         /** Called in {@code summarize} over groups of rows: {@code count()}. */
         AGGREGATE,
-        /** Called with {@code evaluate}: {@code bag_unpack}. */
+        /** Called with {@code evaluate}: {@code bag_unpack}, {@code pivot}, {@code narrow}, {@code ipv4_lookup}. */
         PLUGIN
     }
 

@@ -141,7 +141,7 @@ public final class KqlEngine {
         }
 
         /**
-         * Whether a result schema may depend on the data ({@code evaluate bag_unpack} without an output schema
+         * Whether a result schema may depend on the data ({@code evaluate bag_unpack} or {@code pivot} without an output schema
          * runs a probe query while binding). Off for a DCR transform, which is checked before any data.
          */
         public Builder schemaProbes(boolean enabled) {

@@ -127,7 +127,7 @@ final class QueryRunner {
     }
 
     /**
-     * A schema probe the binder asks for while binding (bag_unpack): its rows as text, under the engine's
+     * A schema probe the binder asks for while binding (bag_unpack, pivot): its rows as text, under the engine's
      * probe timeout. Binding cannot throw InterruptedException, so an interrupt is kept on the thread and
      * the probe fails.
      */

@@ -25,7 +25,8 @@ import java.util.function.Function;
 
 /**
  * A source's tables as the binder sees them, for one compilation: it remembers the tables the query looked
- * up (the tables it touches) and runs {@code bag_unpack}'s schema probe on the source, when probes are on.
+ * up (the tables it touches) and runs the schema probes of {@code bag_unpack} and {@code pivot} on the source, when
+ * probes are on.
  */
 final class SourceCatalog implements QueryCatalog {
     private final QuerySource source;
@@ -103,6 +104,31 @@ final class SourceCatalog implements QueryCatalog {
             slots.add(new BagSlot(row.get(0), types));
         }
         return Optional.of(slots);
+    }
+
+    /**
+     * pivot's probe: the distinct values of one string column of the input plan, over all its rows, in the order
+     * of their first occurrence (the row number DuckDB gives the rows in the order it reads them).
+     */
+    @Override
+    public Optional<List<String>> distinctValues(PlanNode input, int column, int maximumValues) {
+        if (probe.isEmpty()) {
+            return Optional.empty();
+        }
+        PlanColumn values = input.columns().get(column);
+        PlanNode texts = new PlanNode.Project(
+                input,
+                List.of(new ScalarExpression.ColumnReference(column, values.name(), values.type())),
+                List.of(new PlanColumn("pivot_value", ColumnType.STRING)));
+        SqlStatement rows = PlanToSql.render(texts, DuckDbDialect.INSTANCE);
+        String sql = "SELECT pivot_value FROM (SELECT pivot_value, row_number() OVER () AS pivot_row"
+                + " FROM (" + rows.sql() + ") AS probe) AS numbered"
+                + " GROUP BY pivot_value ORDER BY min(pivot_row) LIMIT " + (maximumValues + 1);
+        List<String> found = new ArrayList<>();
+        for (List<String> row : probe.get().apply(new SqlStatement(sql, rows.parameters()))) {
+            found.add(row.get(0));
+        }
+        return Optional.of(found);
     }
 
     /** A DuckDB json_type as the KQL type of the column; JSON null has none. */

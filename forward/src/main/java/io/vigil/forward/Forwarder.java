@@ -3,6 +3,7 @@ package io.vigil.forward;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.BatchCommitted;
+import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 
@@ -51,6 +53,8 @@ public final class Forwarder implements AutoCloseable {
     private final LongAdder failed;
     private final LongAdder retried;
     private final LongAdder deadLettered;
+    private final AtomicLong lagEvents;
+    private final AtomicLong lagSeconds;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile Optional<String> lastError = Optional.empty();
     private volatile Optional<Instant> lastErrorTime = Optional.empty();
@@ -67,6 +71,8 @@ public final class Forwarder implements AutoCloseable {
         this.failed = metrics.counter("forward_send_failures_total", labels);
         this.retried = metrics.counter("forward_retries_total", labels);
         this.deadLettered = metrics.counter("forward_events_dead_lettered_total", labels);
+        this.lagEvents = metrics.gauge("forward_lag_events", labels);
+        this.lagSeconds = metrics.gauge("forward_lag_seconds", labels);
     }
 
     /**
@@ -80,6 +86,11 @@ public final class Forwarder implements AutoCloseable {
         requireNonNull(clock, "clock is null");
         requireNonNull(metrics, "metrics is null");
         requireNonNull(tls, "tls is null");
+        try {
+            RouteFilter.check(config.route(), store, clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sink " + config.name() + ": " + e.getMessage(), e);
+        }
         SinkWriter writer =
                 SinkTypes.require(SinkTypes.check(config).type()).writer().build(config, clock, tls);
         Forwarder forwarder = new Forwarder(config, store, clock, metrics, writer);
@@ -91,13 +102,33 @@ public final class Forwarder implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The sink's delivery health, also setting its {@code forward_lag_events} and {@code forward_lag_seconds}
+     * gauges: the rows of routed tables committed after its position, and how long ago the oldest of their
+     * batches was committed.
+     */
     public SinkHealth health() {
+        long position = subscription.position();
         boolean caughtUp = subscription.caughtUp();
-        long lag = 0;
-        if (!caughtUp && pendingSince.isPresent()) {
-            lag = Math.max(
-                    0, Duration.between(pendingSince.get(), clock.instant()).toSeconds());
+        long events = 0;
+        Optional<Instant> oldest = Optional.empty();
+        for (CommitStream.Backlog backlog : store.backlog(position)) {
+            if (config.route().includes(backlog.table())) {
+                events += backlog.rows();
+                if (oldest.isEmpty() || backlog.oldestCommitted().isBefore(oldest.get())) {
+                    oldest = Optional.of(backlog.oldestCommitted());
+                }
+            }
         }
+        if (oldest.isEmpty() && !caughtUp) {
+            oldest = pendingSince;
+        }
+        long lag = 0;
+        if (oldest.isPresent()) {
+            lag = Math.max(0, Duration.between(oldest.get(), clock.instant()).toSeconds());
+        }
+        lagEvents.set(events);
+        lagSeconds.set(lag);
         return new SinkHealth(
                 config.name(),
                 config.type(),
@@ -106,9 +137,10 @@ public final class Forwarder implements AutoCloseable {
                 failed.sum(),
                 retried.sum(),
                 deadLettered.sum(),
-                subscription.position(),
+                position,
                 caughtUp,
                 lag,
+                events,
                 lastError,
                 lastErrorTime);
     }
@@ -121,12 +153,29 @@ public final class Forwarder implements AutoCloseable {
         List<SinkItem> items = new ArrayList<>();
         List<DeadLetter> poison = new ArrayList<>();
         int ordinal = 0;
-        for (Row row : store.rows(batch)) {
+        for (Row row : rows(batch)) {
             encode(row, batch.batchId() + "-" + ordinal++, items, poison);
         }
         deadLetter(poison);
         deliver(batch, items);
         pendingSince = Optional.empty();
+    }
+
+    /** The batch's rows, or what the route's filter returns of them. */
+    private List<Row> rows(BatchCommitted batch) throws InterruptedException {
+        Optional<String> filter = config.route().filter(batch.table());
+        if (filter.isEmpty()) {
+            return store.rows(batch);
+        }
+        try {
+            return RouteFilter.run(filter.get(), store, batch, clock);
+        } catch (RuntimeException e) {
+            // the commit stream retries the batch with backoff: a filter failing on it holds the sink, visibly
+            failed.increment();
+            lastError = Optional.of("filter failed: " + e.getMessage());
+            lastErrorTime = Optional.of(clock.instant());
+            throw e;
+        }
     }
 
     private void encode(Row row, String id, List<SinkItem> items, List<DeadLetter> poison) {

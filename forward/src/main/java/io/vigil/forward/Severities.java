@@ -14,11 +14,19 @@ final class Severities {
     /** A row's severity on the 0-10 scale: from its Sentinel or CEF severity column, else 0. */
     static int of(Row row) {
         return switch (row.table().name()) {
-            case "SecurityAlert" -> fromSentinel(row.get("AlertSeverity"));
-            case "SecurityIncident" -> fromSentinel(row.get("Severity"));
-            case "CommonSecurityLog" -> fromCef(row.get("LogSeverity"));
+            case "SecurityAlert" -> fromSentinel(value(row, "AlertSeverity"));
+            case "SecurityIncident" -> fromSentinel(value(row, "Severity"));
+            case "CommonSecurityLog" -> fromCef(value(row, "LogSeverity"));
             default -> 0;
         };
+    }
+
+    /** A column's value; null when a route's filter projected the column away. */
+    private static Object value(Row row, String column) {
+        if (row.table().indexOf(column) < 0) {
+            return null;
+        }
+        return row.get(column);
     }
 
     static int fromSentinel(Object severity) {

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * @param leefDelimiter LEEF 2.0's attribute delimiter
  * @param syslog the RFC 5424 header's facility and host name
  * @param maxBackoff the longest pause between retries while the receiver is unreachable
- * @param http the URL and settings of an HTTP sink (webhook, splunk_hec, opensearch); empty for syslog
+ * @param http the URL and settings of an HTTP sink (webhook, splunk_hec, opensearch); empty for the others
+ * @param kafka the topic and SASL settings of an {@code eventhubs_kafka} sink; empty for the others
  */
 public record SinkConfig(
         String name,
@@ -41,7 +42,8 @@ public record SinkConfig(
         char leefDelimiter,
         SyslogHeader syslog,
         Duration maxBackoff,
-        Optional<HttpSinkSettings> http) {
+        Optional<HttpSinkSettings> http,
+        Optional<KafkaSettings> kafka) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
     public SinkConfig {
@@ -57,6 +59,7 @@ public record SinkConfig(
         requireNonNull(syslog, "syslog is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
         requireNonNull(http, "http is null");
+        requireNonNull(kafka, "kafka is null");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "sink name '" + name + "' must be 1-63 lower-case letters, digits, '_' or '-'");
@@ -73,6 +76,12 @@ public record SinkConfig(
         }
         if (transport == TransportKind.TLS && framing != Framing.OCTET_COUNTING) {
             throw new IllegalArgumentException("syslog over TLS counts octets (RFC 5425); framing lf is for tcp");
+        }
+        if (type.equals(SinkTypes.EVENTHUBS_KAFKA.name()) != kafka.isPresent()) {
+            throw new IllegalArgumentException("Kafka settings are for eventhubs_kafka sinks only");
+        }
+        if (kafka.isPresent() && transport == TransportKind.UDP) {
+            throw new IllegalArgumentException("an eventhubs_kafka sink connects over tcp or tls, not udp");
         }
         if (maxBackoff.isNegative() || maxBackoff.isZero()) {
             throw new IllegalArgumentException("maxBackoff must be positive");
@@ -101,7 +110,8 @@ public record SinkConfig(
                     '\t',
                     new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
                     Duration.ofSeconds(30),
-                    Optional.of(http));
+                    Optional.of(http),
+                    Optional.empty());
         }
         if (endpoint.contains("://")) {
             throw new IllegalArgumentException("a " + type + " sink's endpoint is HOST:PORT, not a URL");
@@ -121,7 +131,8 @@ public record SinkConfig(
                 '\t',
                 new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
                 Duration.ofSeconds(30),
-                Optional.empty());
+                Optional.empty(),
+                kafkaDefaults(type));
     }
 
     public SinkConfig withTransport(TransportKind transport, Framing framing) {
@@ -139,7 +150,8 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
-                http);
+                http,
+                kafka);
     }
 
     public SinkConfig withStart(SubscriptionStart start) {
@@ -157,7 +169,8 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
-                http);
+                http,
+                kafka);
     }
 
     public SinkConfig withMaxBackoff(Duration maxBackoff) {
@@ -175,7 +188,8 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
-                http);
+                http,
+                kafka);
     }
 
     public SinkConfig withLeef(LeefEncoder.Version leefVersion, char leefDelimiter) {
@@ -193,7 +207,8 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
-                http);
+                http,
+                kafka);
     }
 
     /** The HTTP settings of a webhook, splunk_hec or opensearch sink (the URL stays the endpoint's). */
@@ -215,15 +230,51 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
-                Optional.of(http));
+                Optional.of(http),
+                kafka);
     }
 
-    /** Where the sink sends: the URL of an HTTP sink, {@code transport://host:port} of a syslog one. */
+    /** The topic and SASL settings of an {@code eventhubs_kafka} sink. */
+    public SinkConfig withKafka(KafkaSettings kafka) {
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff,
+                http,
+                Optional.of(kafka));
+    }
+
+    private static Optional<KafkaSettings> kafkaDefaults(String type) {
+        if (type.equals(SinkTypes.EVENTHUBS_KAFKA.name())) {
+            return Optional.of(KafkaSettings.DEFAULT);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Where the sink sends: the URL of an HTTP sink, {@code kafka://host:port/topic} of a Kafka one,
+     * {@code transport://host:port} of a syslog one.
+     */
     public String endpointText() {
         if (http.isPresent()) {
             return http.get().url().toString();
         }
-        return transport.configName() + "://" + SinksFile.endpoint(this);
+        String address = SinksFile.endpoint(this);
+        if (kafka.isPresent()) {
+            String scheme = transport == TransportKind.TLS ? "kafka+tls" : "kafka";
+            return scheme + "://" + address + "/" + kafka.get().topic().orElse("insights-logs-<category>");
+        }
+        return transport.configName() + "://" + address;
     }
 
     /** {@code HOST:PORT}, with {@code [v6]:PORT} for IPv6; not resolved, so a receiver may be down at start. */

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param position the last batch acknowledged, durable across restarts
  * @param caughtUp whether every committed batch has been handled
  * @param lagSeconds how long ago the oldest batch it still has to deliver was committed (0 when caught up)
+ * @param lagEvents rows of its routed tables committed after its position, not delivered yet (counted before
+ *     a route's filter)
  * @param lastError the last failure's text, if any
  */
 public record SinkHealth(
@@ -28,6 +30,7 @@ public record SinkHealth(
         long position,
         boolean caughtUp,
         long lagSeconds,
+        long lagEvents,
         Optional<String> lastError,
         Optional<Instant> lastErrorTime) {
     public SinkHealth {

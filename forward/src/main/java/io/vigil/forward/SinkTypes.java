@@ -46,8 +46,16 @@ public final class SinkTypes {
             SinkType.Secret.OPTIONAL,
             OpenSearchWriter::new);
 
-    public static final List<SinkType> BUILT_IN =
-            List.of(SYSLOG_CEF, SYSLOG_LEEF, SYSLOG_JSON, WEBHOOK, SPLUNK_HEC, OPENSEARCH, ELASTICSEARCH);
+    public static final SinkType EVENTHUBS_KAFKA = new SinkType(
+            "eventhubs_kafka",
+            "Kafka or Azure Event Hubs topics carrying Azure's diagnostic-settings export {\"records\":[…]}: the"
+                    + " SIEMs' Azure Event Hubs integrations (Splunk, QRadar, Elastic, Sentinel) read it unchanged",
+            SinkType.Endpoint.HOST_PORT,
+            SinkType.Secret.OPTIONAL,
+            (config, clock, tls) -> new KafkaWriter(config, clock));
+
+    public static final List<SinkType> BUILT_IN = List.of(
+            SYSLOG_CEF, SYSLOG_LEEF, SYSLOG_JSON, EVENTHUBS_KAFKA, WEBHOOK, SPLUNK_HEC, OPENSEARCH, ELASTICSEARCH);
 
     private SinkTypes() {}
 
@@ -62,6 +70,11 @@ public final class SinkTypes {
      */
     public static SinkConfig check(SinkConfig config) {
         SinkType type = require(config.type());
+        if (config.kafka().isPresent()) {
+            // the Event Hubs connection string, when there is one: present, readable, not empty
+            KafkaTransport.password(config);
+            return config;
+        }
         if (config.http().isEmpty()) {
             return config;
         }

@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,7 +63,24 @@ public final class SinksFile {
             String framing,
             List<String> routes,
             String start) {
-        SinkConfig sink = SinkConfig.of(name, type, endpoint, Route.parse(routes))
+        return parse(name, type, endpoint, transport, framing, routes, Map.of(), start);
+    }
+
+    /** As above, with KQL filters by route entry ({@code table:SigninLogs} → {@code where …}). */
+    public static SinkConfig parse(
+            String name,
+            String type,
+            String endpoint,
+            String transport,
+            String framing,
+            List<String> routes,
+            Map<String, String> filters,
+            String start) {
+        Route route = Route.parse(routes);
+        for (Map.Entry<String, String> filter : filters.entrySet()) {
+            route = route.withFilter(filter.getKey(), filter.getValue());
+        }
+        SinkConfig sink = SinkConfig.of(name, type, endpoint, route)
                 .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
         if (sink.http().isPresent()) {
             // an HTTP sink's transport is its URL's scheme
@@ -77,7 +96,19 @@ public final class SinksFile {
 
     private static SinkConfig parse(JsonNode entry) {
         List<String> routes = new ArrayList<>();
-        entry.path("routes").forEach(route -> routes.add(route.asText()));
+        Map<String, String> filters = new LinkedHashMap<>();
+        // a route is its entry, or {"route": entry, "filter": KQL}
+        entry.path("routes").forEach(route -> {
+            if (route.isObject()) {
+                String name = route.path("route").asText("");
+                routes.add(name);
+                if (route.hasNonNull("filter")) {
+                    filters.put(name, route.path("filter").asText());
+                }
+            } else {
+                routes.add(route.asText());
+            }
+        });
         SinkConfig sink = parse(
                 entry.path("name").asText(""),
                 entry.path("type").asText(""),
@@ -85,7 +116,29 @@ public final class SinksFile {
                 entry.path("transport").asText("tcp"),
                 entry.path("framing").asText("lf"),
                 routes,
+                filters,
                 entry.path("start").asText("latest"));
+        JsonNode kafka = entry.path("kafka");
+        if (!kafka.isMissingNode()) {
+            if (sink.kafka().isEmpty()) {
+                throw new IllegalArgumentException("\"kafka\" settings are for eventhubs_kafka sinks only");
+            }
+            KafkaSettings settings = sink.kafka().get();
+            if (kafka.hasNonNull("topic")) {
+                settings = settings.withTopic(kafka.path("topic").asText());
+            }
+            if (kafka.hasNonNull("secretFile")) {
+                settings =
+                        settings.withSecretFile(Path.of(kafka.path("secretFile").asText()));
+            }
+            if (kafka.hasNonNull("saslUsername")) {
+                settings = new KafkaSettings(
+                        settings.topic(),
+                        settings.secretFile(),
+                        kafka.path("saslUsername").asText());
+            }
+            sink = sink.withKafka(settings);
+        }
         if (sink.http().isPresent()) {
             HttpSinkSettings http = sink.http()
                     .get()
@@ -121,7 +174,14 @@ public final class SinksFile {
             entry.put("transport", sink.transport().configName());
             entry.put("framing", sink.framing().configName());
             ArrayNode routes = entry.putArray("routes");
-            sink.route().tables().stream().sorted().forEach(table -> routes.add(routeName(table)));
+            for (String table : sink.route().tables().stream().sorted().toList()) {
+                Optional<String> filter = sink.route().filter(table);
+                if (filter.isPresent()) {
+                    routes.addObject().put("route", Route.entry(table)).put("filter", filter.get());
+                } else {
+                    routes.add(Route.entry(table));
+                }
+            }
             entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
             sink.http().ifPresent(http -> {
                 entry.put("endpoint", http.url().toString());
@@ -134,6 +194,14 @@ public final class SinksFile {
                 entry.put("batchEvents", http.batchEvents());
                 entry.put("maxAttempts", http.maxAttempts());
             });
+            if (sink.kafka().isPresent()) {
+                KafkaSettings settings = sink.kafka().get();
+                ObjectNode kafka = entry.putObject("kafka");
+                settings.topic().ifPresent(topic -> kafka.put("topic", topic));
+                // the file's name only: the secret itself never enters sinks.json
+                settings.secretFile().ifPresent(file -> kafka.put("secretFile", file.toString()));
+                kafka.put("saslUsername", settings.saslUsername());
+            }
         }
         Path file = dataDir.resolve(NAME);
         Path temporary = dataDir.resolve(NAME + ".tmp");
@@ -146,14 +214,6 @@ public final class SinksFile {
             return "[" + sink.host() + "]:" + sink.port();
         }
         return sink.host() + ":" + sink.port();
-    }
-
-    private static String routeName(String table) {
-        return switch (table) {
-            case "SecurityAlert" -> "alerts";
-            case "SecurityIncident" -> "incidents";
-            default -> "table:" + table;
-        };
     }
 
     private static VigilException invalid(String message) {

@@ -7,6 +7,7 @@ import io.vigil.spi.CommitStream.SubscriptionStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,29 @@ class SinksFileTest {
         assertThatThrownBy(() -> SinksFile.load(dataDir))
                 .hasMessageContaining("sink 'splunk'")
                 .hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void aRouteKeepsItsFilter() throws Exception {
+        SinkConfig filtered = SinksFile.parse(
+                "elastic",
+                "syslog_json",
+                "elk.example:514",
+                "tcp",
+                "lf",
+                List.of("alerts", "table:SigninLogs"),
+                Map.of("table:SigninLogs", "where ResultType != \"0\" | project UserPrincipalName"),
+                "latest");
+        SinksFile.save(dataDir, List.of(filtered));
+
+        SinkConfig loaded = SinksFile.load(dataDir).getFirst();
+        assertThat(loaded).isEqualTo(filtered);
+        assertThat(loaded.route().filter("signinlogs"))
+                .contains("where ResultType != \"0\" | project UserPrincipalName");
+        assertThat(loaded.route().filter("SecurityAlert")).isEmpty();
+        assertThat(Files.readString(dataDir.resolve(SinksFile.NAME)))
+                .contains("\"route\" : \"table:SigninLogs\"")
+                .contains("\"alerts\"");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.vigil.spi.Row;
 import io.vigil.spi.StoredTable;
 import io.vigil.spi.StoredValues;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,6 +81,6 @@ final class StoredRows {
     }
 
     static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return DuckDbSchema.quoteIdentifier(identifier);
     }
 }

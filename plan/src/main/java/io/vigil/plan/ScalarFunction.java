@@ -446,6 +446,13 @@ public enum ScalarFunction {
             "Property bag of all keys of the bags; a key in several keeps the first bag's value",
             true,
             ParameterType.DYNAMIC),
+    BAG_REMOVE_KEYS(
+            "bag_remove_keys",
+            ColumnType.DYNAMIC,
+            ResultRule.FIXED,
+            "The bag without the top-level keys listed in a dynamic array; null for a value that is not a bag",
+            ParameterType.DYNAMIC,
+            ParameterType.DYNAMIC),
     BAG_KEYS("bag_keys", ColumnType.DYNAMIC, ResultRule.FIXED, "Array of the keys of a bag", ParameterType.DYNAMIC),
     DYNAMIC_CONTAINS(
             "dynamic_contains",
@@ -565,7 +572,8 @@ public enum ScalarFunction {
             "series_fill",
             ColumnType.DYNAMIC,
             ResultRule.FIXED,
-            "Array of a length: the values of an object keyed by bin index, the default where a bin has none",
+            "Array of a length: the values of an object keyed by bin index (from an optional fourth argument, the first"
+                    + " bin index, else 0), the default where a bin has none",
             ParameterType.DYNAMIC,
             ParameterType.LONG,
             ParameterType.ANY),
@@ -573,7 +581,7 @@ public enum ScalarFunction {
             "series_axis",
             ColumnType.DYNAMIC,
             ResultRule.FIXED,
-            "Array start, start + step, ... of a length (the make-series axis)",
+            "Array start + first * step, ... of a length (the make-series axis; first is an optional fourth argument, else 0)",
             ParameterType.ORDERED,
             ParameterType.ORDERED,
             ParameterType.LONG),

@@ -1,6 +1,8 @@
 package io.vigil.spi;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * "A batch was committed", published after every commit of every table, for detection (NRT rules),
@@ -25,6 +27,27 @@ public interface CommitStream {
 
     /** The rows of exactly this batch, in the order they were written. */
     List<Row> rows(BatchCommitted batch);
+
+    /**
+     * What was committed after batch {@code afterBatchId}, per table: how far a subscriber whose position
+     * is {@code afterBatchId} is behind, for health and lag metrics. A store that cannot tell returns nothing.
+     */
+    default List<Backlog> backlog(long afterBatchId) {
+        return List.of();
+    }
+
+    /**
+     * The batches of one table committed after a position.
+     *
+     * @param rows the rows they were committed with
+     * @param oldestCommitted when the first of them was committed
+     */
+    record Backlog(String table, long batches, long rows, Instant oldestCommitted) {
+        public Backlog {
+            Objects.requireNonNull(table, "table is null");
+            Objects.requireNonNull(oldestCommitted, "oldestCommitted is null");
+        }
+    }
 
     /** Where a subscriber seen for the first time starts. */
     enum SubscriptionStart {

@@ -25,4 +25,12 @@ public interface QuerySource extends QueryConnections {
         }
         return Optional.empty();
     }
+
+    /**
+     * The hidden column every stored row carries its {@link BatchCommitted#batchId()} in, when the source
+     * keeps one (the store does): what lets a query run over exactly one committed batch's rows.
+     */
+    default Optional<String> batchIdColumn() {
+        return Optional.empty();
+    }
 }

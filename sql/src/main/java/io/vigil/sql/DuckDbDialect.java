@@ -64,16 +64,12 @@ public final class DuckDbDialect implements SqlDialect {
 
     @Override
     public String typeName(ColumnType type) {
-        return switch (type) {
-            case STRING, GUID -> "VARCHAR";
-            case INT -> "INTEGER";
-            case LONG -> "BIGINT";
-            case REAL -> "DOUBLE";
-            case BOOL -> "BOOLEAN";
-            case DATETIME -> "TIMESTAMP";
-            case TIMESPAN -> "INTERVAL";
-            case DYNAMIC -> "JSON";
-        };
+        return DuckDbSchema.typeName(type);
+    }
+
+    @Override
+    public String quoteIdentifier(String name) {
+        return DuckDbSchema.quoteIdentifier(name);
     }
 
     @Override
@@ -277,14 +273,17 @@ public final class DuckDbDialect implements SqlDialect {
                                 SqlLiteral.of(0L)),
                         "BIGINT",
                         false);
-            case SERIES_FILL -> seriesFill(arguments.get(0), arguments.get(1), arguments.get(2));
-            case SERIES_AXIS -> seriesAxis(arguments.get(0), arguments.get(1), arguments.get(2), types.get(0));
+            case SERIES_FILL ->
+                seriesFill(arguments.get(0), arguments.get(1), arguments.get(2), firstBin(arguments, 3));
+            case SERIES_AXIS ->
+                seriesAxis(arguments.get(0), arguments.get(1), arguments.get(2), types.get(0), firstBin(arguments, 3));
             case RANGE_ARRAY -> rangeArray(arguments, types.get(0));
             case SERIES_FIT_LINE -> seriesUdf("vigil_series_fit_line", arguments);
             case SERIES_STATS -> seriesUdf("vigil_series_stats", arguments);
             case SERIES_OUTLIERS -> seriesUdf("vigil_series_outliers", arguments);
             case SERIES_DECOMPOSE_ANOMALIES -> seriesUdf("vigil_series_decompose_anomalies", arguments);
             case BAG_MERGE -> bagMerge(arguments);
+            case BAG_REMOVE_KEYS -> bagRemoveKeys(arguments.get(0), arguments.get(1));
             case BAG_KEYS ->
                 new SqlCase(
                         List.of(new SqlWhen(
@@ -331,14 +330,31 @@ public final class DuckDbDialect implements SqlDialect {
                 "/", new SqlCast(distance, "DOUBLE", false), new SqlCast(ordinal(step, types.get(2)), "DOUBLE", false));
     }
 
-    /** Bin i of the array is the entry keyed {@code "i"} of the object, else the default (make-series-operator). */
-    private static SqlExpression seriesFill(SqlExpression entries, SqlExpression length, SqlExpression fallback) {
+    /** The optional first bin index of series_fill and series_axis (a series whose start comes from its data). */
+    private static Optional<SqlExpression> firstBin(List<SqlExpression> arguments, int index) {
+        if (arguments.size() > index) {
+            return Optional.of(arguments.get(index));
+        }
+        return Optional.empty();
+    }
+
+    /** The lambda's bin number, shifted by the series' first bin index when it has one. */
+    private static SqlExpression binNumber(Optional<SqlExpression> first) {
+        SqlExpression bin = new SqlExpression.SqlColumn(Optional.empty(), "bin");
+        if (first.isEmpty()) {
+            return bin;
+        }
+        return new SqlBinary("+", bin, first.get());
+    }
+
+    /**
+     * Bin i of the array is the entry keyed {@code "i"} (or {@code "first + i"}) of the object, else the default
+     * (make-series-operator).
+     */
+    private static SqlExpression seriesFill(
+            SqlExpression entries, SqlExpression length, SqlExpression fallback, Optional<SqlExpression> first) {
         SqlExpression path = new SqlCall(
-                "concat",
-                List.of(
-                        SqlLiteral.ofString("$.\""),
-                        new SqlExpression.SqlColumn(Optional.empty(), "bin"),
-                        SqlLiteral.ofString("\"")));
+                "concat", List.of(SqlLiteral.ofString("$.\""), binNumber(first), SqlLiteral.ofString("\"")));
         SqlExpression element =
                 SqlCall.of("coalesce", SqlCall.of("json_extract", entries, path), SqlCall.of("to_json", fallback));
         return SqlCall.of(
@@ -347,9 +363,12 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     private static SqlExpression seriesAxis(
-            SqlExpression start, SqlExpression step, SqlExpression length, ColumnType type) {
-        SqlExpression value = new SqlBinary(
-                "+", start, new SqlBinary("*", new SqlExpression.SqlColumn(Optional.empty(), "bin"), step));
+            SqlExpression start,
+            SqlExpression step,
+            SqlExpression length,
+            ColumnType type,
+            Optional<SqlExpression> first) {
+        SqlExpression value = new SqlBinary("+", start, new SqlBinary("*", binNumber(first), step));
         return SqlCall.of(
                 "to_json",
                 SqlCall.of(
@@ -496,6 +515,29 @@ public final class DuckDbDialect implements SqlDialect {
                                 isJsonType(value, "OBJECT"), new SqlCast(value, "MAP(VARCHAR, JSON)", true))),
                         Optional.empty()),
                 new SqlCast(new SqlCast(SqlLiteral.ofString("{}"), "JSON", false), "MAP(VARCHAR, JSON)", false));
+    }
+
+    /**
+     * bag_remove_keys(bag, keys): the entries of the bag whose key is not one of the array's elements (compared as
+     * text), in the bag's order (bag-remove-keys-function).
+     */
+    private static SqlExpression bagRemoveKeys(SqlExpression bag, SqlExpression keys) {
+        SqlExpression removed = SqlCall.of("json_extract_string", keys, SqlLiteral.ofString("$[*]"));
+        SqlExpression entryKey = SqlExpression.SqlColumn.of("e", "key");
+        SqlExpression kept = SqlCall.of(
+                "list_filter",
+                SqlCall.of("map_entries", new SqlCast(bag, "MAP(VARCHAR, JSON)", true)),
+                new SqlExpression.SqlLambda(
+                        List.of("e"),
+                        new SqlUnary(
+                                "NOT",
+                                SqlCall.of(
+                                        "coalesce", SqlCall.of("list_contains", removed, entryKey), SqlLiteral.FALSE),
+                                false)));
+        return new SqlCase(
+                List.of(new SqlWhen(
+                        isJsonType(bag, "OBJECT"), SqlCall.of("to_json", SqlCall.of("map_from_entries", kept)))),
+                Optional.empty());
     }
 
     /** bag_merge: on a key in several bags the first bag wins (bag-merge-function); map_concat lets the last win. */

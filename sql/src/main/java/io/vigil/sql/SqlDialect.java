@@ -40,10 +40,8 @@ public interface SqlDialect {
         return true;
     }
 
-    /** A quoted identifier: double quotes, embedded double quotes doubled. */
-    default String quoteIdentifier(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
-    }
+    /** A quoted identifier. */
+    String quoteIdentifier(String name);
 
     /** The engine's name for a column type. */
     String typeName(ColumnType type);

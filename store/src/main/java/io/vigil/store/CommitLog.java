@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.CommitListener;
+import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.QueryConnections;
@@ -154,6 +155,25 @@ final class CommitLog {
             throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot read batch " + batch.batchId(), e);
         }
         return rows;
+    }
+
+    List<CommitStream.Backlog> backlog(long after) {
+        List<CommitStream.Backlog> backlog = new ArrayList<>();
+        try (Connection connection = connections.newQueryConnection();
+                PreparedStatement statement = connection.prepareStatement("SELECT table_name, count(*),"
+                        + " sum(row_count), epoch_us(min(committed_at)) FROM " + StoreTables.BATCHES
+                        + " WHERE batch_id > ? GROUP BY table_name ORDER BY table_name")) {
+            statement.setLong(1, after);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    backlog.add(new CommitStream.Backlog(
+                            rows.getString(1), rows.getLong(2), rows.getLong(3), instant(rows.getLong(4))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot read the commit stream's backlog", e);
+        }
+        return backlog;
     }
 
     private static Instant instant(long epochMicros) {

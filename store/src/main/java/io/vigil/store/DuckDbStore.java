@@ -17,6 +17,7 @@ import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
+import io.vigil.sql.DuckDbSchema;
 import io.vigil.store.geo.GeoIpDatabase;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -230,7 +231,7 @@ public final class DuckDbStore implements EventStore {
                         .add(column);
                 typesByTable
                         .computeIfAbsent(table, ignored -> new ArrayList<>())
-                        .add(SchemaDdl.columnType(rows.getString(3)));
+                        .add(DuckDbSchema.columnType(rows.getString(3)));
             }
         }
         physicalNamesByTable.forEach((table, physicalNames) -> {
@@ -265,7 +266,7 @@ public final class DuckDbStore implements EventStore {
                     while (rows.next()) {
                         String column = rows.getString(1);
                         if (!physicalKnown.contains(column) && !HiddenColumns.isHidden(column)) {
-                            columns.add(new Column(column, SchemaDdl.columnType(rows.getString(2))));
+                            columns.add(new Column(column, DuckDbSchema.columnType(rows.getString(2))));
                         }
                     }
                 }
@@ -355,6 +356,11 @@ public final class DuckDbStore implements EventStore {
             return Optional.of(stored(StoreTables.DEAD_LETTER_SCHEMA));
         }
         return catalog.table(name).map(this::stored);
+    }
+
+    @Override
+    public Optional<String> batchIdColumn() {
+        return Optional.of(HiddenColumns.BATCH_ID);
     }
 
     private StoredTable stored(TableSchema table) {
@@ -567,7 +573,7 @@ public final class DuckDbStore implements EventStore {
             for (int i = current.columnCount(); i < extended.columnCount(); i++) {
                 execute("ALTER TABLE " + SqlNames.quoteIdentifier(current.name()) + " ADD COLUMN "
                         + SqlNames.quoteIdentifier(physicalNames.get(i)) + " "
-                        + SchemaDdl.duckDbType(extended.columns().get(i).type()));
+                        + DuckDbSchema.typeName(extended.columns().get(i).type()));
             }
             execute("COMMIT");
         } catch (SQLException e) {
@@ -824,6 +830,11 @@ public final class DuckDbStore implements EventStore {
     @Override
     public List<Row> rows(BatchCommitted batch) {
         return commitLog.rows(batch);
+    }
+
+    @Override
+    public List<Backlog> backlog(long afterBatchId) {
+        return commitLog.backlog(afterBatchId);
     }
 
     private TableSchema schemaOf(String table) {

@@ -1,8 +1,8 @@
 package io.vigil.store;
 
 import io.vigil.spi.Column;
-import io.vigil.spi.ColumnType;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,34 +12,6 @@ import java.util.Map;
 /** DuckDB DDL for catalog tables. Datetimes are UTC {@code TIMESTAMP}s; dynamic is DuckDB {@code JSON}. */
 public final class SchemaDdl {
     private SchemaDdl() {}
-
-    public static String duckDbType(ColumnType type) {
-        return switch (type) {
-            case STRING, GUID -> "VARCHAR";
-            case INT -> "INTEGER";
-            case LONG -> "BIGINT";
-            case REAL -> "DOUBLE";
-            case BOOL -> "BOOLEAN";
-            case DATETIME -> "TIMESTAMP";
-            case TIMESPAN -> "INTERVAL";
-            case DYNAMIC -> "JSON";
-        };
-    }
-
-    /** The column type a DuckDB column of a custom table maps back to (GUIDs read back as strings). */
-    public static ColumnType columnType(String duckDbType) {
-        String type = duckDbType.toUpperCase(Locale.ROOT);
-        return switch (type) {
-            case "INTEGER", "INT", "SMALLINT", "TINYINT" -> ColumnType.INT;
-            case "BIGINT", "HUGEINT", "UBIGINT", "UINTEGER" -> ColumnType.LONG;
-            case "DOUBLE", "FLOAT", "REAL" -> ColumnType.REAL;
-            case "BOOLEAN" -> ColumnType.BOOL;
-            case "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS" -> ColumnType.DATETIME;
-            case "INTERVAL" -> ColumnType.TIMESPAN;
-            case "JSON" -> ColumnType.DYNAMIC;
-            default -> ColumnType.STRING;
-        };
-    }
 
     /**
      * The DuckDB column name of each column, in order. KQL names are case-sensitive but DuckDB's are
@@ -105,7 +77,7 @@ public final class SchemaDdl {
             sql.append("  ")
                     .append(SqlNames.quoteIdentifier(physicalNames.get(i)))
                     .append(' ')
-                    .append(duckDbType(column.type()))
+                    .append(DuckDbSchema.typeName(column.type()))
                     .append(",\n");
         }
         sql.append("  ")

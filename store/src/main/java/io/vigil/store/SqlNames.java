@@ -1,5 +1,6 @@
 package io.vigil.store;
 
+import io.vigil.sql.DuckDbSchema;
 import java.util.regex.Pattern;
 
 /** Quoting of identifiers and literals in the SQL the store writes itself (never user-spliced text). */
@@ -9,7 +10,7 @@ final class SqlNames {
     private SqlNames() {}
 
     static String quoteIdentifier(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
+        return DuckDbSchema.quoteIdentifier(name);
     }
 
     static String quoteLiteral(String value) {

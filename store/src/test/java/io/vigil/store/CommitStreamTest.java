@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
+import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.Dynamic;
@@ -101,6 +102,28 @@ class CommitStreamTest {
                 awaitCaughtUp(subscription);
                 assertThat(subscription.position()).isEqualTo(second.batchId());
             }
+        }
+    }
+
+    @Test
+    void theBacklogAfterAPositionCountsBatchesAndRowsPerTable() throws Exception {
+        try (DuckDbStore store = open()) {
+            assertThat(store.backlog(0)).isEmpty();
+            store.write(List.of(syslog(store, "one", NOW))).get(10, TimeUnit.SECONDS);
+            assertThat(store.backlog(0)).containsExactly(new CommitStream.Backlog("Syslog", 1, 1, NOW));
+            Instant later = NOW.plusSeconds(5);
+            clock.set(later);
+            store.write(List.of(syslog(store, "two", later), syslog(store, "three", later)))
+                    .get(10, TimeUnit.SECONDS);
+            store.write(List.of(signIn(store, "a"))).get(10, TimeUnit.SECONDS);
+
+            List<CommitStream.Backlog> all = store.backlog(0);
+            assertThat(all)
+                    .containsExactly(
+                            new CommitStream.Backlog("SigninLogs", 1, 1, later),
+                            new CommitStream.Backlog("Syslog", 2, 3, NOW));
+            // a position past every batch: nothing behind
+            assertThat(store.backlog(Long.MAX_VALUE)).isEmpty();
         }
     }
 

@@ -7,6 +7,7 @@ import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -116,7 +117,7 @@ class SchemaDdlTest {
             List<String> physicalNames = SchemaDdl.physicalColumnNames(table);
             for (int i = 0; i < table.columnCount(); i++) {
                 expected.add(physicalNames.get(i) + ":"
-                        + SchemaDdl.duckDbType(table.columns().get(i).type()));
+                        + DuckDbSchema.typeName(table.columns().get(i).type()));
             }
             expected.add(HiddenColumns.INGESTION_TIME + ":TIMESTAMP");
             expected.add(HiddenColumns.BATCH_ID + ":BIGINT");

@@ -17,6 +17,7 @@ import io.vigil.spi.Column;
 import io.vigil.spi.QuerySource;
 import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableSchema;
+import io.vigil.sql.DuckDbSchema;
 import io.vigil.store.SchemaDdl;
 import io.vigil.store.StoreFunctions;
 import java.io.IOException;
@@ -158,7 +159,7 @@ public final class KqlDcrTransform implements DcrTransform {
         StringBuilder select = new StringBuilder();
         for (int i = 0; i < declaredColumns.size(); i++) {
             Column column = declaredColumns.get(i);
-            structure.put(column.name(), SchemaDdl.duckDbType(column.type()));
+            structure.put(column.name(), DuckDbSchema.typeName(column.type()));
             if (i > 0) {
                 select.append(", ");
             }
@@ -224,7 +225,7 @@ public final class KqlDcrTransform implements DcrTransform {
     }
 
     private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return DuckDbSchema.quoteIdentifier(identifier);
     }
 
     private static String firstLine(String message) {

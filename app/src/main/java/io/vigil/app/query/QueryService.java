@@ -40,7 +40,7 @@ public final class QueryService implements AutoCloseable {
     public QueryService(EventStore store, Clock clock, QueryLimits limits) {
         this.clock = requireNonNull(clock, "clock is null");
         this.limits = requireNonNull(limits, "limits is null");
-        // a bag_unpack probe runs while binding, under the same time limit as the query
+        // a bag_unpack or pivot probe runs while binding, under the same time limit as the query
         this.engine = KqlEngine.builder(store)
                 .clock(clock)
                 .probeTimeout(limits.timeout())

@@ -1,4 +1,4 @@
-// The Vigil web UI: sign-in, the Logs page, ingestion health and administration. Plain modules, no
+// The Vigil web UI: sign-in, the Logs page, alerts, incidents, rules, ingestion health and administration. Plain modules, no
 // framework; every value from the server is put on the page as text (textContent), never as markup.
 import {createKqlEditor} from "./editor.js";
 
@@ -106,12 +106,6 @@ function initialTheme() {
 
 // ---- routing ----
 
-const UPCOMING = {
-  alerts: ["Alerts", "Alerts appear here once detection runs rules (it is being built). Until then, query the SecurityAlert table on the Logs page."],
-  incidents: ["Incidents", "Incidents appear here once detection groups alerts into incidents (it is being built). Until then, query the SecurityIncident table on the Logs page."],
-  rules: ["Rules", "Analytic rules appear here once the rule scheduler lands. `vigil rules check` runs a folder of Sentinel rules' queries today."],
-};
-
 function showPage(id) {
   for (const page of document.querySelectorAll(".page")) page.hidden = page.id !== id;
 }
@@ -122,14 +116,20 @@ async function route() {
   try {
     await showRoute();
   } catch (error) {
-    if (error.status === 401) return;
-    $("page-error").textContent = `This page could not load: ${error.message}`;
-    $("page-error").hidden = false;
+    showPageError(error);
   }
 }
 
+function showPageError(error) {
+  if (error.status === 401) return;
+  $("page-error").textContent = `This page could not load: ${error.message}`;
+  $("page-error").hidden = false;
+}
+
 async function showRoute() {
-  const page = (location.hash.replace(/^#\/?/, "") || "logs").split("?")[0];
+  const path = (location.hash.replace(/^#\/?/, "") || "logs").split("?")[0];
+  // an incident's page is incidents/<number>; the navigation marks Incidents for it
+  const [page, id] = path.split("/");
   if (!session.key) {
     $("nav").hidden = true;
     $("signout").hidden = true;
@@ -169,14 +169,25 @@ async function showRoute() {
       showPage("page-admin");
       await loadAdmin();
       break;
-    default:
-      if (UPCOMING[page]) {
-        showPage("page-upcoming");
-        $("upcoming-title").textContent = UPCOMING[page][0];
-        $("upcoming-text").textContent = UPCOMING[page][1];
+    case "alerts":
+      showPage("page-alerts");
+      await openAlerts();
+      break;
+    case "incidents":
+      if (id !== undefined && /^\d+$/.test(id)) {
+        showPage("page-incident");
+        await loadIncident(id);
       } else {
-        location.hash = "#/logs";
+        showPage("page-incidents");
+        await loadIncidents();
       }
+      break;
+    case "rules":
+      showPage("page-rules");
+      await loadRules();
+      break;
+    default:
+      location.hash = "#/logs";
   }
 }
 
@@ -201,10 +212,27 @@ async function openLogs() {
       label: "KQL query",
       nonce: document.querySelector("meta[name='csp-nonce']").content,
     });
-    const params = new URLSearchParams(location.hash.split("?")[1] || "");
-    if (params.has("query")) editor.setText(params.get("query"));
+  }
+  // "investigate" and "open in Logs" arrive as #/logs?query=…&timespan=…&run=1: applied once, then the
+  // address goes back to #/logs so a reload does not run it again
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  if (params.has("query")) {
+    editor.setText(params.get("query"));
+    if (params.has("timespan")) setTimeRange(params.get("timespan"), params.get("label"));
+    history.replaceState(null, "", "#/logs");
+    if (params.get("run") === "1") runQuery();
   }
   editor.focus();
+}
+
+// a time range that is not one of the picker's (an alert's window) is added to it as its own choice
+function setTimeRange(value, label) {
+  const select = $("timerange");
+  select.querySelector("option[data-custom]")?.remove();
+  if (![...select.options].some((option) => option.value === value)) {
+    select.append(element("option", {value, "data-custom": "true", text: label || value}));
+  }
+  select.value = value;
 }
 
 function renderSchema() {
@@ -598,6 +626,351 @@ async function loadHealth() {
     : simpleTable("Latest dead letters", sampleTable.columns.map((column) => column.name), sampleTable.rows));
 }
 
+
+// ---- Alerts, incidents and rules ----
+
+const INSIGHTS = "/v1/securityinsights";
+
+// datetimes are shown in UTC, as the data has them: 2026-12-06 01:30:00Z
+function shortTime(iso) {
+  if (!iso) return "";
+  return iso.replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+// an ISO 8601 duration of the pickers (PT1H, P7D) in milliseconds
+function durationMillis(text) {
+  const match = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(text);
+  if (!match) return null;
+  const [, days = 0, hours = 0, minutes = 0] = match;
+  return ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
+}
+
+// to the minute, for the rules table's narrow columns: 2026-12-06 01:00Z
+function minuteTime(iso) {
+  return shortTime(iso).replace(/:\d\dZ$/, "Z");
+}
+
+// PT1H → 1h, P1D → 1d: how rules are written
+function shortDuration(text) {
+  const millis = durationMillis(text);
+  if (millis === null) return text;
+  const minutes = millis / 60_000;
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return `${minutes}m`;
+}
+
+function severityBadge(severity) {
+  return element("span", {class: `sev sev-${String(severity).toLowerCase()}`, text: severity});
+}
+
+// a table of rows whose cells are text or nodes; kept plain so long lists stay cheap
+function listTable(label, headers, rows) {
+  const head = element("tr", {}, ...headers.map((header) => element("th", {scope: "col", text: header})));
+  const body = element("tbody", {}, ...rows.map((row) => element("tr", {}, ...row.map((value) => {
+    const td = element("td");
+    if (value instanceof Node) td.append(value);
+    else {
+      td.textContent = displayText(value);
+      if (typeof value === "number") td.classList.add("number");
+    }
+    return td;
+  }))));
+  return element("table", {class: "results compact", "aria-label": label}, element("thead", {}, head), body);
+}
+
+function fact(list, term, value) {
+  list.append(element("dt", {text: term}), element("dd", {}, value instanceof Node ? value : String(value ?? "")));
+}
+
+function entityText(entity) {
+  const parts = Object.entries(entity).filter(([key]) => key !== "$id" && key !== "Type" && key !== "type")
+    .map(([key, value]) => `${key}: ${displayText(value)}`);
+  return parts.join(", ");
+}
+
+function entityNode(entity) {
+  return element("li", {}, element("span", {class: "entity-type", text: entity.Type || entity.type || "entity"}),
+    ` ${entityText(entity)}`);
+}
+
+function investigateLink(alert) {
+  const params = new URLSearchParams({query: alert.query, run: "1"});
+  if (alert.windowStart && alert.windowEnd) {
+    params.set("timespan", `${alert.windowStart}/${alert.windowEnd}`);
+    params.set("label", `Alert window ${shortTime(alert.windowStart)} – ${shortTime(alert.windowEnd)}`);
+  }
+  return `#/logs?${params}`;
+}
+
+function investigateButton(alert) {
+  // an alert that did not come from a Vigil rule (an ingested Defender alert) has no query to open
+  if (!alert.query) return element("span", {class: "help", text: "No query: not raised by a rule"});
+  return element("a", {class: "button", href: investigateLink(alert),
+    "aria-label": `Investigate ${alert.name}`, text: "Investigate"});
+}
+
+function incidentLinks(numbers) {
+  if (numbers.length === 0) return "";
+  const span = element("span");
+  numbers.forEach((number, index) => {
+    if (index > 0) span.append(", ");
+    span.append(element("a", {href: `#/incidents/${number}`, text: `Incident ${number}`}));
+  });
+  return span;
+}
+
+let ruleNames = null;
+
+async function openAlerts() {
+  const select = $("alerts-rule");
+  if (select.options.length === 1) {
+    const reply = await api("/v1/rules");
+    ruleNames = new Map(reply.rules.map((rule) => [rule.id.toLowerCase(), rule.name]));
+    for (const [id, name] of [...ruleNames].sort((left, right) => left[1].localeCompare(right[1], "en"))) {
+      select.append(element("option", {value: id, text: name}));
+    }
+  }
+  // a rule's "Alerts" link arrives as #/alerts?rule=<id>
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  if (params.has("rule")) {
+    select.value = params.get("rule");
+    $("alerts-time").value = "";
+    history.replaceState(null, "", "#/alerts");
+  }
+  await loadAlerts();
+}
+
+async function loadAlerts() {
+  const params = new URLSearchParams();
+  for (const [name, id] of [["severity", "alerts-severity"], ["status", "alerts-status"], ["timespan", "alerts-time"],
+    ["rule", "alerts-rule"]]) {
+    if ($(id).value !== "") params.set(name, $(id).value);
+  }
+  const reply = await api(`/v1/alerts?${params}`);
+  const count = reply.alerts.length;
+  $("alerts-count").textContent = `${count} alert${count === 1 ? "" : "s"}${reply.truncated ? " (the newest; narrow the filters for more)" : ""}`;
+  $("alert-detail").hidden = true;
+  $("alerts-list").replaceChildren(count === 0
+    ? element("p", {class: "help", text: "No alerts match these filters."})
+    : listTable("Alerts", ["Time", "Severity", "Alert", "Entity", "Status", "Incident"], reply.alerts.map((alert) => [
+      shortTime(alert.timeGenerated), severityBadge(alert.severity),
+      element("button", {type: "button", class: "link", text: alert.name, onclick: () => showAlert(alert)}),
+      alert.compromisedEntity, alert.status, incidentLinks(alert.incidents)])));
+}
+
+function showAlert(alert) {
+  const box = $("alert-detail");
+  const facts = element("dl", {class: "facts"});
+  fact(facts, "Severity", severityBadge(alert.severity));
+  fact(facts, "Status", alert.status);
+  fact(facts, "Rule", alert.ruleName || (ruleNames?.get(alert.ruleId.toLowerCase()) ?? alert.ruleId));
+  fact(facts, "Activity", `${shortTime(alert.startTime)} – ${shortTime(alert.endTime)}`);
+  if (alert.windowStart) fact(facts, "Query window", `${shortTime(alert.windowStart)} – ${shortTime(alert.windowEnd)}`);
+  fact(facts, "Tactics", alert.tactics.join(", "));
+  fact(facts, "Product", `${alert.productName} ${alert.productComponentName}`.trim());
+  box.replaceChildren(
+    element("h2", {text: alert.displayName || alert.name}),
+    element("p", {text: alert.description}),
+    facts,
+    element("h3", {text: "Entities"}),
+    element("ul", {class: "entities"}, ...alert.entities.map(entityNode)),
+    element("div", {class: "actions"}, investigateButton(alert), incidentLinks(alert.incidents)));
+  box.hidden = false;
+}
+
+async function loadIncidents() {
+  const reply = await api(`${INSIGHTS}/incidents`);
+  const incidents = reply.value.map((incident) => incident.properties)
+    .sort((left, right) => right.incidentNumber - left.incidentNumber);
+  const ownerSelect = $("incidents-owner");
+  const owners = [...new Set(incidents.map((incident) => incident.owner?.assignedTo).filter(Boolean))].sort();
+  const chosenOwner = ownerSelect.value;
+  ownerSelect.replaceChildren(element("option", {value: "", text: "Anyone"}),
+    element("option", {value: "-", text: "Unassigned"}),
+    ...owners.map((owner) => element("option", {value: owner, text: owner})));
+  ownerSelect.value = owners.includes(chosenOwner) || chosenOwner === "-" ? chosenOwner : "";
+  const severity = $("incidents-severity").value;
+  const status = $("incidents-status").value;
+  const owner = ownerSelect.value;
+  const range = durationMillis($("incidents-time").value);
+  const since = range === null ? null : Date.now() - range;
+  const shown = incidents.filter((incident) =>
+    (severity === "" || incident.severity === severity)
+    && (status === "" || incident.status === status)
+    && (owner === "" || (owner === "-" ? !incident.owner?.assignedTo : incident.owner?.assignedTo === owner))
+    && (since === null || Date.parse(incident.createdTimeUtc) >= since));
+  $("incidents-count").textContent = `${shown.length} of ${incidents.length} incident${incidents.length === 1 ? "" : "s"}`;
+  $("incidents-list").replaceChildren(shown.length === 0
+    ? element("p", {class: "help", text: "No incidents match these filters."})
+    : listTable("Incidents", ["Number", "Title", "Severity", "Status", "Owner", "Alerts", "Created", "Last update"],
+      shown.map((incident) => [incident.incidentNumber,
+        element("a", {href: `#/incidents/${incident.incidentNumber}`, text: incident.title}),
+        severityBadge(incident.severity), incident.status, incident.owner?.assignedTo || "Unassigned",
+        incident.additionalData.alertsCount, shortTime(incident.createdTimeUtc), shortTime(incident.lastModifiedTimeUtc)])));
+}
+
+async function loadIncident(number) {
+  $("incident-error").textContent = "";
+  const [incident, alerts, comments, timeline] = await Promise.all([
+    api(`${INSIGHTS}/incidents/${number}`),
+    api(`/v1/alerts?incident=${number}`),
+    api(`${INSIGHTS}/incidents/${number}/comments`),
+    api(`/v1/incidents/${number}/timeline`),
+  ]);
+  const properties = incident.properties;
+  $("incident-title").textContent = `Incident ${properties.incidentNumber}: ${properties.title}`;
+  $("incident-description").textContent = properties.description;
+  const facts = $("incident-facts");
+  facts.replaceChildren();
+  fact(facts, "Severity", severityBadge(properties.severity));
+  fact(facts, "Status", properties.status);
+  fact(facts, "Owner", properties.owner?.assignedTo || "Unassigned");
+  fact(facts, "Classification", [properties.classification, properties.classificationReason].filter(Boolean).join(" · ") || "—");
+  fact(facts, "Activity", `${shortTime(properties.firstActivityTimeUtc)} – ${shortTime(properties.lastActivityTimeUtc)}`);
+  fact(facts, "Tactics", properties.additionalData.tactics.join(", "));
+
+  // responders change incidents; a reader is shown none of it (the server refuses a reader's change anyway)
+  const responder = hasRole("responder");
+  $("incident-edit").hidden = !responder;
+  $("incident-comment-form").hidden = !responder;
+  $("incident-edit").dataset.number = number;
+  if (responder) {
+    $("incident-owner").value = properties.owner?.assignedTo || "";
+    $("incident-status").value = properties.status;
+    $("incident-classification").value = properties.classification || "";
+    $("incident-reason").value = properties.classificationReason || "";
+    $("incident-classification-comment").value = properties.classificationComment || "";
+  }
+
+  $("incident-alerts").replaceChildren(alerts.alerts.length === 0 ? element("p", {class: "help", text: "No alerts."})
+    : listTable("Incident alerts", ["Time", "Severity", "Alert", "Entity", "Investigate"], alerts.alerts.map((alert) => [
+      shortTime(alert.timeGenerated), severityBadge(alert.severity), alert.name, alert.compromisedEntity,
+      investigateButton(alert)])));
+  const seen = new Set();
+  const entities = [];
+  for (const alert of alerts.alerts) {
+    for (const entity of alert.entities) {
+      const key = `${entity.Type || entity.type} ${entityText(entity)}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        entities.push(entity);
+      }
+    }
+  }
+  $("incident-entities").replaceChildren(...(entities.length === 0 ? [element("li", {class: "help", text: "None."})]
+    : entities.map(entityNode)));
+  $("incident-comments").replaceChildren(...(comments.value.length === 0 ? [element("li", {class: "help", text: "No comments yet."})]
+    : comments.value.map((comment) => element("li", {text: comment.properties.message}))));
+  $("incident-timeline").replaceChildren(...timeline.rows.slice().reverse().map((row) => element("li", {},
+    element("span", {class: "when", text: shortTime(row.time)}),
+    element("span", {class: "who-changed", text: row.modifiedBy}),
+    element("ul", {}, ...row.changes.map((change) => element("li", {text: change}))))));
+}
+
+async function saveIncident(event) {
+  event.preventDefault();
+  const number = $("incident-edit").dataset.number;
+  const properties = {status: $("incident-status").value};
+  if ($("incident-owner").value.trim() !== "") properties.owner = {assignedTo: $("incident-owner").value.trim()};
+  for (const [name, id] of [["classification", "incident-classification"], ["classificationReason", "incident-reason"],
+    ["classificationComment", "incident-classification-comment"]]) {
+    if ($(id).value.trim() !== "") properties[name] = $(id).value.trim();
+  }
+  // Sentinel asks for a classification when an incident is closed
+  if (properties.status === "Closed" && !properties.classification) {
+    $("incident-edit-status").textContent = "Choose a classification to close the incident.";
+    return;
+  }
+  $("incident-edit-status").textContent = "Saving…";
+  try {
+    await api(`${INSIGHTS}/incidents/${number}`, {method: "PUT", body: {properties}});
+    $("incident-edit-status").textContent = "Saved";
+    await loadIncident(number);
+  } catch (error) {
+    $("incident-edit-status").textContent = "";
+    $("incident-error").textContent = error.status === 403 ? `Not allowed: ${error.message}` : error.message;
+  }
+}
+
+async function addComment(event) {
+  event.preventDefault();
+  const number = $("incident-edit").dataset.number;
+  const message = $("incident-comment").value.trim();
+  if (message === "") return;
+  try {
+    await api(`${INSIGHTS}/incidents/${number}/comments/${crypto.randomUUID()}`, {method: "PUT",
+      body: {properties: {message}}});
+    $("incident-comment").value = "";
+    await loadIncident(number);
+  } catch (error) {
+    $("incident-error").textContent = error.status === 403 ? `Not allowed: ${error.message}` : error.message;
+  }
+}
+
+async function loadRules() {
+  $("rules-error").textContent = "";
+  const reply = await api("/v1/rules");
+  ruleNames = new Map(reply.rules.map((rule) => [rule.id.toLowerCase(), rule.name]));
+  const contributor = hasRole("contributor");
+  const enabledCount = reply.rules.filter((rule) => rule.enabled).length;
+  $("rules-count").textContent = `${reply.rules.length} rules, ${enabledCount} enabled`;
+  $("rules-list").replaceChildren(reply.rules.length === 0
+    ? element("p", {class: "help", text: "No rules yet: import Sentinel rules with vigil rules import."})
+    : listTable("Rules", ["State", "Name", "Severity", "Kind", "Every / over", "Last run", "Next run", "Alerts"],
+      reply.rules.map((rule) => [ruleState(rule, contributor),
+        element("button", {type: "button", class: "link", text: rule.name, onclick: () => showRule(rule)}),
+        severityBadge(rule.severity), rule.kind,
+        rule.kind === "NRT" ? "each commit" : `${shortDuration(rule.queryFrequency)} / ${shortDuration(rule.queryPeriod)}`,
+        minuteTime(rule.lastRun) || (rule.kind === "NRT" ? "on commit" : "not yet"),
+        rule.enabled ? minuteTime(rule.nextRun) || (rule.kind === "NRT" ? "on commit" : "next pass") : "—",
+        rule.alerts])));
+}
+
+// contributors switch a rule on and off; others see its state only (the server checks the role anyway)
+function ruleState(rule, contributor) {
+  const label = rule.enabled ? "Enabled" : "Disabled";
+  if (!contributor) return element("span", {class: rule.enabled ? "on" : "off", text: label});
+  return element("button", {type: "button", class: rule.enabled ? "toggle on" : "toggle off", "aria-pressed": String(rule.enabled),
+    "aria-label": `${rule.enabled ? "Disable" : "Enable"} ${rule.name}`, text: label,
+    onclick: () => setRuleEnabled(rule, !rule.enabled)});
+}
+
+async function setRuleEnabled(rule, enabled) {
+  try {
+    await api(`/v1/rules/${encodeURIComponent(rule.id)}/enabled`, {method: "PUT", body: {enabled}});
+    await loadRules();
+  } catch (error) {
+    const details = (error.body?.error?.details || []).map((detail) => `${detail.code}: ${detail.message}`);
+    $("rules-error").textContent = [error.status === 403 ? `Not allowed: ${error.message}` : error.message, ...details].join("\n");
+  }
+}
+
+function showRule(rule) {
+  const facts = element("dl", {class: "facts"});
+  fact(facts, "Id", rule.id);
+  fact(facts, "State", rule.enabled ? "Enabled" : "Disabled");
+  fact(facts, "Severity", severityBadge(rule.severity));
+  fact(facts, "Schedule", rule.kind === "NRT" ? "near real time, on every committed batch"
+    : `every ${shortDuration(rule.queryFrequency)} over ${shortDuration(rule.queryPeriod)}`);
+  fact(facts, "Trigger", `results ${rule.triggerOperator} ${rule.triggerThreshold}`);
+  fact(facts, "Tactics", rule.tactics.join(", "));
+  fact(facts, "Techniques", rule.techniques.join(", "));
+  if (rule.suppressedUntil) fact(facts, "Suppressed until", shortTime(rule.suppressedUntil));
+  fact(facts, "Alerts", rule.lastAlert ? `${rule.alerts}, the last at ${shortTime(rule.lastAlert)}` : "none yet");
+  const params = new URLSearchParams({query: rule.query, run: "1"});
+  if (rule.kind !== "NRT") params.set("timespan", rule.queryPeriod);
+  $("rule-detail").replaceChildren(
+    element("h2", {text: rule.name}),
+    element("p", {text: rule.description}),
+    facts,
+    element("h3", {text: "Query"}),
+    element("pre", {class: "kql", "aria-label": "Rule query", text: rule.query}),
+    element("div", {class: "actions"}, element("a", {class: "button", href: `#/logs?${params}`, text: "Open in Logs"}),
+      element("a", {href: `#/alerts?${new URLSearchParams({rule: rule.id.toLowerCase()})}`, text: "Its alerts"})));
+  $("rule-detail").hidden = false;
+}
+
 // ---- Administration ----
 
 async function loadAdmin() {
@@ -641,6 +1014,16 @@ function wire() {
   $("export-json").addEventListener("click", exportJson);
   $("schema-filter").addEventListener("input", renderSchema);
   $("health-refresh").addEventListener("click", loadHealth);
+  for (const id of ["alerts-severity", "alerts-status", "alerts-time", "alerts-rule"]) {
+    $(id).addEventListener("change", () => loadAlerts().catch(showPageError));
+  }
+  for (const id of ["incidents-severity", "incidents-status", "incidents-owner", "incidents-time"]) {
+    $(id).addEventListener("change", () => loadIncidents().catch(showPageError));
+  }
+  $("alerts-filters").addEventListener("submit", (event) => event.preventDefault());
+  $("incidents-filters").addEventListener("submit", (event) => event.preventDefault());
+  $("incident-edit").addEventListener("submit", saveIncident);
+  $("incident-comment-form").addEventListener("submit", addComment);
   window.addEventListener("hashchange", route);
   route();
 }

@@ -49,11 +49,19 @@ public final class RuleDurations {
         }
     }
 
-    /** ISO-8601 as Sentinel's API writes it: {@code P1D} for whole days, else {@code PT5H}, {@code PT10M}. */
+    /**
+     * ISO-8601 as Sentinel's API writes it: days apart ({@code P1D}, {@code P2DT1H30M}), else {@code PT5H},
+     * {@code PT10M}.
+     */
     public static String format(Duration duration) {
-        if (!duration.isZero() && duration.toSeconds() % 86_400 == 0) {
+        if (duration.isNegative() || duration.toDays() == 0) {
+            return duration.toString();
+        }
+        Duration rest = duration.minusDays(duration.toDays());
+        if (rest.isZero()) {
             return "P" + duration.toDays() + "D";
         }
-        return duration.toString();
+        // Duration writes "PT1H30M": the time part follows the days
+        return "P" + duration.toDays() + "D" + rest.toString().substring(1);
     }
 }

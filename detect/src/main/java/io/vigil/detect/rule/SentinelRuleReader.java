@@ -28,6 +28,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class SentinelRuleReader {
     private static final Pattern GUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern PARAMETER = Pattern.compile("parameters\\('([^']+)'\\)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -149,6 +150,12 @@ public final class SentinelRuleReader {
      * '/Microsoft.SecurityInsights/<guid>')]}, or a parameter whose default value is the id.
      */
     private static Optional<String> armId(Map<?, ?> resource, Map<?, ?> parameters) {
+        // a REST object names the rule by its ruleId, which need not be a GUID ("myFirstRule"); taken before
+        // the resource id, whose first GUID is the subscription's
+        if (resource.get("name") instanceof String name
+                && PLAIN_NAME.matcher(name).matches()) {
+            return Optional.of(name);
+        }
         for (String key : List.of("name", "id")) {
             String text = String.valueOf(resource.get(key));
             Matcher guid = GUID.matcher(text);

@@ -7,6 +7,7 @@ import io.vigil.detect.alert.ResultRows;
 import io.vigil.detect.alert.RuleWindow;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleKind;
+import io.vigil.engine.BatchSource;
 import io.vigil.engine.CompiledQuery;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryCancellation;
@@ -18,10 +19,8 @@ import io.vigil.spi.CommitListener;
 import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.StoredTable;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -60,13 +59,11 @@ public final class NrtRunner implements CommitListener {
         if (batch.table().equals("SecurityAlert") || batch.table().equals("SecurityIncident")) {
             return;
         }
-        Optional<StoredTable> table = store.storedTables().stream()
-                .filter(candidate -> candidate.name().equals(batch.table()))
-                .findFirst();
-        if (table.isEmpty() || table.get().ingestionTimeColumn().isEmpty()) {
+        if (store.storedTable(batch.table()).isEmpty() || store.batchIdColumn().isEmpty()) {
             return;
         }
-        KqlEngine batchEngine = KqlEngine.builder(new BatchSource(store, table.get(), batch))
+        // the batch's rows picked by batch id: two batches committed in the same microsecond stay apart
+        KqlEngine batchEngine = KqlEngine.builder(BatchSource.withOtherTables(store, batch))
                 .clock(clock)
                 .build();
         for (AnalyticRule rule : rules.get()) {

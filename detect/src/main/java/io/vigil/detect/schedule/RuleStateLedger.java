@@ -78,6 +78,21 @@ public final class RuleStateLedger {
         }
     }
 
+    /**
+     * Drops a rule's state, so that the rule starts afresh at its latest window: for a rule deleted (a rule
+     * created again later under the same id must not catch up the time it did not exist) or rescheduled.
+     */
+    public void forget(String ruleId) {
+        try (Connection connection = connections.newQueryConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement("DELETE FROM " + TABLE + " WHERE rule_id = ?")) {
+            statement.setString(1, ruleId);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new VigilException(StandardErrorCode.STORE_FAILURE, "cannot write the rule state ledger", e);
+        }
+    }
+
     private static Optional<Instant> optional(ResultSet rows, int column) throws SQLException {
         long value = rows.getLong(column);
         if (rows.wasNull()) {

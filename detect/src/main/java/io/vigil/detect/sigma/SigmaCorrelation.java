@@ -9,6 +9,8 @@ import java.util.Optional;
 /**
  * A Sigma correlation rule (correlation rules specification 2.0): counts events or distinct values of
  * the referenced rules per group within a timespan, or requires that all of them occurred (temporal).
+ * {@code generate} is the specification's flag: when false (the default) the referenced rules are only parts
+ * of the correlation, not rules of their own.
  */
 public record SigmaCorrelation(
         String title,
@@ -19,7 +21,10 @@ public record SigmaCorrelation(
         List<String> rules,
         List<String> groupBy,
         Duration timespan,
-        Optional<Threshold> threshold) {
+        Optional<Threshold> threshold,
+        boolean generate,
+        Optional<String> description,
+        List<String> tags) {
     public SigmaCorrelation {
         requireNonNull(title, "title is null");
         requireNonNull(id, "id is null");
@@ -30,6 +35,8 @@ public record SigmaCorrelation(
         groupBy = List.copyOf(requireNonNull(groupBy, "groupBy is null"));
         requireNonNull(timespan, "timespan is null");
         requireNonNull(threshold, "threshold is null");
+        requireNonNull(description, "description is null");
+        tags = List.copyOf(requireNonNull(tags, "tags is null"));
     }
 
     public enum Type {

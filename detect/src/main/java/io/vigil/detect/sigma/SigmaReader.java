@@ -22,6 +22,25 @@ public final class SigmaReader {
                 && (map.containsKey("detection") || map.containsKey("correlation"));
     }
 
+    /**
+     * Whether a file's text is Sigma: one of its YAML documents looks like Sigma. Sentinel rule YAML has a
+     * {@code name} and a {@code query}, never a {@code detection} or {@code correlation} with a {@code title}.
+     */
+    public static boolean isSigma(String text) {
+        try {
+            for (Object document :
+                    new Load(LoadSettings.builder().build()).loadAllFromString(text.replace("\uFEFF", ""))) {
+                if (looksLikeSigma(document)) {
+                    return true;
+                }
+            }
+        } catch (YamlEngineException exception) {
+            // a file that is not YAML is not Sigma; the Sentinel reader reports what is wrong with it
+            return false;
+        }
+        return false;
+    }
+
     public static List<SigmaDocument> read(String source, String text) {
         List<Object> documents = new ArrayList<>();
         try {
@@ -93,7 +112,9 @@ public final class SigmaReader {
                 new SigmaRule.Logsource(
                         text(logsource, "product"), text(logsource, "category"), text(logsource, "service")),
                 searches,
-                conditionText);
+                conditionText,
+                text(map, "description"),
+                strings(map, "tags"));
     }
 
     private static SigmaRule.Search search(String name, Object value) {
@@ -191,7 +212,11 @@ public final class SigmaReader {
                 rules,
                 groupBy,
                 timespan,
-                threshold);
+                threshold,
+                // a top-level attribute in the specification; some rules put it in the correlation section
+                Boolean.TRUE.equals(map.get("generate")) || Boolean.TRUE.equals(correlation.get("generate")),
+                text(map, "description"),
+                strings(map, "tags"));
     }
 
     private static List<String> strings(Map<?, ?> map, String key) {

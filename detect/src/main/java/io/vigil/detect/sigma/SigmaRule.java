@@ -19,7 +19,9 @@ public record SigmaRule(
         Optional<String> level,
         Logsource logsource,
         Map<String, Search> searches,
-        String condition) {
+        String condition,
+        Optional<String> description,
+        List<String> tags) {
     public SigmaRule {
         requireNonNull(title, "title is null");
         requireNonNull(id, "id is null");
@@ -29,6 +31,8 @@ public record SigmaRule(
         // ordered: 'them' and '1 of x*' expand in the rule's order
         searches = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(searches, "searches is null")));
         requireNonNull(condition, "condition is null");
+        requireNonNull(description, "description is null");
+        tags = List.copyOf(requireNonNull(tags, "tags is null"));
     }
 
     public record Logsource(Optional<String> product, Optional<String> category, Optional<String> service) {

@@ -34,8 +34,8 @@ import java.util.Set;
  * {@code *} only they are returned, with it the input's columns come first.
  *
  * <p>Slot columns are in slot-name order (ordinal). A slot named like an input column is an error (KQL215)
- * unless columnsConflict is {@code replace_source} (the input column gives way) or {@code keep_source} (the
- * slot is dropped). Unlike Kusto, a declared schema is not checked against the data at run time: values of
+ * unless columnsConflict is {@code replace_source} (the slot takes the input column's place) or
+ * {@code keep_source} (the slot is dropped). Unlike Kusto, a declared schema is not checked against the data at run time: values of
  * another type convert (or become null).
  */
 final class BagUnpack {
@@ -144,6 +144,10 @@ final class BagUnpack {
             }
         }
         for (Slot slot : slots) {
+            ScalarExpression member = new Call(
+                    ScalarFunction.DYNAMIC_MEMBER, List.of(bag, Constant.ofString(slot.key())), ColumnType.DYNAMIC);
+            ScalarExpression value = access.convert(member, slot.type());
+            PlanColumn slotColumn = new PlanColumn(slot.name(), slot.type());
             int existing = visibleIndex(columns, slot.name());
             if (existing >= 0) {
                 switch (conflict) {
@@ -151,16 +155,16 @@ final class BagUnpack {
                     case KEEP_SOURCE -> {
                         continue;
                     }
+                    // the slot takes the replaced column's place (bag-unpack-plugin: Name stays first)
                     case REPLACE_SOURCE -> {
-                        expressions.remove(existing);
-                        columns.remove(existing);
+                        expressions.set(existing, value);
+                        columns.set(existing, slotColumn);
+                        continue;
                     }
                 }
             }
-            ScalarExpression member = new Call(
-                    ScalarFunction.DYNAMIC_MEMBER, List.of(bag, Constant.ofString(slot.key())), ColumnType.DYNAMIC);
-            expressions.add(access.convert(member, slot.type()));
-            columns.add(new PlanColumn(slot.name(), slot.type()));
+            expressions.add(value);
+            columns.add(slotColumn);
         }
         return new PlanNode.Project(input, expressions, columns);
     }

@@ -29,6 +29,7 @@ import io.vigil.spi.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -676,16 +677,44 @@ public final class Binder {
         };
     }
 
-    /** {@code evaluate plugin(...)}: bag_unpack is bound (see {@link BagUnpack}); other plugins are not yet. */
+    /**
+     * {@code evaluate plugin(...)}: bag_unpack ({@link BagUnpack}), pivot ({@link Pivot}), narrow ({@link Narrow})
+     * and ipv4_lookup ({@link Ipv4Lookup}) are bound; other plugins are KQL250.
+     */
     private PlanNode evaluate(PlanNode input, QueryOperator.EvaluateOperator evaluate) {
         if (!evaluate.parameters().isEmpty()) {
             Clause.OperatorParameter parameter = evaluate.parameters().get(0);
             throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "evaluate " + parameter.name());
         }
-        if (evaluate.plugin() instanceof Expression.FunctionCall call
-                && call.name().equals("bag_unpack")) {
-            return BagUnpack.lower(
-                    input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+        if (evaluate.plugin() instanceof Expression.FunctionCall call) {
+            switch (call.name()) {
+                case "bag_unpack" -> {
+                    return BagUnpack.lower(
+                            input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+                }
+                case "pivot" -> {
+                    return Pivot.lower(
+                            input, call, evaluate.outputSchema(), catalog, access(new RowScope(input.columns())));
+                }
+                case "narrow" -> {
+                    if (evaluate.outputSchema().isPresent()) {
+                        throw error(DiagnosticCode.UNSUPPORTED_FEATURE, evaluate.span(), "narrow output schema");
+                    }
+                    return Narrow.lower(input, call, access(new RowScope(input.columns())));
+                }
+                case "ipv4_lookup" -> {
+                    if (evaluate.outputSchema().isPresent()) {
+                        throw error(DiagnosticCode.UNSUPPORTED_FEATURE, evaluate.span(), "ipv4_lookup output schema");
+                    }
+                    arity(call, 3, Integer.MAX_VALUE);
+                    PlanNode lookupTable = visibleOnly(tabular(call.arguments().get(0)));
+                    PlanNode source = visibleOnly(input);
+                    return Ipv4Lookup.lower(source, lookupTable, call, access(new RowScope(source.columns())));
+                }
+                default -> {
+                    // not bound: below
+                }
+            }
         }
         throw error(DiagnosticCode.UNSUPPORTED_OPERATOR, evaluate.span(), "evaluate " + pluginName(evaluate));
     }
@@ -2557,6 +2586,8 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where -> operator(input, where);
             case QueryOperator.ExtendOperator extend -> operator(input, extend);
+            // expands each row on its own, so each sub-table stays apart
+            case QueryOperator.MvExpandOperator expand -> operator(input, expand);
             default -> throw unsupportedInMvApply(operator);
         };
     }
@@ -2576,6 +2607,7 @@ public final class Binder {
         return switch (operator) {
             case QueryOperator.WhereOperator where -> operator(input, where);
             case QueryOperator.ExtendOperator extend -> operator(input, extend);
+            case QueryOperator.MvExpandOperator expand -> operator(input, expand);
             case QueryOperator.ProjectOperator project -> {
                 PlanNode bound = operator(input, project);
                 if (!(bound instanceof PlanNode.Project projected)) {
@@ -2754,42 +2786,52 @@ public final class Binder {
 
     /**
      * make-series (make-series-operator) with its start, end and step: bound here, lowered by
-     * {@link MakeSeries}. Without {@code from} and {@code to} KQL takes each series' own first and last
-     * bins, which is not done here (KQL252).
+     * {@link MakeSeries}. Without {@code from} (or {@code to}) each series starts at its first bin with data
+     * (ends after its last), the bins counted from zero of the axis type as bin() counts them.
      */
     private PlanNode makeSeries(PlanNode input, QueryOperator.MakeSeriesOperator makeSeries) {
+        boolean nonEmpty = false;
         for (Clause.OperatorParameter parameter : makeSeries.parameters()) {
-            throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "make-series " + parameter.name());
+            if (!parameter.name().equalsIgnoreCase("kind")) {
+                throw error(DiagnosticCode.UNSUPPORTED_FEATURE, parameter.span(), "make-series " + parameter.name());
+            }
+            String kind = literalText(parameter.value());
+            if (!kind.equals("nonempty")) {
+                throw error(DiagnosticCode.INVALID_VALUE, parameter.value().span(), "make-series kind", kind);
+            }
+            nonEmpty = true;
         }
         if (makeSeries.range().isEmpty()) {
             throw error(DiagnosticCode.UNSUPPORTED_FEATURE, makeSeries.span(), "make-series without a step");
         }
-        Expression startSyntax;
-        Expression stopSyntax;
+        Optional<Expression> startSyntax;
+        Optional<Expression> stopSyntax;
         Expression stepSyntax;
         switch (makeSeries.range().get()) {
             case Clause.MakeSeriesInRange in -> {
-                startSyntax = in.start();
-                stopSyntax = in.stop();
+                startSyntax = Optional.of(in.start());
+                stopSyntax = Optional.of(in.stop());
                 stepSyntax = in.step();
             }
             case Clause.MakeSeriesFromTo fromTo -> {
-                if (fromTo.from().isEmpty() || fromTo.to().isEmpty()) {
-                    throw error(
-                            DiagnosticCode.UNSUPPORTED_FEATURE,
-                            fromTo.span(),
-                            "make-series without both from and to (per-series bounds)");
-                }
-                startSyntax = fromTo.from().get();
-                stopSyntax = fromTo.to().get();
+                startSyntax = fromTo.from();
+                stopSyntax = fromTo.to();
                 stepSyntax = fromTo.step();
             }
         }
         RowScope scope = new RowScope(input.columns());
         ScalarExpression axis = scalar(makeSeries.axis(), scope);
-        ScalarExpression start = scalar(startSyntax, RowScope.EMPTY);
-        ScalarExpression stop = scalar(stopSyntax, RowScope.EMPTY);
         ScalarExpression step = scalar(stepSyntax, RowScope.EMPTY);
+        ScalarExpression start;
+        if (startSyntax.isPresent()) {
+            start = scalar(startSyntax.get(), RowScope.EMPTY);
+        } else {
+            start = seriesOrigin(axis, step, stepSyntax.span());
+        }
+        ScalarExpression stop = start;
+        if (stopSyntax.isPresent()) {
+            stop = scalar(stopSyntax.get(), RowScope.EMPTY);
+        }
         ColumnType axisType =
                 rangeType(start, stop, step, makeSeries.range().get().span());
         boolean compatible = axis.type() == axisType || (isNumeric(axis.type()) && isNumeric(axisType));
@@ -2858,14 +2900,122 @@ public final class Binder {
             stop = convert(stop, axisType);
             step = convert(step, axisType);
         }
+        // kind=nonempty: "Produces default result when the input of make-series operator is empty"; the page shows
+        // it without by and with from and to; with by columns (which values?) or data-derived bounds it is refused
+        if (nonEmpty && (!keys.isEmpty() || startSyntax.isEmpty() || stopSyntax.isEmpty())) {
+            throw error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    makeSeries.span(),
+                    "make-series kind=nonempty with by columns or without from and to");
+        }
         return MakeSeries.lower(
                 input,
-                new MakeSeries.Axis(axis, axisName, start, stop, step),
+                new MakeSeries.Axis(axis, axisName, start, stop, step, startSyntax.isPresent(), stopSyntax.isPresent()),
                 keys,
                 keyColumns,
                 aggregates,
                 aggregateColumns,
-                defaults);
+                defaults,
+                nonEmpty);
+    }
+
+    /**
+     * Where the bins of a make-series without {@code from} are counted from: zero of the axis type, as
+     * {@code bin()} rounds (make-series-operator: "the first bin, or step, that has data"). For a datetime axis
+     * that is 1970-01-01 here, while Kusto counts datetimes in ticks from 0001-01-01; the two agree exactly when
+     * the step divides the 719,162 days between them, so other steps (such as 7d) are refused rather than
+     * binned differently.
+     */
+    private ScalarExpression seriesOrigin(ScalarExpression axis, ScalarExpression step, Span span) {
+        return switch (axis.type()) {
+            case DATETIME -> {
+                if (!(step instanceof Constant constant) || !(constant.value() instanceof Duration size)) {
+                    throw error(DiagnosticCode.EXPECTED_CONSTANT, span, "timespan step of a make-series without from");
+                }
+                long between = Duration.ofDays(719_162).getSeconds() * 1_000_000L;
+                boolean divides = false;
+                if (!size.isNegative()
+                        && !size.isZero()
+                        && size.getSeconds() <= Duration.ofDays(719_162).getSeconds()) {
+                    long micros = size.getSeconds() * 1_000_000L + size.getNano() / 1_000;
+                    divides = micros > 0 && between % micros == 0;
+                }
+                if (!divides) {
+                    throw error(
+                            DiagnosticCode.UNSUPPORTED_FEATURE,
+                            span,
+                            "make-series without from over datetimes with a step that does not divide 719,162 days"
+                                    + " (where Kusto's bins start is not certain); give from");
+                }
+                yield new Constant(ColumnType.DATETIME, Instant.EPOCH);
+            }
+            case TIMESPAN -> new Constant(ColumnType.TIMESPAN, Duration.ZERO);
+            case INT, LONG -> Constant.ofLong(0L);
+            case REAL -> new Constant(ColumnType.REAL, 0.0);
+            case STRING, BOOL, GUID, DYNAMIC ->
+                throw error(
+                        DiagnosticCode.TYPE_MISMATCH,
+                        span,
+                        "make-series axis of type " + axis.type().kqlName());
+        };
+    }
+
+    /**
+     * pack_all([ignore_null_empty]): a bag of every visible column of the row, keyed by column name in column
+     * order (pack-all-function); with {@code true}, the columns that are null (or an empty string) are left out.
+     */
+    private ScalarExpression packAll(Expression.FunctionCall call, RowScope scope) {
+        arity(call, 0, 1);
+        boolean ignoreNullEmpty = false;
+        if (call.arguments().size() == 1) {
+            if (!(argument(call, 0, scope) instanceof Constant constant)
+                    || !(constant.value() instanceof Boolean flag)) {
+                throw error(
+                        DiagnosticCode.EXPECTED_CONSTANT,
+                        call.arguments().get(0).span(),
+                        "bool (ignore_null_empty)");
+            }
+            ignoreNullEmpty = flag;
+        }
+        List<ScalarExpression> pairs = new ArrayList<>();
+        List<ScalarExpression> single = new ArrayList<>();
+        for (int index = 0; index < scope.columns().size(); index++) {
+            PlanColumn column = scope.columns().get(index);
+            if (column.hidden()) {
+                continue;
+            }
+            ScalarExpression value = new ColumnReference(index, column.name(), column.type());
+            ScalarExpression key = Constant.ofString(column.name());
+            if (!ignoreNullEmpty) {
+                pairs.add(key);
+                pairs.add(value);
+                continue;
+            }
+            ScalarExpression empty = call(ScalarFunction.IS_NULL, ColumnType.BOOL, value);
+            if (column.type() == ColumnType.STRING) {
+                empty = call(
+                        ScalarFunction.OR,
+                        ColumnType.BOOL,
+                        empty,
+                        call(ScalarFunction.EQUAL, ColumnType.BOOL, value, Constant.ofString("")));
+            }
+            single.add(call(
+                    ScalarFunction.IF,
+                    ColumnType.DYNAMIC,
+                    empty,
+                    new Constant(ColumnType.DYNAMIC, "{}"),
+                    new Call(ScalarFunction.BAG_PACK, List.of(key, value), ColumnType.DYNAMIC)));
+        }
+        if (!ignoreNullEmpty) {
+            return new Call(ScalarFunction.BAG_PACK, pairs, ColumnType.DYNAMIC);
+        }
+        if (single.isEmpty()) {
+            return new Constant(ColumnType.DYNAMIC, "{}");
+        }
+        // the keys are distinct; bag_merge concatenates its bags last to first, so this keeps column order
+        List<ScalarExpression> reversed = new ArrayList<>(single);
+        Collections.reverse(reversed);
+        return new Call(ScalarFunction.BAG_MERGE, reversed, ColumnType.DYNAMIC);
     }
 
     /** series_* functions that are one value (series_stats_dynamic, series_outliers) and range(). */
@@ -4493,6 +4643,9 @@ public final class Binder {
                     arguments.add(value);
                 }
                 return new Call(ScalarFunction.BAG_PACK, arguments, ColumnType.DYNAMIC);
+            }
+            case "pack_all" -> {
+                return packAll(call, scope);
             }
             case "pack_array" -> {
                 arity(call, 1, 64);

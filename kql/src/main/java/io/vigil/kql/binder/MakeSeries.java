@@ -25,18 +25,40 @@ import java.util.List;
  *       rows and the default elsewhere, and the axis array {@code start, start + step, ...}.
  * </ol>
  *
- * The result has the group columns, one dynamic array per aggregate, then the axis array, as in KQL.
+ * The result has the group columns, one dynamic array per aggregate, then the axis array, as in KQL. Without
+ * group columns and rows there is no series, unless {@code nonEmpty} (kind=nonempty), which gives one row of
+ * defaults.
  */
 final class MakeSeries {
-    /** The axis expression over the input, its result name, and the bounds (constants or now()-based). */
+    /**
+     * The axis expression over the input, its result name, and the bounds (constants or now()-based). Without
+     * {@code from} ({@code fixedStart} false) {@code start} is the origin the bins are counted from (zero of the
+     * axis type) and each series starts at its first bin with data; without {@code to} ({@code fixedStop} false)
+     * {@code stop} is unused and each series ends after its last bin with data (make-series-operator, Parameters).
+     */
     record Axis(
-            ScalarExpression value, String name, ScalarExpression start, ScalarExpression stop, ScalarExpression step) {
+            ScalarExpression value,
+            String name,
+            ScalarExpression start,
+            ScalarExpression stop,
+            ScalarExpression step,
+            boolean fixedStart,
+            boolean fixedStop) {
         Axis {
             requireNonNull(value, "value is null");
             requireNonNull(name, "name is null");
             requireNonNull(start, "start is null");
             requireNonNull(stop, "stop is null");
             requireNonNull(step, "step is null");
+        }
+
+        Axis(
+                ScalarExpression value,
+                String name,
+                ScalarExpression start,
+                ScalarExpression stop,
+                ScalarExpression step) {
+            this(value, name, start, stop, step, true, true);
         }
     }
 
@@ -51,12 +73,24 @@ final class MakeSeries {
             List<PlanColumn> keyColumns,
             List<PlanNode.AggregateCall> aggregates,
             List<PlanColumn> aggregateColumns,
-            List<ScalarExpression> defaults) {
-        ScalarExpression inRange = call(
-                ScalarFunction.AND,
-                ColumnType.BOOL,
-                call(ScalarFunction.GREATER_EQUAL, ColumnType.BOOL, axis.value(), axis.start()),
-                call(ScalarFunction.LESS, ColumnType.BOOL, axis.value(), axis.stop()));
+            List<ScalarExpression> defaults,
+            boolean nonEmpty) {
+        List<ScalarExpression> bounds = new ArrayList<>();
+        if (axis.fixedStart()) {
+            bounds.add(call(ScalarFunction.GREATER_EQUAL, ColumnType.BOOL, axis.value(), axis.start()));
+        }
+        if (axis.fixedStop()) {
+            bounds.add(call(ScalarFunction.LESS, ColumnType.BOOL, axis.value(), axis.stop()));
+        }
+        if (bounds.isEmpty()) {
+            // a row without an axis value is in no bin
+            bounds.add(call(
+                    ScalarFunction.NOT, ColumnType.BOOL, call(ScalarFunction.IS_NULL, ColumnType.BOOL, axis.value())));
+        }
+        ScalarExpression inRange = bounds.get(0);
+        if (bounds.size() > 1) {
+            inRange = new Call(ScalarFunction.AND, bounds, ColumnType.BOOL);
+        }
         PlanNode rows = new PlanNode.Filter(input, inRange);
 
         List<ScalarExpression> binKeys = new ArrayList<>(keys);
@@ -80,20 +114,55 @@ final class MakeSeries {
                     ColumnType.DYNAMIC));
             groupColumns.add(new PlanColumn(aggregateColumns.get(index).name(), ColumnType.DYNAMIC));
         }
+        // the first and last bins with data, for a series whose bounds come from its data
+        int firstColumn = -1;
+        int lastColumn = -1;
+        if (!axis.fixedStart()) {
+            firstColumn = keyCount + entries.size();
+            entries.add(new PlanNode.AggregateCall(
+                    AggregateFunction.MIN, List.of(reference(perBin, keyCount)), ColumnType.LONG));
+            groupColumns.add(new PlanColumn("$first", ColumnType.LONG));
+        }
+        if (!axis.fixedStop()) {
+            lastColumn = keyCount + entries.size();
+            entries.add(new PlanNode.AggregateCall(
+                    AggregateFunction.MAX, List.of(reference(perBin, keyCount)), ColumnType.LONG));
+            groupColumns.add(new PlanColumn("$last", ColumnType.LONG));
+        }
         if (keyCount == 0) {
             // without by columns the aggregate has one row even over no rows; KQL's result is then empty
             entries.add(new PlanNode.AggregateCall(AggregateFunction.COUNT, List.of(), ColumnType.LONG));
             groupColumns.add(new PlanColumn("$rows", ColumnType.LONG));
         }
         PlanNode perGroup = new PlanNode.Aggregate(perBin, groupKeys, entries, groupColumns);
-        if (keyCount == 0) {
-            ScalarExpression rowsColumn = reference(perGroup, aggregates.size());
+        if (keyCount == 0 && !nonEmpty) {
+            ScalarExpression rowsColumn = reference(perGroup, groupColumns.size() - 1);
             perGroup = new PlanNode.Filter(
                     perGroup, call(ScalarFunction.GREATER, ColumnType.BOOL, rowsColumn, Constant.ofLong(0)));
         }
 
-        ScalarExpression length =
-                call(ScalarFunction.SERIES_BIN_COUNT, ColumnType.LONG, axis.start(), axis.stop(), axis.step());
+        List<ScalarExpression> shift = new ArrayList<>();
+        ScalarExpression first = Constant.ofLong(0);
+        if (!axis.fixedStart()) {
+            first = reference(perGroup, firstColumn);
+            shift.add(first);
+        }
+        ScalarExpression length;
+        if (axis.fixedStop()) {
+            ScalarExpression toStop =
+                    call(ScalarFunction.SERIES_BIN_COUNT, ColumnType.LONG, axis.start(), axis.stop(), axis.step());
+            length = toStop;
+            if (!axis.fixedStart()) {
+                // the bins before stop counted from the origin, less those before the series' first bin
+                length = call(
+                        ScalarFunction.GREATEST,
+                        ColumnType.LONG,
+                        call(ScalarFunction.SUBTRACT, ColumnType.LONG, toStop, first),
+                        Constant.ofLong(0));
+            }
+        } else {
+            length = binsFrom(reference(perGroup, lastColumn), first);
+        }
         List<ScalarExpression> expressions = new ArrayList<>();
         List<PlanColumn> columns = new ArrayList<>();
         for (int index = 0; index < keyCount; index++) {
@@ -101,17 +170,26 @@ final class MakeSeries {
             columns.add(keyColumns.get(index));
         }
         for (int index = 0; index < aggregates.size(); index++) {
-            expressions.add(call(
-                    ScalarFunction.SERIES_FILL,
-                    ColumnType.DYNAMIC,
-                    reference(perGroup, keyCount + index),
-                    length,
-                    defaults.get(index)));
+            List<ScalarExpression> arguments =
+                    new ArrayList<>(List.of(reference(perGroup, keyCount + index), length, defaults.get(index)));
+            arguments.addAll(shift);
+            expressions.add(new Call(ScalarFunction.SERIES_FILL, arguments, ColumnType.DYNAMIC));
             columns.add(new PlanColumn(aggregateColumns.get(index).name(), ColumnType.DYNAMIC));
         }
-        expressions.add(call(ScalarFunction.SERIES_AXIS, ColumnType.DYNAMIC, axis.start(), axis.step(), length));
+        List<ScalarExpression> axisArguments = new ArrayList<>(List.of(axis.start(), axis.step(), length));
+        axisArguments.addAll(shift);
+        expressions.add(new Call(ScalarFunction.SERIES_AXIS, axisArguments, ColumnType.DYNAMIC));
         columns.add(new PlanColumn(axis.name(), ColumnType.DYNAMIC));
         return new PlanNode.Project(perGroup, expressions, columns);
+    }
+
+    /** {@code last - first + 1}: the bins from the first to the last with data. */
+    private static ScalarExpression binsFrom(ScalarExpression last, ScalarExpression first) {
+        return call(
+                ScalarFunction.ADD,
+                ColumnType.LONG,
+                call(ScalarFunction.SUBTRACT, ColumnType.LONG, last, first),
+                Constant.ofLong(1));
     }
 
     private static ColumnReference reference(PlanNode plan, int index) {

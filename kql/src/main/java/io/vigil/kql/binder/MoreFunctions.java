@@ -31,6 +31,7 @@ final class MoreFunctions {
     Optional<ScalarExpression> bind(Expression.FunctionCall call) {
         ScalarExpression bound = switch (call.name()) {
             case "bag_merge" -> bagMerge(call);
+            case "bag_remove_keys" -> bagRemoveKeys(call);
             case "bag_keys" -> {
                 access.arity(call, 1, 1);
                 yield new Call(ScalarFunction.BAG_KEYS, List.of(dynamic(call, 0)), ColumnType.DYNAMIC);
@@ -141,6 +142,23 @@ final class MoreFunctions {
             return element;
         }
         return access.convert(element, target);
+    }
+
+    /**
+     * bag_remove_keys(bag, keys) removes top-level keys (bag-remove-keys-function). The page also takes JSONPath
+     * keys ({@code '$.key2.prop1'}) for nested properties: a constant array holding one is refused, since such a
+     * key would otherwise be compared as a plain name.
+     */
+    private ScalarExpression bagRemoveKeys(Expression.FunctionCall call) {
+        access.arity(call, 2, 2);
+        ScalarExpression keys = dynamic(call, 1);
+        if (keys instanceof Constant constant && constant.value() instanceof String text && text.contains("\"$")) {
+            throw access.error(
+                    DiagnosticCode.UNSUPPORTED_FEATURE,
+                    call.arguments().get(1).span(),
+                    "bag_remove_keys with JSONPath keys (nested properties)");
+        }
+        return new Call(ScalarFunction.BAG_REMOVE_KEYS, List.of(dynamic(call, 0), keys), ColumnType.DYNAMIC);
     }
 
     /**

@@ -24,4 +24,15 @@ public interface QueryCatalog {
     default Optional<List<BagSlot>> bagSlots(PlanNode input, int column, int maximumRows, int maximumKeys) {
         return Optional.empty();
     }
+
+    /**
+     * The probe of {@code evaluate pivot} without an output schema, whose columns are the values of a column
+     * (pivot-plugin): the distinct values of the string column {@code column} of {@code input} over all its rows,
+     * in the order in which they first occur, null included. An implementation runs {@code input} as the query
+     * would and returns at most {@code maximumValues + 1} values so the binder can tell that there were more.
+     * Empty when this catalog cannot run queries.
+     */
+    default Optional<List<String>> distinctValues(PlanNode input, int column, int maximumValues) {
+        return Optional.empty();
+    }
 }

@@ -135,7 +135,21 @@ class BinderDiagnosticsTest {
                 "SigninLogs | evaluate bag_unpack(DeviceDetail, ignoredProperties='a') : (a:string)",
                 DiagnosticCode.EXPECTED_CONSTANT);
         first("SigninLogs | evaluate bag_unpack(DeviceDetail) : (a:nosuchtype)", DiagnosticCode.UNSUPPORTED_FEATURE);
-        first("SigninLogs | evaluate narrow()", DiagnosticCode.UNSUPPORTED_OPERATOR);
+        first("SigninLogs | evaluate autocluster()", DiagnosticCode.UNSUPPORTED_OPERATOR);
+        // pivot's columns come from the data too: without a store to probe, the output schema is asked for
+        Diagnostic pivotNoProbe =
+                first("SigninLogs | evaluate pivot(UserPrincipalName)", DiagnosticCode.UNSUPPORTED_FEATURE);
+        assertThat(pivotNoProbe.message()).contains("output schema");
+        first(
+                "SigninLogs | project UserPrincipalName, AppDisplayName"
+                        + " | evaluate pivot(UserPrincipalName) : (a:long)",
+                DiagnosticCode.INVALID_VALUE);
+        BoundQuery pivoted = bind("SigninLogs | project UserPrincipalName, AppDisplayName"
+                + " | evaluate pivot(UserPrincipalName) : (AppDisplayName:string, alice:long, bob:long)");
+        assertThat(pivoted.hasErrors()).as("%s", pivoted.diagnostics()).isFalse();
+        assertThat(pivoted.plan().orElseThrow().columns())
+                .extracting(column -> column.name())
+                .containsExactly("AppDisplayName", "alice", "bob");
 
         BoundQuery declared = bind("SigninLogs | evaluate bag_unpack(DeviceDetail, 'D_') : (D_browser:string, *)");
         assertThat(declared.hasErrors()).as("%s", declared.diagnostics()).isFalse();
