@@ -96,6 +96,69 @@ class HttpSinksCommandTest {
         assertThat(secretForSyslog.exit()).isNotZero();
         assertThat(secretForSyslog.err()).contains("for the HTTP sinks");
 
+        // one --secret-file serves the HTTP sinks and eventhubs_kafka; --ca-file and --topic stay with their sinks
+        CliRun caFileForKafka = add(
+                data,
+                "--type",
+                "eventhubs_kafka",
+                "--endpoint",
+                "ns.example:9093",
+                "--transport",
+                "tls",
+                "--secret-file",
+                token.toString(),
+                "--ca-file",
+                token.toString(),
+                "--route",
+                "alerts");
+        assertThat(caFileForKafka.exit()).isNotZero();
+        assertThat(caFileForKafka.err()).contains("--ca-file is for the HTTP sinks, not eventhubs_kafka");
+        CliRun topicForWebhook = add(
+                data,
+                "--type",
+                "webhook",
+                "--endpoint",
+                "https://soar.example/hook",
+                "--secret-file",
+                token.toString(),
+                "--topic",
+                "vigil",
+                "--route",
+                "alerts");
+        assertThat(topicForWebhook.exit()).isNotZero();
+        assertThat(topicForWebhook.err()).contains("--topic is for eventhubs_kafka sinks, not webhook");
+        CliRun missingKafkaSecret = add(
+                data,
+                "--type",
+                "eventhubs_kafka",
+                "--endpoint",
+                "ns.example:9093",
+                "--secret-file",
+                temp.resolve("none.secret").toString(),
+                "--route",
+                "alerts");
+        assertThat(missingKafkaSecret.exit()).isNotZero();
+        assertThat(missingKafkaSecret.err()).contains("is not readable");
+        CliRun kafka = add(
+                data,
+                "--type",
+                "eventhubs_kafka",
+                "--endpoint",
+                "ns.example:9093",
+                "--transport",
+                "tls",
+                "--secret-file",
+                token.toString(),
+                "--topic",
+                "vigil-export",
+                "--route",
+                "alerts");
+        assertThat(kafka.exit()).as(kafka.err()).isZero();
+        assertThat(CliRun.run("sinks", "list", "--data", data).out())
+                .contains("eventhubs_kafka")
+                .contains("kafka+tls://ns.example:9093/vigil-export");
+        assertThat(CliRun.run("sinks", "remove", "--data", data, "siem").exit()).isZero();
+
         CliRun good = add(
                 data,
                 "--type",
