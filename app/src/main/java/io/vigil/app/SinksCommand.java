@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.app.audit.AuditTrail;
 import io.vigil.app.workspace.Workspace;
+import io.vigil.forward.HttpSinkSettings;
 import io.vigil.forward.KafkaSettings;
 import io.vigil.forward.Route;
 import io.vigil.forward.RouteFilter;
@@ -54,11 +55,56 @@ final class SinksCommand {
                 names = "--type",
                 required = true,
                 paramLabel = "TYPE",
-                description = "syslog_cef, syslog_leef, syslog_json or eventhubs_kafka (vigil sinks list --types)")
+                description = "syslog_cef, syslog_leef, syslog_json, eventhubs_kafka, webhook, splunk_hec, opensearch"
+                        + " or elasticsearch (vigil sinks list --types)")
         String type;
 
-        @Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT", description = "The receiver")
+        @Option(
+                names = "--endpoint",
+                required = true,
+                paramLabel = "HOST:PORT|URL",
+                description = "The receiver: HOST:PORT for syslog, an http(s):// URL for the HTTP sinks")
         String endpoint;
+
+        @Option(
+                names = "--secret-file",
+                paramLabel = "FILE",
+                description = "The secret, one line in a file (its path is kept, never the secret): the webhook's"
+                        + " HMAC key, the HEC token, OpenSearch's user:password or API key; eventhubs_kafka: the"
+                        + " SASL/PLAIN password (Event Hubs: the namespace's connection string, user"
+                        + " $ConnectionString)")
+        Path secretFile;
+
+        @Option(
+                names = "--ca-file",
+                paramLabel = "FILE",
+                description = "https: PEM CA certificates trusted besides the JVM's")
+        Path caFile;
+
+        @Option(
+                names = "--payload",
+                defaultValue = "vigil",
+                paramLabel = "vigil|azure_common_alert",
+                description = "webhook body: the row, or Azure Monitor's common alert schema (alerts only)."
+                        + " Default: ${DEFAULT-VALUE}")
+        String payload;
+
+        @Option(names = "--indexer-ack", description = "splunk_hec: wait for indexer acknowledgement")
+        boolean indexerAck;
+
+        @Option(
+                names = "--batch-events",
+                defaultValue = "500",
+                paramLabel = "N",
+                description = "splunk_hec, opensearch: most events a request. Default: ${DEFAULT-VALUE}")
+        int batchEvents;
+
+        @Option(
+                names = "--max-attempts",
+                defaultValue = "3",
+                paramLabel = "N",
+                description = "HTTP sinks: refusals of an event before it is dead-lettered. Default: ${DEFAULT-VALUE}")
+        int maxAttempts;
 
         @Option(
                 names = "--transport",
@@ -85,13 +131,6 @@ final class SinksCommand {
         String topic;
 
         @Option(
-                names = "--secret-file",
-                paramLabel = "FILE",
-                description = "eventhubs_kafka: a file holding the SASL/PLAIN password (Event Hubs: the"
-                        + " namespace's connection string; the user is $ConnectionString)")
-        Path secretFile;
-
-        @Option(
                 names = "--start",
                 defaultValue = "latest",
                 paramLabel = "latest|earliest",
@@ -112,7 +151,28 @@ final class SinksCommand {
             }
             try {
                 sink = SinksFile.parse(name, type, endpoint, transport, framing, entries, filters, start);
-                sink = withKafkaOptions(sink, topic, secretFile);
+                if (sink.http().isPresent()) {
+                    if (topic != null) {
+                        throw new IllegalArgumentException("--topic is for eventhubs_kafka sinks, not " + type);
+                    }
+                    sink = sink.withHttp(sink.http()
+                            .get()
+                            .withSecretFile(Optional.ofNullable(secretFile).map(Path::toAbsolutePath))
+                            .withCaFile(Optional.ofNullable(caFile).map(Path::toAbsolutePath))
+                            .withPayload(HttpSinkSettings.Payload.fromConfigName(payload))
+                            .withIndexerAck(indexerAck)
+                            .withBatchEvents(batchEvents)
+                            .withMaxAttempts(maxAttempts));
+                } else if (sink.kafka().isPresent()) {
+                    if (caFile != null) {
+                        throw new IllegalArgumentException("--ca-file is for the HTTP sinks, not " + type);
+                    }
+                    sink = withKafkaOptions(sink, topic, secretFile);
+                } else if (secretFile != null || caFile != null || topic != null) {
+                    throw new IllegalArgumentException("--secret-file and --ca-file are for the HTTP sinks"
+                            + " (--secret-file and --topic also for eventhubs_kafka), not " + type);
+                }
+                SinkTypes.check(sink);
                 checkFilters(sink.route());
             } catch (IllegalArgumentException e) {
                 throw new VigilException(StandardErrorCode.INVALID_ARGUMENT, e.getMessage());
@@ -233,7 +293,7 @@ final class SinksCommand {
                 System.out.print(healthTable(JSON.readTree(body)));
                 return 0;
             }
-            System.out.printf("%-16s %-16s %-28s %s%n", "NAME", "TYPE", "ENDPOINT", "ROUTE");
+            System.out.printf("%-16s %-16s %-36s %s%n", "NAME", "TYPE", "ENDPOINT", "ROUTE");
             for (SinkConfig sink : SinksFile.load(data.dataDir)) {
                 List<String> routes = new ArrayList<>();
                 for (String table : sink.route().tables().stream().sorted().toList()) {
@@ -244,11 +304,8 @@ final class SinksCommand {
                     routes.add(table + filtered);
                 }
                 System.out.printf(
-                        "%-16s %-16s %-28s %s%n",
-                        sink.name(),
-                        sink.type(),
-                        sink.transport().configName() + "://" + sink.host() + ":" + sink.port(),
-                        String.join(",", routes));
+                        "%-16s %-16s %-36s %s%n",
+                        sink.name(), sink.type(), sink.endpointText(), String.join(",", routes));
             }
             return 0;
         }

@@ -11,13 +11,14 @@ import io.vigil.spi.EventStore;
 import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,7 +36,8 @@ import javax.net.ssl.SSLContext;
  * is the store's own ledger, a sink that is down for hours holds nothing in memory and loses nothing: it
  * catches up from its position when the receiver returns. Ingest and other sinks never wait for it.
  * Messages that no retry could deliver (not encodable, or longer than the transport carries) go to the
- * dead letters with the reason, at once.
+ * dead letters with the reason, at once; items the receiver refuses as invalid go there once the sink's
+ * attempts are used up. Within a batch, items sent again may arrive after later ones; batches stay in order.
  */
 public final class Forwarder implements AutoCloseable {
     /** Prefix of the sinks' subscriber names on the commit stream. */
@@ -46,9 +48,7 @@ public final class Forwarder implements AutoCloseable {
     private final SinkConfig config;
     private final EventStore store;
     private final Clock clock;
-    private final Encoder encoder;
-    private final Optional<Transport> transport;
-    private final Optional<KafkaTransport> kafka;
+    private final SinkWriter writer;
     private final LongAdder sent;
     private final LongAdder failed;
     private final LongAdder retried;
@@ -61,19 +61,11 @@ public final class Forwarder implements AutoCloseable {
     private volatile Optional<Instant> pendingSince = Optional.empty();
     private CommitSubscription subscription;
 
-    private Forwarder(
-            SinkConfig config,
-            EventStore store,
-            Clock clock,
-            Metrics metrics,
-            Optional<Transport> transport,
-            Optional<KafkaTransport> kafka) {
+    private Forwarder(SinkConfig config, EventStore store, Clock clock, Metrics metrics, SinkWriter writer) {
         this.config = config;
         this.store = store;
         this.clock = clock;
-        this.encoder = SinkTypes.byName(config.type()).orElseThrow().encoder().apply(config);
-        this.transport = transport;
-        this.kafka = kafka;
+        this.writer = writer;
         String[] labels = {"sink", config.name(), "type", config.type()};
         this.sent = metrics.counter("forward_events_sent_total", labels);
         this.failed = metrics.counter("forward_send_failures_total", labels);
@@ -99,26 +91,11 @@ public final class Forwarder implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sink " + config.name() + ": " + e.getMessage(), e);
         }
-        Forwarder forwarder;
-        if (config.kafka().isPresent()) {
-            forwarder = new Forwarder(
-                    config, store, clock, metrics, Optional.empty(), Optional.of(new KafkaTransport(config)));
-        } else {
-            forwarder =
-                    new Forwarder(config, store, clock, metrics, Optional.of(syslog(config, tls)), Optional.empty());
-        }
+        SinkWriter writer =
+                SinkTypes.require(SinkTypes.check(config).type()).writer().build(config, clock, tls);
+        Forwarder forwarder = new Forwarder(config, store, clock, metrics, writer);
         forwarder.subscription = store.subscribe(SUBSCRIBER_PREFIX + config.name(), config.start(), forwarder::onBatch);
         return forwarder;
-    }
-
-    private static Transport syslog(SinkConfig config, Optional<SSLContext> tls) {
-        InetSocketAddress peer = InetSocketAddress.createUnresolved(config.host(), config.port());
-        return switch (config.transport()) {
-            case UDP -> new UdpTransport(peer);
-            case TCP -> new StreamTransport(peer, config.framing(), Optional.empty());
-            case TLS ->
-                new StreamTransport(peer, Framing.OCTET_COUNTING, Optional.of(tls.orElseGet(Forwarder::defaultTls)));
-        };
     }
 
     public SinkConfig config() {
@@ -155,7 +132,7 @@ public final class Forwarder implements AutoCloseable {
         return new SinkHealth(
                 config.name(),
                 config.type(),
-                endpoint(),
+                config.endpointText(),
                 sent.sum(),
                 failed.sum(),
                 retried.sum(),
@@ -168,59 +145,20 @@ public final class Forwarder implements AutoCloseable {
                 lastErrorTime);
     }
 
-    /** Where it sends: {@code tcp://host:port} for syslog, {@code kafka://host:port/topic} for Kafka. */
-    private String endpoint() {
-        String address = SinksFile.endpoint(config);
-        if (config.kafka().isEmpty()) {
-            return config.transport().configName() + "://" + address;
-        }
-        String scheme = "kafka";
-        if (config.transport() == TransportKind.TLS) {
-            scheme = "kafka+tls";
-        }
-        return scheme + "://" + address + "/" + config.kafka().get().topic().orElse("insights-logs-<category>");
-    }
-
     private void onBatch(BatchCommitted batch) throws Exception {
         if (!config.route().includes(batch.table())) {
             return;
         }
         pendingSince = Optional.of(batch.ingestionTime());
-        List<Row> rows = rows(batch);
+        List<SinkItem> items = new ArrayList<>();
         List<DeadLetter> poison = new ArrayList<>();
-        if (kafka.isPresent()) {
-            List<KafkaTransport.Envelope> envelopes = RecordEnvelopes.of(
-                    rows,
-                    config.kafka().orElseThrow(),
-                    encoder,
-                    (row, reason, detail, bytes) ->
-                            poison.add(new DeadLetter("sink:" + config.name(), config.type(), reason, detail, bytes)));
-            deadLetter(poison);
-            int records = rows.size() - poison.size();
-            deliver(batch, records, () -> kafka.get().send(envelopes));
-        } else {
-            List<byte[]> messages = new ArrayList<>();
-            for (Row row : rows) {
-                encode(row, messages, poison);
-            }
-            deadLetter(poison);
-            deliver(batch, messages.size(), () -> transport.orElseThrow().send(messages));
+        int ordinal = 0;
+        for (Row row : rows(batch)) {
+            encode(row, batch.batchId() + "-" + ordinal++, items, poison);
         }
+        deadLetter(poison);
+        deliver(batch, items);
         pendingSince = Optional.empty();
-    }
-
-    private void deadLetter(List<DeadLetter> poison) throws Exception {
-        if (!poison.isEmpty()) {
-            // committed before the batch is acknowledged, so a crash cannot lose them either
-            store.deadLetter(poison).get();
-            deadLettered.add(poison.size());
-        }
-    }
-
-    /** One attempt to hand a batch's messages to the receiver; throws when it did not take them all. */
-    @FunctionalInterface
-    private interface Attempt {
-        void send() throws IOException;
     }
 
     /** The batch's rows, or what the route's filter returns of them. */
@@ -240,53 +178,107 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private void encode(Row row, List<byte[]> messages, List<DeadLetter> poison) {
-        String source = "sink:" + config.name();
-        byte[] message;
+    private void encode(Row row, String id, List<SinkItem> items, List<DeadLetter> poison) {
+        SinkItem item;
         try {
-            Instant time = clock.instant();
-            if (row.table().indexOf("TimeGenerated") >= 0 && row.get("TimeGenerated") instanceof Instant generated) {
-                time = generated;
-            }
-            String text = encoder.encode(row);
-            message = config.syslog()
-                    .format(Severities.of(row), time, row.table().name(), text)
-                    .getBytes(StandardCharsets.UTF_8);
+            item = writer.encode(row, id);
         } catch (RuntimeException e) {
             poison.add(new DeadLetter(
-                    source,
+                    source(),
                     config.type(),
                     DeadLetterReason.WRONG_TYPE,
                     "not encodable: " + e.getMessage(),
                     row.toString().getBytes(StandardCharsets.UTF_8)));
             return;
         }
-        int maxMessageBytes = transport.orElseThrow().maxMessageBytes();
-        if (message.length > maxMessageBytes) {
+        if (item.body().length > writer.maxItemBytes()) {
             poison.add(new DeadLetter(
-                    source,
+                    source(),
                     config.type(),
                     DeadLetterReason.OVERSIZE,
-                    "message of " + message.length + " bytes; "
-                            + config.transport().configName() + " carries at most " + maxMessageBytes,
-                    message));
+                    "message of " + item.body().length + " bytes; " + config.endpointText() + " takes at most "
+                            + writer.maxItemBytes(),
+                    item.body()));
             return;
         }
-        messages.add(message);
+        items.add(item);
     }
 
-    private void deliver(BatchCommitted batch, int count, Attempt attempt) throws InterruptedException {
+    private String source() {
+        return "sink:" + config.name();
+    }
+
+    private void deadLetter(List<DeadLetter> poison) throws Exception {
+        if (!poison.isEmpty()) {
+            // committed before the batch is acknowledged, so a crash cannot lose them either
+            store.deadLetter(poison).get();
+            deadLettered.add(poison.size());
+        }
+    }
+
+    /**
+     * Sends the batch's items until every one is accepted or dead-lettered. What the receiver refused as
+     * invalid is sent again until the writer's attempts are used up; everything else it did not take is sent
+     * again for ever, with backoff.
+     */
+    private void deliver(BatchCommitted batch, List<SinkItem> items) throws Exception {
         long backoffMillis = FIRST_BACKOFF.toMillis();
-        while (true) {
+        List<SinkItem> pending = items;
+        Map<String, Integer> refusals = new HashMap<>();
+        while (!pending.isEmpty()) {
+            List<SinkItem> again = new ArrayList<>();
             try {
-                attempt.send();
-                sent.add(count);
-                return;
+                List<ItemOutcome> outcomes = writer.send(pending);
+                if (outcomes.size() != pending.size()) {
+                    throw new IOException(outcomes.size() + " outcomes for " + pending.size() + " items");
+                }
+                List<DeadLetter> refused = new ArrayList<>();
+                Optional<String> problem = Optional.empty();
+                long accepted = 0;
+                for (int i = 0; i < pending.size(); i++) {
+                    SinkItem item = pending.get(i);
+                    switch (outcomes.get(i)) {
+                        case ItemOutcome.Accepted taken -> accepted++;
+                        case ItemOutcome.Retry retry -> {
+                            again.add(item);
+                            // a refusal says more than the retries it causes: it is the one shown
+                            if (problem.isEmpty()) {
+                                problem = Optional.of(retry.reason());
+                            }
+                        }
+                        case ItemOutcome.Rejected rejected -> {
+                            int attempts = refusals.merge(item.id(), 1, Integer::sum);
+                            if (attempts >= writer.maxAttempts()) {
+                                refused.add(new DeadLetter(
+                                        source(),
+                                        config.type(),
+                                        DeadLetterReason.REJECTED_BY_RECEIVER,
+                                        "refused " + attempts + " times: " + rejected.reason(),
+                                        item.body()));
+                            } else {
+                                again.add(item);
+                            }
+                            problem = Optional.of(rejected.reason());
+                        }
+                    }
+                }
+                sent.add(accepted);
+                deadLetter(refused);
+                if (problem.isPresent()) {
+                    failed.increment();
+                    lastError = problem;
+                    lastErrorTime = Optional.of(clock.instant());
+                }
             } catch (IOException e) {
                 failed.increment();
                 lastError = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
                 lastErrorTime = Optional.of(clock.instant());
+                again = pending;
             }
+            if (again.isEmpty()) {
+                return;
+            }
+            pending = again;
             // jitter: a pause between half and all of the backoff, so sinks do not retry in step
             long pause = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
             if (stopping.await(pause, TimeUnit.MILLISECONDS)) {
@@ -299,21 +291,12 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    private static SSLContext defaultTls() {
-        try {
-            return SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context", e);
-        }
-    }
-
     /** Stops delivery; the position stays, so a restarted sink resumes where this one stopped. */
     @Override
     public void close() {
         stopping.countDown();
-        // a producer waiting for a broker that is down gives up at once, so the subscription's thread ends
-        kafka.ifPresent(KafkaTransport::close);
+        // the writer first: a request in flight to a stalled receiver fails now instead of holding the stop
+        writer.close();
         subscription.close();
-        transport.ifPresent(Transport::close);
     }
 }

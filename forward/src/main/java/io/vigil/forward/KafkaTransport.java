@@ -90,7 +90,7 @@ final class KafkaTransport implements AutoCloseable {
         return properties;
     }
 
-    private static Optional<String> password(SinkConfig config) {
+    static Optional<String> password(SinkConfig config) {
         KafkaSettings kafka = config.kafka().orElseThrow(() -> new IllegalArgumentException("not a Kafka sink"));
         if (kafka.secretFile().isEmpty()) {
             return Optional.empty();

@@ -1,69 +1,51 @@
 package io.vigil.forward;
 
-import io.vigil.spi.DeadLetterReason;
-import io.vigil.spi.Row;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * A batch's rows as {@code {"records":[…]}} envelopes, the shape Azure's diagnostic settings write to an event
- * hub: consecutive records with the same topic and key share an envelope up to
+ * Records as {@code {"records":[…]}} envelopes, the shape Azure's diagnostic settings write to an event hub:
+ * consecutive records with the same topic and key share an envelope up to
  * {@link KafkaTransport#MAX_ENVELOPE_BYTES}, so rows keep their commit order within a key (one partition).
  */
 final class RecordEnvelopes {
     private static final byte[] HEAD = "{\"records\":[".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TAIL = "]}".getBytes(StandardCharsets.UTF_8);
 
-    /** Where a row that cannot be sent goes, with its reason. */
-    @FunctionalInterface
-    interface Poison {
-        void deadLetter(Row row, DeadLetterReason reason, String detail, byte[] bytes);
-    }
+    /** The largest record an envelope carries on its own. */
+    static final int MAX_RECORD_BYTES = KafkaTransport.MAX_ENVELOPE_BYTES - HEAD.length - TAIL.length;
 
     private RecordEnvelopes() {}
 
-    static List<KafkaTransport.Envelope> of(List<Row> rows, KafkaSettings settings, Encoder encoder, Poison poison) {
+    /** The items' bodies in envelopes; every body must be at most {@link #MAX_RECORD_BYTES}. */
+    static List<KafkaTransport.Envelope> of(
+            List<SinkItem> items, Function<SinkItem, String> topicOf, Function<SinkItem, String> keyOf) {
         List<KafkaTransport.Envelope> envelopes = new ArrayList<>();
         String topic = null;
         String key = null;
         List<byte[]> records = new ArrayList<>();
         int size = HEAD.length + TAIL.length;
-        for (Row row : rows) {
-            byte[] record;
-            try {
-                record = encoder.encode(row).getBytes(StandardCharsets.UTF_8);
-            } catch (RuntimeException e) {
-                poison.deadLetter(
-                        row,
-                        DeadLetterReason.WRONG_TYPE,
-                        "not encodable: " + e.getMessage(),
-                        row.toString().getBytes(StandardCharsets.UTF_8));
-                continue;
+        for (SinkItem item : items) {
+            byte[] record = item.body();
+            if (record.length > MAX_RECORD_BYTES) {
+                throw new IllegalArgumentException(
+                        "record of " + record.length + " bytes; an envelope carries at most " + MAX_RECORD_BYTES);
             }
-            if (HEAD.length + record.length + TAIL.length > KafkaTransport.MAX_ENVELOPE_BYTES) {
-                poison.deadLetter(
-                        row,
-                        DeadLetterReason.OVERSIZE,
-                        "record of " + record.length + " bytes; an envelope carries at most "
-                                + KafkaTransport.MAX_ENVELOPE_BYTES,
-                        record);
-                continue;
-            }
-            String rowTopic = settings.topic()
-                    .orElseGet(() -> AzureRecordEncoder.defaultTopic(row.table().name()));
-            String rowKey = AzureRecordEncoder.key(row);
-            boolean sameEnvelope = rowTopic.equals(topic)
-                    && rowKey.equals(key)
+            String itemTopic = topicOf.apply(item);
+            String itemKey = keyOf.apply(item);
+            boolean sameEnvelope = itemTopic.equals(topic)
+                    && itemKey.equals(key)
                     && size + 1 + record.length <= KafkaTransport.MAX_ENVELOPE_BYTES;
             if (!sameEnvelope && !records.isEmpty()) {
                 envelopes.add(new KafkaTransport.Envelope(topic, key, envelope(records)));
                 records = new ArrayList<>();
                 size = HEAD.length + TAIL.length;
             }
-            topic = rowTopic;
-            key = rowKey;
+            topic = itemTopic;
+            key = itemKey;
             if (!records.isEmpty()) {
                 size++;
             }

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param leefDelimiter LEEF 2.0's attribute delimiter
  * @param syslog the RFC 5424 header's facility and host name
  * @param maxBackoff the longest pause between retries while the receiver is unreachable
+ * @param http the URL and settings of an HTTP sink (webhook, splunk_hec, opensearch); empty for the others
  * @param kafka the topic and SASL settings of an {@code eventhubs_kafka} sink; empty for the others
  */
 public record SinkConfig(
@@ -41,6 +42,7 @@ public record SinkConfig(
         char leefDelimiter,
         SyslogHeader syslog,
         Duration maxBackoff,
+        Optional<HttpSinkSettings> http,
         Optional<KafkaSettings> kafka) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
@@ -56,14 +58,18 @@ public record SinkConfig(
         requireNonNull(leefVersion, "leefVersion is null");
         requireNonNull(syslog, "syslog is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
+        requireNonNull(http, "http is null");
         requireNonNull(kafka, "kafka is null");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "sink name '" + name + "' must be 1-63 lower-case letters, digits, '_' or '-'");
         }
-        if (SinkTypes.byName(type).isEmpty()) {
-            throw new IllegalArgumentException("unknown sink type '" + type + "' (one of "
-                    + SinkTypes.BUILT_IN.stream().map(SinkType::name).toList() + ")");
+        SinkType sinkType = SinkTypes.require(type);
+        if (sinkType.endpoint() == SinkType.Endpoint.URL && http.isEmpty()) {
+            throw new IllegalArgumentException("a " + type + " sink's endpoint is an http:// or https:// URL");
+        }
+        if (sinkType.endpoint() == SinkType.Endpoint.HOST_PORT && http.isPresent()) {
+            throw new IllegalArgumentException("a " + type + " sink's endpoint is HOST:PORT, not a URL");
         }
         if (host.isBlank() || port < 1 || port > 65_535) {
             throw new IllegalArgumentException("sink endpoint must be HOST:PORT with a port 1-65535");
@@ -84,6 +90,32 @@ public record SinkConfig(
 
     /** A sink with the defaults: tcp, LF framing, new batches only, LEEF 2.0 with a tab, 30 s backoff cap. */
     public static SinkConfig of(String name, String type, String endpoint, Route route) {
+        if (SinkTypes.require(type).endpoint() == SinkType.Endpoint.URL) {
+            HttpSinkSettings http = HttpSinkSettings.of(HttpSinkSettings.url(endpoint));
+            TransportKind transport = TransportKind.TCP;
+            if (http.url().getScheme().equalsIgnoreCase("https")) {
+                transport = TransportKind.TLS;
+            }
+            return new SinkConfig(
+                    name,
+                    type,
+                    http.url().getHost(),
+                    http.port(),
+                    transport,
+                    Framing.OCTET_COUNTING,
+                    route,
+                    SubscriptionStart.LATEST,
+                    "1",
+                    LeefEncoder.Version.V2,
+                    '\t',
+                    new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
+                    Duration.ofSeconds(30),
+                    Optional.of(http),
+                    Optional.empty());
+        }
+        if (endpoint.contains("://")) {
+            throw new IllegalArgumentException("a " + type + " sink's endpoint is HOST:PORT, not a URL");
+        }
         InetSocketAddress address = endpoint(endpoint);
         return new SinkConfig(
                 name,
@@ -99,6 +131,7 @@ public record SinkConfig(
                 '\t',
                 new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
                 Duration.ofSeconds(30),
+                Optional.empty(),
                 kafkaDefaults(type));
     }
 
@@ -117,6 +150,7 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
+                http,
                 kafka);
     }
 
@@ -135,6 +169,7 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
+                http,
                 kafka);
     }
 
@@ -153,6 +188,7 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
+                http,
                 kafka);
     }
 
@@ -171,6 +207,30 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
+                http,
+                kafka);
+    }
+
+    /** The HTTP settings of a webhook, splunk_hec or opensearch sink (the URL stays the endpoint's). */
+    public SinkConfig withHttp(HttpSinkSettings http) {
+        if (this.http.isEmpty()) {
+            throw new IllegalArgumentException("a " + type + " sink takes no HTTP settings");
+        }
+        return new SinkConfig(
+                name,
+                type,
+                host,
+                port,
+                transport,
+                framing,
+                route,
+                start,
+                productVersion,
+                leefVersion,
+                leefDelimiter,
+                syslog,
+                maxBackoff,
+                Optional.of(http),
                 kafka);
     }
 
@@ -190,6 +250,7 @@ public record SinkConfig(
                 leefDelimiter,
                 syslog,
                 maxBackoff,
+                http,
                 Optional.of(kafka));
     }
 
@@ -198,6 +259,22 @@ public record SinkConfig(
             return Optional.of(KafkaSettings.DEFAULT);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Where the sink sends: the URL of an HTTP sink, {@code kafka://host:port/topic} of a Kafka one,
+     * {@code transport://host:port} of a syslog one.
+     */
+    public String endpointText() {
+        if (http.isPresent()) {
+            return http.get().url().toString();
+        }
+        String address = SinksFile.endpoint(this);
+        if (kafka.isPresent()) {
+            String scheme = transport == TransportKind.TLS ? "kafka+tls" : "kafka";
+            return scheme + "://" + address + "/" + kafka.get().topic().orElse("insights-logs-<category>");
+        }
+        return transport.configName() + "://" + address;
     }
 
     /** {@code HOST:PORT}, with {@code [v6]:PORT} for IPv6; not resolved, so a receiver may be down at start. */

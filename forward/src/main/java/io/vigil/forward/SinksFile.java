@@ -80,14 +80,18 @@ public final class SinksFile {
         for (Map.Entry<String, String> filter : filters.entrySet()) {
             route = route.withFilter(filter.getKey(), filter.getValue());
         }
+        SinkConfig sink = SinkConfig.of(name, type, endpoint, route)
+                .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
+        if (sink.http().isPresent()) {
+            // an HTTP sink's transport is its URL's scheme
+            return sink;
+        }
         TransportKind kind = TransportKind.fromConfigName(transport);
         Framing parsedFraming = Framing.fromConfigName(framing);
         if (kind == TransportKind.TLS) {
             parsedFraming = Framing.OCTET_COUNTING;
         }
-        return SinkConfig.of(name, type, endpoint, route)
-                .withTransport(kind, parsedFraming)
-                .withStart(SubscriptionStart.valueOf(start.toUpperCase(Locale.ROOT)));
+        return sink.withTransport(kind, parsedFraming);
     }
 
     private static SinkConfig parse(JsonNode entry) {
@@ -135,7 +139,27 @@ public final class SinksFile {
             }
             sink = sink.withKafka(settings);
         }
-        return sink;
+        if (sink.http().isPresent()) {
+            HttpSinkSettings http = sink.http()
+                    .get()
+                    .withSecretFile(path(entry, "secretFile"))
+                    .withCaFile(path(entry, "caFile"))
+                    .withPayload(HttpSinkSettings.Payload.fromConfigName(
+                            entry.path("payload").asText(HttpSinkSettings.Payload.VIGIL.configName())))
+                    .withIndexerAck(entry.path("indexerAck").asBoolean(false))
+                    .withBatchEvents(entry.path("batchEvents").asInt(HttpSinkSettings.DEFAULT_BATCH_EVENTS))
+                    .withMaxAttempts(entry.path("maxAttempts").asInt(HttpSinkSettings.DEFAULT_MAX_ATTEMPTS));
+            sink = sink.withHttp(http);
+        }
+        return SinkTypes.check(sink);
+    }
+
+    private static Optional<Path> path(JsonNode entry, String field) {
+        String text = entry.path(field).asText("");
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(text));
     }
 
     /** Writes the sinks, replacing the file atomically so a running reader never sees half of it. */
@@ -159,6 +183,17 @@ public final class SinksFile {
                 }
             }
             entry.put("start", sink.start().name().toLowerCase(Locale.ROOT));
+            sink.http().ifPresent(http -> {
+                entry.put("endpoint", http.url().toString());
+                entry.remove("transport");
+                entry.remove("framing");
+                http.secretFile().ifPresent(file -> entry.put("secretFile", file.toString()));
+                http.caFile().ifPresent(file -> entry.put("caFile", file.toString()));
+                entry.put("payload", http.payload().configName());
+                entry.put("indexerAck", http.indexerAck());
+                entry.put("batchEvents", http.batchEvents());
+                entry.put("maxAttempts", http.maxAttempts());
+            });
             if (sink.kafka().isPresent()) {
                 KafkaSettings settings = sink.kafka().get();
                 ObjectNode kafka = entry.putObject("kafka");

@@ -36,6 +36,7 @@ final class StreamTransport implements Transport {
     private final Optional<SSLContext> tls;
     private Socket socket;
     private OutputStream output;
+    private boolean closed;
 
     StreamTransport(InetSocketAddress peer, Framing framing, Optional<SSLContext> tls) {
         this.peer = requireNonNull(peer, "peer is null");
@@ -50,6 +51,9 @@ final class StreamTransport implements Transport {
 
     @Override
     public synchronized void send(List<byte[]> messages) throws IOException {
+        if (closed) {
+            throw new IOException("the sink is stopping");
+        }
         if (socket != null && peerClosed()) {
             disconnect();
         }
@@ -122,6 +126,7 @@ final class StreamTransport implements Transport {
 
     @Override
     public synchronized void close() {
+        closed = true;
         disconnect();
     }
 }

@@ -18,6 +18,7 @@ final class UdpTransport implements Transport {
 
     private final InetSocketAddress peer;
     private DatagramSocket socket;
+    private boolean closed;
 
     UdpTransport(InetSocketAddress peer) {
         this.peer = requireNonNull(peer, "peer is null");
@@ -30,6 +31,9 @@ final class UdpTransport implements Transport {
 
     @Override
     public synchronized void send(List<byte[]> messages) throws IOException {
+        if (closed) {
+            throw new IOException("the sink is stopping");
+        }
         if (socket == null) {
             socket = new DatagramSocket();
         }
@@ -41,6 +45,7 @@ final class UdpTransport implements Transport {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (socket != null) {
             socket.close();
             socket = null;

@@ -15,6 +15,9 @@ import io.vigil.testing.TestingClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -300,6 +303,48 @@ class KafkaSinkTest {
             System.out.println("eventhubs_kafka broker restart: " + 2 * batches + " records, " + duplicates
                     + " duplicates, " + forwarder.health().failed() + " failed attempts");
             assertThat(forwarder.health().failed()).isPositive();
+        }
+    }
+
+    @Test
+    void anOversizeRecordIsDeadLetteredAndTheRowsAroundItArrive() throws Exception {
+        String topic = "vigil-oversize";
+        createTopic(topic, 1);
+        try (DuckDbStore store = open();
+                Forwarder forwarder = Forwarder.start(
+                        sink("eventhubs-oversize", Route.parse(List.of("table:Syslog")))
+                                .withKafka(KafkaSettings.DEFAULT.withTopic(topic)),
+                        store,
+                        clock,
+                        metrics,
+                        Optional.empty())) {
+            // one record larger than any envelope (~1 MB) between two small ones of the same batch
+            String huge = "x".repeat(KafkaTransport.MAX_ENVELOPE_BYTES);
+            store.write(List.of(syslog(store, "before"), syslog(store, huge), syslog(store, "after")))
+                    .get(30, TimeUnit.SECONDS);
+
+            List<String> messages = new ArrayList<>();
+            for (ConsumerRecord<String, byte[]> message : readAll(List.of(topic), 2)) {
+                for (JsonNode record : JSON.readTree(message.value()).path("records")) {
+                    messages.add(record.path("properties").path("SyslogMessage").asText());
+                }
+            }
+            assertThat(messages).containsExactly("before", "after");
+            awaitTrue("caught up", () -> forwarder.health().caughtUp());
+            assertThat(forwarder.health().deadLettered()).isEqualTo(1);
+            assertThat(forwarder.health().sent()).isEqualTo(2);
+            try (Connection connection = store.newQueryConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "SELECT Reason, Detail FROM VigilDeadLetter WHERE Source = 'sink:eventhubs-oversize'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("oversize");
+                assertThat(rows.getString(2))
+                        .startsWith("message of ")
+                        .contains("kafka://127.0.0.1:")
+                        .endsWith("takes at most " + RecordEnvelopes.MAX_RECORD_BYTES);
+                assertThat(rows.next()).isFalse();
+            }
         }
     }
 

@@ -37,6 +37,41 @@ class SinksFileTest {
     }
 
     @Test
+    void httpSinksKeepTheirUrlAndSecretFileButNeverTheSecret() throws Exception {
+        Path token = Files.writeString(dataDir.resolve("hec.token"), "a-secret-token\n");
+        SinkConfig splunk = SinksFile.parse(
+                "splunk", "splunk_hec", "https://splunk.example:8088", "tcp", "lf", List.of("table:Syslog"), "latest");
+        splunk = splunk.withHttp(splunk.http()
+                .orElseThrow()
+                .withSecretFile(java.util.Optional.of(token))
+                .withIndexerAck(true)
+                .withBatchEvents(100));
+        SinkConfig hook = SinksFile.parse(
+                "hook", "webhook", "https://hooks.example/vigil?team=soc", "tcp", "lf", List.of("alerts"), "earliest");
+        hook = hook.withHttp(hook.http()
+                .orElseThrow()
+                .withSecretFile(java.util.Optional.of(token))
+                .withPayload(HttpSinkSettings.Payload.AZURE_COMMON_ALERT));
+        SinksFile.save(dataDir, List.of(splunk, hook));
+
+        assertThat(SinksFile.load(dataDir)).containsExactly(splunk, hook);
+        String file = Files.readString(dataDir.resolve(SinksFile.NAME));
+        assertThat(file)
+                .contains("\"endpoint\" : \"https://hooks.example/vigil?team=soc\"")
+                .contains("\"payload\" : \"azure_common_alert\"")
+                .contains("\"secretFile\" : \"" + token + "\"")
+                .doesNotContain("a-secret-token");
+        assertThat(splunk.transport()).isEqualTo(TransportKind.TLS);
+        assertThat(splunk.endpointText()).isEqualTo("https://splunk.example:8088");
+
+        // the token file gone: the next load refuses the sink, naming it
+        Files.delete(token);
+        assertThatThrownBy(() -> SinksFile.load(dataDir))
+                .hasMessageContaining("sink 'splunk'")
+                .hasMessageContaining("cannot be read");
+    }
+
+    @Test
     void aRouteKeepsItsFilter() throws Exception {
         SinkConfig filtered = SinksFile.parse(
                 "elastic",

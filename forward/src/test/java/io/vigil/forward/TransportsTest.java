@@ -120,8 +120,7 @@ class TransportsTest {
         }
     }
 
-    private static SSLContext serverContext(TestCertificates certificates)
-            throws IOException, GeneralSecurityException {
+    static SSLContext serverContext(TestCertificates certificates) throws IOException, GeneralSecurityException {
         Certificate certificate;
         try (var in = Files.newInputStream(certificates.serverCertificate())) {
             certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);

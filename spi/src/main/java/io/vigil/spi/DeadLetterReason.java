@@ -17,7 +17,9 @@ public enum DeadLetterReason {
     OVERSIZE,
     EMPTY,
     MALFORMED_LINE,
-    STORE_REJECTED;
+    STORE_REJECTED,
+    /** A forwarding sink's receiver refused the item as invalid, on every one of the sink's attempts. */
+    REJECTED_BY_RECEIVER;
 
     /** The snake_case code that metrics, the dead-letter table and the CLI show. */
     public String code() {
