@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +169,11 @@ public final class Forwarder implements AutoCloseable {
             return store.rows(batch);
         }
         try {
-            return RouteFilter.run(filter.get(), store, batch, clock);
+            // the engine does not promise the order of a query's rows: sorted by their values, the rows of a
+            // batch sent again after a restart get the same delivery ids (<batch>-<ordinal>) as before
+            return RouteFilter.run(filter.get(), store, batch, clock).stream()
+                    .sorted(Comparator.comparing(Row::toString))
+                    .toList();
         } catch (RuntimeException e) {
             // the commit stream retries the batch with backoff: a filter failing on it holds the sink, visibly
             failed.increment();
