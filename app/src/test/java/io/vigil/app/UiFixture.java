@@ -129,6 +129,7 @@ final class UiFixture implements AutoCloseable {
                                 .set("EventID", 1102)
                                 .set("Computer", CLEARED_ON)
                                 .set("Account", "CONTOSO\\mallory")
+                                .set("EventSourceName", "Microsoft-Windows-Eventlog")
                                 .set("Activity", "1102 - The audit log was cleared.")
                                 .build(),
                         catalog.require("Event")
