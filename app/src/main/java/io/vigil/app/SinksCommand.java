@@ -347,24 +347,7 @@ final class SinksCommand {
                     Long.toString(sink.path("lagSeconds").asLong()),
                     lastError));
         }
-        int[] widths = new int[HEALTH_HEADER.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                if (i > 0) {
-                    line.append("  ");
-                }
-                line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length()));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return TextTable.render(rows);
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a sink (its position is kept).")

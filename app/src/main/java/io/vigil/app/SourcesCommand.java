@@ -167,24 +167,7 @@ final class SourcesCommand implements Callable<Integer> {
                     lastEvent,
                     lag));
         }
-        int[] widths = new int[HEADER.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                if (i > 0) {
-                    line.append("  ");
-                }
-                line.append(row.get(i)).append(" ".repeat(widths[i] - row.get(i).length()));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return TextTable.render(rows);
     }
 
     private static String failures(JsonNode failures) {
