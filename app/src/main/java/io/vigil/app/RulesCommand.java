@@ -36,7 +36,7 @@ final class RulesCommand {
                 "Parse, bind and run the query of every rule YAML under the paths (folders are walked) against"
                         + " the workspace's current data, over the rule's queryPeriod when it has one.",
                 "Prints 'FAIL <path>: <code> <message> (line L, col C)' per failing rule (positions are in the"
-                        + " query text), then 'checked N rules: P ok, F failed'. A file whose YAML does not load"
+                        + " query text; ' [+N more]' when the query has further problems), then 'checked N rules: P ok, F failed'. A file whose YAML does not load"
                         + " fails as invalid_yaml; its query is still cut out of its 'query: |' block and checked.",
                 "Exit codes: 0 all ran, 1 some failed, 2 usage or I/O error."
             })
@@ -89,8 +89,7 @@ final class RulesCommand {
                 QueryTarget.Answer answer = target.run(rule.query().get(), timespan);
                 queryFailure = switch (answer) {
                     case QueryTarget.Answer.Rows rows -> Optional.empty();
-                    case QueryTarget.Answer.Rejected rejected ->
-                        Optional.of(describe(rejected.problems().get(0)));
+                    case QueryTarget.Answer.Rejected rejected -> Optional.of(describe(rejected.problems()));
                 };
             }
             if (rule.yamlProblem().isEmpty()) {
@@ -112,6 +111,15 @@ final class RulesCommand {
                 text.append(queryFailure.orElse("ok"));
             }
             return Optional.of(text.toString());
+        }
+
+        /** The first problem, and how many more there are (the query API reports them all). */
+        private static String describe(List<QueryTarget.Problem> problems) {
+            String first = describe(problems.get(0));
+            if (problems.size() == 1) {
+                return first;
+            }
+            return first + " [+" + (problems.size() - 1) + " more]";
         }
 
         private static String describe(QueryTarget.Problem problem) {

@@ -121,6 +121,23 @@ class RulesCommandTest {
     }
 
     @Test
+    void aQueryWithSeveralProblemsShowsTheFirstAndCountsTheRest() throws Exception {
+        Files.writeString(rulesDir.resolve("typos.yaml"), """
+                id: 4
+                name: Two typos
+                query: |
+                  Heartbeat
+                  | wher Computer == "vm"
+                  | projec Computer
+                """);
+        CliRun run = CliRun.run("rules", "check", "--data", dataDir.toString(), rulesDir.toString());
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.outLines().get(0))
+                .matches("FAIL typos\\.yaml: KQL\\d+ .*'wher'.* \\(line 2, col 3\\) \\[\\+1 more\\]");
+        assertThat(run.outLines().get(1)).isEqualTo("checked 1 rules: 0 ok, 1 failed");
+    }
+
+    @Test
     void missingPathIsAUsageError() {
         CliRun run = CliRun.run(
                 "rules",
