@@ -90,125 +90,55 @@ public record SinkConfig(
 
     /** A sink with the defaults: tcp, LF framing, new batches only, LEEF 2.0 with a tab, 30 s backoff cap. */
     public static SinkConfig of(String name, String type, String endpoint, Route route) {
+        Copy sink = new Copy();
+        sink.name = name;
+        sink.type = type;
+        sink.route = route;
         if (SinkTypes.require(type).endpoint() == SinkType.Endpoint.URL) {
             HttpSinkSettings http = HttpSinkSettings.of(HttpSinkSettings.url(endpoint));
-            TransportKind transport = TransportKind.TCP;
+            sink.host = http.url().getHost();
+            sink.port = http.port();
             if (http.url().getScheme().equalsIgnoreCase("https")) {
-                transport = TransportKind.TLS;
+                sink.transport = TransportKind.TLS;
             }
-            return new SinkConfig(
-                    name,
-                    type,
-                    http.url().getHost(),
-                    http.port(),
-                    transport,
-                    Framing.OCTET_COUNTING,
-                    route,
-                    SubscriptionStart.LATEST,
-                    "1",
-                    LeefEncoder.Version.V2,
-                    '\t',
-                    new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
-                    Duration.ofSeconds(30),
-                    Optional.of(http),
-                    Optional.empty());
+            sink.framing = Framing.OCTET_COUNTING;
+            sink.http = Optional.of(http);
+            return sink.build();
         }
         if (endpoint.contains("://")) {
             throw new IllegalArgumentException("a " + type + " sink's endpoint is HOST:PORT, not a URL");
         }
         InetSocketAddress address = endpoint(endpoint);
-        return new SinkConfig(
-                name,
-                type,
-                address.getHostString(),
-                address.getPort(),
-                TransportKind.TCP,
-                Framing.LF,
-                route,
-                SubscriptionStart.LATEST,
-                "1",
-                LeefEncoder.Version.V2,
-                '\t',
-                new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil"),
-                Duration.ofSeconds(30),
-                Optional.empty(),
-                kafkaDefaults(type));
+        sink.host = address.getHostString();
+        sink.port = address.getPort();
+        sink.kafka = kafkaDefaults(type);
+        return sink.build();
     }
 
     public SinkConfig withTransport(TransportKind transport, Framing framing) {
-        return new SinkConfig(
-                name,
-                type,
-                host,
-                port,
-                transport,
-                framing,
-                route,
-                start,
-                productVersion,
-                leefVersion,
-                leefDelimiter,
-                syslog,
-                maxBackoff,
-                http,
-                kafka);
+        Copy copy = new Copy(this);
+        copy.transport = transport;
+        copy.framing = framing;
+        return copy.build();
     }
 
     public SinkConfig withStart(SubscriptionStart start) {
-        return new SinkConfig(
-                name,
-                type,
-                host,
-                port,
-                transport,
-                framing,
-                route,
-                start,
-                productVersion,
-                leefVersion,
-                leefDelimiter,
-                syslog,
-                maxBackoff,
-                http,
-                kafka);
+        Copy copy = new Copy(this);
+        copy.start = start;
+        return copy.build();
     }
 
     public SinkConfig withMaxBackoff(Duration maxBackoff) {
-        return new SinkConfig(
-                name,
-                type,
-                host,
-                port,
-                transport,
-                framing,
-                route,
-                start,
-                productVersion,
-                leefVersion,
-                leefDelimiter,
-                syslog,
-                maxBackoff,
-                http,
-                kafka);
+        Copy copy = new Copy(this);
+        copy.maxBackoff = maxBackoff;
+        return copy.build();
     }
 
     public SinkConfig withLeef(LeefEncoder.Version leefVersion, char leefDelimiter) {
-        return new SinkConfig(
-                name,
-                type,
-                host,
-                port,
-                transport,
-                framing,
-                route,
-                start,
-                productVersion,
-                leefVersion,
-                leefDelimiter,
-                syslog,
-                maxBackoff,
-                http,
-                kafka);
+        Copy copy = new Copy(this);
+        copy.leefVersion = leefVersion;
+        copy.leefDelimiter = leefDelimiter;
+        return copy.build();
     }
 
     /** The HTTP settings of a webhook, splunk_hec or opensearch sink (the URL stays the endpoint's). */
@@ -216,42 +146,77 @@ public record SinkConfig(
         if (this.http.isEmpty()) {
             throw new IllegalArgumentException("a " + type + " sink takes no HTTP settings");
         }
-        return new SinkConfig(
-                name,
-                type,
-                host,
-                port,
-                transport,
-                framing,
-                route,
-                start,
-                productVersion,
-                leefVersion,
-                leefDelimiter,
-                syslog,
-                maxBackoff,
-                Optional.of(http),
-                kafka);
+        Copy copy = new Copy(this);
+        copy.http = Optional.of(http);
+        return copy.build();
     }
 
     /** The topic and SASL settings of an {@code eventhubs_kafka} sink. */
     public SinkConfig withKafka(KafkaSettings kafka) {
-        return new SinkConfig(
-                name,
-                type,
-                host,
-                port,
-                transport,
-                framing,
-                route,
-                start,
-                productVersion,
-                leefVersion,
-                leefDelimiter,
-                syslog,
-                maxBackoff,
-                http,
-                Optional.of(kafka));
+        Copy copy = new Copy(this);
+        copy.kafka = Optional.of(kafka);
+        return copy.build();
+    }
+
+    /**
+     * The fields of a sink being built or changed, starting from the defaults of {@link #of} or from a sink;
+     * {@link #build} checks them all, as the record's constructor does.
+     */
+    private static final class Copy {
+        private String name;
+        private String type;
+        private String host;
+        private int port;
+        private TransportKind transport = TransportKind.TCP;
+        private Framing framing = Framing.LF;
+        private Route route;
+        private SubscriptionStart start = SubscriptionStart.LATEST;
+        private String productVersion = "1";
+        private LeefEncoder.Version leefVersion = LeefEncoder.Version.V2;
+        private char leefDelimiter = '\t';
+        private SyslogHeader syslog = new SyslogHeader(SyslogHeader.DEFAULT_FACILITY, "vigil");
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Optional<HttpSinkSettings> http = Optional.empty();
+        private Optional<KafkaSettings> kafka = Optional.empty();
+
+        Copy() {}
+
+        Copy(SinkConfig sink) {
+            name = sink.name;
+            type = sink.type;
+            host = sink.host;
+            port = sink.port;
+            transport = sink.transport;
+            framing = sink.framing;
+            route = sink.route;
+            start = sink.start;
+            productVersion = sink.productVersion;
+            leefVersion = sink.leefVersion;
+            leefDelimiter = sink.leefDelimiter;
+            syslog = sink.syslog;
+            maxBackoff = sink.maxBackoff;
+            http = sink.http;
+            kafka = sink.kafka;
+        }
+
+        SinkConfig build() {
+            return new SinkConfig(
+                    name,
+                    type,
+                    host,
+                    port,
+                    transport,
+                    framing,
+                    route,
+                    start,
+                    productVersion,
+                    leefVersion,
+                    leefDelimiter,
+                    syslog,
+                    maxBackoff,
+                    http,
+                    kafka);
+        }
     }
 
     private static Optional<KafkaSettings> kafkaDefaults(String type) {
