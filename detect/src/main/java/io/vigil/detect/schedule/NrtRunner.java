@@ -67,17 +67,19 @@ public final class NrtRunner implements CommitListener {
         if (batch.table().equals("SecurityAlert") || batch.table().equals("SecurityIncident")) {
             return;
         }
-        if (store.storedTable(batch.table()).isEmpty() || store.batchIdColumn().isEmpty()) {
+        List<AnalyticRule> nrtRules = rules.get().stream()
+                .filter(rule -> rule.enabled() && rule.kind() == RuleKind.NRT)
+                .toList();
+        if (nrtRules.isEmpty()
+                || store.storedTable(batch.table()).isEmpty()
+                || store.batchIdColumn().isEmpty()) {
             return;
         }
         // the batch's rows picked by batch id: two batches committed in the same microsecond stay apart
         KqlEngine batchEngine = KqlEngine.builder(BatchSource.withOtherTables(store, batch))
                 .clock(clock)
                 .build();
-        for (AnalyticRule rule : rules.get()) {
-            if (!rule.enabled() || rule.kind() != RuleKind.NRT) {
-                continue;
-            }
+        for (AnalyticRule rule : nrtRules) {
             QueryParameters parameters = QueryParameters.at(batch.ingestionTime());
             // a rule that does not compile (any more) is skipped rather than holding up the stream
             Optional<Set<String>> reads = tablesRead(rule.query(), parameters);
