@@ -10,6 +10,7 @@ import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
 import io.vigil.engine.QueryResult;
 import io.vigil.spi.AuditLog;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -268,13 +269,37 @@ final class IncidentsCommand {
     private static Optional<Incident> written(VigilRuntime runtime, int number, IncidentUpdate change, String by)
             throws InterruptedException {
         KqlEngine engine = KqlEngine.builder(runtime.store()).build();
-        Optional<Incident> before = find(runtime, number);
-        Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
-                .update(number, change, runtime.clock().instant(), by);
+        return written(
+                runtime,
+                engine,
+                find(runtime, number),
+                number,
+                change,
+                runtime.clock().instant(),
+                AuditLog.Actor.cli(),
+                by);
+    }
+
+    /**
+     * Writes an incident change as a new SecurityIncident row and records it in the audit trail, before and
+     * after: the one road for the command line and the Sentinel API.
+     */
+    static Optional<Incident> written(
+            VigilRuntime runtime,
+            KqlEngine engine,
+            Optional<Incident> before,
+            int number,
+            IncidentUpdate change,
+            Instant at,
+            AuditLog.Actor actor,
+            String by)
+            throws InterruptedException {
+        Optional<Incident> updated =
+                new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT).update(number, change, at, by);
         if (updated.isPresent()) {
             runtime.audit()
                     .record(
-                            AuditLog.Actor.cli(),
+                            actor,
                             incidentAction(change.isCommentOnly()),
                             Integer.toString(number),
                             before.flatMap(IncidentsCommand::auditState),
@@ -296,7 +321,7 @@ final class IncidentsCommand {
     }
 
     /** {@code incidents.comment} for a change that only adds a comment, else {@code incidents.update}. */
-    static String incidentAction(boolean commentOnly) {
+    private static String incidentAction(boolean commentOnly) {
         if (commentOnly) {
             return "incidents.comment";
         }
@@ -304,7 +329,7 @@ final class IncidentsCommand {
     }
 
     /** An incident as the audit trail records it. */
-    static Optional<String> auditState(Incident incident) {
+    private static Optional<String> auditState(Incident incident) {
         return AuditTrail.state(
                 "status", incident.status().sentinelName(),
                 "owner", incident.owner(),

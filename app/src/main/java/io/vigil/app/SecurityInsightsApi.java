@@ -494,18 +494,15 @@ public final class SecurityInsightsApi {
     private Optional<Incident> written(
             Incident incident, IncidentUpdate change, ApiKeys.Principal principal, String source)
             throws InterruptedException {
-        Optional<Incident> updated = new AlertSink(runtime.store(), engine, QueryLimits.DEFAULT)
-                .update(incident.number(), change, clock.instant(), principal.name());
-        if (updated.isPresent()) {
-            runtime.audit()
-                    .record(
-                            new AuditLog.Actor(principal.name(), source),
-                            IncidentsCommand.incidentAction(change.isCommentOnly()),
-                            Integer.toString(incident.number()),
-                            IncidentsCommand.auditState(incident),
-                            IncidentsCommand.auditState(updated.get()));
-        }
-        return updated;
+        return IncidentsCommand.written(
+                runtime,
+                engine,
+                Optional.of(incident),
+                incident.number(),
+                change,
+                clock.instant(),
+                new AuditLog.Actor(principal.name(), source),
+                principal.name());
     }
 
     private static ObjectNode comment(Incident incident, int index, String armPrefix) {
