@@ -3,7 +3,7 @@ package io.vigil.app;
 import io.vigil.app.workspace.Workspace;
 import io.vigil.integrity.ProvenExport;
 import io.vigil.integrity.SigningKeys;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import io.vigil.store.DuckDbStore;

@@ -3,7 +3,7 @@ package io.vigil.app;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.vigil.app;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import io.vigil.integrity.Finding;
 import io.vigil.integrity.SigningKeys;
 import io.vigil.integrity.Verifier;
 import io.vigil.integrity.VerifyReport;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import io.vigil.generator.GeneratorOptions;
 import io.vigil.ingest.FileImporter;
 import io.vigil.ingest.ImportSummary;
 import io.vigil.ingest.IngestPipeline;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.testing.TestingClock;

@@ -2,12 +2,22 @@ package io.vigil.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
+import io.vigil.metrics.Metrics;
+import io.vigil.spi.Json;
+import io.vigil.spi.Row;
+import io.vigil.spi.TableSchema;
+import java.io.File;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -35,9 +45,43 @@ class ModuleArrowsTest {
 
     /** Modules each module's main code must never reach. */
     private static final Map<String, Set<String>> FORBIDDEN = Map.ofEntries(
+            // the SPI is interfaces and value types (spiHoldsInterfacesAndValueTypesOnly): it reaches nothing
             Map.entry(
                     "spi",
                     Set.of(
+                            "metrics",
+                            "catalog",
+                            "plan",
+                            "kql",
+                            "sql",
+                            "store",
+                            "formats",
+                            "ingest",
+                            "engine",
+                            "integrity",
+                            "forward",
+                            "detect",
+                            "app")),
+            Map.entry(
+                    "metrics",
+                    Set.of(
+                            "spi",
+                            "catalog",
+                            "plan",
+                            "kql",
+                            "sql",
+                            "store",
+                            "formats",
+                            "ingest",
+                            "engine",
+                            "integrity",
+                            "forward",
+                            "detect",
+                            "app")),
+            Map.entry(
+                    "catalog",
+                    Set.of(
+                            "metrics",
                             "plan",
                             "kql",
                             "sql",
@@ -52,6 +96,8 @@ class ModuleArrowsTest {
             Map.entry(
                     "plan",
                     Set.of(
+                            "metrics",
+                            "catalog",
                             "kql",
                             "sql",
                             "store",
@@ -62,10 +108,26 @@ class ModuleArrowsTest {
                             "forward",
                             "detect",
                             "app")),
-            Map.entry("kql", Set.of("store", "ingest", "engine", "integrity", "forward", "detect", "app")),
-            Map.entry("sql", Set.of("kql", "store", "ingest", "engine", "integrity", "forward", "detect", "app")),
-            Map.entry("formats", Set.of("store", "ingest", "engine", "integrity", "forward", "detect", "app")),
-            Map.entry("engine", Set.of("store", "ingest", "integrity", "forward", "detect", "app")),
+            // the languages and the formats see tables through the SPI (QuerySource, TableCatalogView)
+            Map.entry(
+                    "kql",
+                    Set.of("metrics", "catalog", "store", "ingest", "engine", "integrity", "forward", "detect", "app")),
+            Map.entry(
+                    "sql",
+                    Set.of(
+                            "metrics",
+                            "catalog",
+                            "kql",
+                            "store",
+                            "ingest",
+                            "engine",
+                            "integrity",
+                            "forward",
+                            "detect",
+                            "app")),
+            Map.entry(
+                    "formats", Set.of("catalog", "store", "ingest", "engine", "integrity", "forward", "detect", "app")),
+            Map.entry("engine", Set.of("catalog", "store", "ingest", "integrity", "forward", "detect", "app")),
             Map.entry("ingest", Set.of("store", "engine", "integrity", "forward", "detect", "app")),
             Map.entry("store", Set.of("ingest", "engine", "integrity", "forward", "detect", "app")),
             // the chain, the sinks and the rules see the store only through the SPI (commit stream, query connections)
@@ -129,6 +191,91 @@ class ModuleArrowsTest {
                         + "<dependency><groupId>io.vigil</groupId><artifactId>vigil-testing</artifactId>"
                         + "<scope>test</scope></dependency>";
         assertThat(dependenciesInPom(pom)).containsExactly("store");
+    }
+
+    /**
+     * The SPI holds interfaces and value types only (the catalog and the metrics registry live in their own
+     * modules): every type in it, nested ones too, is an interface, record, enum or exception, a static helper
+     * (a final class without instance fields or a non-private constructor), or one of the named value classes;
+     * and no type has a non-final static field, so the SPI holds no state.
+     */
+    @Test
+    void spiHoldsInterfacesAndValueTypesOnly() throws Exception {
+        List<String> offenders = new ArrayList<>();
+        for (Class<?> type : spiTypes()) {
+            spiRuleViolation(type).ifPresent(offenders::add);
+        }
+        assertThat(offenders)
+                .as("implementations in the SPI (move them to a module of their own)")
+                .isEmpty();
+    }
+
+    @Test
+    void theSpiRuleSeesAnImplementation() {
+        assertThat(spiRuleViolation(TableCatalog.class)).isPresent();
+        assertThat(spiRuleViolation(Metrics.class)).isPresent();
+        assertThat(spiRuleViolation(Json.class)).isEmpty();
+        assertThat(spiRuleViolation(TableSchema.class)).isEmpty();
+    }
+
+    /** Row keeps its values in an array behind a type-checking builder, so it is a class rather than a record. */
+    private static final Set<Class<?>> SPI_VALUE_CLASSES = Set.of(Row.class, Row.Builder.class);
+
+    private static Optional<String> spiRuleViolation(Class<?> type) {
+        for (Field field : type.getDeclaredFields()) {
+            int modifiers = field.getModifiers();
+            if (Modifier.isStatic(modifiers) && !Modifier.isFinal(modifiers) && !field.isSynthetic()) {
+                return Optional.of(type.getName() + " has the mutable static field " + field.getName());
+            }
+        }
+        if (type.isInterface()
+                || type.isRecord()
+                || type.isEnum()
+                || Throwable.class.isAssignableFrom(type)
+                || SPI_VALUE_CLASSES.contains(type)) {
+            return Optional.empty();
+        }
+        if (isStaticHelper(type)) {
+            return Optional.empty();
+        }
+        return Optional.of(type.getName()
+                + " is a class with state: neither an interface, record, enum, exception nor a static helper");
+    }
+
+    private static boolean isStaticHelper(Class<?> type) {
+        if (!Modifier.isFinal(type.getModifiers())) {
+            return false;
+        }
+        for (Field field : type.getDeclaredFields()) {
+            if (!Modifier.isStatic(field.getModifiers()) && !field.isSynthetic()) {
+                return false;
+            }
+        }
+        for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+            if (!Modifier.isPrivate(constructor.getModifiers())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every type of the SPI's main sources, nested types included. */
+    private static List<Class<?>> spiTypes() throws IOException, ClassNotFoundException {
+        Path sources = PROJECT.resolve("spi/src/main/java");
+        List<Class<?>> types = new ArrayList<>();
+        for (Path file : mainSources("spi")) {
+            String name = sources.relativize(file).toString().replace(File.separatorChar, '.');
+            collect(Class.forName(name.substring(0, name.length() - ".java".length())), types);
+        }
+        assertThat(types).hasSizeGreaterThan(20);
+        return types;
+    }
+
+    private static void collect(Class<?> type, List<Class<?>> types) {
+        types.add(type);
+        for (Class<?> nested : type.getDeclaredClasses()) {
+            collect(nested, types);
+        }
     }
 
     private static List<String> modules() throws IOException {

@@ -9,7 +9,7 @@ import io.vigil.detect.schedule.RuleScheduler;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.ingest.IngestResult;
-import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableCatalogView;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -120,7 +120,7 @@ final class UiFixture implements AutoCloseable {
         RuleLibrary library = new RuleLibrary(runtime.store().dataDir());
         BuiltinPack.importInto(library, engine, now);
         Instant during = RuleScheduler.alignedEnd(now, Duration.ofHours(1)).minus(Duration.ofMinutes(30));
-        TableCatalog catalog = runtime.store().catalog();
+        TableCatalogView catalog = runtime.store().catalog();
         runtime.store()
                 .write(List.of(
                         catalog.require("SecurityEvent")

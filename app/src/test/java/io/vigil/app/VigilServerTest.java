@@ -95,7 +95,7 @@ class VigilServerTest {
                         "AzureNetworkAnalytics_CL 0",
                         "AZFWIdpsSignature 0",
                         "CoreAzureBackup 0");
-        assertThat(all).hasSize(io.vigil.spi.TableCatalog.builtIn().tables().size() + 1);
+        assertThat(all).hasSize(io.vigil.catalog.TableCatalog.builtIn().tables().size() + 1);
         assertThat(all).allMatch(line -> line.matches("\\w+ \\d+"));
     }
 

@@ -3,10 +3,10 @@ package io.vigil.formats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

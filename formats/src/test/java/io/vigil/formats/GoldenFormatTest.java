@@ -4,13 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.catalog.TableCatalog;
 import io.vigil.formats.common.JsonRecords;
 import io.vigil.formats.common.RowJson;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

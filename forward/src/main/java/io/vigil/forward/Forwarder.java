@@ -2,13 +2,13 @@ package io.vigil.forward;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.vigil.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.CommitStream.SubscriptionStart;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.catalog.TableCatalog;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.Dynamic;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.testing.TestingClock;

@@ -1,11 +1,11 @@
 package io.vigil.forward;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

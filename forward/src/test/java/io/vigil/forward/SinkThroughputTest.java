@@ -1,7 +1,7 @@
 package io.vigil.forward;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.CommitStream.SubscriptionStart;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;

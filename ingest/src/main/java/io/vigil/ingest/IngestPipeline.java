@@ -3,11 +3,11 @@ package io.vigil.ingest;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.formats.LogFormats;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.EventStore;
 import io.vigil.spi.LogFormat;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;

@@ -2,7 +2,7 @@ package io.vigil.ingest;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import java.io.IOException;

@@ -3,10 +3,10 @@ package io.vigil.ingest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import io.vigil.spi.CommitSubscription;
-import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import java.io.BufferedReader;

@@ -1,7 +1,7 @@
 package io.vigil.ingest;
 
 import io.vigil.formats.LogFormats;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.RetentionPolicy;
 import io.vigil.store.StoreOptions;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vigil.formats.LogFormats;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;

@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Dynamic;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;

@@ -3,8 +3,8 @@ package io.vigil.integrity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.integrity.Finding.Kind;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Dynamic;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.RetentionRun;
 import io.vigil.spi.Row;
 import io.vigil.store.DuckDbStore;

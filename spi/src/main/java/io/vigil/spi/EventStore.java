@@ -19,7 +19,7 @@ public interface EventStore extends QuerySource, CommitStream, AutoCloseable {
     String workspaceId();
 
     /** The tables rows can be written to; custom tables appear once created. */
-    TableCatalog catalog();
+    TableCatalogView catalog();
 
     /** Every queryable table: the catalog's and the dead-letter table, sorted by name. */
     List<TableSchema> tables();

@@ -9,7 +9,7 @@ import java.time.ZoneId;
  * What a format needs besides its input: the catalog to build rows against, a clock and zone for
  * timestamps that lack a year or an offset (RFC 3164), and the record size limit.
  */
-public record ParseContext(TableCatalog catalog, Clock clock, ZoneId zone, int maxRecordBytes) {
+public record ParseContext(TableCatalogView catalog, Clock clock, ZoneId zone, int maxRecordBytes) {
     public static final int DEFAULT_MAX_RECORD_BYTES = 32 * 1024 * 1024;
 
     public ParseContext {
@@ -21,7 +21,7 @@ public record ParseContext(TableCatalog catalog, Clock clock, ZoneId zone, int m
         }
     }
 
-    public static ParseContext of(TableCatalog catalog, Clock clock) {
+    public static ParseContext of(TableCatalogView catalog, Clock clock) {
         return new ParseContext(catalog, clock, clock.getZone(), DEFAULT_MAX_RECORD_BYTES);
     }
 }

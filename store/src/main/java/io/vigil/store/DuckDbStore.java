@@ -2,6 +2,8 @@ package io.vigil.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.vigil.catalog.TableCatalog;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
@@ -9,12 +11,10 @@ import io.vigil.spi.CommitListener;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.RetentionRun;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.StoredTable;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;
 import io.vigil.sql.DuckDbSchema;

@@ -1,6 +1,6 @@
 package io.vigil.store;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 
 /** The store's counters, named per STYLE.md and labelled by table. */
 final class StoreCounters {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.BatchCommitted;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
@@ -11,7 +12,6 @@ import io.vigil.spi.CommitStream;
 import io.vigil.spi.CommitStream.SubscriptionStart;
 import io.vigil.spi.CommitSubscription;
 import io.vigil.spi.Dynamic;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
 import io.vigil.spi.VigilException;

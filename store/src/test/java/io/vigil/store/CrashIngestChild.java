@@ -1,6 +1,6 @@
 package io.vigil.store;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
 import java.nio.file.Path;

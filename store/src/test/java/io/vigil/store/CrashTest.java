@@ -3,7 +3,7 @@ package io.vigil.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.vigil.store;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -3,12 +3,12 @@ package io.vigil.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.Dynamic;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.RetentionRun;
 import io.vigil.spi.Row;
 import io.vigil.spi.StandardErrorCode;

@@ -2,7 +2,7 @@ package io.vigil.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
 import io.vigil.testing.TestingClock;

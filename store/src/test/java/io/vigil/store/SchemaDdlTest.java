@@ -3,9 +3,9 @@ package io.vigil.store;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.sql.DuckDbSchema;
 import java.io.BufferedReader;

@@ -2,6 +2,7 @@ package io.vigil.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import io.vigil.catalog.TableCatalog;
 import io.vigil.formats.LogFormats;
 import io.vigil.formats.common.JsonRecords;
 import io.vigil.generator.DemoGenerator;
@@ -11,7 +12,6 @@ import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.vigil.app.bench;
 
+import io.vigil.catalog.TableCatalog;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Column;
 import io.vigil.spi.Dynamic;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.SchemaDdl;

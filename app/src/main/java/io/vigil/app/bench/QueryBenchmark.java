@@ -2,8 +2,8 @@ package io.vigil.app.bench;
 
 import io.vigil.app.query.QueryService;
 import io.vigil.engine.QueryResult;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import java.io.IOException;

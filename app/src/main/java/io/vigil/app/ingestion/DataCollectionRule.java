@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
-import io.vigil.spi.TableCatalog;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.workspace.Workspace;
+import io.vigil.catalog.TableCatalog;
 import io.vigil.formats.datacollector.DataCollectorFormat;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestResult;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.TableCatalog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

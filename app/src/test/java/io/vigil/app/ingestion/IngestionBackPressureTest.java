@@ -8,7 +8,7 @@ import io.vigil.app.ingestion.IngestionRequests.Endpoint;
 import io.vigil.app.workspace.Workspace;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.store.StoreWriterGate;

@@ -7,7 +7,7 @@ import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRequests.Endpoint;
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

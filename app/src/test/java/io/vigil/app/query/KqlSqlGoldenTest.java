@@ -3,9 +3,9 @@ package io.vigil.app.query;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.engine.CompiledQuery;
 import io.vigil.plan.PlanPrinter;
-import io.vigil.spi.TableCatalog;
 import io.vigil.store.DuckDbStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.vigil.app.query;
 
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Dynamic;
-import io.vigil.spi.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.spi.TableSchema;
 import io.vigil.store.DuckDbStore;

@@ -2,6 +2,7 @@ package io.vigil.detect.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.kql.binder.BindOptions;
 import io.vigil.kql.binder.Binder;
 import io.vigil.kql.binder.BoundQuery;
@@ -10,7 +11,6 @@ import io.vigil.kql.binder.QueryCatalog;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.kql.syntax.KqlParser;
 import io.vigil.spi.Column;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.time.Instant;
 import java.util.Collection;

@@ -2,9 +2,9 @@ package io.vigil.detect.sigma;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.detect.query.KqlCheck;
 import io.vigil.kql.syntax.Diagnostic;
-import io.vigil.spi.TableCatalog;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

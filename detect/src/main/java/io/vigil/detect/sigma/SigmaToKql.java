@@ -2,9 +2,9 @@ package io.vigil.detect.sigma;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.catalog.TableCatalog;
 import io.vigil.detect.incident.Incident;
 import io.vigil.detect.incident.IncidentGrouper;
 import io.vigil.detect.incident.IncidentStatus;
@@ -12,7 +13,6 @@ import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleDocument;
 import io.vigil.detect.rule.SentinelRuleReader;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.io.IOException;
 import java.nio.file.Files;

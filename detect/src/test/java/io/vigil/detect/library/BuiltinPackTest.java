@@ -3,7 +3,7 @@ package io.vigil.detect.library;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.engine.KqlEngine;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleKind;
 import io.vigil.detect.rule.Severity;
 import io.vigil.engine.KqlEngine;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.vigil.detect.library.RuleLibrary;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import java.nio.file.Path;

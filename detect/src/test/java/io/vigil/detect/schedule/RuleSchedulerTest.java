@@ -9,7 +9,7 @@ import io.vigil.detect.rule.SentinelRuleReader;
 import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import io.vigil.engine.QueryParameters;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.Row;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;

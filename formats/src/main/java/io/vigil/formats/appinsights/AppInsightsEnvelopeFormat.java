@@ -14,7 +14,7 @@ import io.vigil.spi.Dynamic;
 import io.vigil.spi.LogFormat;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
-import io.vigil.spi.TableCatalog;
+import io.vigil.spi.TableCatalogView;
 import io.vigil.spi.TableSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -273,7 +273,7 @@ public final class AppInsightsEnvelopeFormat implements LogFormat, AzureRecordMa
     }
 
     /** The tables of the last catalog seen, by telemetry type, so an envelope costs no catalog lookup. */
-    private record Tables(TableCatalog catalog, TableSchema[] byTelemetry) {}
+    private record Tables(TableCatalogView catalog, TableSchema[] byTelemetry) {}
 
     private volatile Tables tables;
 

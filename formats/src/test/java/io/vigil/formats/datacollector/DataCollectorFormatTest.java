@@ -3,6 +3,7 @@ package io.vigil.formats.datacollector;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.Column;
 import io.vigil.spi.ColumnType;
 import io.vigil.spi.DeadLetter;
@@ -10,7 +11,6 @@ import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.time.Clock;
 import java.time.Instant;

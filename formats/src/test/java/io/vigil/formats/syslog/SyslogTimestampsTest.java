@@ -2,12 +2,12 @@ package io.vigil.formats.syslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.formats.common.RowJson;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import io.vigil.testing.TestingClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

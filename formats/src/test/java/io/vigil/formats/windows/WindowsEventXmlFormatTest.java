@@ -2,12 +2,12 @@ package io.vigil.formats.windows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.DeadLetter;
 import io.vigil.spi.DeadLetterReason;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.RecordSink;
 import io.vigil.spi.Row;
-import io.vigil.spi.TableCatalog;
 import io.vigil.testing.TestingClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

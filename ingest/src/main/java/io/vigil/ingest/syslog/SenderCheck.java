@@ -1,6 +1,6 @@
 package io.vigil.ingest.syslog;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,7 +1,7 @@
 package io.vigil.ingest.syslog;
 
 import io.vigil.ingest.IngestPipeline;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.ParseContext;
 import java.io.IOException;
 import java.time.Clock;

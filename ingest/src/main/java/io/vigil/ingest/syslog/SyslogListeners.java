@@ -3,7 +3,7 @@ package io.vigil.ingest.syslog;
 import static java.util.Objects.requireNonNull;
 
 import io.vigil.ingest.IngestPipeline;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.vigil.ingest.syslog;
 import io.vigil.ingest.IngestInput;
 import io.vigil.ingest.IngestPipeline;
 import io.vigil.ingest.IngestStream;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.ParseContext;
 import io.vigil.spi.VigilException;
 import java.io.IOException;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.EventStore;
-import io.vigil.spi.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.testing.RowCounts;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
 import io.vigil.store.DuckDbStore;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.formats.LogFormats;
 import io.vigil.ingest.IngestPipeline;
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;
 import io.vigil.testing.RowCounts;

@@ -2,12 +2,12 @@ package io.vigil.kql.binder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.KqlParser;
 import io.vigil.kql.syntax.Span;
 import io.vigil.plan.PlanPrinter;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.time.Instant;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package io.vigil.store.geo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vigil.spi.Metrics;
+import io.vigil.metrics.Metrics;
 import io.vigil.spi.VigilException;
 import io.vigil.store.DuckDbStore;
 import io.vigil.store.StoreOptions;

@@ -1,8 +1,14 @@
-package io.vigil.spi;
+package io.vigil.catalog;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.spi.Column;
+import io.vigil.spi.ColumnType;
+import io.vigil.spi.StandardErrorCode;
+import io.vigil.spi.TableCatalogView;
+import io.vigil.spi.TableSchema;
+import io.vigil.spi.VigilException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,9 +33,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * ({@code schemas/<table>.tsv}, {@link #BUILT_IN_TABLES}) wins over the generated entry of the same name;
  * custom {@code _CL} tables are added at run time.
  */
-public final class TableCatalog {
-    private static final String RESOURCE_DIR = "/io/vigil/spi/schemas/";
-    private static final String REFERENCE_RESOURCE = "/io/vigil/spi/reference/tables.tsv";
+public final class TableCatalog implements TableCatalogView {
+    private static final String RESOURCE_DIR = "/io/vigil/catalog/schemas/";
+    private static final String REFERENCE_RESOURCE = "/io/vigil/catalog/reference/tables.tsv";
 
     /**
      * The hand-checked core tables, in the order the schema README lists them: the tables Vigil's own
@@ -100,6 +106,7 @@ public final class TableCatalog {
         return BuiltIns.CORE_NAMES.contains(name);
     }
 
+    @Override
     public Optional<TableSchema> table(String name) {
         return Optional.ofNullable(tables.get(name));
     }
@@ -109,6 +116,7 @@ public final class TableCatalog {
      * table is created or written ("CaseA" and "CASEA" are one table, named as first created), while KQL
      * resolves them exactly; DuckDB's names are case-insensitive too, so one name must never be two tables.
      */
+    @Override
     public Optional<TableSchema> tableIgnoringCase(String name) {
         TableSchema exact = tables.get(name);
         if (exact != null) {
@@ -127,6 +135,7 @@ public final class TableCatalog {
         return BuiltIns.LOWER_CASE_NAMES.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    @Override
     public TableSchema require(String name) {
         TableSchema table = tables.get(name);
         if (table == null) {
@@ -136,6 +145,7 @@ public final class TableCatalog {
     }
 
     /** Every table, ordered by name. */
+    @Override
     public Collection<TableSchema> tables() {
         return List.copyOf(tables.values());
     }

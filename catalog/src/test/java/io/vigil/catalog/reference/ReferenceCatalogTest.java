@@ -1,10 +1,10 @@
-package io.vigil.spi.reference;
+package io.vigil.catalog.reference;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.spi.ColumnType;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReferenceCatalogTest {
     private static final Path SNAPSHOT = Path.of("src/test/resources/azure-monitor-reference/tables");
-    private static final String RESOURCE = "/io/vigil/spi/reference/tables.tsv";
+    private static final String RESOURCE = "/io/vigil/catalog/reference/tables.tsv";
 
     @Test
     void generatedResourceIsWhatTheSnapshotGives() throws Exception {

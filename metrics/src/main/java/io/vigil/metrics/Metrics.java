@@ -1,4 +1,4 @@
-package io.vigil.spi;
+package io.vigil.metrics;
 
 import static java.util.Objects.requireNonNull;
 

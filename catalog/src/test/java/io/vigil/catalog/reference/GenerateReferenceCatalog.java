@@ -1,4 +1,4 @@
-package io.vigil.spi.reference;
+package io.vigil.catalog.reference;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
