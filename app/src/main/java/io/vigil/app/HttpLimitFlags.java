@@ -3,6 +3,7 @@ package io.vigil.app;
 import io.vigil.app.http.HttpLimits;
 import io.vigil.spi.StandardErrorCode;
 import io.vigil.spi.VigilException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -89,18 +90,37 @@ final class HttpLimitFlags {
                     + " Default: none")
     List<String> anonymousInputs = new ArrayList<>();
 
+    @Option(
+            names = "--http-auth-max-failures",
+            paramLabel = "N",
+            defaultValue = "30",
+            description = "Failed authentications an address may have within --http-auth-lockout before its"
+                    + " requests are answered 429 for that long (0 = never). Default: ${DEFAULT-VALUE}")
+    int authMaxFailures;
+
+    @Option(
+            names = "--http-auth-lockout",
+            paramLabel = "DURATION",
+            defaultValue = "1m",
+            description = "The window of --http-auth-max-failures, and how long an address is then refused."
+                    + " Default: ${DEFAULT-VALUE}")
+    String authLockout;
+
     HttpLimits limits() {
         try {
-            return new HttpLimits(
-                    Durations.parse("--http-idle-timeout", idleTimeout),
-                    Durations.parse("--http-header-timeout", headerTimeout),
-                    minBodyRate,
-                    maxConnections,
-                    maxHeaderBytes,
-                    maxThreads,
-                    maxInFlightBodyBytes,
-                    new HttpLimits.RateLimit(rateLimit, rateBurst),
-                    Set.copyOf(anonymousInputs));
+            Duration lockout = Durations.parse("--http-auth-lockout", authLockout);
+            return HttpLimits.builder()
+                    .idleTimeout(Durations.parse("--http-idle-timeout", idleTimeout))
+                    .headerTimeout(Durations.parse("--http-header-timeout", headerTimeout))
+                    .minBodyBytesPerSecond(minBodyRate)
+                    .maxConnections(maxConnections)
+                    .maxHeaderBytes(maxHeaderBytes)
+                    .maxThreads(maxThreads)
+                    .maxInFlightBodyBytes(maxInFlightBodyBytes)
+                    .rateLimit(new HttpLimits.RateLimit(rateLimit, rateBurst))
+                    .anonymousInputs(Set.copyOf(anonymousInputs))
+                    .authLockout(new HttpLimits.AuthLockout(authMaxFailures, lockout, lockout))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new VigilException(StandardErrorCode.INVALID_CONFIGURATION, "HTTP limits: " + e.getMessage());
         }

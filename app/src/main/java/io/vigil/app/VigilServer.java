@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.app.http.ApiKeys;
 import io.vigil.app.http.AuthFailureLog;
+import io.vigil.app.http.AuthLockouts;
 import io.vigil.app.http.HttpLimits;
 import io.vigil.app.ingestion.IngestionRoutes;
 import io.vigil.app.query.QueryApi;
@@ -20,6 +21,7 @@ import io.vigil.metrics.Metrics;
 import io.vigil.spi.EventStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -226,7 +228,8 @@ public final class VigilServer implements AutoCloseable {
         private final IngestionRoutes ingestion;
         private final SourceHealth sources;
         private final AtomicReference<Supplier<List<SinkHealth>>> sinks;
-        private final AuthFailureLog authFailures = new AuthFailureLog(Clock.systemUTC());
+        private final AuthLockouts lockouts;
+        private final AuthFailureLog authFailures;
 
         Routes(
                 VigilRuntime runtime,
@@ -247,6 +250,8 @@ public final class VigilServer implements AutoCloseable {
             this.keys = keys;
             this.metrics = runtime.metrics();
             this.queryApi = queryApi;
+            this.lockouts = new AuthLockouts(httpLimits.authLockout(), Clock.systemUTC());
+            this.authFailures = new AuthFailureLog(Clock.systemUTC(), lockouts);
             this.ingestion = IngestionRoutes.forPipeline(runtime.pipeline(), keys, httpLimits, authFailures);
             metrics.describe("http_requests_total", "HTTP requests, per route and status");
         }
@@ -263,6 +268,11 @@ public final class VigilServer implements AutoCloseable {
             if (path.equals("/health")) {
                 return health(response, callback);
             }
+            Optional<Duration> lockedOut = lockouts.lockedFor(Request.getRemoteAddr(request));
+            if (lockedOut.isPresent()) {
+                // its credential is not even checked: a guesser learns nothing until the lockout ends
+                return lockedOut(response, callback, lockedOut.get());
+            }
             if (ingestion.handles(path)) {
                 // each ingestion API authenticates its own way (SharedKey, iKey, bearer)
                 return ingestion.handle(request, response, callback);
@@ -278,6 +288,19 @@ public final class VigilServer implements AutoCloseable {
                         HttpStatus.UNAUTHORIZED_401,
                         "AuthorizationRequiredError",
                         "Valid authentication was not provided: send 'Authorization: Bearer <api key>'.");
+            }
+            if ((path.equals("/metrics") || path.equals("/v1/sources"))
+                    && method.equals("GET")
+                    && principal.get().tables().isPresent()) {
+                // the counters name the tables that receive data, per input and stream: a key limited to some
+                // tables would learn about the others, and the counters cannot be split by table honestly
+                return error(
+                        response,
+                        callback,
+                        HttpStatus.FORBIDDEN_403,
+                        "InsufficientAccessError",
+                        "The principal " + principal.get().name() + " may read only some tables; " + path
+                                + " lists every input and table, and needs a key that may read every table.");
             }
             if (path.equals("/metrics") && method.equals("GET")) {
                 count("metrics", 200);
@@ -482,6 +505,19 @@ public final class VigilServer implements AutoCloseable {
             error.put("code", code);
             error.put("message", message);
             return json(response, callback, status, body);
+        }
+
+        private boolean lockedOut(Response response, Callback callback, Duration remaining) {
+            long seconds = Math.max(1, (remaining.toMillis() + 999) / 1000);
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(seconds));
+            // a request body, if any, is not read: the connection cannot carry another request
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return error(
+                    response,
+                    callback,
+                    HttpStatus.TOO_MANY_REQUESTS_429,
+                    "TooManyFailedAuthentications",
+                    "Too many failed authentications from this address: retry after " + seconds + " seconds.");
         }
 
         private void count(String route, int status) {

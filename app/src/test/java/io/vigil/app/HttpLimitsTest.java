@@ -45,18 +45,24 @@ class HttpLimitsTest {
                         "--http-rate-limit",
                         "2.5",
                         "--http-rate-burst",
-                        "5");
+                        "5",
+                        "--http-auth-max-failures",
+                        "5",
+                        "--http-auth-lockout",
+                        "10m");
         assertThat(server.server.httpLimits.limits())
-                .isEqualTo(new HttpLimits(
-                        Duration.ofMillis(7500),
-                        Duration.ofSeconds(5),
-                        0,
-                        64,
-                        16384,
-                        32,
-                        64L * 1024 * 1024,
-                        new HttpLimits.RateLimit(2.5, 5),
-                        Set.of()));
+                .isEqualTo(HttpLimits.builder()
+                        .idleTimeout(Duration.ofMillis(7500))
+                        .headerTimeout(Duration.ofSeconds(5))
+                        .minBodyBytesPerSecond(0)
+                        .maxConnections(64)
+                        .maxHeaderBytes(16384)
+                        .maxThreads(32)
+                        .maxInFlightBodyBytes(64L * 1024 * 1024)
+                        .rateLimit(new HttpLimits.RateLimit(2.5, 5))
+                        .anonymousInputs(Set.of())
+                        .authLockout(new HttpLimits.AuthLockout(5, Duration.ofMinutes(10), Duration.ofMinutes(10)))
+                        .build());
     }
 
     @Test
@@ -78,6 +84,10 @@ class HttpLimitsTest {
         assertThatThrownBy(() -> limits("--http-rate-limit", "-3")).hasMessageContaining("request rate");
         assertThatThrownBy(() -> limits("--http-rate-limit", "NaN")).hasMessageContaining("request rate");
         assertThatThrownBy(() -> limits("--http-rate-burst", "0")).hasMessageContaining("burst");
+        assertThatThrownBy(() -> limits("--http-auth-max-failures", "-1"))
+                .hasMessageContaining("failed authentications before a lockout");
+        assertThatThrownBy(() -> limits("--http-auth-lockout", "0s"))
+                .hasMessageContaining("authentication failure window must be positive");
     }
 
     private static HttpLimits limits(String... args) {

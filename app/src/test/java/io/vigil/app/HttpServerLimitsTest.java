@@ -72,7 +72,8 @@ class HttpServerLimitsTest {
     @Test
     void connectionsBeyondTheLimitWaitUntilOneCloses() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir);
-                VigilServer server = start(runtime, HttpLimits.DEFAULT.withMaxConnections(2))) {
+                VigilServer server =
+                        start(runtime, HttpLimits.builder().maxConnections(2).build())) {
             List<RawHttpConnection> idle = new ArrayList<>();
             idle.add(RawHttpConnection.open(server.port()));
             idle.add(RawHttpConnection.open(server.port()));
@@ -98,7 +99,11 @@ class HttpServerLimitsTest {
     @Test
     void headersTrickledFasterThanTheIdleTimeoutStillGet408AfterTheHeaderTimeout() throws Exception {
         // the idle timeout never fires on a byte every 100 ms; the header timeout (1 s) does
-        HttpLimits limits = HttpLimits.DEFAULT.withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1), 1024);
+        HttpLimits limits = HttpLimits.builder()
+                .idleTimeout(Duration.ofSeconds(5))
+                .headerTimeout(Duration.ofSeconds(1))
+                .minBodyBytesPerSecond(1024)
+                .build();
         try (VigilRuntime runtime = VigilRuntime.open(dataDir);
                 VigilServer server = start(runtime, limits)) {
             try (RawHttpConnection slow = RawHttpConnection.open(server.port())) {
@@ -130,7 +135,11 @@ class HttpServerLimitsTest {
     void headersThatStopAreAnswered408BeforeTheIdleTimeoutClosesSilently() throws Exception {
         // Jetty closes a connection idle within its headers without a word; the header timeout, never
         // longer than the idle timeout, answers first
-        HttpLimits limits = HttpLimits.DEFAULT.withTimeouts(Duration.ofSeconds(4), Duration.ofMillis(700), 1024);
+        HttpLimits limits = HttpLimits.builder()
+                .idleTimeout(Duration.ofSeconds(4))
+                .headerTimeout(Duration.ofMillis(700))
+                .minBodyBytesPerSecond(1024)
+                .build();
         try (VigilRuntime runtime = VigilRuntime.open(dataDir);
                 VigilServer server = start(runtime, limits)) {
             try (RawHttpConnection slow = RawHttpConnection.open(server.port())) {

@@ -194,7 +194,9 @@ class SourcesApiTest {
                 ServerCommand.Running running = ServerCommand.start(
                         runtime,
                         ServeOptions.builder()
-                                .httpLimits(HttpLimits.DEFAULT.withRateLimit(new HttpLimits.RateLimit(0.01, 1)))
+                                .httpLimits(HttpLimits.builder()
+                                        .rateLimit(new HttpLimits.RateLimit(0.01, 1))
+                                        .build())
                                 .build())) {
             String base = "http://127.0.0.1:" + running.server().port();
             Path keyFile = temp.resolve("data/secrets/admin.key");

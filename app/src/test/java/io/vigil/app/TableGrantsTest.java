@@ -211,6 +211,28 @@ class TableGrantsTest {
     }
 
     @Test
+    void sourcesAndMetricsNeedAKeyThatReadsEveryTable() throws Exception {
+        // per-source counters name the tables and streams that receive data, so a key limited to some tables
+        // is refused them as a whole (docs/security.md) rather than shown a guessed subset
+        for (String path : List.of("/v1/sources", "/metrics")) {
+            HttpResponse<String> limited = get(analystKey, path);
+            assertThat(limited.statusCode()).as(path).isEqualTo(403);
+            assertThat(JSON.readTree(limited.body()).path("error").path("code").asText())
+                    .as(path)
+                    .isEqualTo("InsufficientAccessError");
+            assertThat(limited.body()).as(path).doesNotContain("events_received_total", "\"sources\"");
+            assertThat(get(adminKey, path).statusCode()).as(path).isEqualTo(200);
+        }
+        String readerOfAll = ApiKeys.create(
+                runtime.workspace(),
+                new ApiKeys.Principal("reader-of-all", ApiKeys.Role.READER),
+                Optional.empty(),
+                Clock.systemUTC());
+        awaitStatus(() -> status(readerOfAll, "/v1/sources"), 200);
+        assertThat(get(readerOfAll, "/v1/sources").body()).contains("\"sources\"");
+    }
+
+    @Test
     void keysFromTheCliWithTablesExpiryAndRotation() throws Exception {
         String data = temp.resolve("ws").toString();
         CliRun created = CliRun.run(
@@ -281,6 +303,14 @@ class TableGrantsTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String key, String path) {
+        try {
+            return get(key, path).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private HttpResponse<String> get(String key, String path) throws Exception {

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * not only as a counter: the first failure of an address in a minute is logged at WARN, the ones after it
  * are counted and reported with the next line for that address. At most {@link #MAX_LINES_PER_MINUTE}
  * lines a minute are written over all addresses (a spray from many addresses cannot flood the log); what
- * was held back is reported with the next line. No credential is ever written.
+ * was held back is reported with the next line. No credential is ever written. Each failure also counts
+ * towards the address's lockout ({@link AuthLockouts}).
  */
 public final class AuthFailureLog {
     // the logger name operators filter on (docs/security.md), kept when the class moved to app.http
@@ -28,6 +29,7 @@ public final class AuthFailureLog {
     private static final int MAX_REASON_CHARS = 200;
 
     private final Clock clock;
+    private final AuthLockouts lockouts;
     private final Map<String, Window> windows = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
@@ -38,8 +40,17 @@ public final class AuthFailureLog {
     private int globalLines;
     private long heldBackOverall;
 
+    /** A log that locks no address out. */
     public AuthFailureLog(Clock clock) {
+        this(
+                clock,
+                new AuthLockouts(new HttpLimits.AuthLockout(0, Duration.ofMinutes(1), Duration.ofMinutes(1)), clock));
+    }
+
+    /** A log that also counts each failure towards its address's lockout. */
+    public AuthFailureLog(Clock clock, AuthLockouts lockouts) {
         this.clock = requireNonNull(clock, "clock is null");
+        this.lockouts = requireNonNull(lockouts, "lockouts is null");
     }
 
     /**
@@ -50,6 +61,7 @@ public final class AuthFailureLog {
      * @param reason why it failed, as answered to the sender (never the presented credential)
      */
     public void failed(String address, String input, String reason) {
+        lockouts.failed(address);
         String line = lineFor(address, input, reason);
         if (line != null) {
             LOG.warning(line);

@@ -30,6 +30,8 @@ import java.util.TreeSet;
  *     default): {@code data_collector} takes requests without a SharedKey, {@code logs_ingestion} without a
  *     bearer key, {@code appinsights} envelopes of any instrumentation key. Credentials that are sent are
  *     still checked, and a wrong one is still refused.
+ * @param authLockout how many failed authentications an address may have in a window before every request
+ *     from it that needs a credential is answered 429 for a while
  */
 public record HttpLimits(
         Duration idleTimeout,
@@ -40,7 +42,8 @@ public record HttpLimits(
         int maxThreads,
         long maxInFlightBodyBytes,
         RateLimit rateLimit,
-        Set<String> anonymousInputs) {
+        Set<String> anonymousInputs,
+        AuthLockout authLockout) {
 
     /** The ingestion inputs that can be opened to anonymous senders, by their {@code input} label. */
     public static final Set<String> INPUTS = Set.of("data_collector", "appinsights", "logs_ingestion");
@@ -59,7 +62,8 @@ public record HttpLimits(
             200,
             256L * 1024 * 1024,
             RateLimit.OFF,
-            Set.of());
+            Set.of(),
+            AuthLockout.DEFAULT);
 
     /** Jetty needs a few threads of its pool for acceptors and selectors before any request runs. */
     public static final int MIN_THREADS = 8;
@@ -74,6 +78,7 @@ public record HttpLimits(
         requireNonNull(idleTimeout, "idleTimeout is null");
         requireNonNull(headerTimeout, "headerTimeout is null");
         requireNonNull(rateLimit, "rateLimit is null");
+        requireNonNull(authLockout, "authLockout is null");
         anonymousInputs = Set.copyOf(anonymousInputs);
         for (String input : anonymousInputs) {
             if (!INPUTS.contains(input)) {
@@ -114,74 +119,134 @@ public record HttpLimits(
         }
     }
 
-    /** The same limits with another request rate per source. */
-    public HttpLimits withRateLimit(RateLimit newRateLimit) {
-        return new HttpLimits(
-                idleTimeout,
-                headerTimeout,
-                minBodyBytesPerSecond,
-                maxConnections,
-                maxHeaderBytes,
-                maxThreads,
-                maxInFlightBodyBytes,
-                newRateLimit,
-                anonymousInputs);
+    /** A builder starting from {@link #DEFAULT}. */
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
     }
 
-    /** The same limits with other timeouts and minimum body rate. */
-    public HttpLimits withTimeouts(Duration newIdleTimeout, Duration newHeaderTimeout, long newMinBodyBytesPerSecond) {
-        return new HttpLimits(
-                newIdleTimeout,
-                newHeaderTimeout,
-                newMinBodyBytesPerSecond,
-                maxConnections,
-                maxHeaderBytes,
-                maxThreads,
-                maxInFlightBodyBytes,
-                rateLimit,
-                anonymousInputs);
+    /** A builder starting from these limits. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    /** The same limits with another connection limit. */
-    public HttpLimits withMaxConnections(int newMaxConnections) {
-        return new HttpLimits(
-                idleTimeout,
-                headerTimeout,
-                minBodyBytesPerSecond,
-                newMaxConnections,
-                maxHeaderBytes,
-                maxThreads,
-                maxInFlightBodyBytes,
-                rateLimit,
-                anonymousInputs);
+    /** Sets the limits one by one; {@link #build} checks them together. */
+    public static final class Builder {
+        private Duration idleTimeout;
+        private Duration headerTimeout;
+        private long minBodyBytesPerSecond;
+        private int maxConnections;
+        private int maxHeaderBytes;
+        private int maxThreads;
+        private long maxInFlightBodyBytes;
+        private RateLimit rateLimit;
+        private Set<String> anonymousInputs;
+        private AuthLockout authLockout;
+
+        private Builder(HttpLimits from) {
+            idleTimeout = from.idleTimeout;
+            headerTimeout = from.headerTimeout;
+            minBodyBytesPerSecond = from.minBodyBytesPerSecond;
+            maxConnections = from.maxConnections;
+            maxHeaderBytes = from.maxHeaderBytes;
+            maxThreads = from.maxThreads;
+            maxInFlightBodyBytes = from.maxInFlightBodyBytes;
+            rateLimit = from.rateLimit;
+            anonymousInputs = from.anonymousInputs;
+            authLockout = from.authLockout;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration value) {
+            headerTimeout = value;
+            return this;
+        }
+
+        public Builder minBodyBytesPerSecond(long value) {
+            minBodyBytesPerSecond = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int value) {
+            maxHeaderBytes = value;
+            return this;
+        }
+
+        public Builder maxThreads(int value) {
+            maxThreads = value;
+            return this;
+        }
+
+        public Builder maxInFlightBodyBytes(long value) {
+            maxInFlightBodyBytes = value;
+            return this;
+        }
+
+        public Builder rateLimit(RateLimit value) {
+            rateLimit = value;
+            return this;
+        }
+
+        public Builder anonymousInputs(Set<String> value) {
+            anonymousInputs = value;
+            return this;
+        }
+
+        public Builder authLockout(AuthLockout value) {
+            authLockout = value;
+            return this;
+        }
+
+        public HttpLimits build() {
+            return new HttpLimits(
+                    idleTimeout,
+                    headerTimeout,
+                    minBodyBytesPerSecond,
+                    maxConnections,
+                    maxHeaderBytes,
+                    maxThreads,
+                    maxInFlightBodyBytes,
+                    rateLimit,
+                    anonymousInputs,
+                    authLockout);
+        }
     }
 
-    /** The same limits with other inputs open to anonymous senders. */
-    public HttpLimits withAnonymousInputs(Set<String> inputs) {
-        return new HttpLimits(
-                idleTimeout,
-                headerTimeout,
-                minBodyBytesPerSecond,
-                maxConnections,
-                maxHeaderBytes,
-                maxThreads,
-                maxInFlightBodyBytes,
-                rateLimit,
-                inputs);
-    }
+    /**
+     * The lockout after failed authentications, per client address (issue 16: "failed authentication is
+     * rate-limited per source"): after {@code maxFailures} failures within {@code window}, every request
+     * from that address that needs a credential gets 429 with Retry-After until {@code lockout} has passed,
+     * without its credential being checked, so a guesser learns nothing in the meantime; other addresses,
+     * and requests that need no credential ({@code /health}, the UI's files), are unaffected.
+     *
+     * @param maxFailures failures allowed within the window; 0 = no lockout
+     */
+    public record AuthLockout(int maxFailures, Duration window, Duration lockout) {
+        /** Thirty failures a minute is far beyond a mistyped key and far below a guesser's rate. */
+        public static final AuthLockout DEFAULT = new AuthLockout(30, Duration.ofMinutes(1), Duration.ofMinutes(1));
 
-    /** The same limits with another in-flight body budget. */
-    public HttpLimits withMaxInFlightBodyBytes(long newMaxInFlightBodyBytes) {
-        return new HttpLimits(
-                idleTimeout,
-                headerTimeout,
-                minBodyBytesPerSecond,
-                maxConnections,
-                maxHeaderBytes,
-                maxThreads,
-                newMaxInFlightBodyBytes,
-                rateLimit,
-                anonymousInputs);
+        public AuthLockout {
+            requireNonNull(window, "window is null");
+            requireNonNull(lockout, "lockout is null");
+            if (maxFailures < 0) {
+                throw new IllegalArgumentException(
+                        "failed authentications before a lockout must be 0 (off) or positive, not " + maxFailures);
+            }
+            requirePositive("authentication failure window", window);
+            requirePositive("authentication lockout", lockout);
+        }
+
+        public boolean enabled() {
+            return maxFailures > 0;
+        }
     }
 
     /**

@@ -57,7 +57,8 @@ class AnonymousInputsTest {
     void openedInputsTakeAnonymousSendersButStillCheckCredentialsThatAreSent() throws Exception {
         Path data = temp.resolve("open");
         String rule = rule(data);
-        HttpLimits open = HttpLimits.DEFAULT.withAnonymousInputs(HttpLimits.INPUTS);
+        HttpLimits open =
+                HttpLimits.builder().anonymousInputs(HttpLimits.INPUTS).build();
         try (IngestionTestServer server = new IngestionTestServer(data, open)) {
             assertThat(dataCollector(server, null).statusCode()).isEqualTo(200);
             assertThat(dataCollector(

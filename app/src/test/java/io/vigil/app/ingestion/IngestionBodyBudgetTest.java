@@ -36,7 +36,8 @@ class IngestionBodyBudgetTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new IngestionTestServer(dataDir, HttpLimits.DEFAULT.withMaxInFlightBodyBytes(BUDGET));
+        server = new IngestionTestServer(
+                dataDir, HttpLimits.builder().maxInFlightBodyBytes(BUDGET).build());
         requests = new IngestionRequests(server);
     }
 

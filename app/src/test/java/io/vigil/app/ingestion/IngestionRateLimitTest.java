@@ -40,7 +40,9 @@ class IngestionRateLimitTest {
         ApiKeys.load(runtime.workspace());
         IngestionRequests.addApiKey(runtime.workspace(), "second-sender", "contributor", SECOND_KEY);
         IngestionRequests.addApiKey(runtime.workspace(), "auditor", "reader", READER_KEY);
-        server = new IngestionTestServer(runtime, HttpLimits.DEFAULT.withRateLimit(new HttpLimits.RateLimit(0.2, 2)));
+        server = new IngestionTestServer(
+                runtime,
+                HttpLimits.builder().rateLimit(new HttpLimits.RateLimit(0.2, 2)).build());
         requests = new IngestionRequests(server);
     }
 

@@ -35,7 +35,13 @@ class IngestionSlowClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = new IngestionTestServer(dataDir, HttpLimits.DEFAULT.withTimeouts(IDLE, IDLE, 1000));
+        server = new IngestionTestServer(
+                dataDir,
+                HttpLimits.builder()
+                        .idleTimeout(IDLE)
+                        .headerTimeout(IDLE)
+                        .minBodyBytesPerSecond(1000)
+                        .build());
         requests = new IngestionRequests(server);
     }
 
