@@ -70,7 +70,7 @@ final class ExportCommand {
             // opened without the chain recorder, as vigil verify does: the export reads what is chained
             try (DuckDbStore store = DuckDbStore.open(
                     data.dataDir,
-                    StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()),
+                    StoreOptions.builder().tenantId(workspace.workspaceId()).build(),
                     Clock.systemUTC(),
                     new Metrics())) {
                 ProvenExport.Written written = ProvenExport.export(

@@ -81,8 +81,9 @@ final class FeedFlags {
             }
             return Optional.empty();
         }
-        return Optional.of(
-                KafkaInputConfig.of(bootstrap, kafkaTopics, kafkaGroup).withProperties(properties));
+        return Optional.of(KafkaInputConfig.builder(bootstrap, kafkaTopics, kafkaGroup)
+                .properties(properties)
+                .build());
     }
 
     private static VigilException invalid(String message) {

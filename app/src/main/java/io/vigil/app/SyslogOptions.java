@@ -63,7 +63,7 @@ record SyslogOptions(
         if (allowed == null) {
             return config;
         }
-        return config.withSenders(allowed);
+        return config.toBuilder().senders(allowed).build();
     }
 
     private static void checkPort(String flag, int port) {

@@ -80,7 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
         // the store is opened without the recorder: verifying must not chain what it is checking
         try (DuckDbStore store = DuckDbStore.open(
                 data.dataDir,
-                StoreOptions.DEFAULT.withTenantId(workspace.workspaceId()),
+                StoreOptions.builder().tenantId(workspace.workspaceId()).build(),
                 Clock.systemUTC(),
                 new Metrics())) {
             report = new Verifier(store, VigilRuntime.INTEGRITY_LAYOUT, data.dataDir, key).verify();

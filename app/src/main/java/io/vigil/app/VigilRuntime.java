@@ -67,10 +67,11 @@ public record VigilRuntime(
         Clock clock = Clock.systemUTC();
         Workspace workspace = Workspace.open(dataDir);
         Metrics metrics = new Metrics();
-        StoreOptions options = StoreOptions.DEFAULT
-                .withTenantId(workspace.workspaceId())
-                .withGeoIpDatabase(geoIpDatabase)
-                .withResources(resources);
+        StoreOptions options = StoreOptions.builder()
+                .tenantId(workspace.workspaceId())
+                .geoIpDatabase(geoIpDatabase)
+                .resources(resources)
+                .build();
         DuckDbStore store = DuckDbStore.open(dataDir, options, clock, metrics);
         IngestPipeline pipeline = new IngestPipeline(store, LogFormats.builtIn(), clock, metrics);
         IntegrityRecorder integrity;

@@ -30,7 +30,7 @@ class ForwarderTest {
     private final Metrics metrics = new Metrics();
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, metrics);
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, metrics);
     }
 
     private static SinkConfig sink(int port, String... route) {

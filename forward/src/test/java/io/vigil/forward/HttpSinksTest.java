@@ -46,7 +46,7 @@ class HttpSinksTest {
     private final Metrics metrics = new Metrics();
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, metrics);
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, metrics);
     }
 
     private Path secret(String name, String value) throws Exception {

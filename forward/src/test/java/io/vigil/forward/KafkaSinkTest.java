@@ -87,7 +87,7 @@ class KafkaSinkTest {
     }
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, metrics);
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, metrics);
     }
 
     private static void createTopic(String topic, int partitions) throws Exception {

@@ -42,7 +42,7 @@ class RouteFilterTest {
     private final Metrics metrics = new Metrics();
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, metrics);
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, metrics);
     }
 
     private static Row signin(DuckDbStore store, String user, String resultType) {

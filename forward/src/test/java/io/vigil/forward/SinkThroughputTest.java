@@ -39,7 +39,10 @@ class SinkThroughputTest {
         Clock clock = Clock.systemUTC();
         Path secret = Files.writeString(dataDir.resolve("secret"), "elastic:changeme\n");
         try (DuckDbStore store = DuckDbStore.open(
-                dataDir.resolve("store"), StoreOptions.DEFAULT.withTenantId("bench"), clock, metrics)) {
+                dataDir.resolve("store"),
+                StoreOptions.builder().tenantId("bench").build(),
+                clock,
+                metrics)) {
             long started = System.nanoTime();
             for (int written = 0; written < ROWS; written += BATCH) {
                 List<Row> rows = new ArrayList<>(BATCH);

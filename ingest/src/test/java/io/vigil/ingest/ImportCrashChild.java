@@ -56,10 +56,10 @@ public final class ImportCrashChild {
     }
 
     static DuckDbStore openStore(Path dataDir) {
-        StoreOptions options = new StoreOptions(
-                new WriterConfig(BATCH_ROWS, Duration.ZERO, 10_000, Duration.ofSeconds(60)),
-                RetentionPolicy.DEFAULT,
-                "");
+        StoreOptions options = StoreOptions.builder()
+                .writer(new WriterConfig(BATCH_ROWS, Duration.ZERO, 10_000, Duration.ofSeconds(60)))
+                .retention(RetentionPolicy.DEFAULT)
+                .build();
         return DuckDbStore.open(dataDir, options, Clock.systemUTC(), new Metrics());
     }
 

@@ -64,7 +64,7 @@ class TamperTest {
     }
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, new Metrics());
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, new Metrics());
     }
 
     private static void write(DuckDbStore store, List<Row> rows) throws Exception {

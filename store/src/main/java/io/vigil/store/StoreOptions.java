@@ -34,19 +34,59 @@ public record StoreOptions(
         requireNonNull(resources, "resources is null");
     }
 
-    public StoreOptions(WriterConfig writer, RetentionPolicy retention, String tenantId) {
-        this(writer, retention, tenantId, Optional.empty(), DuckDbResources.defaults());
+    /** A builder starting from {@link #DEFAULT}. */
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
     }
 
-    public StoreOptions withTenantId(String newTenantId) {
-        return new StoreOptions(writer, retention, newTenantId, geoIpDatabase, resources);
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public StoreOptions withGeoIpDatabase(Optional<Path> file) {
-        return new StoreOptions(writer, retention, tenantId, file, resources);
-    }
+    /** Sets the options one by one; {@link #build} checks them. */
+    public static final class Builder {
+        private WriterConfig writer;
+        private RetentionPolicy retention;
+        private String tenantId;
+        private Optional<Path> geoIpDatabase;
+        private DuckDbResources resources;
 
-    public StoreOptions withResources(DuckDbResources newResources) {
-        return new StoreOptions(writer, retention, tenantId, geoIpDatabase, newResources);
+        private Builder(StoreOptions from) {
+            writer = from.writer;
+            retention = from.retention;
+            tenantId = from.tenantId;
+            geoIpDatabase = from.geoIpDatabase;
+            resources = from.resources;
+        }
+
+        public Builder writer(WriterConfig value) {
+            writer = value;
+            return this;
+        }
+
+        public Builder retention(RetentionPolicy value) {
+            retention = value;
+            return this;
+        }
+
+        public Builder tenantId(String value) {
+            tenantId = value;
+            return this;
+        }
+
+        public Builder geoIpDatabase(Optional<Path> value) {
+            geoIpDatabase = value;
+            return this;
+        }
+
+        public Builder resources(DuckDbResources value) {
+            resources = value;
+            return this;
+        }
+
+        public StoreOptions build() {
+            return new StoreOptions(writer, retention, tenantId, geoIpDatabase, resources);
+        }
     }
 }

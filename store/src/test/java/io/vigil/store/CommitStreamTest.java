@@ -37,7 +37,7 @@ class CommitStreamTest {
     private final TestingClock clock = new TestingClock(NOW);
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, new Metrics());
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, new Metrics());
     }
 
     private static Row syslog(DuckDbStore store, String message, Instant time) {

@@ -139,7 +139,9 @@ class DuckDbStoreTest {
 
     @Test
     void missingTimeGeneratedBecomesTheIngestionTimeAndTenantIdTheWorkspace() throws Exception {
-        try (DuckDbStore store = open(StoreOptions.DEFAULT.withTenantId("0b8e0c36-5f4a-4b0e-9f59-1b0fa2b5c001"))) {
+        try (DuckDbStore store = open(StoreOptions.builder()
+                .tenantId("0b8e0c36-5f4a-4b0e-9f59-1b0fa2b5c001")
+                .build())) {
             Row row = store.catalog()
                     .require("Heartbeat")
                     .newRow()
@@ -159,7 +161,10 @@ class DuckDbStoreTest {
     @Test
     void smallWritesAreBatchedAndSequencesSurviveReopen() throws Exception {
         WriterConfig config = new WriterConfig(10_000, Duration.ofMillis(200), 100_000, Duration.ofSeconds(10));
-        try (DuckDbStore store = open(new StoreOptions(config, RetentionPolicy.DEFAULT, ""))) {
+        try (DuckDbStore store = open(StoreOptions.builder()
+                .writer(config)
+                .retention(RetentionPolicy.DEFAULT)
+                .build())) {
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 acks.add(store.write(List.of(syslog(store, "m" + i, NOW))));
@@ -266,7 +271,10 @@ class DuckDbStoreTest {
     @Test
     void intakeReplacesTimesRetentionWouldDeleteOrTooFarAheadWithTheSameCutoff() throws Exception {
         RetentionPolicy policy = new RetentionPolicy(90, Map.of("Syslog", 7));
-        try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy, ""))) {
+        try (DuckDbStore store = open(StoreOptions.builder()
+                .writer(WriterConfig.DEFAULT)
+                .retention(policy)
+                .build())) {
             Instant cutoff = policy.cutoff("Syslog", NOW);
             assertThat(cutoff).isEqualTo(Instant.parse("2026-11-18T00:00:00Z"));
             store.write(List.of(
@@ -346,7 +354,10 @@ class DuckDbStoreTest {
     @Test
     void retentionDeletesWholeExpiredDaysAndLogsThem() throws Exception {
         RetentionPolicy policy = new RetentionPolicy(90, Map.of("Syslog", 7));
-        try (DuckDbStore store = open(new StoreOptions(WriterConfig.DEFAULT, policy, ""))) {
+        try (DuckDbStore store = open(StoreOptions.builder()
+                .writer(WriterConfig.DEFAULT)
+                .retention(policy)
+                .build())) {
             Instant eightDaysAgo = NOW.minus(Duration.ofDays(8));
             Instant sevenDaysAgoMorning = Instant.parse("2026-11-18T01:00:00Z");
             // written when it was current: intake replaces a time already past retention
@@ -382,7 +393,10 @@ class DuckDbStoreTest {
     @Test
     void fullQueuesSlowCallersDownAndRefuseAfterTheTimeout() throws Exception {
         WriterConfig tiny = new WriterConfig(10, Duration.ZERO, 10, Duration.ofMillis(300));
-        try (DuckDbStore store = open(new StoreOptions(tiny, RetentionPolicy.DEFAULT, ""))) {
+        try (DuckDbStore store = open(StoreOptions.builder()
+                .writer(tiny)
+                .retention(RetentionPolicy.DEFAULT)
+                .build())) {
             CountDownLatch release = new CountDownLatch(1);
             store.beforeEachBatchForTesting(() -> {
                 try {

@@ -51,11 +51,11 @@ class IngestionBackPressureTest {
         Clock clock = Clock.systemUTC();
         Workspace workspace = Workspace.open(dataDir);
         Metrics metrics = new Metrics();
-        StoreOptions options = new StoreOptions(
-                        new WriterConfig(QUEUE_ROWS, Duration.ofMillis(5), QUEUE_ROWS, Duration.ofMillis(300)),
-                        StoreOptions.DEFAULT.retention(),
-                        "")
-                .withTenantId(workspace.workspaceId());
+        StoreOptions options = StoreOptions.builder()
+                .writer(new WriterConfig(QUEUE_ROWS, Duration.ofMillis(5), QUEUE_ROWS, Duration.ofMillis(300)))
+                .retention(StoreOptions.DEFAULT.retention())
+                .tenantId(workspace.workspaceId())
+                .build();
         store = DuckDbStore.open(dataDir, options, clock, metrics);
         VigilRuntime runtime = new VigilRuntime(
                 workspace, store, metrics, new IngestPipeline(store, LogFormats.builtIn(), clock, metrics), clock);

@@ -25,7 +25,8 @@ final class QueryFixtures {
     private QueryFixtures() {}
 
     static DuckDbStore openStore(Path dataDir) {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("fixture-tenant"), CLOCK, new Metrics());
+        return DuckDbStore.open(
+                dataDir, StoreOptions.builder().tenantId("fixture-tenant").build(), CLOCK, new Metrics());
     }
 
     static DuckDbStore openWithFixtures(Path dataDir) throws Exception {

@@ -53,7 +53,7 @@ class RuleSchedulerTest {
     }
 
     private DuckDbStore open() {
-        return DuckDbStore.open(dataDir, StoreOptions.DEFAULT.withTenantId("ws-1"), clock, new Metrics());
+        return DuckDbStore.open(dataDir, StoreOptions.builder().tenantId("ws-1").build(), clock, new Metrics());
     }
 
     private static RuleScheduler scheduler(DuckDbStore store, TestingClock clock) {

@@ -72,20 +72,59 @@ public record KafkaInputConfig(
         }
     }
 
-    /** A plain-text input with default batching; add security settings with {@link #withProperties}. */
+    /** A plain-text input with default batching. */
     public static KafkaInputConfig of(String bootstrapServers, List<String> topics, String groupId) {
-        return new KafkaInputConfig(
-                bootstrapServers, topics, groupId, new TreeMap<>(), DEFAULT_POLL_TIMEOUT, DEFAULT_MAX_POLL_RECORDS);
+        return builder(bootstrapServers, topics, groupId).build();
     }
 
-    public KafkaInputConfig withProperties(Map<String, String> more) {
-        TreeMap<String, String> merged = new TreeMap<>(clientProperties);
-        merged.putAll(more);
-        return new KafkaInputConfig(bootstrapServers, topics, groupId, merged, pollTimeout, maxPollRecords);
+    /** A builder of a plain-text input with default batching; add security settings with {@link Builder#properties}. */
+    public static Builder builder(String bootstrapServers, List<String> topics, String groupId) {
+        return new Builder(bootstrapServers, topics, groupId);
     }
 
-    public KafkaInputConfig withPollTimeout(Duration timeout) {
-        return new KafkaInputConfig(bootstrapServers, topics, groupId, clientProperties, timeout, maxPollRecords);
+    /** A builder starting from this input. */
+    public Builder toBuilder() {
+        return new Builder(bootstrapServers, topics, groupId)
+                .properties(clientProperties)
+                .pollTimeout(pollTimeout)
+                .maxPollRecords(maxPollRecords);
+    }
+
+    /** Sets the settings one by one; {@link #build} checks them together. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final List<String> topics;
+        private final String groupId;
+        private final SortedMap<String, String> clientProperties = new TreeMap<>();
+        private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+        private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
+
+        private Builder(String bootstrapServers, List<String> topics, String groupId) {
+            this.bootstrapServers = bootstrapServers;
+            this.topics = topics;
+            this.groupId = groupId;
+        }
+
+        /** Adds client properties, replacing ones of the same name. */
+        public Builder properties(Map<String, String> more) {
+            clientProperties.putAll(more);
+            return this;
+        }
+
+        public Builder pollTimeout(Duration value) {
+            pollTimeout = value;
+            return this;
+        }
+
+        public Builder maxPollRecords(int value) {
+            maxPollRecords = value;
+            return this;
+        }
+
+        public KafkaInputConfig build() {
+            return new KafkaInputConfig(
+                    bootstrapServers, topics, groupId, clientProperties, pollTimeout, maxPollRecords);
+        }
     }
 
     /**

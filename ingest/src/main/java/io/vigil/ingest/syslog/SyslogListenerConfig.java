@@ -69,61 +69,102 @@ public record SyslogListenerConfig(
 
     /** A UDP or TCP listener with the default bounds, taking loopback senders only. */
     public static SyslogListenerConfig of(SyslogTransport transport, String bindAddress, int port) {
-        return new SyslogListenerConfig(
-                transport,
-                bindAddress,
-                port,
-                DEFAULT_MAX_MESSAGE_BYTES,
-                DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_MAX_BATCH_MESSAGES,
-                DEFAULT_BATCH_LINGER,
-                Optional.empty(),
-                SenderFilter.LOOPBACK);
+        return builder(transport, bindAddress, port).build();
     }
 
     /** A TLS listener with the default bounds and senders ({@link #defaultSenders}). */
     public static SyslogListenerConfig tls(String bindAddress, int port, SyslogTlsConfig keystore) {
-        return new SyslogListenerConfig(
-                SyslogTransport.TLS,
-                bindAddress,
-                port,
-                DEFAULT_MAX_MESSAGE_BYTES,
-                DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_MAX_BATCH_MESSAGES,
-                DEFAULT_BATCH_LINGER,
-                Optional.of(keystore),
-                defaultSenders(keystore));
+        return builder(SyslogTransport.TLS, bindAddress, port)
+                .tls(Optional.of(keystore))
+                .senders(defaultSenders(keystore))
+                .build();
     }
 
-    public SyslogListenerConfig withLimits(int maxMessageBytes, int maxConnections, Duration idleTimeout) {
-        return new SyslogListenerConfig(
-                transport,
-                bindAddress,
-                port,
-                maxMessageBytes,
-                maxConnections,
-                idleTimeout,
-                maxBatchMessages,
-                batchLinger,
-                tls,
-                senders);
+    /** A builder with the default bounds, no keystore and loopback senders only. */
+    public static Builder builder(SyslogTransport transport, String bindAddress, int port) {
+        return new Builder(transport, bindAddress, port);
     }
 
-    /** The same listener taking messages from {@code allowed} senders only. */
-    public SyslogListenerConfig withSenders(SenderFilter allowed) {
-        return new SyslogListenerConfig(
-                transport,
-                bindAddress,
-                port,
-                maxMessageBytes,
-                maxConnections,
-                idleTimeout,
-                maxBatchMessages,
-                batchLinger,
-                tls,
-                allowed);
+    /** A builder starting from this listener. */
+    public Builder toBuilder() {
+        return new Builder(transport, bindAddress, port)
+                .maxMessageBytes(maxMessageBytes)
+                .maxConnections(maxConnections)
+                .idleTimeout(idleTimeout)
+                .maxBatchMessages(maxBatchMessages)
+                .batchLinger(batchLinger)
+                .tls(tls)
+                .senders(senders);
+    }
+
+    /** Sets the bounds one by one; {@link #build} checks them together. */
+    public static final class Builder {
+        private final SyslogTransport transport;
+        private final String bindAddress;
+        private final int port;
+        private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxBatchMessages = DEFAULT_MAX_BATCH_MESSAGES;
+        private Duration batchLinger = DEFAULT_BATCH_LINGER;
+        private Optional<SyslogTlsConfig> tls = Optional.empty();
+        private SenderFilter senders = SenderFilter.LOOPBACK;
+
+        private Builder(SyslogTransport transport, String bindAddress, int port) {
+            this.transport = transport;
+            this.bindAddress = bindAddress;
+            this.port = port;
+        }
+
+        public Builder maxMessageBytes(int value) {
+            maxMessageBytes = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            maxConnections = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder maxBatchMessages(int value) {
+            maxBatchMessages = value;
+            return this;
+        }
+
+        public Builder batchLinger(Duration value) {
+            batchLinger = value;
+            return this;
+        }
+
+        public Builder tls(Optional<SyslogTlsConfig> value) {
+            tls = value;
+            return this;
+        }
+
+        /** Takes messages from {@code allowed} senders only. */
+        public Builder senders(SenderFilter allowed) {
+            senders = allowed;
+            return this;
+        }
+
+        public SyslogListenerConfig build() {
+            return new SyslogListenerConfig(
+                    transport,
+                    bindAddress,
+                    port,
+                    maxMessageBytes,
+                    maxConnections,
+                    idleTimeout,
+                    maxBatchMessages,
+                    batchLinger,
+                    tls,
+                    senders);
+        }
     }
 
     /**

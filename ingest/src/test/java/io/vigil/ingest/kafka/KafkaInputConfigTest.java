@@ -16,11 +16,12 @@ class KafkaInputConfigTest {
 
     @Test
     void eventHubsConnectionStringBecomesSaslPlainWithTheConnectionStringUser() {
-        KafkaInputConfig config = KafkaInputConfig.of(
+        KafkaInputConfig config = KafkaInputConfig.builder(
                         KafkaInputConfig.eventHubsBootstrap(CONNECTION_STRING),
                         List.of("insights-operational-logs"),
                         "$Default")
-                .withProperties(KafkaInputConfig.eventHubsProperties(CONNECTION_STRING));
+                .properties(KafkaInputConfig.eventHubsProperties(CONNECTION_STRING))
+                .build();
 
         Properties properties = KafkaInput.consumerProperties(config);
         assertThat(properties)
@@ -37,8 +38,9 @@ class KafkaInputConfigTest {
 
     @Test
     void settingsThatCarryTheDeliveryGuaranteeCannotBeOverridden() {
-        assertThatThrownBy(() -> KafkaInputConfig.of("127.0.0.1:9092", List.of("t"), "g")
-                        .withProperties(Map.of("enable.auto.commit", "true")))
+        assertThatThrownBy(() -> KafkaInputConfig.builder("127.0.0.1:9092", List.of("t"), "g")
+                        .properties(Map.of("enable.auto.commit", "true"))
+                        .build())
                 .isInstanceOfSatisfying(
                         VigilException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(StandardErrorCode.INVALID_CONFIGURATION))

@@ -163,10 +163,10 @@ class KafkaInputTest {
             send("overload", "key" + i, envelope(activity(100 + 2 * i), activity(101 + 2 * i)));
         }
         Metrics metrics = new Metrics();
-        StoreOptions tiny = new StoreOptions(
-                new WriterConfig(2, Duration.ofMillis(1), 4, Duration.ofMillis(200)),
-                StoreOptions.DEFAULT.retention(),
-                "");
+        StoreOptions tiny = StoreOptions.builder()
+                .writer(new WriterConfig(2, Duration.ofMillis(1), 4, Duration.ofMillis(200)))
+                .retention(StoreOptions.DEFAULT.retention())
+                .build();
         try (DuckDbStore store = DuckDbStore.open(temp.resolve("data"), tiny, clock(), metrics)) {
             StoreWriterGate gate = StoreWriterGate.hold(store);
             try (KafkaInput input = KafkaInput.start(
@@ -213,8 +213,9 @@ class KafkaInputTest {
     }
 
     private KafkaInputConfig config(String topic, String group) {
-        return KafkaInputConfig.of(cluster.bootstrapServers(), List.of(topic), group)
-                .withPollTimeout(Duration.ofMillis(100));
+        return KafkaInputConfig.builder(cluster.bootstrapServers(), List.of(topic), group)
+                .pollTimeout(Duration.ofMillis(100))
+                .build();
     }
 
     private DuckDbStore openStore(Metrics metrics) {

@@ -37,10 +37,10 @@ class SyslogBackPressureTest {
     @Test
     void aFullStoreQueueStopsReadingAndNothingIsLost() throws Exception {
         Metrics metrics = new Metrics();
-        StoreOptions options = new StoreOptions(
-                new WriterConfig(1_000, Duration.ofMillis(5), STORE_QUEUE_ROWS, Duration.ofSeconds(120)),
-                StoreOptions.DEFAULT.retention(),
-                "");
+        StoreOptions options = StoreOptions.builder()
+                .writer(new WriterConfig(1_000, Duration.ofMillis(5), STORE_QUEUE_ROWS, Duration.ofSeconds(120)))
+                .retention(StoreOptions.DEFAULT.retention())
+                .build();
         try (DuckDbStore store = DuckDbStore.open(temp.resolve("data"), options, Clock.systemUTC(), metrics)) {
             StoreWriterGate gate = StoreWriterGate.hold(store);
             SyslogListener listener = SyslogListener.start(

@@ -177,11 +177,17 @@ class SyslogListenerTest {
 
     @Test
     void badInputIsDeadLetteredOrClosedAndTheListenerKeepsServing() throws Exception {
-        SyslogListenerConfig tcpConfig =
-                SyslogListenerConfig.of(SyslogTransport.TCP, LOOPBACK, 0).withLimits(1024, 8, Duration.ofMillis(300));
+        SyslogListenerConfig tcpConfig = SyslogListenerConfig.builder(SyslogTransport.TCP, LOOPBACK, 0)
+                .maxMessageBytes(1024)
+                .maxConnections(8)
+                .idleTimeout(Duration.ofMillis(300))
+                .build();
         int tcp = start(tcpConfig).port();
-        int udp = start(SyslogListenerConfig.of(SyslogTransport.UDP, LOOPBACK, 0)
-                        .withLimits(1024, 8, Duration.ofMinutes(1)))
+        int udp = start(SyslogListenerConfig.builder(SyslogTransport.UDP, LOOPBACK, 0)
+                        .maxMessageBytes(1024)
+                        .maxConnections(8)
+                        .idleTimeout(Duration.ofMinutes(1))
+                        .build())
                 .port();
 
         try (Socket socket = new Socket(LOOPBACK, tcp)) {
@@ -273,8 +279,11 @@ class SyslogListenerTest {
 
     @Test
     void connectionsBeyondTheLimitAreRefused() throws Exception {
-        int tcp = start(SyslogListenerConfig.of(SyslogTransport.TCP, LOOPBACK, 0)
-                        .withLimits(1024, 2, Duration.ofMinutes(1)))
+        int tcp = start(SyslogListenerConfig.builder(SyslogTransport.TCP, LOOPBACK, 0)
+                        .maxMessageBytes(1024)
+                        .maxConnections(2)
+                        .idleTimeout(Duration.ofMinutes(1))
+                        .build())
                 .port();
         try (Socket first = new Socket(LOOPBACK, tcp);
                 Socket second = new Socket(LOOPBACK, tcp)) {
@@ -302,11 +311,13 @@ class SyslogListenerTest {
     void sendersOutsideTheAllowedNetworksAreRefused() throws Exception {
         // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): only a filter here, nothing is ever sent to it
         SenderFilter elsewhere = SenderFilter.parse(List.of("192.0.2.0/24", "2001:db8::/32"));
-        int udp = start(SyslogListenerConfig.of(SyslogTransport.UDP, LOOPBACK, 0)
-                        .withSenders(elsewhere))
+        int udp = start(SyslogListenerConfig.builder(SyslogTransport.UDP, LOOPBACK, 0)
+                        .senders(elsewhere)
+                        .build())
                 .port();
-        int tcp = start(SyslogListenerConfig.of(SyslogTransport.TCP, LOOPBACK, 0)
-                        .withSenders(elsewhere))
+        int tcp = start(SyslogListenerConfig.builder(SyslogTransport.TCP, LOOPBACK, 0)
+                        .senders(elsewhere)
+                        .build())
                 .port();
         logger(List.of("--udp", "--port", "" + udp, "--rfc3164"), "refused", "user.info", "udp from a stranger");
         try (Socket socket = new Socket(LOOPBACK, tcp)) {

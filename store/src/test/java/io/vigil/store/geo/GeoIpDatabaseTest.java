@@ -92,7 +92,8 @@ class GeoIpDatabaseTest {
     @Test
     void storeRegistersTheLookupAndParseXml() throws Exception {
         Path file = cityDatabase(temp.resolve("city.mmdb"));
-        StoreOptions options = StoreOptions.DEFAULT.withGeoIpDatabase(Optional.of(file));
+        StoreOptions options =
+                StoreOptions.builder().geoIpDatabase(Optional.of(file)).build();
         try (DuckDbStore store = DuckDbStore.open(temp.resolve("data"), options, Clock.systemUTC(), new Metrics());
                 Connection connection = store.newQueryConnection();
                 Statement statement = connection.createStatement();
@@ -120,7 +121,8 @@ class GeoIpDatabaseTest {
     @Test
     void aFileThatIsNotAMaxMindDatabaseFailsTheOpen() throws Exception {
         Path bogus = Files.writeString(temp.resolve("bogus.mmdb"), "not a database");
-        StoreOptions options = StoreOptions.DEFAULT.withGeoIpDatabase(Optional.of(bogus));
+        StoreOptions options =
+                StoreOptions.builder().geoIpDatabase(Optional.of(bogus)).build();
         assertThatThrownBy(() -> DuckDbStore.open(temp.resolve("data"), options, Clock.systemUTC(), new Metrics()))
                 .isInstanceOf(VigilException.class)
                 .hasMessageContaining("GeoIP database");
