@@ -11,9 +11,6 @@ import io.vigil.app.query.QueryService;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleDocument;
 import io.vigil.detect.rule.SentinelRuleReader;
-import io.vigil.detect.schedule.RuleScheduler;
-import io.vigil.engine.KqlEngine;
-import io.vigil.engine.QueryLimits;
 import io.vigil.spi.RetentionRun;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,25 +116,12 @@ class AuditTrailTest {
 
         // responder actions over HTTP, and a retention pass
         try (VigilRuntime runtime = VigilRuntime.open(data)) {
-            runtime.store()
-                    .write(List.of(runtime.store()
-                            .catalog()
-                            .require("SecurityEvent")
-                            .newRow()
-                            .set("TimeGenerated", Instant.now().minus(Duration.ofMinutes(10)))
-                            .set("EventID", 1102)
-                            .set("Computer", "dc01")
-                            .build()))
-                    .get(30, TimeUnit.SECONDS);
             AnalyticRule rule = ((RuleDocument.Analytic) SentinelRuleReader.readYaml("test", RULE_YAML)).rule();
-            KqlEngine engine = KqlEngine.builder(runtime.store()).build();
-            new RuleScheduler(runtime.store(), engine, runtime.clock(), QueryLimits.DEFAULT).runDue(List.of(rule));
-            String responder = ApiKeys.create(runtime.workspace(), "oncall", ApiKeys.Role.RESPONDER, Clock.systemUTC());
-            String contributor =
-                    ApiKeys.create(runtime.workspace(), "detections", ApiKeys.Role.CONTRIBUTOR, Clock.systemUTC());
-            try (ServerCommand.Running running =
-                    ServerCommand.start(runtime, ServeOptions.builder().build())) {
-                String base = "http://127.0.0.1:" + running.server().port() + ARM;
+            IncidentFixture.raiseIncident(runtime, rule);
+            String responder = IncidentFixture.key(runtime, "oncall", ApiKeys.Role.RESPONDER);
+            String contributor = IncidentFixture.key(runtime, "detections", ApiKeys.Role.CONTRIBUTOR);
+            try (ServerCommand.Running running = IncidentFixture.serve(runtime)) {
+                String base = IncidentFixture.baseUrl(running) + ARM;
                 JsonNode list = JSON.readTree(send("GET", base + "incidents?api-version=2023-02-01", responder, null)
                         .body());
                 String name = list.path("value").get(0).path("name").asText();

@@ -12,11 +12,8 @@ import io.vigil.engine.KqlEngine;
 import io.vigil.engine.QueryLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,29 +49,16 @@ class DetectionCommandsOverServerTest {
     @Test
     void rulesAlertsAndIncidentsCommandsWorkThroughTheServer() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
-            runtime.store()
-                    .write(List.of(runtime.store()
-                            .catalog()
-                            .require("SecurityEvent")
-                            .newRow()
-                            .set("TimeGenerated", Instant.now().minus(Duration.ofMinutes(10)))
-                            .set("EventID", 1102)
-                            .set("Computer", "dc01")
-                            .build()))
-                    .get(30, TimeUnit.SECONDS);
+            IncidentFixture.writeAuditLogCleared(runtime);
             KqlEngine engine = KqlEngine.builder(runtime.store()).build();
             List<RuleLibrary.Imported> imported =
                     new RuleLibrary(dataDir).importFile("rule.yaml", RULE, engine, Instant.now());
             AnalyticRule rule = imported.get(0).rule().orElseThrow();
             new RuleScheduler(runtime.store(), engine, runtime.clock(), QueryLimits.DEFAULT).runDue(List.of(rule));
             Path readerKey = keys.resolve("reader.key");
-            Files.writeString(
-                    readerKey,
-                    ApiKeys.create(runtime.workspace(), "analyst", ApiKeys.Role.READER, Clock.systemUTC()),
-                    UTF_8);
-            try (ServerCommand.Running running =
-                    ServerCommand.start(runtime, ServeOptions.builder().build())) {
-                String server = "http://127.0.0.1:" + running.server().port();
+            Files.writeString(readerKey, IncidentFixture.key(runtime, "analyst", ApiKeys.Role.READER), UTF_8);
+            try (ServerCommand.Running running = IncidentFixture.serve(runtime)) {
+                String server = IncidentFixture.baseUrl(running);
                 String data = dataDir.toString();
 
                 assertThat(cli("rules", "list", "--data", data, "--server", server))

@@ -216,8 +216,7 @@ class HttpSinksCommandTest {
                     "earliest");
             assertThat(added.exit()).as(added.err()).isZero();
             try (VigilRuntime runtime = VigilRuntime.open(data);
-                    ServerCommand.Running running =
-                            ServerCommand.start(runtime, ServeOptions.builder().build())) {
+                    ServerCommand.Running running = IncidentFixture.serve(runtime)) {
                 Row alert = runtime.store()
                         .catalog()
                         .require("SecurityAlert")

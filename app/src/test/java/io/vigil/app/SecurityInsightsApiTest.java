@@ -9,19 +9,12 @@ import io.vigil.app.http.ApiKeys;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleDocument;
 import io.vigil.detect.rule.SentinelRuleReader;
-import io.vigil.detect.schedule.RuleScheduler;
-import io.vigil.engine.KqlEngine;
-import io.vigil.engine.QueryLimits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,23 +54,11 @@ class SecurityInsightsApiTest {
     @Test
     void incidentsAreListedUpdatedAndCommentedInSentinelsShapesWithRoleChecks() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
-            runtime.store()
-                    .write(List.of(runtime.store()
-                            .catalog()
-                            .require("SecurityEvent")
-                            .newRow()
-                            .set("TimeGenerated", Instant.now().minus(Duration.ofMinutes(10)))
-                            .set("EventID", 1102)
-                            .set("Computer", "dc01")
-                            .build()))
-                    .get(30, TimeUnit.SECONDS);
-            KqlEngine engine = KqlEngine.builder(runtime.store()).build();
-            new RuleScheduler(runtime.store(), engine, runtime.clock(), QueryLimits.DEFAULT).runDue(List.of(RULE));
-            String reader = ApiKeys.create(runtime.workspace(), "analyst", ApiKeys.Role.READER, Clock.systemUTC());
-            String responder = ApiKeys.create(runtime.workspace(), "oncall", ApiKeys.Role.RESPONDER, Clock.systemUTC());
-            try (ServerCommand.Running running =
-                    ServerCommand.start(runtime, ServeOptions.builder().build())) {
-                String base = "http://127.0.0.1:" + running.server().port();
+            IncidentFixture.raiseIncident(runtime, RULE);
+            String reader = IncidentFixture.key(runtime, "analyst", ApiKeys.Role.READER);
+            String responder = IncidentFixture.key(runtime, "oncall", ApiKeys.Role.RESPONDER);
+            try (ServerCommand.Running running = IncidentFixture.serve(runtime)) {
+                String base = IncidentFixture.baseUrl(running);
 
                 assertThat(send("GET", base + ARM + "incidents" + API_VERSION, null, null)
                                 .statusCode())

@@ -2,18 +2,12 @@ package io.vigil.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.app.IncidentFixture;
 import io.vigil.app.VigilRuntime;
 import io.vigil.detect.rule.AnalyticRule;
 import io.vigil.detect.rule.RuleDocument;
 import io.vigil.detect.rule.SentinelRuleReader;
-import io.vigil.detect.schedule.RuleScheduler;
-import io.vigil.engine.KqlEngine;
-import io.vigil.engine.QueryLimits;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,18 +36,7 @@ class IncidentsCommandTest {
     @Test
     void listsAlertsAndWorksAnIncidentWithEveryChangeANewRow() throws Exception {
         try (VigilRuntime runtime = VigilRuntime.open(dataDir)) {
-            runtime.store()
-                    .write(List.of(runtime.store()
-                            .catalog()
-                            .require("SecurityEvent")
-                            .newRow()
-                            .set("TimeGenerated", Instant.now().minus(Duration.ofMinutes(10)))
-                            .set("EventID", 1102)
-                            .set("Computer", "dc01")
-                            .build()))
-                    .get(30, TimeUnit.SECONDS);
-            KqlEngine engine = KqlEngine.builder(runtime.store()).build();
-            new RuleScheduler(runtime.store(), engine, runtime.clock(), QueryLimits.DEFAULT).runDue(List.of(RULE));
+            IncidentFixture.raiseIncident(runtime, RULE);
         }
         String data = dataDir.toString();
         assertThat(CliRun.run("alerts", "list", "--data", data).successLines())
