@@ -12,10 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,21 +30,6 @@ class AuthLockoutTest {
 
     @Test
     void anAddressWithTooManyFailuresIsLockedOutAndOthersAreNot() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger logger = Logger.getLogger("io.vigil.app.AuthFailureLog");
-        logger.addHandler(capture);
         HttpLimits limits = HttpLimits.builder()
                 .authLockout(new HttpLimits.AuthLockout(3, Duration.ofMinutes(1), LOCKOUT))
                 .build();
@@ -56,7 +37,9 @@ class AuthLockoutTest {
                 .connectTimeout(Duration.ofSeconds(5))
                 .localAddress(InetAddress.getByName("127.0.0.2"))
                 .build();
-        try (VigilRuntime runtime = VigilRuntime.open(dataDir);
+        List<String> logged;
+        try (LogCapture log = LogCapture.of("io.vigil.app.AuthFailureLog");
+                VigilRuntime runtime = VigilRuntime.open(dataDir);
                 ServerCommand.Running running = ServerCommand.start(
                         runtime, ServeOptions.builder().httpLimits(limits).build())) {
             String key = Files.readString(dataDir.resolve("secrets/admin.key")).trim();
@@ -98,8 +81,7 @@ class AuthLockoutTest {
                 status = get(first, base + "/metrics", key).statusCode();
             }
             assertThat(status).isEqualTo(200);
-        } finally {
-            logger.removeHandler(capture);
+            logged = log.messages();
         }
         assertThat(logged)
                 .isNotEmpty()

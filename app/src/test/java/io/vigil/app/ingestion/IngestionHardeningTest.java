@@ -3,6 +3,7 @@ package io.vigil.app.ingestion;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.app.LogCapture;
 import io.vigil.app.http.HttpLimits;
 import io.vigil.store.TimeGeneratedWindow;
 import java.net.URI;
@@ -18,10 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -289,22 +286,7 @@ class IngestionHardeningTest {
 
     @Test
     void failedAuthenticationsAreLoggedWithTheSourceAddressRateLimited() throws Exception {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger logger = Logger.getLogger("io.vigil.app.AuthFailureLog");
-        logger.addHandler(capture);
-        try {
+        try (LogCapture log = LogCapture.of("io.vigil.app.AuthFailureLog")) {
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 statuses.add(http.send(
@@ -316,12 +298,10 @@ class IngestionHardeningTest {
                         .statusCode());
             }
             assertThat(statuses).containsOnly(401);
-            List<String> lines = records.stream().map(LogRecord::getMessage).toList();
+            List<String> lines = log.messages();
             // one line for the address within the minute, naming it, never the presented key
             assertThat(lines).hasSize(1);
             assertThat(lines.getFirst()).contains("127.0.0.1", "api").doesNotContain("wrong-key");
-        } finally {
-            logger.removeHandler(capture);
         }
     }
 }
