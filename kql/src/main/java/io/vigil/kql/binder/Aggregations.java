@@ -2,6 +2,7 @@ package io.vigil.kql.binder;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.kql.catalog.LanguageRegistry;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
 import io.vigil.kql.syntax.QueryOperator;
@@ -180,24 +181,7 @@ final class Aggregations {
 
     /** Whether a function is an aggregation function (bound or not), so only valid in summarize. */
     static boolean isAggregateName(String name) {
-        return isKnownAggregate(name)
-                || Set.of(
-                                "count",
-                                "countif",
-                                "dcount",
-                                "sum",
-                                "avg",
-                                "min",
-                                "max",
-                                "make_set",
-                                "make_list",
-                                "any",
-                                "take_any",
-                                "take_anyif",
-                                "anyif",
-                                "makeset",
-                                "makelist")
-                        .contains(name);
+        return LanguageRegistry.standard().isAggregate(name);
     }
 
     /**
@@ -276,7 +260,7 @@ final class Aggregations {
             case "make_bag" -> AggregateFunction.MAKE_BAG;
             case "make_bag_if" -> AggregateFunction.MAKE_BAG_IF;
             default -> {
-                if (isKnownAggregate(function)) {
+                if (isAggregateName(function)) {
                     throw binder.error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), function);
                 }
                 throw binder.error(DiagnosticCode.EXPECTED_AGGREGATE, call.span());
@@ -458,34 +442,6 @@ final class Aggregations {
                     value.type()));
             columns.add(new PlanColumn(unique(name, taken), value.type()));
         }
-    }
-
-    static boolean isKnownAggregate(String name) {
-        return Set.of(
-                        "sumif",
-                        "avgif",
-                        "minif",
-                        "maxif",
-                        "dcountif",
-                        "make_set_if",
-                        "make_list_if",
-                        "make_bag",
-                        "make_bag_if",
-                        "percentile",
-                        "percentiles",
-                        "stdev",
-                        "stdevp",
-                        "variance",
-                        "variancep",
-                        "hll",
-                        "tdigest",
-                        "take_anyif",
-                        "make_list_with_nulls",
-                        "binary_all_or",
-                        "count_distinct",
-                        "arg_max",
-                        "arg_min")
-                .contains(name);
     }
 
     /** sum promotes int to long; avg is real except over datetimes and timespans (aggregation functions). */

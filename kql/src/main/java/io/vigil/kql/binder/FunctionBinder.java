@@ -2,6 +2,7 @@ package io.vigil.kql.binder;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.kql.catalog.LanguageRegistry;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
 import io.vigil.kql.syntax.Span;
@@ -194,7 +195,7 @@ final class FunctionBinder {
                 if (binder.lets.get(name) instanceof Binder.FailedBinding) {
                     throw new BindError();
                 }
-                if (KnownFunctions.isKnown(name)) {
+                if (LanguageRegistry.standard().function(name).isPresent()) {
                     throw binder.error(DiagnosticCode.UNSUPPORTED_FUNCTION, call.span(), name);
                 }
                 throw binder.error(DiagnosticCode.UNKNOWN_FUNCTION, call.span(), name);

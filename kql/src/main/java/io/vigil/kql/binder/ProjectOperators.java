@@ -2,6 +2,8 @@ package io.vigil.kql.binder;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.kql.catalog.LanguageRegistry;
+import io.vigil.kql.catalog.ResultNaming;
 import io.vigil.kql.syntax.Clause;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
@@ -177,57 +179,21 @@ final class ProjectOperators {
     }
 
     Optional<String> functionResultName(Expression.FunctionCall call) {
-        String prefix = switch (call.name()) {
-            case "count" -> "count";
-            case "countif" -> "countif";
-            case "dcount" -> "dcount";
-            case "dcountif" -> "dcountif";
-            case "sum" -> "sum";
-            case "avg" -> "avg";
-            case "stdev", "stdevp", "variance", "variancep" -> call.name();
-            case "min" -> "min";
-            case "max" -> "max";
-            case "make_set", "makeset" -> "set";
-            case "make_list", "makelist" -> "list";
-            // only the deprecated any() adds a prefix (take-any-aggregation-function)
-            case "any" -> "any";
-            case "make_bag", "make_bag_if" -> "bag";
-            case "sumif" -> "sumif";
-            case "avgif" -> "avgif";
-            case "minif" -> "minif";
-            case "maxif" -> "maxif";
-            case "make_set_if" -> "set";
-            case "make_list_if" -> "list";
-            // a conversion keeps its argument's name ("by tostring(tld)" groups into a column tld), as take_any does
-            case "take_any",
-                    "bin",
-                    "floor",
-                    "tostring",
-                    "toint",
-                    "tolong",
-                    "toreal",
-                    "todouble",
-                    "tobool",
-                    "todatetime",
-                    "totimespan",
-                    "todynamic",
-                    "toguid" -> "";
-            default -> null;
-        };
-        if (prefix == null) {
-            return Optional.empty();
-        }
         String first = "";
         if (!call.arguments().isEmpty()) {
             first = resultName(call.arguments().get(0)).orElse("");
         }
-        if (prefix.isEmpty()) {
-            if (first.isEmpty()) {
-                return Optional.empty();
+        return switch (LanguageRegistry.standard().naming(call.name())) {
+            case ResultNaming.Positional positional -> Optional.empty();
+            // a conversion keeps its argument's name ("by tostring(tld)" groups into a column tld), as take_any does
+            case ResultNaming.ArgumentName argument -> {
+                if (first.isEmpty()) {
+                    yield Optional.empty();
+                }
+                yield Optional.of(first);
             }
-            return Optional.of(first);
-        }
-        return Optional.of(prefix + "_" + first);
+            case ResultNaming.Prefixed prefixed -> Optional.of(prefixed.prefix() + "_" + first);
+        };
     }
 
     PlanNode projectAway(PlanNode input, List<Expression> items) {
