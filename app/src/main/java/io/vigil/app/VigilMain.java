@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             TablesCommand.class,
             FormatsCommand.class,
+            FunctionsCommand.class,
             BenchCommand.class,
             WorkspaceCommand.class,
             SinksCommand.class,

@@ -1,26 +1,21 @@
 package io.vigil.engine;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.vigil.kql.catalog.FunctionEntry;
+import io.vigil.kql.catalog.LanguageRegistry;
+import io.vigil.kql.catalog.OperatorEntry;
 import io.vigil.spi.QuerySource;
 import io.vigil.spi.StoredTable;
 import io.vigil.spi.TableSchema;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
  * What a query can name, for completion in editors and for documentation: the source's tables with their
- * columns, and the functions and tabular operators the engine binds. The function and operator lists are
- * data ({@code functions.tsv}, {@code operators.tsv} next to this class), checked against the binder by the
- * engine's tests, so that a name listed here is one a query can use.
+ * columns, and the functions and tabular operators the engine binds, read from the language registry in
+ * {@code kql} ({@link LanguageRegistry}), whose tests bind every entry it calls bound.
  */
 public final class EngineCatalog {
     private static final List<Function> FUNCTIONS = loadFunctions();
@@ -38,23 +33,29 @@ public final class EngineCatalog {
         SCALAR,
         /** Called in {@code summarize} over groups of rows: {@code count()}. */
         AGGREGATE,
+        /** Called on serialized rows, reading their neighbours: {@code prev(x)}, {@code row_number()}. */
+        WINDOW,
         /** Called with {@code evaluate}: {@code bag_unpack}, {@code pivot}, {@code narrow}, {@code ipv4_lookup}. */
         PLUGIN
     }
 
-    /** A function by the name a query calls it. */
-    public record Function(String name, FunctionKind kind) {
+    /** A function by the name a query calls it, with its signature and a one-line description. */
+    public record Function(String name, FunctionKind kind, String signature, String description) {
         public Function {
             requireNonNull(name, "name is null");
             requireNonNull(kind, "kind is null");
+            requireNonNull(signature, "signature is null");
+            requireNonNull(description, "description is null");
         }
     }
 
     /** A tabular operator by the name a query writes it, with a short query that uses it. */
-    public record Operator(String name, String example) {
+    public record Operator(String name, String example, String syntax, String description) {
         public Operator {
             requireNonNull(name, "name is null");
             requireNonNull(example, "example is null");
+            requireNonNull(syntax, "syntax is null");
+            requireNonNull(description, "description is null");
         }
     }
 
@@ -84,12 +85,11 @@ public final class EngineCatalog {
 
     private static List<Function> loadFunctions() {
         List<Function> functions = new ArrayList<>();
-        for (String line : lines("functions.tsv")) {
-            String[] fields = line.split("\t");
-            if (fields.length != 2) {
-                throw new IllegalStateException("functions.tsv: expected name and kind in '" + line + "'");
+        for (FunctionEntry entry : LanguageRegistry.standard().functions()) {
+            if (entry.bound()) {
+                functions.add(
+                        new Function(entry.name(), kind(entry.kind()), entry.signatureText(), entry.description()));
             }
-            functions.add(new Function(fields[0], FunctionKind.valueOf(fields[1].toUpperCase(Locale.ROOT))));
         }
         functions.sort((left, right) -> {
             int byKind = left.kind().compareTo(right.kind());
@@ -101,32 +101,23 @@ public final class EngineCatalog {
         return List.copyOf(functions);
     }
 
-    private static List<Operator> loadOperators() {
-        List<Operator> operators = new ArrayList<>();
-        for (String line : lines("operators.tsv")) {
-            String[] fields = line.split("\t", 2);
-            if (fields.length != 2) {
-                throw new IllegalStateException("operators.tsv: expected name and example in '" + line + "'");
-            }
-            operators.add(new Operator(fields[0], fields[1]));
-        }
-        operators.sort((left, right) -> left.name().compareTo(right.name()));
-        return List.copyOf(operators);
+    private static FunctionKind kind(io.vigil.kql.catalog.FunctionKind kind) {
+        return switch (kind) {
+            case SCALAR -> FunctionKind.SCALAR;
+            case AGGREGATE -> FunctionKind.AGGREGATE;
+            case WINDOW -> FunctionKind.WINDOW;
+            case PLUGIN -> FunctionKind.PLUGIN;
+        };
     }
 
-    /** The lines of a resource next to this class, without blank lines and {@code #} comments. */
-    private static List<String> lines(String resource) {
-        try (InputStream input = EngineCatalog.class.getResourceAsStream(resource)) {
-            if (input == null) {
-                throw new IllegalStateException("missing resource " + resource);
+    private static List<Operator> loadOperators() {
+        List<Operator> operators = new ArrayList<>();
+        for (OperatorEntry entry : LanguageRegistry.standard().operators()) {
+            if (entry.bound()) {
+                operators.add(
+                        new Operator(entry.name(), entry.example().orElseThrow(), entry.syntax(), entry.description()));
             }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(input, UTF_8));
-            return reader.lines()
-                    .map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .toList();
-        } catch (IOException exception) {
-            throw new UncheckedIOException(exception);
         }
+        return List.copyOf(operators);
     }
 }

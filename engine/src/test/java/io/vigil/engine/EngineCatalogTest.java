@@ -51,6 +51,7 @@ class EngineCatalogTest {
             String query = switch (function.kind()) {
                 case SCALAR -> "print x = " + function.name() + "()";
                 case AGGREGATE -> "SigninLogs | summarize " + function.name() + "(DurationMs)";
+                case WINDOW -> "SigninLogs | serialize | extend x = " + function.name() + "()";
                 case PLUGIN -> "SigninLogs | evaluate " + function.name() + "(LocationDetails)";
             };
             List<String> codes = codes(query);

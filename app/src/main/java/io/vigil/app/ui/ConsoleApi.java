@@ -127,11 +127,18 @@ public final class ConsoleApi {
             functions
                     .addObject()
                     .put("name", function.name())
-                    .put("kind", function.kind().name().toLowerCase(Locale.ROOT));
+                    .put("kind", function.kind().name().toLowerCase(Locale.ROOT))
+                    .put("signature", function.signature())
+                    .put("description", function.description());
         }
         ArrayNode operators = body.putArray("operators");
         for (EngineCatalog.Operator operator : catalog.operators()) {
-            operators.addObject().put("name", operator.name()).put("example", operator.example());
+            operators
+                    .addObject()
+                    .put("name", operator.name())
+                    .put("example", operator.example())
+                    .put("syntax", operator.syntax())
+                    .put("description", operator.description());
         }
         return body;
     }
