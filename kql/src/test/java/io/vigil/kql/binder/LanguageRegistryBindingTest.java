@@ -2,6 +2,7 @@ package io.vigil.kql.binder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.catalog.TableCatalog;
 import io.vigil.kql.catalog.FunctionEntry;
 import io.vigil.kql.catalog.FunctionKind;
 import io.vigil.kql.catalog.LanguageRegistry;
@@ -13,7 +14,6 @@ import io.vigil.kql.catalog.Support;
 import io.vigil.kql.syntax.Diagnostic;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.KqlParser;
-import io.vigil.spi.TableCatalog;
 import io.vigil.spi.TableSchema;
 import java.time.Instant;
 import java.util.ArrayList;
