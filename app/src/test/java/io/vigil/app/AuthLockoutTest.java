@@ -83,6 +83,7 @@ class AuthLockoutTest {
             assertThat(status).isEqualTo(200);
             logged = log.messages();
         }
+        assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("address 127.0.0.1 locked out for PT3S"));
         assertThat(logged)
                 .isNotEmpty()
                 .allSatisfy(line -> assertThat(line)

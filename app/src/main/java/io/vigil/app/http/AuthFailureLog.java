@@ -61,7 +61,13 @@ public final class AuthFailureLog {
      * @param reason why it failed, as answered to the sender (never the presented credential)
      */
     public void failed(String address, String input, String reason) {
-        lockouts.failed(address);
+        if (lockouts.failed(address)) {
+            // once per lockout, never held back: the operator must see that an address is being refused
+            LOG.warning(
+                    "address " + address + " locked out for " + lockouts.limit().lockout() + " after "
+                            + lockouts.limit().maxFailures() + " failed authentications within "
+                            + lockouts.limit().window());
+        }
         String line = lineFor(address, input, reason);
         if (line != null) {
             LOG.warning(line);

@@ -32,16 +32,19 @@ public final class AuthLockouts {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Counts a failed authentication from {@code address}; the one that reaches the limit starts the lockout. */
-    public synchronized void failed(String address) {
+    /**
+     * Counts a failed authentication from {@code address}; the one that reaches the limit starts the lockout.
+     * Returns whether this failure started it.
+     */
+    public synchronized boolean failed(String address) {
         if (!limit.enabled()) {
-            return;
+            return false;
         }
         Instant now = clock.instant();
         Failures failures = byAddress.get(address);
         if (failures != null && failures.lockedUntil != null && now.isBefore(failures.lockedUntil)) {
             // refused while locked out: such requests are not checked, so they are not failures either
-            return;
+            return false;
         }
         if (failures == null
                 || failures.lockedUntil != null
@@ -52,7 +55,14 @@ public final class AuthLockouts {
         failures.count++;
         if (failures.count >= limit.maxFailures()) {
             failures.lockedUntil = now.plus(limit.lockout());
+            return true;
         }
+        return false;
+    }
+
+    /** The limit it applies. */
+    public HttpLimits.AuthLockout limit() {
+        return limit;
     }
 
     /** How long {@code address} is still locked out, empty when it is not. */

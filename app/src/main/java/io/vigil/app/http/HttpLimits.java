@@ -240,8 +240,14 @@ public record HttpLimits(
                 throw new IllegalArgumentException(
                         "failed authentications before a lockout must be 0 (off) or positive, not " + maxFailures);
             }
-            requirePositive("authentication failure window", window);
-            requirePositive("authentication lockout", lockout);
+            // checked here, not with HttpLimits.requirePositive: touching HttpLimits would initialise its DEFAULT,
+            // which needs this class's DEFAULT, while this class is still being initialised
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("the authentication failure window must be positive, not " + window);
+            }
+            if (lockout.isNegative() || lockout.isZero()) {
+                throw new IllegalArgumentException("the authentication lockout must be positive, not " + lockout);
+            }
         }
 
         public boolean enabled() {
