@@ -1,7 +1,5 @@
 package io.vigil.kql.binder;
 
-import static java.util.Objects.requireNonNull;
-
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
 import io.vigil.plan.ScalarExpression;
@@ -10,22 +8,15 @@ import io.vigil.plan.ScalarFunction;
 import io.vigil.spi.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Conditional and logical functions: {@code iff}, {@code case}, {@code coalesce}, {@code max_of}/{@code min_of}, {@code isempty}/{@code isnull} and their negations, {@code not}; their values unify to one type as KQL promotes numbers. */
-final class ConditionalFunctions {
-    private final BindAccess access;
-
+final class ConditionalFunctions extends FunctionFamily {
     ConditionalFunctions(BindAccess access) {
-        this.access = requireNonNull(access, "access is null");
+        super(access);
     }
 
-    /** The bound call, or empty when the name is not one of these functions. */
-    Optional<ScalarExpression> bind(Expression.FunctionCall call) {
-        return Optional.ofNullable(bound(call));
-    }
-
-    private ScalarExpression bound(Expression.FunctionCall call) {
+    @Override
+    ScalarExpression bound(Expression.FunctionCall call) {
         String name = call.name();
         switch (name) {
             case "iff", "iif" -> {

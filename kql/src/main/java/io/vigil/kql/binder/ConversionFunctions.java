@@ -1,27 +1,18 @@
 package io.vigil.kql.binder;
 
-import static java.util.Objects.requireNonNull;
-
 import io.vigil.kql.syntax.Expression;
 import io.vigil.plan.ScalarExpression;
 import io.vigil.plan.ScalarExpression.Constant;
 import io.vigil.spi.ColumnType;
-import java.util.Optional;
 
 /** Conversion functions: {@code tostring}, {@code toint}, {@code tolong}, {@code toreal}, {@code tobool}, {@code todatetime}, {@code totimespan}, {@code todynamic} and their other spellings (conversion functions; a constant string folds to its value). */
-final class ConversionFunctions {
-    private final BindAccess access;
-
+final class ConversionFunctions extends FunctionFamily {
     ConversionFunctions(BindAccess access) {
-        this.access = requireNonNull(access, "access is null");
+        super(access);
     }
 
-    /** The bound call, or empty when the name is not one of these functions. */
-    Optional<ScalarExpression> bind(Expression.FunctionCall call) {
-        return Optional.ofNullable(bound(call));
-    }
-
-    private ScalarExpression bound(Expression.FunctionCall call) {
+    @Override
+    ScalarExpression bound(Expression.FunctionCall call) {
         String name = call.name();
         switch (name) {
             case "tostring" -> {

@@ -1,7 +1,5 @@
 package io.vigil.kql.binder;
 
-import static java.util.Objects.requireNonNull;
-
 import io.vigil.kql.syntax.BinaryOperator;
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
@@ -10,22 +8,15 @@ import io.vigil.plan.ScalarExpression.Constant;
 import io.vigil.plan.ScalarFunction;
 import io.vigil.spi.ColumnType;
 import java.time.Duration;
-import java.util.Optional;
 
 /** Date and time functions relative to the query's fixed {@code now()}: {@code ago}, {@code now}, {@code startofday}, {@code endofday}, {@code datetime_diff} (datetime functions). */
-final class DateTimeFunctions {
-    private final BindAccess access;
-
+final class DateTimeFunctions extends FunctionFamily {
     DateTimeFunctions(BindAccess access) {
-        this.access = requireNonNull(access, "access is null");
+        super(access);
     }
 
-    /** The bound call, or empty when the name is not one of these functions. */
-    Optional<ScalarExpression> bind(Expression.FunctionCall call) {
-        return Optional.ofNullable(bound(call));
-    }
-
-    private ScalarExpression bound(Expression.FunctionCall call) {
+    @Override
+    ScalarExpression bound(Expression.FunctionCall call) {
         String name = call.name();
         switch (name) {
             case "ago" -> {

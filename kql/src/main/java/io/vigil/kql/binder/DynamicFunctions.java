@@ -1,7 +1,5 @@
 package io.vigil.kql.binder;
 
-import static java.util.Objects.requireNonNull;
-
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
 import io.vigil.plan.ScalarExpression;
@@ -10,22 +8,15 @@ import io.vigil.plan.ScalarFunction;
 import io.vigil.spi.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Dynamic values built from arguments: {@code pack}/{@code bag_pack}, {@code pack_array}, and {@code array_length} (dynamic functions). */
-final class DynamicFunctions {
-    private final BindAccess access;
-
+final class DynamicFunctions extends FunctionFamily {
     DynamicFunctions(BindAccess access) {
-        this.access = requireNonNull(access, "access is null");
+        super(access);
     }
 
-    /** The bound call, or empty when the name is not one of these functions. */
-    Optional<ScalarExpression> bind(Expression.FunctionCall call) {
-        return Optional.ofNullable(bound(call));
-    }
-
-    private ScalarExpression bound(Expression.FunctionCall call) {
+    @Override
+    ScalarExpression bound(Expression.FunctionCall call) {
         String name = call.name();
         switch (name) {
             case "array_length", "arraylength" -> {

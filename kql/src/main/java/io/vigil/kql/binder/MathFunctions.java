@@ -1,29 +1,20 @@
 package io.vigil.kql.binder;
 
-import static java.util.Objects.requireNonNull;
-
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
 import io.vigil.plan.ScalarExpression;
 import io.vigil.plan.ScalarExpression.Constant;
 import io.vigil.plan.ScalarFunction;
 import io.vigil.spi.ColumnType;
-import java.util.Optional;
 
 /** Numeric functions: {@code bin}/{@code floor} (numbers, timespans and datetimes), {@code round}, {@code abs} (math functions). */
-final class MathFunctions {
-    private final BindAccess access;
-
+final class MathFunctions extends FunctionFamily {
     MathFunctions(BindAccess access) {
-        this.access = requireNonNull(access, "access is null");
+        super(access);
     }
 
-    /** The bound call, or empty when the name is not one of these functions. */
-    Optional<ScalarExpression> bind(Expression.FunctionCall call) {
-        return Optional.ofNullable(bound(call));
-    }
-
-    private ScalarExpression bound(Expression.FunctionCall call) {
+    @Override
+    ScalarExpression bound(Expression.FunctionCall call) {
         String name = call.name();
         switch (name) {
             case "bin", "floor" -> {

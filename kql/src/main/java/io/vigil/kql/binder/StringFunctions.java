@@ -1,7 +1,5 @@
 package io.vigil.kql.binder;
 
-import static java.util.Objects.requireNonNull;
-
 import io.vigil.kql.syntax.DiagnosticCode;
 import io.vigil.kql.syntax.Expression;
 import io.vigil.plan.ScalarExpression;
@@ -14,19 +12,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** String functions: concatenation, length, case, substrings, regular-expression extraction and replacement, split, trim and countof (string-functions). */
-final class StringFunctions {
-    private final BindAccess access;
-
+final class StringFunctions extends FunctionFamily {
     StringFunctions(BindAccess access) {
-        this.access = requireNonNull(access, "access is null");
+        super(access);
     }
 
-    /** The bound call, or empty when the name is not one of these functions. */
-    Optional<ScalarExpression> bind(Expression.FunctionCall call) {
-        return Optional.ofNullable(bound(call));
-    }
-
-    private ScalarExpression bound(Expression.FunctionCall call) {
+    @Override
+    ScalarExpression bound(Expression.FunctionCall call) {
         String name = call.name();
         switch (name) {
             case "strcat" -> {
